@@ -1,0 +1,1 @@
+"""The Bolt app, settings, CLI and start-up."""

@@ -1,0 +1,173 @@
+"""`loopbot demo`: the real app on loopback, a simulated workspace, a whole hiring flow, as text.
+
+Everything goes through signed requests to `/slack/events`, exactly as Slack sends them; the
+embedded defaults are used (a SQLite file in a temporary folder, the built-in calendar).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.harness import HIRING_CHANNEL, Sandbox
+from bot.sandbox.transcript import blocks_text, readable, view_text
+
+Step = Callable[["Demo"], None]
+
+
+class Demo:
+    """Runs the steps and prints what each person sees after each one."""
+
+    def __init__(self, box: Sandbox) -> None:
+        self.box = box
+        self.fake: FakeSlack = box.fake
+        self._seen_messages = 0
+        self._seen_views: set[tuple[str, str]] = set()
+        self._seen_homes: dict[str, str] = {}
+
+    def name(self, user_id: str) -> str:
+        return self.fake.users[user_id].real_name
+
+    def step(self, title: str) -> None:
+        print(f"\n### {title}")
+
+    def say(self, user_id: str, text: str) -> None:
+        print(f"\n> {self.name(user_id)} types: {text}")
+        self.box.command(user_id, text)
+        self.show()
+
+    def submit(self, user_id: str, values: dict[str, object], note: str) -> None:
+        print(f"\n> {self.name(user_id)} {note}")
+        reply = self.box.submit(user_id, values)
+        if reply.body:
+            body = reply.json() or {}
+            for field, problem in (body.get("errors") or {}).items():
+                print(f"  ! modal error next to “{field}”: {readable(self.fake, problem)}")
+        self.show()
+
+    def click(self, user_id: str, action_id: str, value: str, note: str, **kw: object) -> None:
+        print(f"\n> {self.name(user_id)} {note}")
+        self.box.click(user_id, action_id, value, **kw)
+        self.show()
+
+    def show(self) -> None:
+        """Print everything new in the workspace since the last call."""
+        new = self.fake.messages[self._seen_messages :]
+        self._seen_messages = len(self.fake.messages)
+        for message in new:
+            if message.kind in ("ephemeral", "response"):
+                where = f"only {self.name(message.user or '')} sees"
+            elif message.channel.startswith("D"):
+                user = "U" + message.channel[1:]
+                where = f"DM to {self.name(user) if user in self.fake.users else user}"
+            else:
+                channel = self.fake.channels.get(message.channel)
+                where = f"#{channel.name if channel else message.channel}"
+            print(f"  [{where}]")
+            lines = blocks_text(self.fake, message.blocks) or readable(self.fake, message.text).splitlines()
+            for line in lines:
+                print(f"    {line}")
+        for view_id, view in list(self.fake.views.items()):
+            key = (view_id, view.get("hash", ""))
+            if key in self._seen_views:
+                continue
+            self._seen_views.add(key)
+            owner = self.fake.view_owner.get(view_id, "?")
+            print(f"  [modal for {self.name(owner) if owner in self.fake.users else owner}]")
+            for line in view_text(self.fake, view):
+                print(f"    {line}")
+        for user_id, home in self.fake.home_tabs.items():
+            signature = str(home)
+            if self._seen_homes.get(user_id) == signature:
+                continue
+            self._seen_homes[user_id] = signature
+            print(f"  [App Home of {self.name(user_id)}]")
+            for line in blocks_text(self.fake, home.get("blocks", [])):
+                print(f"    {line}")
+
+    def options(self, user_id: str, block_id: str) -> list[dict[str, object]]:
+        view = self.fake.last_view(user_id) or {}
+        block = next(b for b in view.get("blocks", []) if b.get("block_id") == block_id)
+        return list(block["element"].get("options", []))
+
+
+def flow_roles_and_candidates(demo: Demo) -> None:
+    demo.step("A hiring manager asks for help and opens a role")
+    demo.say("UHANA", "help")
+    demo.say("UHANA", "role")
+    plan = next(
+        o
+        for o in demo.options("UHANA", "plan")
+        if "public-sector" in str(o["text"]).lower() or "publishing" in str(o["text"]).lower()
+    )
+    demo.submit(
+        "UHANA",
+        {
+            "title": "Senior Backend Engineer",
+            "channel": "CNOBOT",
+            "hiring_manager": "UHANA",
+            "recruiters": ["URITA"],
+            "plan": plan["value"],
+            "timezone": "Europe/London",
+        },
+        "picks a channel Loopbot is not in, and submits",
+    )
+    demo.submit(
+        "UHANA",
+        {
+            "title": "Senior Backend Engineer",
+            "channel": HIRING_CHANNEL,
+            "hiring_manager": "UHANA",
+            "recruiters": ["URITA"],
+            "plan": plan["value"],
+            "timezone": "Europe/London",
+        },
+        "switches to #hiring-backend and submits",
+    )
+    demo.step("The recruiter adds a candidate")
+    demo.say("URITA", "candidate")
+    demo.submit(
+        "URITA",
+        {"name": "Grace Hopper", "email": "not-an-email", "timezone": "America/New_York"},
+        "types a bad email and submits",
+    )
+    demo.submit(
+        "URITA",
+        {
+            "name": "Grace Hopper",
+            "email": "grace@example.com",
+            "timezone": "America/New_York",
+            "accommodations": "Needs captions on video calls",
+            "share": ["shareable"],
+        },
+        "fixes it and submits",
+    )
+    demo.say("UOTTO", "candidate Grace Hopper")
+    demo.say("URITA", "roles")
+
+
+FLOWS: list[Step] = [flow_roles_and_candidates]
+
+
+def run_demo(*, verbose: bool = False) -> int:
+    """Run every flow against a fresh SQLite file; print the transcript; exit 0 when it all worked."""
+    logging.getLogger().setLevel(logging.INFO if verbose else logging.CRITICAL)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="loopbot-demo-") as folder:
+        url = f"sqlite:///{Path(folder) / 'loopbot.db'}"
+        print("Loopbot demo: the real app on loopback, a simulated Slack workspace, the built-in calendar.")
+        print(f"Database: {url}")
+        with Sandbox(url) as box:
+            demo = Demo(box)
+            for flow in FLOWS:
+                flow(demo)
+            problems = list(box.fake.block_errors)
+    print(f"\nDemo finished in {time.perf_counter() - started:.1f} s.")
+    if problems:
+        print("Slack would have rejected some blocks:", *problems, sep="\n  ")
+        return 1
+    return 0

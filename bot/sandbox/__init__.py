@@ -1,0 +1,1 @@
+"""A simulated Slack workspace on loopback (shared by the tests, the demo and the benchmarks)."""

@@ -1,0 +1,575 @@
+"""A loopback fake of the Slack Web API that speaks its real wire format.
+
+It binds port 0, answers the Web API methods Loopbot uses with realistic JSON, records every call,
+validates every view and message through `slack_sdk.models` (an invalid one is answered
+`invalid_blocks`, as Slack would, and remembered in `block_errors`), and can be told to misbehave
+(`ratelimited` with `Retry-After`, 5xx, slow answers, `not_in_channel`, ...).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+TEAM_ID = "T0LOOPBOT"
+BOT_USER_ID = "UBOTLOOP"
+BOT_ID = "BLOOPBOT"
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+
+
+@dataclass
+class Fault:
+    """A scripted misbehaviour for the next `times` calls of a method."""
+
+    error: str | None = None
+    status: int = 200
+    retry_after: int | None = None
+    delay: float = 0.0
+    times: int = 1
+
+
+@dataclass
+class FakeUser:
+    id: str
+    name: str
+    real_name: str
+    tz: str = "Europe/London"
+    email: str | None = None
+    is_admin: bool = False
+    deleted: bool = False
+
+    def as_json(self, tz_offset: int = 0) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "team_id": TEAM_ID,
+            "name": self.name,
+            "real_name": self.real_name,
+            "deleted": self.deleted,
+            "is_bot": False,
+            "is_admin": self.is_admin,
+            "tz": self.tz,
+            "tz_label": self.tz,
+            "tz_offset": tz_offset,
+            "profile": {
+                "real_name": self.real_name,
+                "display_name": self.name,
+                "email": self.email or f"{self.name}@example.com",
+            },
+        }
+
+
+@dataclass
+class FakeChannel:
+    id: str
+    name: str
+    bot_is_member: bool = True
+    is_private: bool = False
+    is_archived: bool = False
+    members: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Posted:
+    """A message as the workspace shows it."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    user: str | None = None  # for ephemeral messages: who sees it
+    kind: str = "message"  # message | ephemeral | response
+    deleted: bool = False
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+class FakeSlack:
+    """The simulated workspace and its Web API server."""
+
+    def __init__(self, *, team_id: str = TEAM_ID, host: str = "127.0.0.1") -> None:
+        self.team_id = team_id
+        self.users: dict[str, FakeUser] = {}
+        self.channels: dict[str, FakeChannel] = {}
+        self.calls: list[Call] = []
+        self.messages: list[Posted] = []
+        self.views: dict[str, dict[str, Any]] = {}
+        self.view_owner: dict[str, str] = {}
+        self.home_tabs: dict[str, dict[str, Any]] = {}
+        self.block_errors: list[str] = []
+        self.faults: dict[str, list[Fault]] = {}
+        self._ts = itertools.count(1)
+        self._view_ids = itertools.count(1)
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self.server = ThreadingHTTPServer((host, 0), _make_handler(self))
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, name="fake-slack", daemon=True)
+
+    # -- life cycle -------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "api/"
+
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- seeding ----------------------------------------------------------------------------
+    def add_user(
+        self, user_id: str, name: str, *, real_name: str | None = None, tz: str = "Europe/London", **kw: Any
+    ) -> FakeUser:
+        user = FakeUser(id=user_id, name=name, real_name=real_name or name.title(), tz=tz, **kw)
+        self.users[user_id] = user
+        return user
+
+    def add_channel(
+        self, channel_id: str, name: str, *, bot_is_member: bool = True, **kw: Any
+    ) -> FakeChannel:
+        channel = FakeChannel(id=channel_id, name=name, bot_is_member=bot_is_member, **kw)
+        self.channels[channel_id] = channel
+        return channel
+
+    def fail(
+        self,
+        method: str,
+        error: str | None = None,
+        *,
+        status: int = 200,
+        retry_after: int | None = None,
+        delay: float = 0.0,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of `method` fail (or be slow)."""
+        with self._lock:
+            self.faults.setdefault(method, []).append(
+                Fault(error=error, status=status, retry_after=retry_after, delay=delay, times=times)
+            )
+
+    # -- reading what happened ----------------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def posts(self, channel: str | None = None, *, kind: str | None = None) -> list[Posted]:
+        with self._lock:
+            return [
+                m
+                for m in self.messages
+                if (channel is None or m.channel == channel) and (kind is None or m.kind == kind)
+            ]
+
+    def dms(self, user_id: str) -> list[Posted]:
+        return self.posts(dm_channel(user_id), kind="message")
+
+    def ephemerals(self, user_id: str) -> list[Posted]:
+        with self._lock:
+            return [m for m in self.messages if m.user == user_id and m.kind in ("ephemeral", "response")]
+
+    def last_view(self, user_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            ids = [vid for vid, owner in self.view_owner.items() if owner == user_id]
+            return self.views[ids[-1]] if ids else None
+
+    def wait_for(self, predicate: Any, timeout: float = 5.0) -> Any:
+        """Wait until `predicate()` is truthy (work done after the ack); raise on time-out."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                result = predicate()
+                if result:
+                    return result
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("the fake Slack did not see the expected calls in time")
+                self._changed.wait(remaining)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.messages.clear()
+            self.views.clear()
+            self.view_owner.clear()
+            self.home_tabs.clear()
+            self.block_errors.clear()
+            self.faults.clear()
+
+    # -- the Web API --------------------------------------------------------------------------
+    def handle(
+        self, method: str, params: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            self.calls.append(Call(method=method, params=params, headers=headers, at=time.monotonic()))
+            fault = self._next_fault(method)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.status != 200 or fault.error:
+                extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                body = {"ok": False, "error": fault.error or "internal_error"}
+                with self._changed:
+                    self._changed.notify_all()
+                return fault.status, body, extra
+        if not headers.get("authorization", "").startswith("Bearer ") and method not in ("oauth.v2.access",):
+            return 200, {"ok": False, "error": "not_authed"}, {}
+        handler = getattr(self, "_api_" + method.replace(".", "_"), None)
+        if handler is None:
+            return 200, {"ok": False, "error": "unknown_method"}, {}
+        with self._changed:
+            body = handler(params)
+            self._changed.notify_all()
+        return 200, body, {}
+
+    def _next_fault(self, method: str) -> Fault | None:
+        queue = self.faults.get(method)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.times -= 1
+        if fault.times <= 0:
+            queue.pop(0)
+        return fault
+
+    def _new_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ts)}.000100"
+
+    def _check_blocks(self, blocks: Any) -> str | None:
+        if blocks in (None, ""):
+            return None
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        if len(blocks) > 50:
+            return "too many blocks in a message (limit 50)"
+        try:
+            for block in Block.parse_all(blocks):
+                if block is None:
+                    return "unknown block type"
+                block.validate_json()
+        except Exception as exc:  # slack_sdk raises SlackObjectFormationError and friends
+            return f"invalid block: {exc}"
+        return None
+
+    def _check_view(self, view: Any) -> str | None:
+        if isinstance(view, str):
+            view = json.loads(view)
+        try:
+            parsed = View(**view)
+            parsed.validate_json()
+        except Exception as exc:
+            return f"invalid view: {exc}"
+        limit = 100
+        if len(view.get("blocks", [])) > limit:
+            return f"too many blocks in a view (limit {limit})"
+        if len(view.get("private_metadata", "") or "") > 3000:
+            return "private_metadata over 3000 characters"
+        return None
+
+    def _invalid(self, problem: str) -> dict[str, Any]:
+        self.block_errors.append(problem)
+        return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+
+    def _api_auth_test(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://loopbot-sim.slack.com/",
+            "team": "Loopbot Simulated",
+            "user": "loopbot",
+            "team_id": self.team_id,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _api_users_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(p.get("user", ""))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user.as_json()}
+
+    def _api_users_lookupByEmail(self, p: dict[str, Any]) -> dict[str, Any]:
+        for user in self.users.values():
+            if (user.email or f"{user.name}@example.com") == p.get("email"):
+                return {"ok": True, "user": user.as_json()}
+        return {"ok": False, "error": "users_not_found"}
+
+    def _api_conversations_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel_id = p.get("channel", "")
+        if channel_id.startswith("D"):
+            return {"ok": True, "channel": {"id": channel_id, "is_im": True, "is_member": True}}
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.is_private and not channel.bot_is_member:
+            return {"ok": False, "error": "channel_not_found"}
+        return {
+            "ok": True,
+            "channel": {
+                "id": channel.id,
+                "name": channel.name,
+                "is_channel": not channel.is_private,
+                "is_private": channel.is_private,
+                "is_archived": channel.is_archived,
+                "is_member": channel.bot_is_member,
+            },
+        }
+
+    def _api_conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
+        users = str(p.get("users", "")).split(",")
+        if not users or users[0] not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": dm_channel(users[0])}}
+
+    def _can_post(self, channel_id: str) -> str | None:
+        if channel_id.startswith("D"):
+            return None if channel_id[1:] in self.users else "channel_not_found"
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            return "channel_not_found"
+        if channel.is_archived:
+            return "is_archived"
+        if not channel.bot_is_member:
+            return "not_in_channel"
+        return None
+
+    def _api_chat_postMessage(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(p.get("channel", ""))
+        if channel_id.startswith("U") and channel_id in self.users:
+            channel_id = dm_channel(channel_id)
+        problem = self._can_post(channel_id)
+        if problem:
+            return {"ok": False, "error": problem}
+        bad = self._check_blocks(p.get("blocks"))
+        if bad:
+            return self._invalid(bad)
+        if not p.get("text") and not p.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        ts = self._new_ts()
+        blocks = _json(p.get("blocks")) or []
+        self.messages.append(
+            Posted(
+                channel=channel_id, ts=ts, text=p.get("text", ""), blocks=blocks, thread_ts=p.get("thread_ts")
+            )
+        )
+        return {
+            "ok": True,
+            "channel": channel_id,
+            "ts": ts,
+            "message": {"type": "message", "text": p.get("text", ""), "ts": ts, "bot_id": BOT_ID},
+        }
+
+    def _api_chat_postEphemeral(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(p.get("channel", ""))
+        problem = self._can_post(channel_id)
+        if problem:
+            return {"ok": False, "error": problem}
+        bad = self._check_blocks(p.get("blocks"))
+        if bad:
+            return self._invalid(bad)
+        ts = self._new_ts()
+        self.messages.append(
+            Posted(
+                channel=channel_id,
+                ts=ts,
+                text=p.get("text", ""),
+                blocks=_json(p.get("blocks")) or [],
+                user=p.get("user"),
+                kind="ephemeral",
+            )
+        )
+        return {"ok": True, "message_ts": ts}
+
+    def _find(self, channel: str, ts: str) -> Posted | None:
+        for message in self.messages:
+            if message.channel == channel and message.ts == ts and message.kind == "message":
+                return message
+        return None
+
+    def _api_chat_update(self, p: dict[str, Any]) -> dict[str, Any]:
+        message = self._find(str(p.get("channel")), str(p.get("ts")))
+        if message is None or message.deleted:
+            return {"ok": False, "error": "message_not_found"}
+        bad = self._check_blocks(p.get("blocks"))
+        if bad:
+            return self._invalid(bad)
+        message.history.append({"text": message.text, "blocks": message.blocks})
+        message.text = p.get("text", message.text)
+        if "blocks" in p:
+            message.blocks = _json(p.get("blocks")) or []
+        return {"ok": True, "channel": message.channel, "ts": message.ts, "text": message.text}
+
+    def _api_chat_delete(self, p: dict[str, Any]) -> dict[str, Any]:
+        message = self._find(str(p.get("channel")), str(p.get("ts")))
+        if message is None or message.deleted:
+            return {"ok": False, "error": "message_not_found"}
+        message.deleted = True
+        return {"ok": True, "channel": message.channel, "ts": message.ts}
+
+    def _store_view(self, view: dict[str, Any], view_id: str, user: str | None) -> dict[str, Any]:
+        stored = dict(view)
+        stored.update(
+            {
+                "id": view_id,
+                "team_id": self.team_id,
+                "hash": f"{time.time_ns()}.{view_id}",
+                "state": {"values": {}},
+                "app_id": "ALOOPBOT",
+                "bot_id": BOT_ID,
+            }
+        )
+        stored.setdefault("private_metadata", "")
+        stored.setdefault("callback_id", "")
+        self.views[view_id] = stored
+        if user:
+            self.view_owner[view_id] = user
+        return stored
+
+    def _api_views_open(self, p: dict[str, Any]) -> dict[str, Any]:
+        trigger = str(p.get("trigger_id", ""))
+        if not trigger:
+            return {"ok": False, "error": "invalid_arguments"}
+        if trigger.startswith("expired"):
+            return {"ok": False, "error": "expired_trigger_id"}
+        view = _json(p.get("view"))
+        bad = self._check_view(view)
+        if bad:
+            return self._invalid(bad)
+        user = trigger.split(".")[1] if trigger.count(".") >= 2 else None
+        view_id = f"V{next(self._view_ids):08d}"
+        return {"ok": True, "view": self._store_view(view, view_id, user)}
+
+    def _api_views_push(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self._api_views_open(p)
+
+    def _api_views_update(self, p: dict[str, Any]) -> dict[str, Any]:
+        view_id = str(p.get("view_id", ""))
+        if view_id not in self.views:
+            return {"ok": False, "error": "not_found"}
+        view = _json(p.get("view"))
+        bad = self._check_view(view)
+        if bad:
+            return self._invalid(bad)
+        if p.get("hash") and p["hash"] != self.views[view_id]["hash"]:
+            return {"ok": False, "error": "hash_conflict"}
+        return {"ok": True, "view": self._store_view(view, view_id, self.view_owner.get(view_id))}
+
+    def _api_views_publish(self, p: dict[str, Any]) -> dict[str, Any]:
+        user = str(p.get("user_id", ""))
+        if user not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        view = _json(p.get("view"))
+        bad = self._check_view(view)
+        if bad:
+            return self._invalid(bad)
+        self.home_tabs[user] = view
+        return {"ok": True, "view": dict(view, id=f"VHOME{user}")}
+
+    # -- response_url -------------------------------------------------------------------------
+    def response_url(self, user_id: str, channel_id: str) -> str:
+        return f"{self.url}response/{channel_id}/{user_id}/{next(self._ts)}"
+
+    def handle_response_url(self, path: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        parts = path.strip("/").split("/")
+        channel_id, user_id = parts[1], parts[2]
+        with self._changed:
+            self.calls.append(Call(method="response_url", params=payload, headers={}, at=time.monotonic()))
+            bad = self._check_blocks(payload.get("blocks"))
+            if bad:
+                self.block_errors.append(bad)
+                self._changed.notify_all()
+                return 400, {"ok": False, "error": "invalid_blocks"}
+            in_channel = payload.get("response_type") == "in_channel"
+            self.messages.append(
+                Posted(
+                    channel=channel_id,
+                    ts=self._new_ts(),
+                    text=payload.get("text", ""),
+                    blocks=payload.get("blocks") or [],
+                    user=None if in_channel else user_id,
+                    kind="message" if in_channel else "response",
+                )
+            )
+            self._changed.notify_all()
+        return 200, {"ok": True}
+
+
+def dm_channel(user_id: str) -> str:
+    """The id of the bot's DM channel with a user."""
+    return "D" + user_id[1:] if user_id.startswith("U") else "D" + user_id
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str):
+        return json.loads(value) if value else None
+    return value
+
+
+def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode("utf-8")
+            ctype = self.headers.get("Content-Type", "")
+            if ctype.startswith("application/json"):
+                params = json.loads(raw or "{}")
+            else:
+                params = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            if self.path.startswith("/response/"):
+                status, body = fake.handle_response_url(self.path, params)
+                self._send(status, body, {})
+                return
+            if not self.path.startswith("/api/"):
+                self._send(404, {"ok": False, "error": "not_found"}, {})
+                return
+            method = self.path[len("/api/") :].split("?")[0]
+            status, body, extra = fake.handle(method, params, headers)
+            self._send(status, body, extra)
+
+        def _send(self, status: int, body: dict[str, Any], extra: dict[str, str]) -> None:
+            data = json.dumps(body).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in extra.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler

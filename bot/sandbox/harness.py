@@ -1,0 +1,142 @@
+"""A whole Loopbot on loopback: the real app and HTTP server, a simulated workspace, a movable clock.
+
+Used by the integration tests, `loopbot demo` and the benchmarks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.container import Loopbot, build
+from bot.sandbox.driver import Reply, SlackDriver
+from bot.sandbox.fake_slack import FakeSlack
+from bot.settings import Settings
+from bot.web import WebApp, WebServer
+from hiring.clock import FixedClock
+
+SIGNING_SECRET = "sandbox-signing-secret"
+BOT_TOKEN = "xoxb-sandbox-token"
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday morning
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    name: str
+    real_name: str
+    tz: str
+
+
+PEOPLE = (
+    Person("UHANA", "hana", "Hana Manager", "Europe/London"),
+    Person("URITA", "rita", "Rita Recruiter", "America/New_York"),
+    Person("UADMIN", "ada", "Ada Admin", "Europe/London"),
+    Person("UOTTO", "otto", "Otto Outsider", "Europe/Berlin"),
+    Person("UPRIYA", "priya", "Priya Patel", "Asia/Kolkata"),
+    Person("USAM", "sam", "Sam Smith", "Europe/London"),
+    Person("UJONAS", "jonas", "Jonas Berg", "Europe/Berlin"),
+    Person("ULEE", "lee", "Lee Chen", "America/New_York"),
+    Person("UMIA", "mia", "Mia Rossi", "Europe/Rome"),
+    Person("UNOAH", "noah", "Noah Kim", "America/Los_Angeles"),
+    Person("UDORA", "dora", "Dora Director", "Europe/London"),
+)
+HIRING_CHANNEL = "CHIRING"
+OTHER_CHANNEL = "CPLATFORM"
+NO_BOT_CHANNEL = "CNOBOT"
+
+
+def seed(fake: FakeSlack) -> None:
+    """People and channels of the simulated workspace."""
+    for p in PEOPLE:
+        fake.add_user(p.user_id, p.name, real_name=p.real_name, tz=p.tz, is_admin=p.user_id == "UADMIN")
+    fake.add_channel(HIRING_CHANNEL, "hiring-backend")
+    fake.add_channel(OTHER_CHANNEL, "hiring-platform")
+    fake.add_channel(NO_BOT_CHANNEL, "random", bot_is_member=False)
+    fake.add_channel("CGENERAL", "general")
+
+
+class Sandbox:
+    """Start with `Sandbox(database_url).start()`; stop with `.stop()` (or use it as a context manager)."""
+
+    def __init__(self, database_url: str, *, start: datetime = START, **settings: Any) -> None:
+        self.fake = FakeSlack()
+        seed(self.fake)
+        self.clock = FixedClock(start)
+        self.database_url = database_url
+        self.settings_overrides = settings
+        self.loopbot: Loopbot | None = None
+        self.server: WebServer | None = None
+
+    def start(self) -> Sandbox:
+        self.fake.start()
+        values: dict[str, Any] = {
+            "slack_bot_token": BOT_TOKEN,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": self.fake.api_url,
+            "database_url": self.database_url,
+            "admins": ["UADMIN"],
+            "default_timezone": "Europe/London",
+        }
+        values.update(self.settings_overrides)
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        self.loopbot = build(settings, clock=self.clock)
+        self.web = WebApp(self.loopbot)
+        self.server = WebServer(self.web, "127.0.0.1", 0, threads=settings.web_threads).start()
+        self.loopbot.extras["server"] = self.server
+        self.slack = SlackDriver(self.server.url + "/slack/events", SIGNING_SECRET, self.fake)
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        if self.loopbot is not None:
+            self.loopbot.close()
+        self.fake.stop()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- conveniences: act, then wait for the work done after the ack -------------------------
+    @property
+    def app(self) -> Loopbot:
+        assert self.loopbot is not None
+        return self.loopbot
+
+    def idle(self, timeout: float = 15.0) -> None:
+        if not self.app.background.wait_idle(timeout):
+            raise TimeoutError("background work did not finish")
+
+    def command(self, user_id: str, text: str = "", **kw: Any) -> Reply:
+        reply = self.slack.command(user_id, text, **kw)
+        self.idle()
+        return reply
+
+    def submit(self, user_id: str, values: dict[str, Any], **kw: Any) -> Reply:
+        reply = self.slack.submit(user_id, values, **kw)
+        self.idle()
+        return reply
+
+    def click(self, user_id: str, action_id: str, value: str | None = None, **kw: Any) -> Reply:
+        reply = self.slack.click(user_id, action_id, value, **kw)
+        self.idle()
+        return reply
+
+    def event(self, event: dict[str, Any], **kw: Any) -> Reply:
+        reply = self.slack.event(event, **kw)
+        self.idle()
+        return reply
+
+    def advance(self, **delta: float) -> datetime:
+        return self.clock.advance(timedelta(**delta))
+
+    def last_reply(self, user_id: str) -> str:
+        """The text of the newest ephemeral reply the user saw."""
+        replies = self.fake.ephemerals(user_id)
+        if not replies:
+            raise AssertionError(f"{user_id} saw no ephemeral reply")
+        return replies[-1].text

@@ -1,0 +1,96 @@
+"""Configuration from the environment and `.env` (pydantic-settings). The only place that reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """One clear message per bad or missing variable, naming the variable and the fix."""
+
+
+class Settings(BaseSettings):
+    """Loopbot's settings. Secrets are `SecretStr` and never printed."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_api_url: str = SLACK_API_DEFAULT
+    database_url: str = "sqlite:///loopbot.db"
+    calendar_backend: Literal["builtin", "google"] = "builtin"
+    google_credentials_file: Path | None = None
+    google_delegated_subject: str | None = None
+    google_api_endpoint: str | None = None
+    google_batch_endpoint: str | None = None
+    google_rooms: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    port: int = Field(default=3000, ge=1, le=65535)
+    host: str = "0.0.0.0"
+    public_url: str = "http://localhost:3000"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    default_timezone: str = "UTC"
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    tick_seconds: int = Field(default=60, ge=1)
+    retention_days: int | None = Field(default=None, ge=1)
+    web_threads: int = Field(default=16, ge=1)
+
+    @field_validator("admins", "google_rooms", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _check_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/London") from exc
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @property
+    def oauth_enabled(self) -> bool:
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    def missing_slack_credentials(self) -> list[str]:
+        """Names of the Slack variables still needed to talk to a real workspace."""
+        missing = []
+        if self.slack_signing_secret is None and not self.socket_mode:
+            missing.append("SLACK_SIGNING_SECRET")
+        if self.slack_bot_token is None and not self.oauth_enabled:
+            missing.append("SLACK_BOT_TOKEN")
+        return missing
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's errors into one clear message per variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = "_".join(str(p) for p in err["loc"]).upper() or "settings"
+            lines.append(f"{name}: {err['msg']} (set {name} in the environment or .env)")
+        raise SettingsError("Invalid configuration:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,112 @@
+"""Start-up for `loopbot run` (web + scheduler) and `loopbot worker` (scheduler only)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MISSING_HELP = """Loopbot needs Slack credentials to run: {missing}.
+
+  1. Create the Slack app from manifest.yml (api.slack.com/apps → Create New App → From a manifest).
+  2. Install it to your workspace, then set:
+       SLACK_BOT_TOKEN       the Bot User OAuth Token (xoxb-…)
+       SLACK_SIGNING_SECRET  from Basic Information → App Credentials
+     in the environment or a .env file (SLACK_APP_TOKEN=xapp-… switches to Socket Mode).
+
+To see Loopbot work without Slack, run:  loopbot demo
+"""
+
+
+def _check_credentials(settings: Settings) -> int | None:
+    missing = settings.missing_slack_credentials()
+    if missing:
+        print(MISSING_HELP.format(missing=", ".join(missing)), file=sys.stderr)
+        return 2
+    return None
+
+
+def _verify_token(loopbot: object, settings: Settings) -> int | None:
+    """auth.test once, with a clear error instead of a traceback when Slack can't be reached."""
+    if settings.oauth_enabled and settings.slack_bot_token is None:
+        return None
+    client = loopbot.clients.default  # type: ignore[attr-defined]
+    try:
+        client.auth_test()
+    except SlackApiError as err:
+        code = err.response.get("error") if err.response is not None else "error"
+        print(
+            f"Slack refused SLACK_BOT_TOKEN ({code}). Check the token and reinstall the app.", file=sys.stderr
+        )
+        return 2
+    except Exception as err:
+        print(
+            f"Cannot reach Slack at {settings.slack_api_url} ({type(err).__name__}). "
+            "Check the network or SLACK_API_URL.",
+            file=sys.stderr,
+        )
+        return 2
+    return None
+
+
+def run_web(settings: Settings) -> int:
+    """Serve Slack over HTTP (or Socket Mode) and run the scheduler in-process."""
+    from bot.container import build
+    from bot.web import WebApp, WebServer
+
+    problem = _check_credentials(settings)
+    if problem is not None:
+        return problem
+    logging.getLogger().setLevel(settings.log_level)
+    loopbot = build(settings)
+    problem = _verify_token(loopbot, settings)
+    if problem is not None:
+        return problem
+    scheduler = loopbot.extras.get("start_scheduler")
+    if callable(scheduler):
+        scheduler()
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        assert settings.slack_app_token is not None
+        SocketModeHandler(loopbot.app, settings.slack_app_token.get_secret_value()).start()
+        return 0
+    server = WebServer(WebApp(loopbot), settings.host, settings.port, threads=settings.web_threads)
+    log.warning("Loopbot listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, server.port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        loopbot.close()
+    return 0
+
+
+def run_worker(settings: Settings) -> int:
+    """Run only the scheduler: reminders, debriefs, digests."""
+    from bot.container import build
+
+    problem = _check_credentials(settings)
+    if problem is not None:
+        return problem
+    logging.getLogger().setLevel(settings.log_level)
+    loopbot = build(settings)
+    problem = _verify_token(loopbot, settings)
+    if problem is not None:
+        return problem
+    worker = loopbot.extras.get("run_worker")
+    if not callable(worker):
+        print("This build has no scheduler configured.", file=sys.stderr)
+        return 1
+    try:
+        worker()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        loopbot.close()
+    return 0

@@ -1,0 +1,72 @@
+"""The HTTP surface: Slack's endpoint, health, metrics and invites, served by waitress (WSGI)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+from storage.database import ping
+
+Route = Callable[[dict[str, Any]], tuple[str, list[tuple[str, str]], bytes]]
+
+
+class WebApp:
+    """A small WSGI router in front of Bolt's handler."""
+
+    def __init__(self, loopbot: Any) -> None:
+        self.loopbot = loopbot
+        self.slack = SlackRequestHandler(loopbot.app, path="/slack/events")
+        self.routes: dict[str, Route] = {"/healthz": self.healthz}
+
+    def healthz(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        up = ping(self.loopbot.db.engine)
+        body = json.dumps({"ok": up, "database": "up" if up else "down"}).encode()
+        return ("200 OK" if up else "503 Service Unavailable"), [("Content-Type", "application/json")], body
+
+    def add_prefix_route(self, prefix: str, route: Route) -> None:
+        self.routes[prefix] = route
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        route = self.routes.get(path)
+        if route is None:
+            route = next((r for p, r in self.routes.items() if p.endswith("/") and path.startswith(p)), None)
+        if route is not None and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            status, headers, body = route(environ)
+            start_response(status, [*headers, ("Content-Length", str(len(body)))])
+            return [body]
+        return self.slack(environ, start_response)
+
+
+class WebServer:
+    """A waitress server on a thread (tests, the demo) or in the foreground (`loopbot run`)."""
+
+    def __init__(self, wsgi: Callable[..., Any], host: str, port: int, threads: int = 16) -> None:
+        self.server = create_server(wsgi, host=host, port=port, threads=threads, ident="loopbot")
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self.server.effective_port)  # type: ignore[union-attr]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def serve_forever(self) -> None:
+        self.server.run()
+
+    def start(self) -> WebServer:
+        self._thread = threading.Thread(target=self.server.run, name="loopbot-web", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

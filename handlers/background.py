@@ -1,0 +1,53 @@
+"""Work done after the ack: a small thread pool that tests (and shutdown) can wait on."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class Background:
+    """Runs slow work after a listener has acked; errors are logged, never lost silently."""
+
+    def __init__(self, workers: int = 8) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="loopbot-work")
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(
+        self, fn: Callable[..., Any], *args: Any, on_error: Callable[[Exception], None] | None = None
+    ) -> Future[Any]:
+        """Run `fn(*args)` soon; `on_error` reports a failure to the user."""
+        with self._idle:
+            self._pending += 1
+
+        def run() -> Any:
+            try:
+                return fn(*args)
+            except Exception as exc:
+                log.exception("background work failed: %s", getattr(fn, "__name__", fn))
+                if on_error is not None:
+                    try:
+                        on_error(exc)
+                    except Exception:
+                        log.exception("could not report a background failure")
+                return None
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+        return self._pool.submit(run)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until no work is pending (tests, graceful shutdown). False on time-out."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=False)

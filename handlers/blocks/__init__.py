@@ -1,0 +1,1 @@
+"""Pure Block Kit builders: domain data in, `slack_sdk.models` objects out."""

@@ -1,0 +1,42 @@
+"""Safe user text in Slack: nothing a user typed can ping, link or format."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+_FORMAT = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+
+
+def esc(text: str | None) -> str:
+    """Escape user text for mrkdwn: `&<>` as entities (no `<!channel>`, `<@U…>` or links) and the
+    formatting characters swapped for look-alikes (no `*bold*`)."""
+    if not text:
+        return ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.translate(_FORMAT)
+
+
+def plain(text: str | None, limit: int = 75) -> str:
+    """User text for plain_text fields (buttons, options, headers): trimmed to Slack's limit."""
+    text = " ".join((text or "").split()) or "—"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clip(text: str, limit: int = 3000) -> str:
+    """Keep mrkdwn text within a section's 3,000-character limit."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def user(user_id: str | None) -> str:
+    """A mention of a Slack user id we stored (ids are never user-typed text)."""
+    return f"<@{user_id}>" if user_id else "nobody"
+
+
+def when(moment: datetime | None, tz: str, *, with_zone: bool = True) -> str:
+    """A readable local time, e.g. `Tue 24 Nov 14:00 (Europe/London)`."""
+    if moment is None:
+        return "not booked"
+    local = moment.astimezone(ZoneInfo(tz))
+    text = f"{local:%a} {local.day} {local:%b %H:%M}"
+    return f"{text} ({tz})" if with_zone else text

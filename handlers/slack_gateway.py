@@ -1,0 +1,120 @@
+"""Slack adapters for the domain's gateways: the workspace directory and the notifier."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers.render import render
+from hiring.errors import ExternalServiceError
+from hiring.ports import Profile, Sent
+
+log = logging.getLogger(__name__)
+
+ClientFor = Callable[[str], WebClient]
+
+CHANNEL_PROBLEMS = {
+    "channel_not_found": "I can't find that channel. If it is private, invite me with `/invite @Loopbot` first.",
+    "not_in_channel": "I'm not a member of that channel. Invite me with `/invite @Loopbot` and try again.",
+    "is_archived": "That channel is archived. Choose an active channel.",
+}
+
+
+def explain(error: SlackApiError) -> str:
+    """A sentence for a Slack API error that a user can act on."""
+    code = error.response.get("error", "unknown_error") if error.response is not None else "unknown_error"
+    if code in CHANNEL_PROBLEMS:
+        return CHANNEL_PROBLEMS[code]
+    if code == "ratelimited":
+        return "Slack is rate-limiting me right now; I'll try again shortly."
+    return f"Slack answered “{code}”. Please try again in a moment."
+
+
+class SlackDirectory:
+    """Reads people and channels through the Web API, caching profiles briefly."""
+
+    def __init__(self, client_for: ClientFor, ttl_seconds: float = 300.0) -> None:
+        self.client_for = client_for
+        self.ttl = ttl_seconds
+        self._profiles: dict[tuple[str, str], tuple[float, Profile | None]] = {}
+        self._lock = threading.Lock()
+
+    def profile(self, team_id: str, user_id: str) -> Profile | None:
+        key = (team_id, user_id)
+        with self._lock:
+            cached = self._profiles.get(key)
+        if cached and time.monotonic() - cached[0] < self.ttl:
+            return cached[1]
+        try:
+            user = self.client_for(team_id).users_info(user=user_id)["user"]
+        except SlackApiError as err:
+            if err.response is not None and err.response.get("error") == "user_not_found":
+                return None
+            raise ExternalServiceError(explain(err)) from err
+        profile = Profile(
+            user_id=user_id,
+            name=user.get("real_name") or user.get("name") or user_id,
+            tz=user.get("tz") or "UTC",
+            email=(user.get("profile") or {}).get("email"),
+        )
+        with self._lock:
+            self._profiles[key] = (time.monotonic(), profile)
+        return profile
+
+    def channel_problem(self, team_id: str, channel_id: str) -> str | None:
+        try:
+            info = self.client_for(team_id).conversations_info(channel=channel_id)["channel"]
+        except SlackApiError as err:
+            return explain(err)
+        if info.get("is_archived"):
+            return CHANNEL_PROBLEMS["is_archived"]
+        if not info.get("is_member") and not info.get("is_im"):
+            return CHANNEL_PROBLEMS["not_in_channel"]
+        return None
+
+
+class SlackNotifier:
+    """Renders domain messages to Block Kit and posts them; Slack errors become domain errors."""
+
+    def __init__(self, client_for: ClientFor) -> None:
+        self.client_for = client_for
+
+    def send(self, team_id: str, to: str, content: object, *, thread_ts: str | None = None) -> Sent:
+        text, blocks = render(content)
+        client = self.client_for(team_id)
+        try:
+            if to.startswith(("U", "W")):
+                to = client.conversations_open(users=to)["channel"]["id"]
+            response = client.chat_postMessage(
+                channel=to,
+                text=text,
+                blocks=[b.to_dict() for b in blocks],
+                thread_ts=thread_ts,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as err:
+            raise ExternalServiceError(explain(err)) from err
+        return Sent(channel_id=response["channel"], ts=response["ts"])
+
+    def update(self, team_id: str, sent: Sent, content: object) -> None:
+        text, blocks = render(content)
+        try:
+            self.client_for(team_id).chat_update(
+                channel=sent.channel_id, ts=sent.ts, text=text, blocks=[b.to_dict() for b in blocks]
+            )
+        except SlackApiError as err:
+            raise ExternalServiceError(explain(err)) from err
+
+    def delete(self, team_id: str, sent: Sent) -> None:
+        try:
+            self.client_for(team_id).chat_delete(channel=sent.channel_id, ts=sent.ts)
+        except SlackApiError as err:
+            if err.response is not None and err.response.get("error") == "message_not_found":
+                return
+            raise ExternalServiceError(explain(err)) from err

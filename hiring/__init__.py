@@ -1,0 +1,1 @@
+"""Domain services: roles, plans, panels, scorecards, chasing, decisions, digests. No Slack, no Google."""

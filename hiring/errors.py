@@ -1,0 +1,35 @@
+"""Domain errors. Handlers turn them into modal field errors or ephemeral replies."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A problem the user can understand and fix; `message` is shown as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (in this workspace)."""
+
+
+class PermissionDenied(DomainError):
+    """The user may not do this."""
+
+
+class InvalidInput(DomainError):
+    """Bad input, with a message per field (modal block ids or CLI paths)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state (already booked, already decided, ...)."""
+
+
+class ExternalServiceError(DomainError):
+    """Slack or the calendar failed after retries; the message says what to do."""
