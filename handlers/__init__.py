@@ -50,13 +50,11 @@ def register(app: App, ctx: HandlerContext) -> CommandRouter:
             client=client,
             body=body,
         )
-        ctx.background.submit(
-            router.dispatch,
-            request,
-            on_error=lambda exc: request.reply(
-                "Something went wrong on my side; nothing was changed. Please try again."
-            ),
-        )
+        try:
+            router.dispatch(request)
+        except Exception:
+            log.exception("/interview %s failed", name)
+            request.reply("Something went wrong on my side; nothing was changed. Please try again.")
 
     @app.view_closed("notice")
     @app.view("notice")

@@ -5,22 +5,25 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 
-class Background:
-    """Runs slow work after a listener has acked; errors are logged, never lost silently."""
+class Background(Executor):
+    """Runs listeners and the slow work after their ack; errors are logged, never lost silently.
 
-    def __init__(self, workers: int = 8) -> None:
+    Bolt uses it as its listener executor, so everything a request starts can be waited on
+    (`wait_idle`) by tests and by a graceful shutdown."""
+
+    def __init__(self, workers: int = 16) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="loopbot-work")
         self._pending = 0
         self._idle = threading.Condition()
 
-    def submit(
-        self, fn: Callable[..., Any], *args: Any, on_error: Callable[[Exception], None] | None = None
+    def submit(  # type: ignore[override]
+        self, fn: Callable[..., Any], /, *args: Any, on_error: Callable[[Exception], None] | None = None
     ) -> Future[Any]:
         """Run `fn(*args)` soon; `on_error` reports a failure to the user."""
         with self._idle:
@@ -49,5 +52,5 @@ class Background:
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=False)
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)

@@ -47,7 +47,8 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
                 ack(response_action="errors", errors={block: err.message})
             else:
                 ack()
-                ctx.background.submit(dm, client, actor.user_id, err.message)
+                message = err.message
+                after_ack(lambda: dm(client, actor.user_id, message), lambda exc: None)
             return
         except Exception:
             log.exception("modal %s failed", callback_id)
@@ -57,9 +58,7 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
             return
         ack()
         if follow_up is not None:
-            ctx.background.submit(
-                follow_up, on_error=lambda exc: dm(client, actor.user_id, problem_text(exc))
-            )
+            after_ack(follow_up, lambda exc: dm(client, actor.user_id, problem_text(exc)))
 
 
 def on_action(app: App, ctx: HandlerContext, action_id: str, handle: ActionHandler) -> None:
@@ -69,9 +68,23 @@ def on_action(app: App, ctx: HandlerContext, action_id: str, handle: ActionHandl
     def _action(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         actor = ctx.actor(body)
-        ctx.background.submit(
-            handle, actor, body, client, on_error=lambda exc: tell(client, body, actor, problem_text(exc))
+        after_ack(
+            lambda: handle(actor, body, client), lambda exc: tell(client, body, actor, problem_text(exc))
         )
+
+
+def after_ack(work: Callable[[], None], report: Callable[[Exception], None]) -> None:
+    """Run the slow part of a listener (already on a worker thread, after the ack); a failure is
+    logged and explained to the user instead of being lost."""
+    try:
+        work()
+    except Exception as exc:
+        if not isinstance(exc, DomainError):
+            log.exception("work after the ack failed")
+        try:
+            report(exc)
+        except Exception:
+            log.exception("could not tell the user about a failure")
 
 
 def problem_text(exc: Exception) -> str:

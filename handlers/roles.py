@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_bolt import App
@@ -13,6 +14,21 @@ from handlers.router import CommandRequest, CommandRouter
 from handlers.view_state import text
 from hiring.permissions import Actor, require_manager
 from hiring.roles import RoleInput
+from storage.models import Plan
+
+_REQUESTER = "UREQUESTERPLACEHOLDER"
+_templates: dict[tuple[object, ...], str] = {}
+
+
+def new_role_view(plans: list[Plan], requester_id: str, default_tz: str) -> dict[str, Any]:
+    """The "New role" modal, built once per plan list and rendered per requester (it is opened on
+    every `/interview role`, so it should cost microseconds, not a Block Kit build)."""
+    key = (tuple((p.id, p.name) for p in plans), default_tz)
+    template = _templates.get(key)
+    if template is None:
+        view = role_modal(plans=plans, requester_id=_REQUESTER, default_tz=default_tz)
+        template = _templates.setdefault(key, json.dumps(view.to_dict()))
+    return json.loads(template.replace(_REQUESTER, requester_id))
 
 
 def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
@@ -24,6 +40,9 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
             role = services.roles.find(req.actor.team_id, req.args)
             require_manager(req.actor, role, "edit this role")
         plans = services.plans.list(req.actor.team_id)
+        if role is None:
+            open_modal(req.client, req.trigger_id, new_role_view(plans, req.actor.user_id, ctx.default_tz))
+            return
         view = role_modal(plans=plans, requester_id=req.actor.user_id, default_tz=ctx.default_tz, role=role)
         open_modal(req.client, req.trigger_id, view)
 

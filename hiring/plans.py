@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from functools import lru_cache
 
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +12,8 @@ from hiring.clock import Clock
 from hiring.plan_schema import PlanSpec, builtin_plans, parse_plan
 from storage.models import Plan
 from storage.uow import Database
+
+LIST_TTL = 30.0
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +37,7 @@ class PlanService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self._lists: dict[str, tuple[float, list[Plan]]] = {}
 
     def ensure_builtin(self, team_id: str) -> None:
         """Make sure the workspace has every built-in plan, current (idempotent, safe across replicas)."""
@@ -66,9 +70,19 @@ class PlanService:
                     pass  # another replica seeded them at the same moment
 
     def list(self, team_id: str) -> list[Plan]:
+        """The workspace's plans, cached briefly: modals open without a database round trip.
+
+        Imports through this service clear the cache at once; other replicas see a new plan within
+        `LIST_TTL` seconds."""
+        now = time.monotonic()
+        cached = self._lists.get(team_id)
+        if cached is not None and now - cached[0] < LIST_TTL:
+            return cached[1]
         self.ensure_builtin(team_id)
         with self.db.uow(team_id) as uow:
-            return uow.plans.all()
+            plans = uow.plans.all()
+        self._lists[team_id] = (now, plans)
+        return plans
 
     def import_spec(self, team_id: str, spec: PlanSpec, *, source: str = "file") -> tuple[Plan, bool]:
         """Store a validated plan; returns (plan, created). Re-importing a key replaces its definition."""
@@ -92,7 +106,8 @@ class PlanService:
                 plan.source = source
                 plan.definition = spec.model_dump(mode="json")
             uow.commit()
-            return plan, created
+        self._lists.pop(team_id, None)
+        return plan, created
 
 
 def builtin_specs() -> tuple[PlanSpec, ...]:

@@ -119,6 +119,7 @@ class FakeSlack:
         self._view_ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
+        ThreadingHTTPServer.request_queue_size = 128
         self.server = ThreadingHTTPServer((host, 0), _make_handler(self))
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, name="fake-slack", daemon=True)
