@@ -1,7 +1,8 @@
 """Command to modal: signed `/interview role` requests → the moment the fake Slack sees `views.open`.
 
 Measured in the same run for Loopbot (real app, real HTTP server, SQLite) and for a bare Bolt app
-that only opens a fixed modal, behind the same WSGI server: sequential and with 20 concurrent
+that only opens a fixed modal (the same modal content, as a constant), each in its own process
+behind the same WSGI server: sequential and with 20 concurrent
 clients, p50 and p99. Then resident memory across 10,000 Loopbot requests (it must stay ≤ 100 MB
 and stop growing).
 
@@ -12,9 +13,11 @@ benchmarks/results/command_to_modal.json).
 from __future__ import annotations
 
 import argparse
-import gc
 import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -23,14 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.harness import SIGNING_SECRET, Sandbox
-from bot.slack_client import make_client
-from bot.web import WebServer
+from bot.sandbox.harness import BOT_TOKEN, SIGNING_SECRET, seed
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -99,26 +98,41 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def bare_bolt(fake: FakeSlack) -> WebServer:
-    """The reference: a bare Bolt app that acks and opens a fixed modal."""
-    app = App(
-        client=make_client("xoxb-bare", fake.api_url),
-        signing_secret=SIGNING_SECRET,
-        token_verification_enabled=False,
-    )
-    view = {
-        "type": "modal",
-        "callback_id": "fixed",
-        "title": {"type": "plain_text", "text": "Fixed"},
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}],
-    }
+class Server:
+    """A benchmark server in its own process (its own interpreter and memory)."""
 
-    @app.command("/interview")
-    def _open(ack: Any, body: dict[str, Any], client: Any) -> None:
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+    def __init__(
+        self, fake: FakeSlack, database_url: str, *, bare: bool = False, view_file: str = ""
+    ) -> None:
+        env = dict(os.environ, BENCH_FIXED_VIEW=view_file)
+        env.update(
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": fake.api_url,
+                "DATABASE_URL": database_url,
+                "DEFAULT_TIMEZONE": "Europe/London",
+                "LOG_LEVEL": "ERROR",
+            }
+        )
+        command = [sys.executable, "-m", "benchmarks.serve", *(["--bare"] if bare else [])]
+        self.process = subprocess.Popen(
+            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line.startswith("PORT "):
+            raise RuntimeError(f"server did not start: {line!r}")
+        self.url = f"http://127.0.0.1:{int(line.split()[1])}/slack/events"
+        self.driver = SlackDriver(self.url, SIGNING_SECRET, fake)
 
-    return WebServer(SlackRequestHandler(app), "127.0.0.1", 0, threads=16).start()
+    def rss_mb(self) -> float:
+        return psutil.Process(self.process.pid).memory_info().rss / 2**20
+
+    def stop(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
 def main() -> int:
@@ -127,21 +141,29 @@ def main() -> int:
     parser.add_argument("--memory-requests", type=int, default=10_000)
     args = parser.parse_args()
     results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        box = Sandbox(f"sqlite:///{Path(folder) / 'bench.db'}").start()
+    with tempfile.TemporaryDirectory() as folder, FakeSlack() as fake:
+        seed(fake)
+        clock = ViewsOpenClock(fake)
+        loopbot = Server(fake, f"sqlite:///{Path(folder) / 'bench.db'}")
+        one(loopbot.driver, clock, "UHANA")
+        # The bare app opens the very modal Loopbot opened, as a constant: same payload, no work.
+        view = next(c for c in fake.calls if c.method == "views.open").params["view"]
+        view_file = Path(folder) / "view.json"
+        view_file.write_text(json.dumps(view))
+        bare = Server(fake, f"sqlite:///{Path(folder) / 'bare.db'}", bare=True, view_file=str(view_file))
         try:
-            loop_clock = ViewsOpenClock(box.fake)
-            bare = bare_bolt(box.fake)
-            bare_driver = SlackDriver(bare.url + "/slack/events", SIGNING_SECRET, box.fake)
-            for _ in range(20):  # warm both up
-                one(box.slack, loop_clock, "UHANA")
-                one(bare_driver, loop_clock, "UHANA")
+            for _ in range(30):  # warm both up
+                one(loopbot.driver, clock, "UHANA")
+                one(bare.driver, clock, "UHANA")
             for label, concurrency in (("sequential", 1), ("concurrent_20", 20)):
-                lb, bb = [], []
+                lb: list[float] = []
+                bb: list[float] = []
                 # Interleave in chunks so both see the same machine conditions.
                 for _ in range(4):
-                    lb += run_series(box.slack, loop_clock, args.requests // 4, concurrency)
-                    bb += run_series(bare_driver, loop_clock, args.requests // 4, concurrency)
+                    lb += run_series(loopbot.driver, clock, args.requests // 4, concurrency)
+                    bb += run_series(bare.driver, clock, args.requests // 4, concurrency)
+                    fake.reset()
+                    clock.seen = 0
                 results[label] = {
                     "loopbot": summary(lb),
                     "bare_bolt": summary(bb),
@@ -149,26 +171,26 @@ def main() -> int:
                     "ratio_p99": round(pct(lb, 0.99) / pct(bb, 0.99), 3),
                 }
             bare.stop()
-            process = psutil.Process()
-            samples = []
+            samples = [{"requests": 0, "rss_mb": round(loopbot.rss_mb(), 1)}]
             done = 0
             step = max(1, args.memory_requests // 10)
             while done < args.memory_requests:
-                run_series(box.slack, loop_clock, step, 20)
+                run_series(loopbot.driver, clock, step, 20)
                 done += step
-                box.fake.reset()
-                loop_clock.seen = 0
-                gc.collect()
-                samples.append({"requests": done, "rss_mb": round(process.memory_info().rss / 2**20, 1)})
+                fake.reset()
+                clock.seen = 0
+                samples.append({"requests": done, "rss_mb": round(loopbot.rss_mb(), 1)})
             tail = [s["rss_mb"] for s in samples[len(samples) // 2 :]]
             results["memory"] = {
                 "samples": samples,
                 "final_rss_mb": samples[-1]["rss_mb"],
                 "growth_second_half_mb": round(max(tail) - min(tail), 1),
-                "note": "RSS of the whole benchmark process: Loopbot, its server, the fake Slack and the clients",
+                "note": "resident memory of the Loopbot server process alone",
             }
         finally:
-            box.stop()
+            loopbot.stop()
+            if bare.process.poll() is None:
+                bare.stop()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "command_to_modal.json").write_text(json.dumps(results, indent=2))
     for label in ("sequential", "concurrent_20"):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from handlers import candidates, roles
@@ -17,24 +19,33 @@ log = logging.getLogger(__name__)
 FEATURES = (roles, candidates)
 
 
+class EventDeduplication(Middleware):
+    """Slack retries events it thinks we missed (`X-Slack-Retry-Num`): handle each `event_id` once."""
+
+    def __init__(self, ctx: HandlerContext) -> None:
+        self.ctx = ctx
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            with self.ctx.services.db.uow(body.get("team_id") or "") as uow:
+                fresh = uow.idempotency.claim(f"event:{event_id}", self.ctx.clock.now())
+                uow.commit()
+            if not fresh:
+                return BoltResponse(status=200, body="")
+        return next()
+
+
 def register(app: App, ctx: HandlerContext) -> CommandRouter:
     """Register every listener on `app`; returns the `/interview` router (for help and tests)."""
     router = CommandRouter()
     for feature in FEATURES:
         feature.register(app, ctx, router)
 
-    @app.middleware
-    def deduplicate_events(body: dict[str, Any], next: Any) -> Any:
-        """Slack retries events it thinks we missed: handle each `event_id` once."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id:
-            team_id = body.get("team_id") or ""
-            with ctx.services.db.uow(team_id) as uow:
-                fresh = uow.idempotency.claim(f"event:{event_id}", ctx.clock.now())
-                uow.commit()
-            if not fresh:
-                return BoltResponse(status=200, body="")
-        return next()
+    app.use(EventDeduplication(ctx))
 
     @app.command("/interview")
     def interview(ack: Ack, body: dict[str, Any], respond: Any, client: WebClient) -> None:
