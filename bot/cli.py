@@ -58,6 +58,12 @@ def cmd_plans(args: argparse.Namespace) -> int:
     return plans_command(args, _settings)
 
 
+def cmd_questions(args: argparse.Namespace) -> int:
+    from bot.plans_cli import questions_command
+
+    return questions_command(args, _settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loopbot", description="Loopbot: interview loops in Slack.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp = plans_sub.add_parser("import", help="validate and import a plan file into a workspace")
     imp.add_argument("file", type=Path)
     imp.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
+
+    questions = sub.add_parser("questions", help="the interview question bank")
+    questions_sub = questions.add_subparsers(dest="questions_command", required=True)
+    q_validate = questions_sub.add_parser("validate", help="check a question bank file; nothing is imported")
+    q_validate.add_argument("file", type=Path)
+    q_import = questions_sub.add_parser("import", help="validate and import a question bank into a workspace")
+    q_import.add_argument("file", type=Path)
+    q_import.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
     return parser
 
 
@@ -92,6 +106,7 @@ COMMANDS: dict[str, Command] = {
     "worker": cmd_worker,
     "demo": cmd_demo,
     "plans": cmd_plans,
+    "questions": cmd_questions,
 }
 
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from bot.engine import Engine, build_engine
+from bot.observability import Metrics, install_redaction, request_id, request_kind, team_id
 from bot.settings import Settings
 from bot.slack_client import make_client
 from handlers import register
@@ -18,25 +28,72 @@ from handlers.context import HandlerContext
 from handlers.router import CommandRouter
 from handlers.slack_gateway import SlackDirectory, SlackNotifier
 from hiring.clock import Clock, SystemClock
+from hiring.errors import ExternalServiceError
 from hiring.services import Services, build_services
+from scheduling.calendar_factory import make_calendar
+from scheduling.calendar_protocol import CalendarGateway
 from storage.database import upgrade
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
 
 
-class ClientPool:
-    """One Web API client per workspace (one in single-workspace token mode)."""
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "im:write",
+    "im:history",
+    "users:read",
+    "users:read.email",
+    "channels:read",
+    "groups:read",
+    "team:read",
+)
+CLIENT_TTL = 300.0
 
-    def __init__(self, settings: Settings) -> None:
+
+class ClientPool:
+    """One Web API client per workspace: the bot token in single-workspace mode, or each
+    workspace's installation (slack_sdk's installation store) in multi-workspace OAuth mode."""
+
+    def __init__(
+        self, settings: Settings, metrics: Metrics, installations: InstallationStore | None = None
+    ) -> None:
         self.settings = settings
+        self.metrics = metrics
+        self.installations = installations
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-        self.default = make_client(token, settings.slack_api_url)
-        self._clients: dict[str, WebClient] = {}
+        self.default = make_client(token, settings.slack_api_url, metrics=metrics)
+        self._clients: dict[str, tuple[float, WebClient]] = {}
         self._lock = threading.Lock()
 
     def __call__(self, team_id: str) -> WebClient:
-        return self.default
+        if self.installations is None:
+            return self.default
+        with self._lock:
+            cached = self._clients.get(team_id)
+        if cached is not None and time.monotonic() - cached[0] < CLIENT_TTL:
+            return cached[1]
+        bot = self.installations.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None:
+            raise NotInstalled(team_id)
+        client = make_client(bot.bot_token, self.settings.slack_api_url, metrics=self.metrics)
+        with self._lock:
+            self._clients[team_id] = (time.monotonic(), client)
+        return client
+
+    def forget(self, team_id: str) -> None:
+        with self._lock:
+            self._clients.pop(team_id, None)
+
+
+class NotInstalled(ExternalServiceError):
+    def __init__(self, team_id: str) -> None:
+        super().__init__(
+            "Loopbot is not installed in this workspace; an admin can install it at /slack/install."
+        )
+        self.team_id = team_id
 
 
 @dataclass
@@ -52,29 +109,73 @@ class Loopbot:
     router: CommandRouter
     background: Background
     clients: ClientPool
+    calendar: CalendarGateway
+    metrics: Metrics
+    engine: Engine
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
+        self.engine.stop()
         self.background.wait_idle(timeout=10)
         self.background.shutdown()
         self.db.dispose()
 
 
+class RequestContext(Middleware):
+    """Gives every request an id and its workspace for the logs, counts it, and hands listeners
+    the workspace's instrumented client (so every Slack call is counted and retried alike)."""
+
+    def __init__(self, metrics: Metrics, clients: ClientPool) -> None:
+        self.metrics = metrics
+        self.clients = clients
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        request_id.set(uuid.uuid4().hex[:12])
+        team_id.set(req.context.team_id or "-")
+        self.metrics.requests.labels(request_kind(req.body)).inc()
+        if req.context.team_id:
+            req.context["client"] = self.clients(req.context.team_id)
+        return next()
+
+
+def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
+    """Multi-workspace installs: slack_sdk's SQLAlchemy installation and state stores on our database."""
+    assert settings.slack_client_id and settings.slack_client_secret
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        scopes=list(BOT_SCOPES),
+        installation_store=SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine),
+        installation_store_bot_only=True,
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine),
+        authorization_url=settings.slack_oauth_authorize_url,
+        redirect_uri=f"{settings.public_url.rstrip('/')}/slack/oauth_redirect",
+    )
+
+
 def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Loopbot:
     """Build the whole application from settings. Applies migrations first unless told not to."""
+    install_redaction(settings.secret_values())
     clock = clock or SystemClock()
     db = Database(settings.database_url)
     if migrate:
         upgrade(db.engine)
-    clients = ClientPool(settings)
+    metrics = Metrics()
+    oauth = oauth_settings(settings, db) if settings.oauth_enabled else None
+    clients = ClientPool(settings, metrics, oauth.installation_store if oauth else None)
     directory = SlackDirectory(clients)
     notifier = SlackNotifier(clients)
-    services = build_services(db, clock, directory, notifier)
+    calendar = make_calendar(settings, db, clock)
+    services = build_services(db, clock, directory, notifier, calendar)
     background = Background()
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     app = App(
         client=clients.default,
         signing_secret=secret,
+        oauth_settings=oauth,
+        installation_store_bot_only=True if oauth else None,
         # Bolt's threaded runner with our tracked executor: the listener acks, Bolt answers Slack,
         # and the same worker thread goes on with the slow part (measured: the fastest path from
         # a command to its modal; see benchmarks/command_to_modal.py).
@@ -93,6 +194,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         public_url=settings.public_url.rstrip("/"),
         default_tz=settings.default_timezone,
     )
+    app.use(RequestContext(metrics, clients))
     router = register(app, ctx)
     return Loopbot(
         settings=settings,
@@ -104,4 +206,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         router=router,
         background=background,
         clients=clients,
+        calendar=calendar,
+        metrics=metrics,
+        engine=build_engine(services, settings.tick_seconds, metrics=metrics),
     )

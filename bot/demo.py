@@ -6,14 +6,17 @@ embedded defaults are used (a SQLite file in a temporary folder, the built-in ca
 
 from __future__ import annotations
 
-import logging
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.demo_chasing import flow_chasing_and_digests
+from bot.demo_decisions import flow_decisions
+from bot.demo_feedback import flow_feedback
+from bot.observability import configure_logging
 from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.harness import HIRING_CHANNEL, Sandbox
+from bot.sandbox.harness import BOT_TOKEN, HIRING_CHANNEL, SIGNING_SECRET, Sandbox
 from bot.sandbox.transcript import blocks_text, readable, view_text
 
 Step = Callable[["Demo"], None]
@@ -150,12 +153,111 @@ def flow_roles_and_candidates(demo: Demo) -> None:
     demo.say("URITA", "roles")
 
 
-FLOWS: list[Step] = [flow_roles_and_candidates]
+DEMO_PLAN = """key: platform-backend
+name: Platform backend
+competencies:
+  coding: Writes clear, working code
+  design: Designs services and weighs trade-offs
+stages:
+  - key: screen
+    name: Technical screen
+    interviews:
+      - {key: screen, name: Coding screen, duration_minutes: 45, competencies: [coding]}
+  - key: onsite
+    name: On-site
+    constraints: {same_day: true, buffer_minutes: 15}
+    interviews:
+      - {key: design, name: System design, duration_minutes: 60, pool: senior_engineer,
+         competencies: [design], mode: onsite}
+"""
+
+
+def flow_plans(demo: Demo) -> None:
+    demo.step("The hiring manager looks at the interview plans and adds one from YAML")
+    demo.say("UHANA", "plans")
+    demo.say("UHANA", "plan")
+    demo.submit(
+        "UHANA",
+        {"definition": DEMO_PLAN.replace("duration_minutes: 60", "duration_minutes: 3")},
+        "pastes a plan with a 3-minute interview and submits",
+    )
+    demo.submit("UHANA", {"definition": DEMO_PLAN}, "fixes the duration and saves")
+
+
+def flow_pools_and_panels(demo: Demo) -> None:
+    demo.step("Interviewer pools: who may run which kind of interview, and how often")
+    demo.say("UOTTO", "pool")
+    demo.say("UHANA", "pool")
+    engineers: dict[str, object] = {
+        "name": "Backend engineers",
+        "kind": "engineer",
+        "qualified": ["UPRIYA", "USAM", "UJONAS", "ULEE"],
+        "reverse_shadow": ["UNOAH"],
+        "shadow": ["UMIA"],
+        "daily_limit": "2",
+        "weekly_limit": "1",
+    }
+    demo.submit(
+        "UHANA", engineers, "fills in the engineers with a weekly limit below the daily one, and submits"
+    )
+    demo.submit("UHANA", {**engineers, "weekly_limit": "4"}, "fixes the weekly limit and saves")
+    for name, kind, qualified, shadow in (
+        ("Senior engineers", "senior_engineer", ["UPRIYA", "UJONAS", "ULEE"], ["USAM"]),
+        ("Meet the team", "team_member", ["UMIA", "UNOAH", "USAM"], []),
+    ):
+        demo.say("URITA", "pool")
+        demo.submit(
+            "URITA",
+            {"name": name, "kind": kind, "qualified": qualified, "shadow": shadow},
+            f"creates the “{name}” pool",
+        )
+    demo.say("UOTTO", "pools")
+    demo.step("People set their working hours (the time zone comes from Slack unless given)")
+    demo.say("UPRIYA", "hours")
+    demo.say("UJONAS", "hours 18:00-09:00")
+    demo.say("UJONAS", "hours 08:00-16:00 Mon-Thu")
+    demo.step("The hiring manager builds Grace Hopper's panels, pre-filled by fair rotation")
+    demo.say("UHANA", "panel Grace Hoper")
+    demo.say("UOTTO", "panel Grace Hopper")
+    demo.say("UHANA", "panel Grace Hopper")
+    demo.submit("UHANA", {}, "keeps the suggestion for the phone interview and saves")
+    demo.say("UHANA", "panel Grace Hopper")
+    view = demo.fake.last_view("UHANA") or {}
+    demo.click(
+        "UHANA",
+        "panel_stage",
+        "",
+        "switches the stage to the on-site",
+        view=view,
+        selected="onsite",
+        block_id="stage",
+    )
+    onsite = demo.fake.last_view("UHANA") or {}
+    first = next(b for b in onsite.get("blocks", []) if str(b.get("block_id", "")).startswith("iv:"))
+    suggested = list(first["element"].get("initial_users", []))
+    demo.submit(
+        "UHANA",
+        {first["block_id"]: [*suggested[:-1], "UOTTO"]},
+        "swaps one interviewer for Otto, who is in no pool, and submits",
+    )
+    demo.submit("UHANA", {first["block_id"]: suggested}, "puts the suggestion back and saves")
+    demo.step("Where does Grace Hopper stand?")
+    demo.say("UHANA", "status Grace Hopper")
+    demo.say("UJONAS", "status Grace Hopper")
+    demo.say("UOTTO", "status Grace Hopper")
+
+
+FLOWS: list[Step] = [flow_roles_and_candidates, flow_plans, flow_pools_and_panels]
+FLOWS.append(flow_feedback)
+FLOWS.append(flow_decisions)
+FLOWS.append(flow_chasing_and_digests)
 
 
 def run_demo(*, verbose: bool = False) -> int:
     """Run every flow against a fresh SQLite file; print the transcript; exit 0 when it all worked."""
-    logging.getLogger().setLevel(logging.INFO if verbose else logging.CRITICAL)
+    configure_logging(
+        "DEBUG" if verbose else "CRITICAL", "json" if verbose else "text", [BOT_TOKEN, SIGNING_SECRET]
+    )
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="loopbot-demo-") as folder:
         url = f"sqlite:///{Path(folder) / 'loopbot.db'}"

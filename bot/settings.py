@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
+    slack_oauth_authorize_url: str = "https://slack.com/oauth/v2/authorize"
     slack_api_url: str = SLACK_API_DEFAULT
     database_url: str = "sqlite:///loopbot.db"
     calendar_backend: Literal["builtin", "google"] = "builtin"
@@ -73,6 +74,16 @@ class Settings(BaseSettings):
     @property
     def oauth_enabled(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
+
+    def secret_values(self) -> list[str]:
+        """Every secret's value, so logs can redact them."""
+        secrets = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.slack_client_secret,
+        )
+        return [s.get_secret_value() for s in secrets if s is not None]
 
     def missing_slack_credentials(self) -> list[str]:
         """Names of the Slack variables still needed to talk to a real workspace."""

@@ -7,6 +7,7 @@ import sys
 
 from slack_sdk.errors import SlackApiError
 
+from bot.observability import configure_logging
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -57,26 +58,27 @@ def _verify_token(loopbot: object, settings: Settings) -> int | None:
 def run_web(settings: Settings) -> int:
     """Serve Slack over HTTP (or Socket Mode) and run the scheduler in-process."""
     from bot.container import build
+    from bot.ics_route import ics_route
     from bot.web import WebApp, WebServer
 
     problem = _check_credentials(settings)
     if problem is not None:
         return problem
-    logging.getLogger().setLevel(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format, settings.secret_values())
     loopbot = build(settings)
     problem = _verify_token(loopbot, settings)
     if problem is not None:
         return problem
-    scheduler = loopbot.extras.get("start_scheduler")
-    if callable(scheduler):
-        scheduler()
+    loopbot.engine.start()
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         assert settings.slack_app_token is not None
         SocketModeHandler(loopbot.app, settings.slack_app_token.get_secret_value()).start()
         return 0
-    server = WebServer(WebApp(loopbot), settings.host, settings.port, threads=settings.web_threads)
+    web = WebApp(loopbot)
+    web.add_prefix_route("/ics/", ics_route(loopbot.db))
+    server = WebServer(web, settings.host, settings.port, threads=settings.web_threads)
     log.warning("Loopbot listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, server.port)
     try:
         server.serve_forever()
@@ -94,17 +96,18 @@ def run_worker(settings: Settings) -> int:
     problem = _check_credentials(settings)
     if problem is not None:
         return problem
-    logging.getLogger().setLevel(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format, settings.secret_values())
     loopbot = build(settings)
     problem = _verify_token(loopbot, settings)
     if problem is not None:
         return problem
-    worker = loopbot.extras.get("run_worker")
-    if not callable(worker):
-        print("This build has no scheduler configured.", file=sys.stderr)
-        return 1
+    log.warning(
+        "Loopbot worker running: a tick every %s s (replica %s)",
+        settings.tick_seconds,
+        loopbot.engine.replica,
+    )
     try:
-        worker()
+        loopbot.engine.run_forever()
     except KeyboardInterrupt:
         pass
     finally:

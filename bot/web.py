@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,12 +22,18 @@ class WebApp:
     def __init__(self, loopbot: Any) -> None:
         self.loopbot = loopbot
         self.slack = SlackRequestHandler(loopbot.app, path="/slack/events")
-        self.routes: dict[str, Route] = {"/healthz": self.healthz}
+        self.routes: dict[str, Route] = {"/healthz": self.healthz, "/metrics": self.metrics}
 
     def healthz(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
         up = ping(self.loopbot.db.engine)
         body = json.dumps({"ok": up, "database": "up" if up else "down"}).encode()
         return ("200 OK" if up else "503 Service Unavailable"), [("Content-Type", "application/json")], body
+
+    def metrics(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        metrics = self.loopbot.metrics
+        metrics.queue_depth.set(self.loopbot.background.pending)
+        content_type, body = metrics.exposition()
+        return "200 OK", [("Content-Type", content_type)], body
 
     def add_prefix_route(self, prefix: str, route: Route) -> None:
         self.routes[prefix] = route
@@ -40,7 +47,24 @@ class WebApp:
             status, headers, body = route(environ)
             start_response(status, [*headers, ("Content-Length", str(len(body)))])
             return [body]
-        return self.slack(environ, start_response)
+        if not _plausible_timestamp(environ):
+            # slack_sdk's verifier raises on a non-numeric timestamp (a 500); refuse it as forged.
+            start_response("401 Unauthorized", [("Content-Type", "application/json"), ("Content-Length", "27")])
+            return [b'{"error":"invalid_request"}']
+        started = time.perf_counter()
+        try:
+            return self.slack(environ, start_response)
+        finally:
+            self.loopbot.metrics.acks.observe(time.perf_counter() - started)
+
+
+def _plausible_timestamp(environ: dict[str, Any]) -> bool:
+    """Requests to the Slack endpoint carry a whole-number timestamp, or none (then verification
+    refuses them by itself)."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return True
+    value = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+    return value is None or (value.isascii() and value.isdigit() and len(value) <= 12)
 
 
 class WebServer:
@@ -67,6 +91,16 @@ class WebServer:
         return self
 
     def stop(self) -> None:
-        self.server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        """Stop serving: close every channel from inside the server's own loop, then its threads."""
+        server: Any = self.server
+        if self._thread is None:
+            server.close()
+            return
+
+        def close_all() -> None:
+            for channel in list(server._map.values()):
+                channel.close()
+
+        server.trigger.pull_trigger(close_all)
+        self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown(timeout=5)

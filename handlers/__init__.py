@@ -10,13 +10,43 @@ from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
-from handlers import candidates, roles
+from handlers import (
+    availability,
+    candidates,
+    decisions,
+    digests,
+    feedback,
+    home,
+    panels,
+    people,
+    plans,
+    pools,
+    reports,
+    roles,
+    scheduling,
+    status,
+)
 from handlers.context import HandlerContext
 from handlers.router import CommandRequest, CommandRouter, split
 
 log = logging.getLogger(__name__)
 
-FEATURES = (roles, candidates)
+FEATURES = (
+    roles,
+    plans,
+    candidates,
+    feedback,
+    home,
+    pools,
+    people,
+    panels,
+    availability,
+    scheduling,
+    status,
+    digests,
+    decisions,
+    reports,
+)
 
 
 class EventDeduplication(Middleware):

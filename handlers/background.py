@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -45,7 +46,12 @@ class Background(Executor):
                     self._pending -= 1
                     self._idle.notify_all()
 
-        return self._pool.submit(run)
+        # Carry the request's log context (request and workspace ids) to the worker thread.
+        return self._pool.submit(contextvars.copy_context().run, run)
+
+    @property
+    def pending(self) -> int:
+        return self._pending
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until no work is pending (tests, graceful shutdown). False on time-out."""

@@ -31,6 +31,7 @@ def first_input_block(view: dict[str, Any]) -> str | None:
 def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHandler) -> None:
     """Register a modal submission: validate and save before the ack (errors shown next to the
     field, nothing saved), then run the returned follow-up (posts, DMs) after the ack."""
+    ctx.modals.append(callback_id)
 
     @app.view(callback_id)
     def _submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -63,6 +64,7 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
 
 def on_action(app: App, ctx: HandlerContext, action_id: str, handle: ActionHandler) -> None:
     """Register a button or select: ack at once, do the work after, tell the user what went wrong."""
+    ctx.actions.append(action_id)
 
     @app.action(action_id)
     def _action(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,6 +23,8 @@ class HandlerContext:
     client_for: Callable[[str], WebClient]
     public_url: str = "http://localhost:3000"
     default_tz: str = "UTC"
+    modals: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
 
     def actor(self, body: dict[str, Any]) -> Actor:
         """The requesting user from any Slack payload (command, interaction or event)."""

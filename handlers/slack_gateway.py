@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.render import render
-from hiring.errors import ExternalServiceError
+from hiring.errors import ExternalServiceError, RateLimited
 from hiring.ports import Profile, Sent
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,19 @@ def explain(error: SlackApiError) -> str:
     if code == "ratelimited":
         return "Slack is rate-limiting me right now; I'll try again shortly."
     return f"Slack answered “{code}”. Please try again in a moment."
+
+
+def service_error(error: SlackApiError) -> ExternalServiceError:
+    """The domain error for a Slack failure; a 429 keeps its `Retry-After` so a later tick honours it."""
+    response = error.response
+    if response is not None and (response.status_code == 429 or response.get("error") == "ratelimited"):
+        raw = (response.headers or {}).get("Retry-After") or (response.headers or {}).get("retry-after")
+        try:
+            retry_after = float(raw) if raw is not None else 30.0
+        except ValueError:
+            retry_after = 30.0
+        return RateLimited(explain(error), retry_after)
+    return ExternalServiceError(explain(error))
 
 
 class SlackDirectory:
@@ -99,7 +112,7 @@ class SlackNotifier:
                 unfurl_media=False,
             )
         except SlackApiError as err:
-            raise ExternalServiceError(explain(err)) from err
+            raise service_error(err) from err
         return Sent(channel_id=response["channel"], ts=response["ts"])
 
     def update(self, team_id: str, sent: Sent, content: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -161,8 +162,11 @@ class CandidateService:
             )
             uow.commit()
 
-    def find(self, team_id: str, query: str) -> Candidate:
-        """The candidate called `query` (or `#id`), or NotFound suggesting close names."""
+    def find(
+        self, team_id: str, query: str, *, suggest_from: Callable[[Candidate], bool] | None = None
+    ) -> Candidate:
+        """The candidate called `query` (or `#id`), or NotFound suggesting close names (only of
+        candidates for which `suggest_from` is true, when given: never hint names someone may not see)."""
         query = query.strip().strip("“”\"'")
         if not query:
             raise NotFound("Name the candidate, e.g. `/interview status Ada Lovelace`.")
@@ -178,7 +182,8 @@ class CandidateService:
         if len(exact) > 1:
             ids = ", ".join(f"`#{c.id}` ({c.role.title})" for c in exact)
             raise NotFound(f"Several candidates are called “{query}”: {ids}. Use the number.")
-        close = close_matches(query, [c.name for c in candidates])
+        visible = [c for c in candidates if suggest_from is None or suggest_from(c)]
+        close = close_matches(query, [c.name for c in visible])
         hint = f" Did you mean {', '.join(f'“{c}”' for c in close)}?" if close else ""
         raise NotFound(f"No candidate called “{query}”.{hint}")
 

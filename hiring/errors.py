@@ -33,3 +33,11 @@ class Conflict(DomainError):
 
 class ExternalServiceError(DomainError):
     """Slack or the calendar failed after retries; the message says what to do."""
+
+
+class RateLimited(ExternalServiceError):
+    """Slack still answered 429 after the client's own retries; try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -2,40 +2,68 @@
 
 Our tables are the truth and APScheduler is only the clock. Each tick asks every *source* what is
 due now (derived from current state, so a moved or cancelled interview simply stops being due),
-claims each item by inserting a `notifications` row with a unique key, sends it, and marks it sent.
-A failed send stays claimed but unsent with a backoff; a later tick (on any replica) takes it over
-once its lease has expired and it is still due. A replica killed between claim and send loses
-nothing: its lease expires and another tick sends it.
+drops what was already sent, claims the rest in bulk by inserting `notifications` rows with unique
+keys (`INSERT … ON CONFLICT DO NOTHING RETURNING`, in key order so concurrent replicas never
+deadlock), sends each claimed item and marks it sent at once.
+
+* A failed send stays claimed but unsent, with a backoff (or Slack's `Retry-After` after a 429, which
+  also pauses that workspace's other sends for the rest of the tick); a later tick on any replica
+  takes it over once it is still due, its lease has expired and its retry time has come.
+* A replica killed between claim and send loses nothing: its leases expire and another tick sends.
+* While a replica works through a long batch it renews its leases, so nobody takes over items it is
+  still sending.
+
+The only window for a duplicate is a crash after Slack accepted a message and before the row was
+marked sent (Slack's `chat.postMessage` has no idempotency key); marking happens right after each
+send to keep that window to one message.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
+import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Column, MetaData, Table, bindparam, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from hiring.clock import Clock
-from hiring.errors import ExternalServiceError
+from hiring.errors import ExternalServiceError, RateLimited
 from hiring.ports import Notifier, Sent
-from storage.models import Notification
-from storage.uow import Database
+from storage.models import Notification, SlackMessage
+from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(minutes=5)
+RENEW_AFTER_SECONDS = 60.0  # real time between lease renewals while one replica works through a batch
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+MAX_ATTEMPTS = 10  # after this many failed sends an item is left alone (its `last_error` says why)
+CLAIM_BATCH = 500
+KEY_CHUNK = 1000
+
+NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
+SLACK_MESSAGES: Table = SlackMessage.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
 class Due:
-    """One notification that should exist now. `key` is unique forever (e.g. `nudge:42:1`)."""
+    """One notification that should exist now. `key` is unique forever (e.g. `nudge:42:U1:…:1`).
+
+    `followups(sent)` returns more items to deliver right after this one was sent (e.g. thread
+    replies under it); `payload` is extra JSON stored with the claim (e.g. the keys of those replies,
+    so a later tick can finish them if this replica died in between)."""
 
     team_id: str
     key: str
@@ -45,6 +73,8 @@ class Due:
     candidate_id: int | None = None
     thread_ts: str | None = None
     on_sent: Callable[[Sent], None] | None = field(default=None, compare=False)
+    followups: Callable[[Sent], Iterable[Due]] | None = field(default=None, compare=False)
+    payload: Mapping[str, Any] | None = field(default=None, compare=False)
 
 
 Source = Callable[[datetime], Iterable[Due]]
@@ -52,16 +82,124 @@ Source = Callable[[datetime], Iterable[Due]]
 
 @dataclass
 class TickReport:
+    """What one tick did, with the time spent in each phase (seconds of wall time)."""
+
     due: int = 0
     claimed: int = 0
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    deferred: int = 0
+    errors: int = 0
     keys_sent: list[str] = field(default_factory=list)
+    last_error: str | None = None
+    outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, sent|failed) → count
+    find_seconds: float = 0.0
+    claim_seconds: float = 0.0
+    send_seconds: float = 0.0
+    mark_seconds: float = 0.0
+
+    def merge(self, other: TickReport) -> None:
+        for name in ("due", "claimed", "sent", "failed", "skipped", "deferred", "errors"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("find_seconds", "claim_seconds", "send_seconds", "mark_seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.keys_sent.extend(other.keys_sent)
+        self.last_error = other.last_error or self.last_error
+        self.outcomes.update(other.outcomes)
+
+
+# `notifications` for bulk claims: the same columns, with the times passed already converted.
+RAW_CLAIMS = Table(
+    "notifications",
+    MetaData(),
+    *(
+        Column(c.name, c.type if c.name in ("id", "payload") else NullType(), primary_key=c.primary_key)
+        for c in NOTIFICATIONS.columns
+    ),
+)
+
+
+def _to_db(dialect: Dialect, moment: datetime) -> Any:
+    """`moment` as the `notifications` time columns store it on this database."""
+    process = NOTIFICATIONS.c.claimed_at.type.bind_processor(dialect)
+    return process(moment) if process is not None else moment
+
+
+MARK_SENT = (
+    update(NOTIFICATIONS)
+    .where(NOTIFICATIONS.c.id == bindparam("b_id"))
+    .values(
+        sent_at=bindparam("b_at"),
+        channel_id=bindparam("b_channel"),
+        message_ts=bindparam("b_ts"),
+        last_error=None,
+    )
+)
+
+
+@dataclass(frozen=True)
+class _Mark:
+    claim_id: int
+    due: Due
+    sent: Sent
+    at: datetime
+
+
+class _MarkWriter:
+    """Marks sent claims from a second thread, committing everything queued so far in one
+    transaction (group commit). With real network sends each commit holds the one mark made while
+    the next message was on its way, as if marked inline; with fast sends a commit holds many.
+    `close()` returns once every mark is written."""
+
+    def __init__(self, write: Callable[[list[_Mark]], None]) -> None:
+        self._write = write
+        self._queue: list[_Mark] = []
+        self._closed = False
+        self._ready = threading.Condition()
+        self.seconds = 0.0
+        self._thread = threading.Thread(target=self._run, name="outbox-marks", daemon=True)
+        self._thread.start()
+
+    def put(self, mark: _Mark) -> None:
+        with self._ready:
+            self._queue.append(mark)
+            self._ready.notify()
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            self._ready.notify()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._queue and not self._closed:
+                    self._ready.wait()
+                batch, self._queue = self._queue, []
+            if not batch:
+                return
+            started = time.perf_counter()
+            try:
+                self._write(batch)
+            except Exception:
+                log.exception("marking %d notifications sent failed", len(batch))
+            self.seconds += time.perf_counter() - started
 
 
 def replica_id() -> str:
-    return f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+    return f"{socket.gethostname()[:40]}:{uuid.uuid4().hex[:8]}"
+
+
+def _insert(session: Session, table: Table) -> Any:
+    """`INSERT` for the session's dialect, with `ON CONFLICT DO NOTHING` where the dialect has it."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    return None
 
 
 class Dispatcher:
@@ -75,12 +213,14 @@ class Dispatcher:
         sources: Sequence[Source] = (),
         *,
         replica: str | None = None,
+        renew_after_seconds: float = RENEW_AFTER_SECONDS,
     ) -> None:
         self.db = db
         self.clock = clock
         self.notifier = notifier
         self.sources: list[Source] = list(sources)
         self.replica = replica or replica_id()
+        self.renew_after_seconds = renew_after_seconds
 
     def add_source(self, source: Source) -> None:
         self.sources.append(source)
@@ -90,122 +230,333 @@ class Dispatcher:
         report = TickReport()
         now = self.clock.now()
         for source in self.sources:
+            started = time.perf_counter()
             try:
                 items = list(source(now))
             except Exception:
                 log.exception("a notification source failed; the next tick will try again")
+                report.errors += 1
                 continue
-            report.due += len(items)
-            fresh = self._unsent(items)
-            for due in fresh:
-                self._deliver(due, now, report)
-            report.skipped += len(items) - len(fresh)
+            finally:
+                report.find_seconds += time.perf_counter() - started
+            self._dispatch(items, now, report)
         return report
 
+    def send_now(self, items: Iterable[Due]) -> TickReport:
+        """Claim and send `items` right away (e.g. a digest asked for by a command), exactly once."""
+        report = TickReport()
+        self._dispatch(list(items), self.clock.now(), report)
+        return report
+
+    # -- phases ---------------------------------------------------------------------------------
+    def _dispatch(self, items: list[Due], now: datetime, report: TickReport) -> None:
+        report.due += len(items)
+        unique: dict[str, Due] = {}
+        for due in items:
+            unique.setdefault(due.key, due)
+        started = time.perf_counter()
+        try:
+            fresh = self._unsent(list(unique.values()))
+        except SQLAlchemyError:
+            log.exception("could not read the outbox; the next tick will try again")
+            report.errors += 1
+            return
+        finally:
+            report.claim_seconds += time.perf_counter() - started
+        report.skipped += len(items) - len(fresh)
+        fresh.sort(key=lambda d: d.key)  # one global order: concurrent claims never deadlock
+        for i in range(0, len(fresh), CLAIM_BATCH):
+            batch = fresh[i : i + CLAIM_BATCH]
+            started = time.perf_counter()
+            try:
+                claimed = self._claim_batch(batch, now)
+            except SQLAlchemyError:
+                log.exception("claiming %d notifications failed; the next tick will try again", len(batch))
+                report.errors += 1
+                continue
+            finally:
+                report.claim_seconds += time.perf_counter() - started
+            report.claimed += len(claimed)
+            report.skipped += len(batch) - len(claimed)
+            self._send_all([(claimed[d.key], d) for d in batch if d.key in claimed], report)
+
     def _unsent(self, items: list[Due]) -> list[Due]:
-        """Drop items already sent (one query per 500 keys)."""
+        """Drop items already sent (one indexed query per 1,000 keys)."""
         if not items:
             return []
         sent: set[str] = set()
         keys = [d.key for d in items]
         with self.db.uow("") as uow:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
+            for i in range(0, len(keys), KEY_CHUNK):
                 sent.update(
                     uow.session.scalars(
                         select(Notification.key).where(
-                            Notification.key.in_(chunk), Notification.sent_at.is_not(None)
+                            Notification.key.in_(keys[i : i + KEY_CHUNK]), Notification.sent_at.is_not(None)
                         )
                     )
                 )
         return [d for d in items if d.key not in sent]
 
-    def claim(self, due: Due, now: datetime) -> int | None:
-        """Insert the claim row, or take over an unsent one whose lease expired and retry is due."""
-        with self.db.uow(due.team_id) as uow:
-            row = Notification(
-                team_id=due.team_id,
-                key=due.key,
-                kind=due.kind,
-                payload={"to": due.to, "candidate_id": due.candidate_id},
-                claimed_at=now,
-                claimed_by=self.replica,
-                lease_until=now + LEASE,
-                attempts=1,
-                next_attempt_at=now,
-            )
-            try:
-                uow.session.add(row)
-                uow.commit()
-                return row.id
-            except IntegrityError:
-                pass
-        with self.db.uow(due.team_id) as uow:
-            result = uow.session.execute(
-                update(Notification)
-                .where(
-                    Notification.key == due.key,
-                    Notification.sent_at.is_(None),
-                    Notification.lease_until <= now,
-                    Notification.next_attempt_at <= now,
-                )
-                .values(
-                    claimed_by=self.replica,
-                    claimed_at=now,
-                    lease_until=now + LEASE,
-                    attempts=Notification.attempts + 1,
-                )
-                .returning(Notification.id)
-            )
-            won = result.scalar()
+    def _claim_batch(self, batch: Sequence[Due], now: datetime) -> dict[str, int]:
+        """Claim what nobody has claimed (bulk insert), then take over unsent claims whose lease
+        expired and whose retry is due. Returns claim ids by key, only for what this replica won."""
+        won: dict[str, int] = {}
+        with self.db.uow("") as uow:
+            session = uow.session
+            dialect = session.get_bind().dialect
+            # The claim's times are the same for every row: convert them for the database once,
+            # and insert through a view of the table that leaves them as they are.
+            lease = now + LEASE
+            raw_now, raw_lease = _to_db(dialect, now), _to_db(dialect, lease)
+            rows = [
+                {
+                    "team_id": d.team_id,
+                    "key": d.key,
+                    "kind": d.kind,
+                    "payload": {"to": d.to, "candidate_id": d.candidate_id, **(d.payload or {})},
+                    "claimed_at": raw_now,
+                    "claimed_by": self.replica,
+                    "lease_until": raw_lease,
+                    "attempts": 1,
+                    "next_attempt_at": raw_now,
+                }
+                for d in batch
+            ]
+            stmt = _insert(session, RAW_CLAIMS)
+            if stmt is not None:
+                result = session.execute(stmt.returning(RAW_CLAIMS.c.id, RAW_CLAIMS.c.key), rows)
+                won.update({key: claim_id for claim_id, key in result})
+            else:
+                for row in rows:
+                    try:
+                        with session.begin_nested():
+                            claim_id = session.execute(
+                                RAW_CLAIMS.insert().values(**row).returning(RAW_CLAIMS.c.id)
+                            ).scalar_one()
+                        won[row["key"]] = claim_id
+                    except IntegrityError:
+                        pass
+            others = [d.key for d in batch if d.key not in won]
+            if others:
+                expired = session.execute(
+                    select(Notification.id, Notification.key)
+                    .where(
+                        Notification.key.in_(others),
+                        Notification.sent_at.is_(None),
+                        Notification.lease_until <= now,
+                        Notification.next_attempt_at <= now,
+                        Notification.attempts < MAX_ATTEMPTS,
+                    )
+                    .order_by(Notification.id)
+                    .with_for_update(skip_locked=True)
+                ).all()
+                if expired:
+                    session.execute(
+                        update(NOTIFICATIONS)
+                        .where(NOTIFICATIONS.c.id.in_([claim_id for claim_id, _ in expired]))
+                        .values(
+                            claimed_by=self.replica,
+                            claimed_at=now,
+                            lease_until=lease,
+                            attempts=NOTIFICATIONS.c.attempts + 1,
+                        )
+                    )
+                    won.update({key: claim_id for claim_id, key in expired})
             uow.commit()
-            return won
+        return won
 
-    def _deliver(self, due: Due, now: datetime, report: TickReport) -> None:
-        claim_id = self.claim(due, now)
-        if claim_id is None:
-            report.skipped += 1
+    def _send_all(self, pending: list[tuple[int, Due]], report: TickReport) -> None:
+        if not pending:
             return
-        report.claimed += 1
+        marks = _MarkWriter(self._mark_sent)
+        done: list[tuple[Due, Sent]] = []
         try:
-            sent = self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
-        except Exception as exc:
-            self._failed(claim_id, due, now, exc)
-            report.failed += 1
-            return
-        self._sent(claim_id, due, sent, self.clock.now())
-        report.sent += 1
-        report.keys_sent.append(due.key)
+            self._send_each(pending, report, marks, done)
+        finally:
+            marks.close()  # also when the process is going down: what went out is marked sent
+            report.mark_seconds += marks.seconds
+        # After-send work (hooks, thread replies) once what was sent is recorded as sent.
+        for due, sent in done:
+            self._after_send(due, sent, report)
+
+    def _send_each(
+        self,
+        pending: list[tuple[int, Due]],
+        report: TickReport,
+        marks: _MarkWriter,
+        done: list[tuple[Due, Sent]],
+    ) -> None:
+        paused: dict[str, datetime] = {}
+        lost: set[int] = set()
+        released: set[int] = set()
+        renewed = time.monotonic()
+        for claim_id, due in pending:
+            if due.team_id in paused:
+                self._release(claim_id, paused[due.team_id])
+                released.add(claim_id)
+                report.deferred += 1
+                continue
+            if time.monotonic() - renewed >= self.renew_after_seconds:
+                # Every claim still held: those sent whose mark is being written as well as those to send.
+                lost |= self._renew([cid for cid, _ in pending if cid not in released])
+                renewed = time.monotonic()
+            if claim_id in lost:
+                report.skipped += 1
+                continue
+            started = time.perf_counter()
+            try:
+                sent = self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
+            except RateLimited as exc:
+                report.send_seconds += time.perf_counter() - started
+                retry_at = self.clock.now() + timedelta(seconds=exc.retry_after)
+                report.last_error = self._failed(claim_id, due, exc, retry_at=retry_at)
+                paused[due.team_id] = retry_at
+                report.failed += 1
+                report.outcomes[(due.kind, "failed")] += 1
+                continue
+            except Exception as exc:
+                report.send_seconds += time.perf_counter() - started
+                report.last_error = self._failed(claim_id, due, exc)
+                report.failed += 1
+                report.outcomes[(due.kind, "failed")] += 1
+                continue
+            report.send_seconds += time.perf_counter() - started
+            marks.put(_Mark(claim_id, due, sent, self.clock.now()))
+            report.sent += 1
+            report.outcomes[(due.kind, "sent")] += 1
+            report.keys_sent.append(due.key)
+            if due.on_sent is not None or due.followups is not None:
+                done.append((due, sent))
+
+    def _after_send(self, due: Due, sent: Sent, report: TickReport) -> None:
         if due.on_sent is not None:
             try:
                 due.on_sent(sent)
             except Exception:
                 log.exception("after-send hook failed for %s", due.kind)
+        if due.followups is not None:
+            try:
+                more = list(due.followups(sent))
+            except Exception:
+                log.exception("building the follow-ups of %s failed; a later tick sends them", due.kind)
+                report.errors += 1
+                return
+            self._dispatch(more, self.clock.now(), report)
 
-    def _sent(self, claim_id: int, due: Due, sent: Sent, now: datetime) -> None:
-        with self.db.uow(due.team_id) as uow:
-            row = uow.session.get(Notification, claim_id)
-            assert row is not None
-            row.sent_at = now
-            row.channel_id = sent.channel_id
-            row.message_ts = sent.ts
-            row.last_error = None
-            uow.messages.record(
-                channel_id=sent.channel_id, ts=sent.ts, kind=due.kind, candidate_id=due.candidate_id, at=now
-            )
+    # -- claim rows -------------------------------------------------------------------------------
+    def claim(self, due: Due, now: datetime) -> int | None:
+        """Claim one item: its claim id, or None when another replica has it or it was sent."""
+        return self._claim_batch([due], now).get(due.key)
+
+    def _renew(self, claim_ids: list[int]) -> set[int]:
+        """Extend this replica's leases on `claim_ids`; returns the ids it no longer holds."""
+        now = self.clock.now()
+        held: set[int] = set()
+        with self.db.uow("") as uow:
+            for i in range(0, len(claim_ids), KEY_CHUNK):
+                chunk = claim_ids[i : i + KEY_CHUNK]
+                result = uow.session.execute(
+                    update(NOTIFICATIONS)
+                    .where(
+                        NOTIFICATIONS.c.id.in_(chunk),
+                        NOTIFICATIONS.c.claimed_by == self.replica,
+                        NOTIFICATIONS.c.sent_at.is_(None),
+                    )
+                    .values(lease_until=now + LEASE)
+                    .returning(NOTIFICATIONS.c.id)
+                )
+                held.update(result.scalars())
             uow.commit()
+        return set(claim_ids) - held
 
-    def _failed(self, claim_id: int, due: Due, now: datetime, exc: Exception) -> None:
+    def _mark_sent(self, marks: list[_Mark]) -> None:
+        """Mark claims sent and record their Slack messages in one transaction, retrying briefly if
+        the database hiccups (the messages are out: losing these marks would mean sending them again)."""
+        for attempt in range(3):
+            try:
+                with self.db.uow("") as uow:
+                    session = uow.session
+                    if session.get_bind().dialect.name == "postgresql":
+                        # The claims were committed durably before the sends; these marks only need to
+                        # survive our own crash, which an asynchronous commit does (they are in the WAL).
+                        session.execute(text("SET LOCAL synchronous_commit = off"))
+                    session.execute(
+                        MARK_SENT,
+                        [
+                            {
+                                "b_id": m.claim_id,
+                                "b_at": m.at,
+                                "b_channel": m.sent.channel_id,
+                                "b_ts": m.sent.ts,
+                            }
+                            for m in marks
+                        ],
+                    )
+                    record = _insert(session, SLACK_MESSAGES)
+                    session.execute(
+                        record if record is not None else SLACK_MESSAGES.insert(),
+                        [
+                            {
+                                "team_id": m.due.team_id,
+                                "channel_id": m.sent.channel_id,
+                                "ts": m.sent.ts,
+                                "kind": m.due.kind[:32],
+                                "candidate_id": m.due.candidate_id,
+                                "created_at": m.at,
+                            }
+                            for m in marks
+                        ],
+                    )
+                    uow.commit()
+                return
+            except SQLAlchemyError:
+                if attempt == 2:
+                    log.exception("sent %d notifications but could not mark them sent", len(marks))
+                    return
+                time.sleep(0.2 * (attempt + 1))
+
+    def _failed(self, claim_id: int, due: Due, exc: Exception, *, retry_at: datetime | None = None) -> str:
+        """Record a failed send: back off (at least until `retry_at`) and let the lease go."""
         reason = exc.message if isinstance(exc, ExternalServiceError) else type(exc).__name__
         log.warning("sending %s failed (%s); a later tick retries it", due.kind, reason)
+        now = self.clock.now()
         with self.db.uow(due.team_id) as uow:
             row = uow.session.get(Notification, claim_id)
-            assert row is not None
+            if row is None:
+                return reason
             delay = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
-            row.next_attempt_at = now + delay
+            row.next_attempt_at = max(now + delay, retry_at or now)
             row.lease_until = now
             row.last_error = reason[:500]
             uow.commit()
+        return reason
+
+    def _release(self, claim_id: int, retry_at: datetime) -> None:
+        """Give a claim back without trying it (its workspace is rate-limited until `retry_at`)."""
+        with self.db.uow("") as uow:
+            uow.session.execute(
+                update(NOTIFICATIONS)
+                .where(NOTIFICATIONS.c.id == claim_id, NOTIFICATIONS.c.claimed_by == self.replica)
+                .values(
+                    lease_until=self.clock.now(),
+                    next_attempt_at=retry_at,
+                    attempts=NOTIFICATIONS.c.attempts - 1,
+                )
+            )
+            uow.commit()
+
+
+def sent_notifications(uow: UnitOfWork, keys: Sequence[str]) -> dict[str, Notification]:
+    """Sent notification rows by key (sources use them to thread replies under a sent message)."""
+    found: dict[str, Notification] = {}
+    for i in range(0, len(keys), KEY_CHUNK):
+        for row in uow.session.scalars(
+            select(Notification).where(
+                Notification.key.in_(list(keys[i : i + KEY_CHUNK])), Notification.sent_at.is_not(None)
+            )
+        ):
+            found[row.key] = row
+    return found
 
 
 def sent_keys(db: Database, prefix: str) -> list[str]:

@@ -46,3 +46,17 @@ def require_decider(actor: Actor, role: Role) -> None:
 def require_admin(actor: Actor, what: str) -> None:
     if not actor.is_admin:
         raise PermissionDenied(f"Only a workspace admin may {what}.")
+
+
+def may_author_plans(actor: Actor, roles: list[Role]) -> bool:
+    """Admins, and anyone who manages (hiring manager or recruiter of) at least one of `roles`."""
+    return actor.is_admin or any(manages(actor, role) for role in roles)
+
+
+def require_plan_author(actor: Actor, roles: list[Role]) -> None:
+    """Only people who run hiring (manage an open role) or admins add interview plans."""
+    if not may_author_plans(actor, roles):
+        raise PermissionDenied(
+            "Only hiring managers and recruiters of an open role, or a workspace admin, may add interview "
+            "plans. Ask one of them, or an admin, to add it."
+        )

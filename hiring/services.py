@@ -4,11 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hiring.availability import AvailabilityService
+from hiring.briefings import BriefingService
+from hiring.busy import BusyService
+from hiring.calibration import CalibrationService
 from hiring.candidates import CandidateService
+from hiring.chasing import ChasingService
 from hiring.clock import Clock
+from hiring.debriefs import DebriefService
+from hiring.decisions import DecisionService
+from hiring.declines import DeclineService
+from hiring.digests import DigestService
+from hiring.home import HomeService
+from hiring.panels import PanelService
+from hiring.people import PeopleService
 from hiring.plans import PlanService
+from hiring.pools import PoolService
 from hiring.ports import Directory, Notifier
+from hiring.questions import QuestionService
+from hiring.reports import ReportService
 from hiring.roles import RoleService
+from hiring.scheduling_service import SchedulingService
+from hiring.scorecards import ScorecardService
+from hiring.status import StatusService
+from scheduling.builtin_calendar import BuiltinCalendar
+from scheduling.calendar_protocol import CalendarGateway
 from storage.uow import Database
 
 
@@ -21,11 +41,45 @@ class Services:
     plans: PlanService
     roles: RoleService
     candidates: CandidateService
+    scorecards: ScorecardService
+    briefings: BriefingService
+    home: HomeService
+    people: PeopleService
+    pools: PoolService
+    panels: PanelService
+    status: StatusService
+    questions: QuestionService
+    chasing: ChasingService
+    digests: DigestService
+    debriefs: DebriefService
+    decisions: DecisionService
+    reports: ReportService
+    calibration: CalibrationService
+    calendar: CalendarGateway
+    availability: AvailabilityService
+    scheduling: SchedulingService
+    busy: BusyService
+    declines: DeclineService
 
 
-def build_services(db: Database, clock: Clock, directory: Directory, notifier: Notifier) -> Services:
-    """Construct every domain service over one database, clock and set of gateways."""
-    plans = PlanService(db, clock)
+def build_services(
+    db: Database,
+    clock: Clock,
+    directory: Directory,
+    notifier: Notifier,
+    calendar: CalendarGateway | None = None,
+) -> Services:
+    """Construct every domain service over one database, clock and set of gateways (the calendar
+    defaults to the built-in one)."""
+    calendar = calendar or BuiltinCalendar(db, clock, public_url="http://localhost:3000")
+    plans = PlanService(db, clock, notifier)
+    questions = QuestionService(db, clock)
+    people = PeopleService(db, clock, directory)
+    pools = PoolService(db, clock, people)
+    scorecards = ScorecardService(db, clock, directory, notifier)
+    debriefs = DebriefService(db, clock, notifier)
+    reports = ReportService(db, clock, notifier, directory)
+    scheduling = SchedulingService(db, clock, calendar, people, pools, directory, notifier)
     return Services(
         db=db,
         clock=clock,
@@ -34,4 +88,23 @@ def build_services(db: Database, clock: Clock, directory: Directory, notifier: N
         plans=plans,
         roles=RoleService(db, clock, plans, directory, notifier),
         candidates=CandidateService(db, clock, notifier),
+        scorecards=scorecards,
+        briefings=BriefingService(db, clock, directory, questions.ensure_builtin),
+        home=HomeService(db, clock, directory, scorecards),
+        people=people,
+        pools=pools,
+        panels=PanelService(db, clock, pools, people, notifier),
+        status=StatusService(db, clock, CandidateService(db, clock, notifier), people),
+        questions=questions,
+        chasing=ChasingService(db, clock, directory),
+        digests=DigestService(db, clock, notifier),
+        debriefs=debriefs,
+        decisions=DecisionService(db, clock, notifier, debriefs, reports),
+        reports=reports,
+        calibration=CalibrationService(db, clock),
+        calendar=calendar,
+        availability=AvailabilityService(db, clock),
+        scheduling=scheduling,
+        busy=BusyService(db, clock, people, calendar),
+        declines=DeclineService(db, clock, calendar, pools, scheduling, directory),
     )

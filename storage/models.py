@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -262,7 +264,10 @@ class Seat(Base):
 
 
 class BusyBlock(Base):
-    """Busy time a person adds to the built-in calendar (`/interview busy`)."""
+    """Busy time a person adds to the built-in calendar (`/interview busy`).
+
+    `owner` is the calendar id, as in Google: the person's email address (lower case), or a room.
+    """
 
     __tablename__ = "busy_blocks"
     __table_args__ = (Index("ix_busy_blocks_owner", "team_id", "owner"),)
@@ -286,6 +291,7 @@ class CalendarEvent(Base):
     summary: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(300), default="")
+    organizer: Mapped[str] = mapped_column(String(320), default="")
     start_at: Mapped[datetime]
     end_at: Mapped[datetime]
     attendees: Mapped[list[Any]]
@@ -457,3 +463,12 @@ class IdempotencyKey(Base):
     team_id: Mapped[str] = mapped_column(TEAM, primary_key=True)
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     created_at: Mapped[datetime]
+
+
+# slack_sdk's installation and OAuth state stores (multi-workspace installs) keep their rows in
+# these tables; declaring them here lets Alembic create them like every other table.
+SlackInstallations = SQLAlchemyInstallationStore.build_installations_table(
+    Base.metadata, "slack_installations"
+)
+SlackBots = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+SlackOAuthStates = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states")

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.calendar_repository import CalendarRepository
 from storage.database import make_engine
 from storage.repositories import (
     AuditRepository,
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.audit = AuditRepository(s, t)
         self.messages = MessageRepository(s, t)
         self.idempotency = IdempotencyRepository(s, t)
+        self.calendar = CalendarRepository(s, t)
         return self
 
     def __exit__(

@@ -6,6 +6,7 @@ fails the run). Each test session gets its own PostgreSQL database, so parallel 
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -17,7 +18,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.sandbox.harness import Sandbox
+from bot.observability import TOKEN_PATTERN
+from bot.sandbox.harness import BOT_TOKEN, SIGNING_SECRET, Sandbox
 from storage.database import make_engine, normalise_url, upgrade
 from storage.models import Base
 
@@ -92,3 +94,39 @@ def sandbox(database_url: str) -> Iterator[Sandbox]:
     finally:
         box.stop()
     assert not box.fake.block_errors, f"Slack would reject these blocks: {box.fake.block_errors}"
+
+
+class SecretWatch(logging.Handler):
+    """Sees every log record of the run (at DEBUG) and remembers any that shows a secret."""
+
+    SECRETS = (SIGNING_SECRET, BOT_TOKEN, "oauth-client-secret")
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:
+            text = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            text += " " + repr(record.exc_info[1])
+        if any(secret in text for secret in self.SECRETS) or TOKEN_PATTERN.search(text):
+            self.leaks.append(f"{record.name}: {text[:300]}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log() -> Iterator[None]:
+    """Secrets never appear in logs: every record of the whole run is checked."""
+    watch = SecretWatch()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(watch)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(watch)
+        root.setLevel(previous)
+    assert not watch.leaks, f"secrets found in logs: {watch.leaks[:5]}"

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from hiring.clock import Clock
 from hiring.plans import PlanService, spec_of
-from storage.models import Candidate, Interview, Panel, Person, Role, RoleRecruiter, Seat
+from storage.models import Candidate, Interview, Panel, Person, Role, RoleRecruiter, Scorecard, Seat
 from storage.uow import Database
 
 TEAM = "T0LOOPBOT"
@@ -171,3 +171,41 @@ def make_booked_panel(
         uow.session.add(panel)
         uow.commit()
         return panel
+
+
+def make_scorecard(
+    db: Database,
+    clock: Clock,
+    interview: Interview,
+    author: str,
+    *,
+    ratings: dict[str, int],
+    recommendation: str | None = "yes",
+    evidence: str = "",
+    status: str = "submitted",
+    is_shadow: bool = False,
+    submitted_at: datetime | None = None,
+) -> Scorecard:
+    """A scorecard on one interview of a panel (submitted now unless told otherwise)."""
+    now = clock.now()
+    with db.uow(interview.team_id) as uow:
+        fresh = uow.session.get(Interview, interview.id)
+        assert fresh is not None
+        card = Scorecard(
+            team_id=interview.team_id,
+            interview_id=interview.id,
+            candidate_id=fresh.panel.candidate_id,
+            stage_key=fresh.panel.stage_key,
+            author_id=author,
+            is_shadow=is_shadow,
+            status=status,
+            ratings=ratings,
+            recommendation=recommendation,
+            evidence=evidence,
+            created_at=now,
+            updated_at=now,
+            submitted_at=(submitted_at or now) if status == "submitted" else None,
+        )
+        uow.session.add(card)
+        uow.commit()
+        return card

@@ -45,6 +45,7 @@ class SlackDriver:
         self.events_url = events_url
         self.secret = signing_secret
         self.fake = fake
+        self.team_id = fake.team_id
         self._n = itertools.count(1)
 
     # -- transport ------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ class SlackDriver:
 
     def _user(self, user_id: str) -> dict[str, Any]:
         user = self.fake.users.get(user_id)
-        return {"id": user_id, "username": user.name if user else user_id, "team_id": self.fake.team_id}
+        return {"id": user_id, "username": user.name if user else user_id, "team_id": self.team_id}
 
     # -- surfaces ---------------------------------------------------------------------------------
     def command(
@@ -100,7 +101,7 @@ class SlackDriver:
         user = self.fake.users.get(user_id)
         fields = {
             "token": "deprecated-verification-token",
-            "team_id": self.fake.team_id,
+            "team_id": self.team_id,
             "team_domain": "loopbot-sim",
             "channel_id": channel_id,
             "channel_name": "general",
@@ -126,7 +127,7 @@ class SlackDriver:
         submitted = dict(view, state={"values": state})
         payload = {
             "type": "view_submission",
-            "team": {"id": self.fake.team_id, "domain": "loopbot-sim"},
+            "team": {"id": self.team_id, "domain": "loopbot-sim"},
             "user": self._user(user_id),
             "api_app_id": "ALOOPBOT",
             "token": "deprecated-verification-token",
@@ -146,7 +147,7 @@ class SlackDriver:
         submitted = dict(view, state={"values": state_values(view, values or {})})
         payload = {
             "type": "view_closed",
-            "team": {"id": self.fake.team_id, "domain": "loopbot-sim"},
+            "team": {"id": self.team_id, "domain": "loopbot-sim"},
             "user": self._user(user_id),
             "api_app_id": "ALOOPBOT",
             "view": submitted,
@@ -179,7 +180,7 @@ class SlackDriver:
             action["value"] = value or ""
         payload: dict[str, Any] = {
             "type": "block_actions",
-            "team": {"id": self.fake.team_id, "domain": "loopbot-sim"},
+            "team": {"id": self.team_id, "domain": "loopbot-sim"},
             "user": self._user(user_id),
             "api_app_id": "ALOOPBOT",
             "token": "deprecated-verification-token",
@@ -207,13 +208,13 @@ class SlackDriver:
         """An Events API callback; a retry carries `X-Slack-Retry-Num` and the same event id."""
         body = {
             "token": "deprecated-verification-token",
-            "team_id": self.fake.team_id,
+            "team_id": self.team_id,
             "api_app_id": "ALOOPBOT",
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(self._n):08d}",
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": self.fake.team_id, "user_id": "UBOTLOOP", "is_bot": True}],
+            "authorizations": [{"team_id": self.team_id, "user_id": "UBOTLOOP", "is_bot": True}],
         }
         headers = {}
         if retry_num:

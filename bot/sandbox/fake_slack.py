@@ -115,6 +115,8 @@ class FakeSlack:
         self.home_tabs: dict[str, dict[str, Any]] = {}
         self.block_errors: list[str] = []
         self.faults: dict[str, list[Fault]] = {}
+        self.install_codes: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
         self._lock = threading.RLock()
@@ -243,13 +245,16 @@ class FakeSlack:
                 with self._changed:
                     self._changed.notify_all()
                 return fault.status, body, extra
-        if not headers.get("authorization", "").startswith("Bearer ") and method not in ("oauth.v2.access",):
+        if method != "oauth.v2.access" and not headers.get("authorization", "").startswith("Bearer "):
             return 200, {"ok": False, "error": "not_authed"}, {}
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}, {}
         with self._changed:
             body = handler(params)
+            if method == "auth.test":
+                token = headers.get("authorization", "")[len("Bearer ") :]
+                body["team_id"] = self.tokens.get(token, self.team_id)
             self._changed.notify_all()
         return 200, body, {}
 
@@ -313,6 +318,29 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
+    def grant_install(self, code: str, team_id: str) -> None:
+        """Let the OAuth code `code` install the app into workspace `team_id`."""
+        self.install_codes[code] = team_id
+
+    def _api_oauth_v2_access(self, p: dict[str, Any]) -> dict[str, Any]:
+        team_id = self.install_codes.pop(str(p.get("code", "")), None)
+        if team_id is None:
+            return {"ok": False, "error": "invalid_code"}
+        token = f"xoxb-{team_id.lower()}-{next(self._ts)}"
+        self.tokens[token] = team_id
+        return {
+            "ok": True,
+            "app_id": "ALOOPBOT",
+            "authed_user": {"id": "UADMIN"},
+            "scope": "commands,chat:write,im:write,users:read,channels:read",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": team_id, "name": f"Workspace {team_id}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
     def _api_users_info(self, p: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(p.get("user", ""))
         if user is None:
@@ -354,7 +382,8 @@ class FakeSlack:
 
     def _can_post(self, channel_id: str) -> str | None:
         if channel_id.startswith("D"):
-            return None if channel_id[1:] in self.users else "channel_not_found"
+            known = "U" + channel_id[1:] in self.users or channel_id[1:] in self.users  # see dm_channel()
+            return None if known else "channel_not_found"
         channel = self.channels.get(channel_id)
         if channel is None:
             return "channel_not_found"

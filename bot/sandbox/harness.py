@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.container import Loopbot, build
+from bot.ics_route import ics_route
 from bot.sandbox.driver import Reply, SlackDriver
 from bot.sandbox.fake_slack import FakeSlack
 from bot.settings import Settings
 from bot.web import WebApp, WebServer
 from hiring.clock import FixedClock
+from hiring.outbox import TickReport
 
 SIGNING_SECRET = "sandbox-signing-secret"
 BOT_TOKEN = "xoxb-sandbox-token"
@@ -83,6 +85,7 @@ class Sandbox:
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         self.loopbot = build(settings, clock=self.clock)
         self.web = WebApp(self.loopbot)
+        self.web.add_prefix_route("/ics/", ics_route(self.loopbot.db))
         self.server = WebServer(self.web, "127.0.0.1", 0, threads=settings.web_threads).start()
         self.loopbot.extras["server"] = self.server
         self.slack = SlackDriver(self.server.url + "/slack/events", SIGNING_SECRET, self.fake)
@@ -133,6 +136,13 @@ class Sandbox:
 
     def advance(self, **delta: float) -> datetime:
         return self.clock.advance(timedelta(**delta))
+
+    def tick(self) -> TickReport:
+        """One scheduler tick at the sandbox clock's now (reminders, debriefs, digests), then wait
+        for any work it handed off."""
+        report = self.app.engine.tick()
+        self.idle()
+        return report
 
     def last_reply(self, user_id: str) -> str:
         """The text of the newest ephemeral reply the user saw."""

@@ -55,7 +55,8 @@ def blocks_text(fake: FakeSlack, blocks: list[dict[str, Any]]) -> list[str]:
             element = block.get("element", {})
             initial = (
                 element.get("initial_value")
-                or element.get("initial_user")
+                or ", ".join(f"<@{u}>" for u in [element.get("initial_user")] if u)
+                or ", ".join(f"<@{u}>" for u in element.get("initial_users") or [])
                 or _text((element.get("initial_option") or {}).get("text"))
                 or ""
             )

@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("summary", sa.String(length=300), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("location", sa.String(length=300), nullable=False),
+        sa.Column("organizer", sa.String(length=320), nullable=False),
         sa.Column("start_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("end_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attendees", sa.JSON(), nullable=False),

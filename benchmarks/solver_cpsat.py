@@ -1,0 +1,233 @@
+"""The exact reference for the solver benchmark: the same model solved by OR-Tools CP-SAT.
+
+It reads the solver's grid (`scheduling.solver_compile.Compiled`: the possible starts of every
+interview and of every person, the candidate's days, the stretch of each time zone) and states the
+rules and the objective as a CP-SAT model, so both optimise exactly the same number
+(`Option.objective`, see `scheduling.solver`). The K best options are found the way the solver
+defines them: the best solution, then the best whose set of interview times differs from every one
+found so far, and so on (a no-good cut per option).
+
+Benchmark-only: OR-Tools is a dev dependency, never imported by the app.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduling.solver import objective_weights
+from scheduling.solver_compile import Compiled, bits
+
+
+@dataclass
+class ReferenceResult:
+    """Objective values (best first) and the time to the first and to all of them."""
+
+    objectives: list[int]
+    first_seconds: float
+    all_seconds: float
+    status: str
+
+
+@dataclass
+class _Data:
+    starts: dict[int, list[int]]  # interview -> possible starts
+    free: dict[tuple[int, int], list[int]]  # (interview, pool member) -> their possible starts
+    stretch: dict[tuple[int, str], list[int]]  # (interview, time zone) -> stretch per grid start
+
+
+def _prepare(c: Compiled) -> _Data:
+    g = c.g
+    data = _Data({}, {}, {})
+    zones = sorted({p.tz for p in c.people})
+    for iv in c.interviews:
+        possible = c.exact_starts(iv)
+        data.starts[iv.index] = bits(possible)
+        for p in iv.pool:
+            data.free[iv.index, p] = bits(c.people[p].starts_for(iv.duration, g) & possible)
+        for tz in zones:
+            table = [0] * c.n_grid
+            for s in data.starts[iv.index]:
+                table[s] = c.stretch(tz, s * g, iv.duration)
+            data.stretch[iv.index, tz] = table
+    return data
+
+
+def _domain(values: list[int]) -> cp_model.Domain:
+    return cp_model.Domain.FromValues(values)
+
+
+def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers: int = 0) -> ReferenceResult:
+    """The `count` best objective values of the problem `c`, found by CP-SAT.
+
+    The data the model reads (every interview's and person's possible starts, the stretch tables)
+    is computed before the clock starts; model building and solving are timed.
+    """
+    data = _prepare(c)
+    t0 = time.perf_counter()
+    rules = c.problem.rules
+    g = c.g
+    ivs = c.interviews
+    n = len(ivs)
+    w_fday, w_days, w_finish, w_span, w_stretch, w_load = objective_weights(c)
+    m = cp_model.CpModel()
+    horizon = c.horizon
+    n_days = c.n_days
+
+    starts = []
+    for iv in ivs:
+        values = data.starts[iv.index]
+        if not values:
+            return ReferenceResult([], 0.0, time.perf_counter() - t0, "INFEASIBLE")
+        starts.append(m.NewIntVarFromDomain(_domain(values), f"s_{iv.key}"))
+
+    # Positions in time order: x[i][k] = interview i is the k-th.
+    ordered = rules.ordered
+    pos_start = [m.NewIntVar(0, c.n_grid, f"ps{k}") for k in range(n)]
+    pos_end = [m.NewIntVar(0, horizon + g, f"pe{k}") for k in range(n)]
+    for i, iv in enumerate(ivs):
+        if ordered:
+            m.Add(pos_start[i] == starts[i])
+            m.Add(pos_end[i] == g * starts[i] + iv.duration)
+    if not ordered:
+        x = [[m.NewBoolVar(f"x{i}_{k}") for k in range(n)] for i in range(n)]
+        for i in range(n):
+            m.AddExactlyOne(x[i])
+        for k in range(n):
+            m.AddExactlyOne(x[i][k] for i in range(n))
+        for i, iv in enumerate(ivs):
+            for k in range(n):
+                m.Add(pos_start[k] == starts[i]).OnlyEnforceIf(x[i][k])
+                m.Add(pos_end[k] == g * starts[i] + iv.duration).OnlyEnforceIf(x[i][k])
+    for k in range(n - 1):
+        m.Add(g * pos_start[k + 1] >= pos_end[k] + rules.buffer_minutes)
+
+    # Breaks: a run of back-to-back interviews (gaps < break_minutes) spans at most break_after.
+    if rules.break_after_minutes is not None and n > 1:
+        brk = [m.NewBoolVar(f"brk{k}") for k in range(n - 1)]
+        for k in range(n - 1):
+            m.Add(g * pos_start[k + 1] - pos_end[k] >= rules.break_minutes).OnlyEnforceIf(brk[k])
+        for a in range(n):
+            for b in range(a + 1, n):
+                m.Add(pos_end[b] - g * pos_start[a] <= rules.break_after_minutes).OnlyEnforceIf(
+                    [brk[j].Not() for j in range(a, b)]
+                )
+    if rules.max_span_minutes is not None:
+        m.Add(pos_end[n - 1] - g * pos_start[0] <= rules.max_span_minutes)
+
+    # Candidate days.
+    day_table = list(c.day_of)
+    days = [m.NewIntVar(0, n_days - 1, f"day{i}") for i in range(n)]
+    for i in range(n):
+        m.AddElement(starts[i], day_table, days[i])
+    if rules.same_day:
+        for i in range(1, n):
+            m.Add(days[i] == days[0])
+    used = [m.NewBoolVar(f"used{d}") for d in range(n_days)]
+    for i in range(n):
+        for d in range(n_days):
+            on = m.NewBoolVar(f"on{i}_{d}")
+            m.Add(days[i] == d).OnlyEnforceIf(on)
+            m.Add(days[i] != d).OnlyEnforceIf(on.Not())
+            m.AddImplication(on, used[d])
+    fday = m.NewIntVar(0, n_days - 1, "fday")
+    m.AddMaxEquality(fday, days)
+    ndays = m.NewIntVar(1, n, "ndays")
+    m.Add(ndays == sum(used))
+    finish = pos_end[n - 1]
+
+    # People: N distinct pool members free at the start; each person at most once in the loop.
+    load_terms = []
+    stretch_terms = []
+    chosen: dict[int, list] = {}
+    tz_names = sorted({p.tz for p in c.people})
+    st_var: dict[tuple[int, str], cp_model.IntVar] = {}
+
+    def stretch_of(i: int, tz: str) -> cp_model.IntVar:
+        """Interviewer-minutes outside comfortable hours for one person in `tz` at interview i."""
+        if (i, tz) not in st_var:
+            var = m.NewIntVar(0, ivs[i].duration, f"st{i}_{tz}")
+            m.AddElement(starts[i], data.stretch[i, tz], var)
+            st_var[i, tz] = var
+        return st_var[i, tz]
+
+    for i, iv in enumerate(ivs):
+        for p in iv.fixed:
+            stretch_terms.append(stretch_of(i, c.people[p].tz))
+        if iv.count:
+            counts: dict[str, list] = {}
+            ys = []
+            for p in iv.pool:
+                person = c.people[p]
+                free = data.free[i, p]
+                if not free:
+                    continue
+                y = m.NewBoolVar(f"y{i}_{p}")
+                m.AddLinearExpressionInDomain(starts[i], _domain(free)).OnlyEnforceIf(y)
+                ys.append(y)
+                chosen.setdefault(p, []).append(y)
+                counts.setdefault(person.tz, []).append(y)
+                if person.load:
+                    load_terms.append(person.load * y)
+            m.Add(sum(ys) == iv.count)
+            for tz in tz_names:
+                if tz in counts:
+                    cnt = m.NewIntVar(0, iv.count, f"cnt{i}_{tz}")
+                    m.Add(cnt == sum(counts[tz]))
+                    prod = m.NewIntVar(0, iv.count * iv.duration, f"pst{i}_{tz}")
+                    m.AddMultiplicationEquality(prod, [cnt, stretch_of(i, tz)])
+                    stretch_terms.append(prod)
+    for ys in chosen.values():
+        if len(ys) > 1:
+            m.AddAtMostOne(ys)
+    fixed_load = sum(iv.fixed_load for iv in ivs)
+
+    m.Minimize(
+        w_fday * fday
+        + w_days * ndays
+        + w_finish * finish
+        + w_span * (finish - g * pos_start[0])
+        + w_stretch * sum(stretch_terms)
+        + w_load * (sum(load_terms) + fixed_load)
+    )
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    if workers:
+        solver.parameters.num_workers = workers
+    objectives: list[int] = []
+    first = 0.0
+    status_name = "OPTIMAL"
+    occupied: dict[tuple[int, int], cp_model.IntVar] = {}
+    for _ in range(count):
+        status = solver.Solve(m)
+        if status != cp_model.OPTIMAL:
+            status_name = solver.StatusName(status)
+            break
+        objectives.append(round(solver.ObjectiveValue()))
+        if len(objectives) == 1:
+            first = time.perf_counter() - t0
+        # No-good: the next option must differ in its set of interview times.
+        times = sorted((solver.Value(starts[i]), iv.duration) for i, iv in enumerate(ivs))
+        literals = []
+        for s, d in times:
+            key = (s, d)
+            if key not in occupied:
+                occ = m.NewBoolVar(f"occ{s}_{d}")
+                hits = []
+                for i, iv in enumerate(ivs):
+                    if iv.duration == d:
+                        b = m.NewBoolVar(f"at{i}_{s}")
+                        m.Add(starts[i] == s).OnlyEnforceIf(b)
+                        m.Add(starts[i] != s).OnlyEnforceIf(b.Not())
+                        m.AddImplication(b, occ)
+                        hits.append(b)
+                m.AddBoolOr(hits).OnlyEnforceIf(occ)
+                occupied[key] = occ
+            literals.append(occupied[key].Not())
+        m.AddBoolOr(literals)
+    if not objectives and status_name == "OPTIMAL":
+        status_name = "INFEASIBLE"
+    return ReferenceResult(objectives, first, time.perf_counter() - t0, status_name)

@@ -1,0 +1,115 @@
+"""The job engine: the outbox `Dispatcher` with every notification source, driven by the `JobRunner`.
+
+`loopbot run` starts it in the background next to the web server; `loopbot worker` runs only it, in
+the foreground. Every replica runs one; the claims in the database make each notification go out
+exactly once however many replicas tick at the same moment.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.observability import Metrics
+from hiring.chasing import chasing_sources
+from hiring.declines import scheduling_sources
+from hiring.digests import digest_sources
+from hiring.feedback_jobs import feedback_sources
+from hiring.outbox import Dispatcher, Source, TickReport
+from hiring.services import Services
+from scheduling.jobs import DailyTrigger, JobRunner
+
+log = logging.getLogger(__name__)
+
+
+def all_sources(services: Services) -> list[Source]:
+    """Every source of scheduled notifications: briefings and scorecard requests, the chasing
+    ladder, debriefs and digests, booking notices and declined invitations."""
+    sources: list[Source] = [*feedback_sources(services), *chasing_sources(services.chasing)]
+    sources.extend(digest_sources(services.digests))
+    sources.extend(scheduling_sources(services))
+    return sources
+
+
+class Engine:
+    """One replica's tick: derive, claim, send. Ticks of one process never overlap."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        tick_seconds: float,
+        sources: Sequence[Source] | None = None,
+        replica: str | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.services = services
+        self.metrics = metrics
+        self.dispatcher = Dispatcher(
+            services.db,
+            services.clock,
+            services.notifier,
+            all_sources(services) if sources is None else sources,
+            replica=replica,
+        )
+        self.runner = JobRunner(self.tick, tick_seconds=tick_seconds)
+        self._lock = threading.Lock()
+        self.last_report: TickReport | None = None
+
+    @property
+    def replica(self) -> str:
+        return self.dispatcher.replica
+
+    def tick(self) -> TickReport:
+        """Run one tick now (the scheduler calls this; tests and the demo call it directly)."""
+        started = time.perf_counter()
+        with self._lock:
+            report = self.dispatcher.tick()
+        self.last_report = report
+        if self.metrics is not None:
+            self.metrics.tick_seconds.observe(time.perf_counter() - started)
+            for (kind, outcome), count in report.outcomes.items():
+                self.metrics.notifications.labels(kind, outcome).inc(count)
+        if report.sent or report.failed or report.errors:
+            log.info(
+                "tick: %d sent, %d failed, %d deferred, %d errors",
+                report.sent,
+                report.failed,
+                report.deferred,
+                report.errors,
+            )
+        if self.runner.running:
+            self.sync_triggers()
+        return report
+
+    def sync_triggers(self) -> None:
+        """Give the runner a daily trigger per distinct digest schedule (time zone, days, time)."""
+        try:
+            schedules = self.services.digests.schedules()
+        except SQLAlchemyError:
+            log.exception("could not read the digest schedules; keeping the current triggers")
+            return
+        self.runner.set_daily_triggers(DailyTrigger(tz=tz, days=days, time=at) for tz, days, at in schedules)
+
+    def start(self) -> None:
+        """Run the scheduler in a background thread (`loopbot run`)."""
+        self.sync_triggers()
+        self.runner.start()
+
+    def run_forever(self) -> None:
+        """Run the scheduler in the foreground until SIGTERM/SIGINT (`loopbot worker`)."""
+        self.sync_triggers()
+        self.runner.run_forever()
+
+    def stop(self) -> None:
+        """Stop the scheduler; a tick in progress finishes first."""
+        self.runner.shutdown(wait=True)
+
+
+def build_engine(services: Services, tick_seconds: float, *, metrics: Metrics | None = None) -> Engine:
+    """The engine for one replica."""
+    return Engine(services, tick_seconds=tick_seconds, metrics=metrics)

@@ -1,0 +1,587 @@
+"""Chasing late feedback: the reminder ladder as pure functions, and the outbox source behind it.
+
+Everything is derived from the current state at each tick: a scorecard is pending while its
+interviewer seat is on a held interview that has ended and no submitted scorecard exists. For a
+pending scorecard the ladder is (per role policy):
+
+* nudges to the interviewer, the first `first_nudge_minutes` after the interview ends, then every
+  `nudge_interval_hours`, only while the interviewer is inside their working hours (so one missed
+  outside them goes out when the next working window opens, and never on their weekend);
+* an escalation DM to the hiring manager once the scorecard is `feedback_due_hours` late (inside the
+  hiring manager's working hours);
+* a "late feedback" line in the hiring channel `channel_late_after_hours` after the deadline
+  (inside the role's working hours: the line mentions people).
+
+Keys carry the interview's end time, so a moved interview starts a fresh ladder and the old one is
+simply never due again; a cancelled interview, a submitted scorecard or a decision on the stage
+stops the ladder at the next tick. After downtime only the latest nudge goes out, not every one
+that was missed. Chasing stops `CHASE_HORIZON` (14 days) after the interview; the channel's digest
+keeps listing the scorecard as late.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Literal, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import aliased
+
+from hiring.clock import Clock
+from hiring.errors import DomainError
+from hiring.outbox import Due, Source
+from hiring.ports import Directory
+from storage.models import Candidate, Decision, Interview, Panel, Person, Role, Scorecard, Seat
+from storage.uow import Database
+
+log = logging.getLogger(__name__)
+
+# Interview statuses meaning "it happens, or happened, as booked".
+HELD_STATUSES = ("booked", "completed")
+# Candidates whose feedback still matters (a decision on the stage stops chasing too).
+CHASED_CANDIDATES = ("active", "on_hold")
+# Chasing stops this long after the interview (the digest keeps listing the scorecard as late). It
+# also keeps each tick's work proportional to recent interviews, not to the whole history.
+CHASE_HORIZON = timedelta(days=14)
+DEFAULT_START_MINUTE = 9 * 60
+DEFAULT_END_MINUTE = 17 * 60
+DEFAULT_DAYS = frozenset({0, 1, 2, 3, 4})
+
+StepKind = Literal["nudge", "escalate", "late_channel"]
+
+
+# -- working hours --------------------------------------------------------------------------------
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    """A time zone by IANA name; unknown names fall back to UTC (never raise in a tick)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def parse_days(text: str | None) -> frozenset[int]:
+    """`"0,1,2,3,4"` (Monday = 0) → `{0, 1, 2, 3, 4}`; junk entries are ignored."""
+    days = set()
+    for part in (text or "").split(","):
+        part = part.strip()
+        if part.isdigit() and 0 <= int(part) <= 6:
+            days.add(int(part))
+    return frozenset(days)
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """When a person (or a channel) may be pinged: minutes after local midnight, on local weekdays."""
+
+    tz: str = "UTC"
+    start_minute: int = DEFAULT_START_MINUTE
+    end_minute: int = DEFAULT_END_MINUTE
+    days: frozenset[int] = DEFAULT_DAYS
+    _memo: dict[datetime, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @classmethod
+    def of(cls, person: Person) -> WorkingHours:
+        return cls(
+            tz=person.tz or "UTC",
+            start_minute=person.work_start_minute,
+            end_minute=person.work_end_minute,
+            days=parse_days(person.work_days),
+        )
+
+    def _window(self, day: date) -> tuple[datetime, datetime] | None:
+        """The working window of a local day, as aware local datetimes (None on a day off)."""
+        if day.weekday() not in self.days:
+            return None
+        tz = zone(self.tz)
+        midnight = datetime.combine(day, time())
+        start, end = self.start_minute, self.end_minute
+        if end <= start:  # misconfigured: treat the whole day as working time
+            start, end = 0, 24 * 60
+        return (
+            (midnight + timedelta(minutes=start)).replace(tzinfo=tz),
+            (midnight + timedelta(minutes=end)).replace(tzinfo=tz),
+        )
+
+    def contains(self, moment: datetime) -> bool:
+        """True when `moment` is inside working hours on a working day (in this time zone)."""
+        known = self._memo.get(moment)
+        if known is not None:
+            return known
+        local = moment.astimezone(zone(self.tz))
+        window = self._window(local.date())
+        inside = window is not None and window[0] <= local < window[1]
+        if len(self._memo) > 64:
+            self._memo.clear()
+        self._memo[moment] = inside
+        return inside
+
+    def next_open(self, moment: datetime) -> datetime | None:
+        """The first working moment at or after `moment` (UTC), or None when there are no working days."""
+        local = moment.astimezone(zone(self.tz))
+        for offset in range(8):
+            window = self._window(local.date() + timedelta(days=offset))
+            if window is None:
+                continue
+            start, end = window
+            if local < start:
+                return start.astimezone(UTC)
+            if local < end:
+                return moment.astimezone(UTC)
+        return None
+
+
+
+
+@dataclass(frozen=True)
+class ChasePolicy:
+    """A role's chasing settings (defaults: due in 24 h; nudge after 1 h, then daily; channel 24 h late)."""
+
+    feedback_due_hours: int = 24
+    first_nudge_minutes: int = 60
+    nudge_interval_hours: int = 24
+    channel_late_after_hours: int = 24
+
+    @classmethod
+    def of(cls, role: Role) -> ChasePolicy:
+        return cls(
+            feedback_due_hours=role.feedback_due_hours,
+            first_nudge_minutes=role.first_nudge_minutes,
+            nudge_interval_hours=role.nudge_interval_hours,
+            channel_late_after_hours=role.channel_late_after_hours,
+        )
+
+    def due_at(self, end_at: datetime) -> datetime:
+        """When the scorecard is due."""
+        return end_at + timedelta(hours=self.feedback_due_hours)
+
+    def channel_at(self, end_at: datetime) -> datetime:
+        """When the hiring channel hears about it."""
+        return self.due_at(end_at) + timedelta(hours=self.channel_late_after_hours)
+
+    def nudge_at(self, end_at: datetime, number: int) -> datetime:
+        """When nudge `number` (1, 2, ...) falls due, before working hours are applied."""
+        interval = timedelta(hours=max(self.nudge_interval_hours, 1))
+        return end_at + timedelta(minutes=self.first_nudge_minutes) + (number - 1) * interval
+
+    def latest_nudge(self, end_at: datetime, now: datetime) -> int:
+        """The number of the latest nudge whose time has come (0 when none yet)."""
+        first = end_at + timedelta(minutes=self.first_nudge_minutes)
+        if now < first:
+            return 0
+        interval = timedelta(hours=max(self.nudge_interval_hours, 1))
+        return 1 + int((now - first) // interval)
+
+
+class Step(NamedTuple):
+    """One rung of the ladder: what, which nudge (0 for the others), when it falls due and goes out."""
+
+    kind: StepKind
+    number: int
+    due_at: datetime
+    send_at: datetime | None = None
+
+
+def due_steps(
+    *,
+    end_at: datetime,
+    policy: ChasePolicy,
+    now: datetime,
+    interviewer: WorkingHours,
+    manager: WorkingHours,
+    channel: WorkingHours,
+    submitted: bool = False,
+) -> list[Step]:
+    """The steps to send now for one pending scorecard: at most the latest nudge, the escalation and
+    the channel line, each only inside its recipient's working hours. Nothing before the end."""
+    return steps_at(
+        end_at=end_at,
+        policy=policy,
+        now=now,
+        interviewer_open=interviewer.contains(now),
+        manager_open=manager.contains(now),
+        channel_open=channel.contains(now),
+        submitted=submitted,
+    )
+
+
+def steps_at(
+    *,
+    end_at: datetime,
+    policy: ChasePolicy,
+    now: datetime,
+    interviewer_open: bool,
+    manager_open: bool,
+    channel_open: bool,
+    submitted: bool = False,
+) -> list[Step]:
+    """`due_steps` once it is known whose working hours `now` falls in (the tick works that out
+    once per person, not once per scorecard)."""
+    if submitted or now < end_at:
+        return []
+    steps: list[Step] = []
+    number = policy.latest_nudge(end_at, now)
+    if number and interviewer_open:
+        steps.append(Step("nudge", number, policy.nudge_at(end_at, number)))
+    deadline = policy.due_at(end_at)
+    if manager_open and now >= deadline:
+        steps.append(Step("escalate", 0, deadline))
+    if channel_open:
+        late_at = deadline + timedelta(hours=policy.channel_late_after_hours)
+        if now >= late_at:
+            steps.append(Step("late_channel", 0, late_at))
+    return steps
+
+
+def planned_steps(
+    *,
+    end_at: datetime,
+    policy: ChasePolicy,
+    interviewer: WorkingHours,
+    manager: WorkingHours,
+    channel: WorkingHours,
+    until: datetime,
+) -> list[Step]:
+    """The whole ladder up to `until` as it would go out if nobody submits: each step with the
+    moment it is sent (its due time moved to the recipient's next working moment). Nudges whose
+    send time collides with a later nudge's are dropped, as `due_steps` sends only the latest."""
+    steps: list[Step] = []
+    number = 1
+    while True:
+        due = policy.nudge_at(end_at, number)
+        if due > until:
+            break
+        send = interviewer.next_open(due)
+        if send is not None and send <= until:
+            if steps and steps[-1].send_at == send:
+                steps.pop()
+            steps.append(Step("nudge", number, due, send))
+        number += 1
+    for kind, due, hours in (
+        ("escalate", policy.due_at(end_at), manager),
+        ("late_channel", policy.channel_at(end_at), channel),
+    ):
+        send = hours.next_open(due)
+        if due <= until and send is not None and send <= until:
+            steps.append(Step(kind, 0, due, send))  # type: ignore[arg-type]
+    return sorted(steps, key=lambda s: (s.send_at or s.due_at, s.kind))
+
+
+# -- what Loopbot says ----------------------------------------------------------------------------
+@dataclass(slots=True)  # not frozen: thousands are made each tick, and frozen init is 4x slower
+class ScorecardNudge:
+    """A DM to an interviewer whose scorecard is still missing (times shown in `tz`)."""
+
+    interview_id: int
+    candidate_name: str
+    role_title: str
+    interview_title: str
+    ended_at: datetime
+    due_at: datetime
+    now: datetime
+    tz: str
+    has_draft: bool = False
+
+    @property
+    def overdue(self) -> bool:
+        return self.now >= self.due_at
+
+
+@dataclass(slots=True)  # not frozen: thousands are made each tick, and frozen init is 4x slower
+class LateFeedbackEscalation:
+    """A DM to the hiring manager: these interviewers' scorecards are past due (never any scores)."""
+
+    interview_id: int
+    candidate_name: str
+    role_title: str
+    interview_title: str
+    interviewer_ids: tuple[str, ...]
+    due_at: datetime
+    now: datetime
+    tz: str
+
+    @property
+    def late_by(self) -> timedelta:
+        return self.now - self.due_at
+
+
+@dataclass(slots=True)  # not frozen: thousands are made each tick, and frozen init is 4x slower
+class LateFeedbackLine:
+    """One line in the hiring channel: whose feedback is late, and by how much (never any scores)."""
+
+    candidate_name: str
+    role_title: str
+    interview_title: str
+    interviewer_ids: tuple[str, ...]
+    due_at: datetime
+    now: datetime
+
+    @property
+    def late_by(self) -> timedelta:
+        return self.now - self.due_at
+
+
+# -- the source -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RoleChase:
+    """What chasing needs of a role: who hears about late feedback, where, and the policy."""
+
+    role_id: int
+    title: str
+    channel_id: str
+    hiring_manager_id: str
+    tz: str
+    policy: ChasePolicy
+    channel_hours: WorkingHours
+
+
+@dataclass(slots=True)
+class PendingScorecard:
+    """A missing scorecard: an interviewer seat of an ended interview with nothing submitted."""
+
+    team_id: str
+    interview_id: int
+    interview_title: str
+    end_at: datetime
+    user_id: str
+    has_draft: bool
+    candidate_id: int
+    candidate_name: str
+    role: RoleChase
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as it appears in keys (UTC, to the minute)."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M")
+
+
+def nudge_key(interview_id: int, user_id: str, end_at: datetime, number: int) -> str:
+    return f"nudge:{interview_id}:{user_id}:{stamp(end_at)}:{number}"
+
+
+def escalation_key(interview_id: int, end_at: datetime) -> str:
+    return f"late-hm:{interview_id}:{stamp(end_at)}"
+
+
+def channel_key(interview_id: int, end_at: datetime) -> str:
+    return f"late-channel:{interview_id}:{stamp(end_at)}"
+
+
+class ChasingService:
+    """Finds pending scorecards and says which rungs of their ladders are due (the outbox sends them)."""
+
+    def __init__(self, db: Database, clock: Clock, directory: Directory) -> None:
+        self.db = db
+        self.clock = clock
+        self.directory = directory
+
+    def pending(self, now: datetime, *, team_id: str | None = None) -> list[PendingScorecard]:
+        """Every pending scorecard of an ended interview (all workspaces unless `team_id` is given):
+        held interview, live panel, candidate still in process, open role, undecided stage."""
+        submitted = aliased(Scorecard)
+        decided = aliased(Decision)
+        query = (
+            select(
+                Interview.team_id,
+                Interview.id,
+                Interview.title,
+                Interview.end_at,
+                Seat.user_id,
+                submitted.status,
+                Candidate.id,
+                Candidate.name,
+                Candidate.role_id,
+            )
+            .join(Seat, Seat.interview_id == Interview.id)
+            .join(Panel, Panel.id == Interview.panel_id)
+            .join(Candidate, Candidate.id == Panel.candidate_id)
+            .join(Role, Role.id == Candidate.role_id)
+            .outerjoin(
+                submitted,
+                and_(submitted.interview_id == Interview.id, submitted.author_id == Seat.user_id),
+            )
+            .where(
+                Interview.status.in_(HELD_STATUSES),
+                Interview.end_at <= now,
+                Interview.end_at > now - CHASE_HORIZON,
+                Seat.kind == "interviewer",
+                Panel.status != "cancelled",
+                Candidate.status.in_(CHASED_CANDIDATES),
+                Candidate.erased_at.is_(None),
+                Role.status == "open",
+                (submitted.id.is_(None)) | (submitted.status != "submitted"),
+                ~exists().where(
+                    decided.candidate_id == Panel.candidate_id, decided.stage_key == Panel.stage_key
+                ),
+            )
+        )
+        if team_id is not None:
+            query = query.where(Interview.team_id == team_id)
+        with self.db.uow(team_id or "") as uow:
+            # Plain rows through the connection: this runs every tick over every pending scorecard.
+            found = uow.session.connection().execute(query).all()
+            role_ids = sorted({r[8] for r in found})
+            roles: dict[int, RoleChase] = {}
+            for i in range(0, len(role_ids), 500):
+                for role in uow.session.execute(
+                    select(
+                        Role.id,
+                        Role.title,
+                        Role.channel_id,
+                        Role.hiring_manager_id,
+                        Role.timezone,
+                        Role.digest_days,
+                        Role.feedback_due_hours,
+                        Role.first_nudge_minutes,
+                        Role.nudge_interval_hours,
+                        Role.channel_late_after_hours,
+                    ).where(Role.id.in_(role_ids[i : i + 500]))
+                ):
+                    roles[role[0]] = RoleChase(
+                        role_id=role[0],
+                        title=role[1],
+                        channel_id=role[2],
+                        hiring_manager_id=role[3],
+                        tz=role[4],
+                        policy=ChasePolicy(role[6], role[7], role[8], role[9]),
+                        channel_hours=WorkingHours(tz=role[4], days=parse_days(role[5])),
+                    )
+        pending = [
+            PendingScorecard(r[0], r[1], r[2], r[3], r[4], r[5] is not None, r[6], r[7], roles[r[8]])
+            for r in found
+        ]
+        pending.sort(key=lambda p: (p.interview_id, p.user_id))
+        return pending
+
+    def working_hours(
+        self, team_id: str, user_ids: Iterable[str], fallback_tz: dict[str, str]
+    ) -> dict[str, WorkingHours]:
+        """Working hours by user: the stored Person, else the Slack profile's time zone with default
+        hours, else (the profile is gone) the role's time zone. A person whose profile cannot be read
+        right now is left out, so nobody is pinged at an unknown hour; the next tick tries again."""
+        wanted = sorted(set(user_ids))
+        hours: dict[str, WorkingHours] = {}
+        with self.db.uow(team_id) as uow:
+            for i in range(0, len(wanted), 500):
+                for person in uow.session.scalars(
+                    select(Person).where(Person.team_id == team_id, Person.user_id.in_(wanted[i : i + 500]))
+                ):
+                    hours[person.user_id] = WorkingHours.of(person)
+        for user_id in wanted:
+            if user_id in hours:
+                continue
+            try:
+                profile = self.directory.profile(team_id, user_id)
+            except DomainError as err:
+                log.warning("no working hours for %s this tick: %s", user_id, err.message)
+                continue
+            tz = profile.tz if profile is not None else fallback_tz.get(user_id, "UTC")
+            hours[user_id] = WorkingHours(tz=tz)
+        return hours
+
+    def source(self, now: datetime) -> Iterator[Due]:
+        """The outbox source: every ladder step due now, each under a key unique forever."""
+        by_team: dict[str, list[PendingScorecard]] = defaultdict(list)
+        for p in self.pending(now):
+            by_team[p.team_id].append(p)
+        for team_id, items in by_team.items():
+            yield from self._team_steps(team_id, items, now)
+
+    def _team_steps(self, team_id: str, items: list[PendingScorecard], now: datetime) -> Iterator[Due]:
+        fallback = {p.user_id: p.role.tz for p in items}
+        fallback.update({p.role.hiring_manager_id: p.role.tz for p in items})
+        hours = self.working_hours(team_id, [*fallback], fallback)
+        # Grouped by interview (seats of one interview share its end, role and deadline).
+        by_interview: dict[int, list[PendingScorecard]] = defaultdict(list)
+        for p in items:
+            by_interview[p.interview_id].append(p)
+        opened = {user_id: h.contains(now) for user_id, h in hours.items()}
+        channels: dict[int, bool] = {}
+        for interview_id, seats in by_interview.items():
+            first = seats[0]
+            role, end_at = first.role, first.end_at
+            when = stamp(end_at)
+            deadline = role.policy.due_at(end_at)
+            channel_open = channels.get(role.role_id)
+            if channel_open is None:
+                channel_open = channels[role.role_id] = role.channel_hours.contains(now)
+            # Seats of one interview share its ladder; only whether each interviewer may be pinged
+            # now differs, so the steps are worked out once (as if every interviewer were at work).
+            steps = steps_at(
+                end_at=end_at,
+                policy=role.policy,
+                now=now,
+                interviewer_open=True,
+                manager_open=opened.get(role.hiring_manager_id, False),
+                channel_open=channel_open,
+            )
+            kinds = {step.kind for step in steps}
+            nudge = next((step for step in steps if step.kind == "nudge"), None)
+            for p in seats if nudge is not None else ():
+                if not opened.get(p.user_id):
+                    continue
+                yield Due(
+                    team_id=team_id,
+                    key=f"nudge:{interview_id}:{p.user_id}:{when}:{nudge.number}",
+                    kind="nudge",
+                    to=p.user_id,
+                    content=ScorecardNudge(
+                        interview_id=interview_id,
+                        candidate_name=p.candidate_name,
+                        role_title=role.title,
+                        interview_title=p.interview_title,
+                        ended_at=end_at,
+                        due_at=deadline,
+                        now=now,
+                        tz=hours[p.user_id].tz,
+                        has_draft=p.has_draft,
+                    ),
+                    candidate_id=p.candidate_id,
+                )
+            late = tuple(p.user_id for p in seats)
+            others = tuple(u for u in late if u != role.hiring_manager_id)
+            if "escalate" in kinds and others:
+                yield Due(
+                    team_id=team_id,
+                    key=f"late-hm:{interview_id}:{when}",
+                    kind="late_escalation",
+                    to=role.hiring_manager_id,
+                    content=LateFeedbackEscalation(
+                        interview_id=interview_id,
+                        candidate_name=first.candidate_name,
+                        role_title=role.title,
+                        interview_title=first.interview_title,
+                        interviewer_ids=others,
+                        due_at=deadline,
+                        now=now,
+                        tz=hours[role.hiring_manager_id].tz,
+                    ),
+                    candidate_id=first.candidate_id,
+                )
+            if "late_channel" in kinds:
+                yield Due(
+                    team_id=team_id,
+                    key=f"late-channel:{interview_id}:{when}",
+                    kind="late_channel",
+                    to=role.channel_id,
+                    content=LateFeedbackLine(
+                        candidate_name=first.candidate_name,
+                        role_title=role.title,
+                        interview_title=first.interview_title,
+                        interviewer_ids=late,
+                        due_at=deadline,
+                        now=now,
+                    ),
+                    candidate_id=first.candidate_id,
+                )
+
+
+def chasing_sources(chasing: ChasingService) -> list[Source]:
+    """The outbox sources of chasing (one: the ladder)."""
+    return [chasing.source]

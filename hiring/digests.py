@@ -1,0 +1,575 @@
+"""Channel digests: what a hiring channel should know this morning, as domain data, and when to post it.
+
+Each open role gets a digest in its hiring channel on its schedule (`Role.digest_days` at
+`Role.digest_time` in the role's time zone; default weekdays 09:00). The outbox source keys each one
+`digest:{role_id}:{local date}`, so it goes out exactly once, and after downtime the first tick
+catches up (up to `CATCH_UP` late; older ones are skipped, the next one comes on schedule). The
+summary is one message; the details of each non-empty section follow in its thread (keys
+`digest:{role_id}:{date}:{n}-{section}`). `/interview digest` posts one now, keyed per request.
+
+No scores ever appear in a digest: only who, what, when and how late.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import aliased
+
+from hiring.chasing import CHASED_CANDIDATES, HELD_STATUSES, parse_days, zone
+from hiring.clock import Clock
+from hiring.errors import ExternalServiceError, NotFound, PermissionDenied
+from hiring.outbox import Dispatcher, Due, Source, sent_notifications
+from hiring.permissions import Actor, manages, require_manager
+from hiring.plans import spec_of
+from hiring.ports import Notifier, Sent
+from storage.models import Candidate, Decision, FeedbackReport, Interview, Panel, Role, Scorecard, Seat
+from storage.uow import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+UPCOMING_HOURS = 48
+FEEDBACK_WINDOW = timedelta(days=7)
+CATCH_UP = timedelta(hours=12)
+SECTIONS = ("upcoming", "late", "waiting", "pipeline", "feedback_time", "reports")
+
+
+# -- the schedule ---------------------------------------------------------------------------------
+def _clock_time(text: str) -> time:
+    try:
+        hours, minutes = (int(part) for part in (text or "09:00").split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        return time(9, 0)
+
+
+def latest_occurrence(
+    tz: str, days: str, at: str, now: datetime, *, catch_up: timedelta = CATCH_UP
+) -> datetime | None:
+    """The most recent scheduled digest moment at or before `now` (UTC), if it is at most
+    `catch_up` old; None otherwise (or when the schedule has no days)."""
+    local_zone = zone(tz)
+    local_now = now.astimezone(local_zone)
+    wanted = parse_days(days)
+    for back in range(8):
+        day = local_now.date() - timedelta(days=back)
+        if day.weekday() not in wanted:
+            continue
+        moment = datetime.combine(day, _clock_time(at)).replace(tzinfo=local_zone).astimezone(UTC)
+        if moment <= now:
+            return moment if now - moment <= catch_up else None
+    return None
+
+
+def next_occurrence(tz: str, days: str, at: str, now: datetime) -> datetime | None:
+    """The next scheduled digest moment strictly after `now` (UTC), or None without days."""
+    local_zone = zone(tz)
+    local_now = now.astimezone(local_zone)
+    wanted = parse_days(days)
+    for ahead in range(9):
+        day = local_now.date() + timedelta(days=ahead)
+        if day.weekday() not in wanted:
+            continue
+        moment = datetime.combine(day, _clock_time(at)).replace(tzinfo=local_zone).astimezone(UTC)
+        if moment > now:
+            return moment
+    return None
+
+
+def digest_key(role_id: int, tz: str, moment: datetime) -> str:
+    """The key of a scheduled digest: one per role and local date."""
+    return f"digest:{role_id}:{moment.astimezone(zone(tz)).date().isoformat()}"
+
+
+def part_key(key: str, section: str) -> str:
+    """The key of one thread reply of a digest; numbered so replies go out in `SECTIONS` order."""
+    return f"{key}:{SECTIONS.index(section) + 1}-{section}"
+
+
+# -- contents -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UpcomingInterview:
+    start_at: datetime
+    candidate_name: str
+    interview_title: str
+    interviewer_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LateScorecard:
+    candidate_name: str
+    interview_title: str
+    due_at: datetime
+    late_by: timedelta
+
+
+@dataclass(frozen=True)
+class LatePerson:
+    """One interviewer's late scorecards, the latest first."""
+
+    user_id: str
+    scorecards: tuple[LateScorecard, ...]
+
+    @property
+    def worst(self) -> timedelta:
+        return max(s.late_by for s in self.scorecards)
+
+
+@dataclass(frozen=True)
+class WaitingDecision:
+    """A debriefed stage nobody has decided yet."""
+
+    candidate_name: str
+    stage_name: str
+    since: datetime
+    waiting: timedelta
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage_name: str
+    active: int
+    on_hold: int = 0
+
+
+@dataclass(frozen=True)
+class InterviewerDelay:
+    """An interviewer's median time from interview end to submitted scorecard (this week)."""
+
+    user_id: str
+    scorecards: int
+    median: timedelta
+
+
+@dataclass(frozen=True)
+class PendingReport:
+    """A drafted candidate feedback report that has not been sent."""
+
+    candidate_name: str
+    drafted_at: datetime
+    waiting: timedelta
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A role's digest as of `now` (times shown in `tz`)."""
+
+    role_id: int
+    role_title: str
+    channel_id: str
+    tz: str
+    now: datetime
+    upcoming: tuple[UpcomingInterview, ...]
+    late: tuple[LatePerson, ...]
+    waiting: tuple[WaitingDecision, ...]
+    stages: tuple[StageCount, ...]
+    median_feedback: timedelta | None
+    feedback_count: int
+    delays: tuple[InterviewerDelay, ...]
+    reports: tuple[PendingReport, ...]
+
+    @property
+    def late_count(self) -> int:
+        return sum(len(p.scorecards) for p in self.late)
+
+    @property
+    def active_candidates(self) -> int:
+        return sum(s.active + s.on_hold for s in self.stages)
+
+    def sections(self) -> list[str]:
+        """The sections with details worth a thread reply."""
+        present = {
+            "upcoming": bool(self.upcoming),
+            "late": bool(self.late),
+            "waiting": bool(self.waiting),
+            "pipeline": self.active_candidates > 0,
+            "feedback_time": bool(self.delays),
+            "reports": bool(self.reports),
+        }
+        return [s for s in SECTIONS if present[s]]
+
+
+@dataclass(frozen=True)
+class DigestSummary:
+    """The digest message itself: counts and the top few of each section."""
+
+    digest: Digest
+    scheduled: bool = True
+    details_in_thread: bool = True
+
+
+@dataclass(frozen=True)
+class DigestDetail:
+    """One section of a digest in full, posted in the summary's thread."""
+
+    digest: Digest
+    section: str
+
+
+@dataclass(frozen=True)
+class DigestPosted:
+    """What `/interview digest` did."""
+
+    role_title: str
+    channel_id: str
+    posted: bool
+
+
+# -- the service ----------------------------------------------------------------------------------
+class DigestService:
+    """Builds digests from current state and says which are due (the outbox posts them)."""
+
+    def __init__(self, db: Database, clock: Clock, notifier: Notifier) -> None:
+        self.db = db
+        self.clock = clock
+        self.notifier = notifier
+
+    def build(self, team_id: str, role_id: int, now: datetime | None = None) -> Digest:
+        """The digest of one role as of `now` (default: the clock's now)."""
+        now = now or self.clock.now()
+        with self.db.uow(team_id) as uow:
+            role = uow.roles.get(role_id)
+            if role is None:
+                raise NotFound("That role does not exist.")
+            return self._build(uow, role, now)
+
+    def _build(self, uow: UnitOfWork, role: Role, now: datetime) -> Digest:
+        session, team_id = uow.session, role.team_id
+        spec = spec_of(role.plan)
+        stage_names = {s.key: s.name for s in spec.stages}
+        in_role = and_(
+            Candidate.team_id == team_id,
+            Candidate.role_id == role.id,
+            Candidate.status.in_(CHASED_CANDIDATES),
+            Candidate.erased_at.is_(None),
+        )
+        live = and_(Panel.status != "cancelled", Interview.status.in_(HELD_STATUSES))
+
+        upcoming_rows = session.execute(
+            select(Interview.id, Interview.start_at, Candidate.name, Interview.title)
+            .join(Panel, Panel.id == Interview.panel_id)
+            .join(Candidate, Candidate.id == Panel.candidate_id)
+            .where(
+                in_role,
+                live,
+                Interview.start_at >= now,
+                Interview.start_at < now + timedelta(hours=UPCOMING_HOURS),
+            )
+            .order_by(Interview.start_at, Interview.id)
+        ).all()
+        seats: dict[int, list[str]] = defaultdict(list)
+        ids = [r[0] for r in upcoming_rows]
+        for i in range(0, len(ids), 1000):
+            for interview_id, user_id in session.execute(
+                select(Seat.interview_id, Seat.user_id)
+                .where(Seat.interview_id.in_(ids[i : i + 1000]), Seat.kind == "interviewer")
+                .order_by(Seat.id)
+            ):
+                seats[interview_id].append(user_id)
+        upcoming = tuple(
+            UpcomingInterview(start, name, title, tuple(seats.get(iid, ())))
+            for iid, start, name, title in upcoming_rows
+        )
+
+        submitted = aliased(Scorecard)
+        decided = aliased(Decision)
+        due_before = now - timedelta(hours=role.feedback_due_hours)
+        late_rows = session.execute(
+            select(Seat.user_id, Candidate.name, Interview.title, Interview.end_at)
+            .join(Interview, Interview.id == Seat.interview_id)
+            .join(Panel, Panel.id == Interview.panel_id)
+            .join(Candidate, Candidate.id == Panel.candidate_id)
+            .where(
+                in_role,
+                live,
+                Seat.kind == "interviewer",
+                Interview.end_at <= due_before,
+                ~exists().where(
+                    submitted.interview_id == Interview.id,
+                    submitted.author_id == Seat.user_id,
+                    submitted.status == "submitted",
+                ),
+                ~exists().where(
+                    decided.candidate_id == Panel.candidate_id, decided.stage_key == Panel.stage_key
+                ),
+            )
+        ).all()
+        by_person: dict[str, list[LateScorecard]] = defaultdict(list)
+        for user_id, name, title, end_at in late_rows:
+            due_at = end_at + timedelta(hours=role.feedback_due_hours)
+            by_person[user_id].append(LateScorecard(name, title, due_at, now - due_at))
+        late = tuple(
+            sorted(
+                (
+                    LatePerson(u, tuple(sorted(cards, key=lambda c: (-c.late_by, c.candidate_name))))
+                    for u, cards in by_person.items()
+                ),
+                key=lambda p: (-len(p.scorecards), -p.worst, p.user_id),
+            )
+        )
+
+        waiting = self._waiting(uow, role, in_role, stage_names, now)
+
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for stage_key, status, count in session.execute(
+            select(Candidate.stage_key, Candidate.status, func.count())
+            .where(in_role)
+            .group_by(Candidate.stage_key, Candidate.status)
+        ):
+            counts[stage_key][status] = count
+        order = [s.key for s in spec.stages] + sorted(k for k in counts if k not in stage_names)
+        stages = tuple(
+            StageCount(stage_names.get(k, k), counts[k].get("active", 0), counts[k].get("on_hold", 0))
+            for k in order
+            if k in counts
+        )
+
+        delays_by_person: dict[str, list[timedelta]] = defaultdict(list)
+        for author_id, submitted_at, end_at in session.execute(
+            select(Scorecard.author_id, Scorecard.submitted_at, Interview.end_at)
+            .join(Interview, Interview.id == Scorecard.interview_id)
+            .join(Candidate, Candidate.id == Scorecard.candidate_id)
+            .where(
+                Candidate.team_id == team_id,
+                Candidate.role_id == role.id,
+                Scorecard.status == "submitted",
+                Scorecard.is_shadow.is_(False),
+                Scorecard.submitted_at >= now - FEEDBACK_WINDOW,
+                Scorecard.submitted_at <= now,
+            )
+        ):
+            if submitted_at is not None and end_at is not None:
+                delays_by_person[author_id].append(max(submitted_at - end_at, timedelta(0)))
+        every = [d for ds in delays_by_person.values() for d in ds]
+        median = _median(every)
+        delays = tuple(
+            sorted(
+                (
+                    InterviewerDelay(u, len(ds), _median(ds) or timedelta(0))
+                    for u, ds in delays_by_person.items()
+                ),
+                key=lambda d: (-d.median, d.user_id),
+            )
+        )
+
+        reports = tuple(
+            PendingReport(name, created_at, now - created_at)
+            for name, created_at in session.execute(
+                select(Candidate.name, FeedbackReport.created_at)
+                .join(Candidate, Candidate.id == FeedbackReport.candidate_id)
+                .where(
+                    Candidate.team_id == team_id,
+                    Candidate.role_id == role.id,
+                    Candidate.erased_at.is_(None),
+                    FeedbackReport.sent_at.is_(None),
+                )
+                .order_by(FeedbackReport.created_at, FeedbackReport.id)
+            )
+        )
+        return Digest(
+            role_id=role.id,
+            role_title=role.title,
+            channel_id=role.channel_id,
+            tz=role.timezone,
+            now=now,
+            upcoming=upcoming,
+            late=late,
+            waiting=waiting,
+            stages=stages,
+            median_feedback=median,
+            feedback_count=len(every),
+            delays=delays,
+            reports=reports,
+        )
+
+    def _waiting(
+        self,
+        uow: UnitOfWork,
+        role: Role,
+        in_role: ColumnElement[bool],
+        stage_names: dict[str, str],
+        now: datetime,
+    ) -> tuple[WaitingDecision, ...]:
+        """Stages whose debrief was posted (`debrief:{panel_id}`) and that have no final decision since:
+        a decision on the stage other than "hold", or a pivot, taken after the panel was made."""
+        session = uow.session
+        panels = session.execute(
+            select(Panel.id, Panel.candidate_id, Panel.stage_key, Panel.created_at, Candidate.name)
+            .join(Candidate, Candidate.id == Panel.candidate_id)
+            .where(in_role, Panel.status != "cancelled", Panel.stage_key == Candidate.stage_key)
+            .order_by(Panel.id)
+        ).all()
+        if not panels:
+            return ()
+        debriefed = sent_notifications(uow, [f"debrief:{p[0]}" for p in panels])
+        if not debriefed:
+            return ()
+        candidate_ids = sorted({p[1] for p in panels if f"debrief:{p[0]}" in debriefed})
+        finals: dict[int, list[tuple[str, str, datetime]]] = defaultdict(list)
+        for i in range(0, len(candidate_ids), 1000):
+            for candidate_id, stage_key, outcome, decided_at in session.execute(
+                select(
+                    Decision.candidate_id, Decision.stage_key, Decision.outcome, Decision.decided_at
+                ).where(Decision.candidate_id.in_(candidate_ids[i : i + 1000]))
+            ):
+                finals[candidate_id].append((stage_key, outcome, decided_at))
+        waiting = []
+        for panel_id, candidate_id, stage_key, created_at, name in panels:
+            row = debriefed.get(f"debrief:{panel_id}")
+            if row is None or row.sent_at is None:
+                continue
+            closed = any(
+                decided_at >= created_at and (outcome == "pivot" or (key == stage_key and outcome != "hold"))
+                for key, outcome, decided_at in finals.get(candidate_id, ())
+            )
+            if not closed:
+                waiting.append(
+                    WaitingDecision(
+                        name, stage_names.get(stage_key, stage_key), row.sent_at, now - row.sent_at
+                    )
+                )
+        return tuple(sorted(waiting, key=lambda w: (w.since, w.candidate_name)))
+
+    # -- scheduled digests (the outbox source) ----------------------------------------------------
+    def schedules(self) -> list[tuple[str, str, str]]:
+        """The distinct (time zone, days, time) of every open role's digest, for the job runner."""
+        with self.db.uow("") as uow:
+            rows = uow.session.execute(
+                select(Role.timezone, Role.digest_days, Role.digest_time)
+                .where(Role.status == "open")
+                .distinct()
+            ).all()
+        return sorted((tz, days, at) for tz, days, at in rows)
+
+    def source(self, now: datetime) -> Iterator[Due]:
+        """Each open role's digest once its scheduled moment has come (and the thread replies of one
+        whose summary went out but whose details did not, e.g. after a crash in between)."""
+        with self.db.uow("") as uow:
+            roles = uow.session.execute(
+                select(Role.id, Role.team_id, Role.timezone, Role.digest_days, Role.digest_time).where(
+                    Role.status == "open"
+                )
+            ).all()
+            keyed: dict[str, tuple[int, str]] = {}
+            for role_id, team_id, tz, days, at in roles:
+                moment = latest_occurrence(tz, days, at, now)
+                if moment is not None:
+                    keyed[digest_key(role_id, tz, moment)] = (role_id, team_id)
+            if not keyed:
+                return
+            parents = sent_notifications(uow, list(keyed))
+            part_keys = [
+                part_key(key, section)
+                for key, row in parents.items()
+                for section in (row.payload or {}).get("sections", [])
+            ]
+            parts_sent = set(sent_notifications(uow, part_keys)) if part_keys else set()
+        for key, (role_id, team_id) in keyed.items():
+            parent = parents.get(key)
+            if parent is not None:
+                missing = [
+                    s
+                    for s in (parent.payload or {}).get("sections", [])
+                    if part_key(key, s) not in parts_sent
+                ]
+                if not missing or not parent.channel_id or not parent.message_ts:
+                    continue
+            try:
+                digest = self.build(team_id, role_id, now)
+            except NotFound:
+                continue
+            if parent is None:
+                yield self._summary_due(team_id, key, digest, scheduled=True)
+            else:
+                thread = (parent.channel_id or "", parent.message_ts or "")
+                yield from self._detail_dues(team_id, key, digest, thread, only=missing)
+
+    def _summary_due(self, team_id: str, key: str, digest: Digest, *, scheduled: bool) -> Due:
+        sections = digest.sections()
+
+        def details(sent: Sent) -> list[Due]:
+            return self._detail_dues(team_id, key, digest, (sent.channel_id, sent.ts), only=sections)
+
+        return Due(
+            team_id=team_id,
+            key=key,
+            kind="digest",
+            to=digest.channel_id,
+            content=DigestSummary(digest, scheduled=scheduled, details_in_thread=bool(sections)),
+            followups=details,
+            payload={"sections": sections},
+        )
+
+    def _detail_dues(
+        self, team_id: str, key: str, digest: Digest, thread: tuple[str, str], *, only: Sequence[str]
+    ) -> list[Due]:
+        channel_id, ts = thread
+        return [
+            Due(
+                team_id=team_id,
+                key=part_key(key, section),
+                kind="digest_detail",
+                to=channel_id,
+                content=DigestDetail(digest, section),
+                thread_ts=ts,
+            )
+            for section in digest.sections()
+            if section in only
+        ]
+
+    # -- on request -------------------------------------------------------------------------------
+    def roles_for(self, actor: Actor, channel_id: str, query: str = "") -> list[Role]:
+        """The roles `/interview digest [role]` means: the named one, else those of this channel the
+        actor manages, else the only role they manage."""
+        with self.db.uow(actor.team_id) as uow:
+            roles = uow.roles.all()
+        if query.strip():
+            wanted = query.strip().lower()
+            named = [r for r in roles if r.title.lower() == wanted or str(r.id) == wanted]
+            if not named:
+                raise NotFound(f"No open role called “{query.strip()}”. `/interview roles` lists them.")
+            return named[:1]
+        mine = [r for r in roles if manages(actor, r)]
+        here = [r for r in mine if r.channel_id == channel_id]
+        if here:
+            return here
+        if len(mine) == 1:
+            return mine
+        if not mine:
+            raise PermissionDenied("You don't manage any open role, so there is no digest to post.")
+        names = ", ".join(f"“{r.title}”" for r in mine[:5])
+        raise NotFound(f"Which role? Use `/interview digest <role title>`, e.g. one of {names}.")
+
+    def post_now(self, actor: Actor, role_id: int, request_key: str) -> DigestPosted:
+        """Post a role's digest (summary, details in its thread) now. The same `request_key` (a
+        retried request) posts it only once."""
+        with self.db.uow(actor.team_id) as uow:
+            role = uow.roles.get(role_id)
+            if role is None:
+                raise NotFound("That role no longer exists.")
+            require_manager(actor, role, "post this role's digest")
+            digest = self._build(uow, role, self.clock.now())
+        due = self._summary_due(actor.team_id, f"digest-now:{role_id}:{request_key}", digest, scheduled=False)
+        report = Dispatcher(self.db, self.clock, self.notifier).send_now([due])
+        if report.failed and not report.sent:
+            raise ExternalServiceError(
+                f"I couldn't post the digest in <#{digest.channel_id}>: {report.last_error or 'Slack failed'}"
+            )
+        return DigestPosted(digest.role_title, digest.channel_id, posted=report.sent > 0)
+
+
+def _median(values: Sequence[timedelta]) -> timedelta | None:
+    if not values:
+        return None
+    return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
+
+
+def digest_sources(digests: DigestService) -> list[Source]:
+    """The outbox sources of digests (one: each role's scheduled digest)."""
+    return [digests.source]

@@ -1,0 +1,277 @@
+"""The App Home tab's contents as domain data: my upcoming interviews, my pending scorecards, and for
+hiring managers and recruiters their roles with candidates per stage and late scorecards.
+
+Long lists come in pages; a `HomeCursor` says which page of each list to show (the "More" buttons
+carry one). Nothing here shows anyone's ratings: the Home tab is about what to do next.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+from hiring.clock import Clock
+from hiring.interview_info import interview_info, person_timezone
+from hiring.plans import spec_of
+from hiring.ports import Directory
+from hiring.scorecards import PendingScorecard, ScorecardService
+from storage.feedback_repository import FeedbackRepository
+from storage.models import Role
+from storage.uow import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+UPCOMING_PAGE = 8
+PENDING_PAGE = 8
+ROLES_PAGE = 3
+STAGE_PAGE = 20
+LATE_SHOWN = 5
+CLOSED_STATUSES = frozenset({"rejected", "withdrawn", "hired", "archived"})
+
+
+@dataclass(frozen=True)
+class HomeCursor:
+    """Which page of each list the Home tab shows (offsets), and which role stage is paged."""
+
+    upcoming: int = 0
+    pending: int = 0
+    roles: int = 0
+    stage_role: int | None = None
+    stage_key: str | None = None
+    stage_offset: int = 0
+
+    def encode(self) -> str:
+        return json.dumps(
+            [self.upcoming, self.pending, self.roles, self.stage_role, self.stage_key, self.stage_offset],
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def decode(cls, raw: str | None) -> HomeCursor:
+        """The cursor in a button's value (the first page of everything when it is unreadable)."""
+        try:
+            u, p, r, sr, sk, so = json.loads(raw or "")
+            return cls(
+                upcoming=max(int(u), 0),
+                pending=max(int(p), 0),
+                roles=max(int(r), 0),
+                stage_role=int(sr) if sr is not None else None,
+                stage_key=str(sk) if sk is not None else None,
+                stage_offset=max(int(so), 0),
+            )
+        except (ValueError, TypeError):
+            return cls()
+
+    def moved(self, **changes: object) -> HomeCursor:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    offset: int
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+def page_of(items: list[T], offset: int, size: int) -> Page[T]:
+    offset = offset if 0 <= offset < len(items) else 0
+    return Page(items=tuple(items[offset : offset + size]), offset=offset, total=len(items))
+
+
+@dataclass(frozen=True)
+class UpcomingInterview:
+    interview_id: int
+    title: str
+    candidate_name: str
+    role_title: str
+    stage_name: str
+    start_at: datetime
+    end_at: datetime
+    is_shadow: bool
+    mode: str
+    video_link: str | None
+    room: str | None
+
+
+@dataclass(frozen=True)
+class StageCandidate:
+    candidate_id: int
+    name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One stage of a role with (a page of) its candidates."""
+
+    stage_key: str
+    name: str
+    candidates: Page[StageCandidate]
+
+
+@dataclass(frozen=True)
+class LateScorecard:
+    author_id: str
+    candidate_name: str
+    interview_title: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class RoleOverview:
+    role_id: int
+    title: str
+    channel_id: str
+    hiring_manager_id: str
+    stages: tuple[StageRow, ...]
+    late: tuple[LateScorecard, ...]
+    late_total: int
+    candidates_total: int
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """Everything one person's Home tab shows, times to be shown in `tz`."""
+
+    team_id: str
+    user_id: str
+    tz: str
+    now: datetime
+    cursor: HomeCursor
+    upcoming: Page[UpcomingInterview]
+    pending: Page[PendingScorecard]
+    roles: Page[RoleOverview]
+    manages_roles: bool
+
+
+Publisher = Callable[[str, str], None]
+
+
+class HomeService:
+    """Builds Home tab contents and asks the attached publisher to refresh them after changes."""
+
+    def __init__(
+        self, db: Database, clock: Clock, directory: Directory, scorecards: ScorecardService
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.directory = directory
+        self.scorecards = scorecards
+        self._publishers: list[Publisher] = []
+
+    def attach(self, publisher: Publisher) -> None:
+        """Register who re-publishes a person's Home tab (the Slack adapter does, at start-up)."""
+        self._publishers.append(publisher)
+
+    def refresh(self, team_id: str, user_ids: Iterable[str]) -> None:
+        """Re-publish the Home tab of each person (something they see there has changed)."""
+        for user_id in dict.fromkeys(user_ids):
+            for publish in self._publishers:
+                try:
+                    publish(team_id, user_id)
+                except Exception:
+                    log.exception("could not refresh the App Home of %s", user_id)
+
+    def timezone(self, team_id: str, user_id: str) -> str:
+        """The time zone `user_id` sees times in (stored, else their Slack profile's)."""
+        with self.db.uow(team_id) as uow:
+            return person_timezone(uow, self.directory, user_id)
+
+    def build(self, team_id: str, user_id: str, cursor: HomeCursor | None = None) -> HomePage:
+        """The Home tab of `user_id` at `cursor` (the first page of everything by default)."""
+        cursor = cursor or HomeCursor()
+        now = self.clock.now()
+        pending = self.scorecards.pending(team_id, user_id)
+        with self.db.uow(team_id) as uow:
+            repo = FeedbackRepository(uow.session, team_id)
+            upcoming = []
+            for seat, interview in repo.upcoming_for(user_id, now):
+                info = interview_info(interview)
+                assert info.start_at is not None and info.end_at is not None
+                upcoming.append(
+                    UpcomingInterview(
+                        interview_id=info.interview_id,
+                        title=info.title,
+                        candidate_name=info.candidate_name,
+                        role_title=info.role_title,
+                        stage_name=info.stage_name,
+                        start_at=info.start_at,
+                        end_at=info.end_at,
+                        is_shadow=seat.kind == "shadow",
+                        mode=info.mode,
+                        video_link=info.video_link,
+                        room=info.room,
+                    )
+                )
+            mine = [
+                r for r in uow.roles.all() if r.hiring_manager_id == user_id or user_id in r.recruiter_ids
+            ]
+            roles_page = page_of(mine, cursor.roles, ROLES_PAGE)
+            overviews = tuple(self._overview(uow, repo, role, cursor, now) for role in roles_page.items)
+            tz = person_timezone(uow, self.directory, user_id, mine[0].timezone if mine else "UTC")
+        return HomePage(
+            team_id=team_id,
+            user_id=user_id,
+            tz=tz,
+            now=now,
+            cursor=cursor,
+            upcoming=page_of(upcoming, cursor.upcoming, UPCOMING_PAGE),
+            pending=page_of(pending, cursor.pending, PENDING_PAGE),
+            roles=Page(items=overviews, offset=roles_page.offset, total=roles_page.total),
+            manages_roles=bool(mine),
+        )
+
+    def _overview(
+        self, uow: UnitOfWork, repo: FeedbackRepository, role: Role, cursor: HomeCursor, now: datetime
+    ) -> RoleOverview:
+        spec = spec_of(role.plan)
+        by_stage: dict[str, list[StageCandidate]] = {s.key: [] for s in spec.stages}
+        names = {s.key: s.name for s in spec.stages}
+        total = 0
+        for c in uow.candidates.for_role(role.id):
+            if c.status in CLOSED_STATUSES:
+                continue
+            total += 1
+            by_stage.setdefault(c.stage_key, []).append(
+                StageCandidate(candidate_id=c.id, name=c.name, status=c.status)
+            )
+        stages = []
+        for key, candidates in by_stage.items():
+            offset = cursor.stage_offset if (cursor.stage_role, cursor.stage_key) == (role.id, key) else 0
+            stages.append(
+                StageRow(
+                    stage_key=key,
+                    name=names.get(key, key),
+                    candidates=page_of(candidates, offset, STAGE_PAGE),
+                )
+            )
+        late_rows = repo.late_for_roles([role.id], now - timedelta(hours=role.feedback_due_hours))
+        late = tuple(
+            LateScorecard(
+                author_id=seat.user_id,
+                candidate_name=candidate.name,
+                interview_title=interview.title,
+                due_at=(interview.end_at or now) + timedelta(hours=role.feedback_due_hours),
+            )
+            for seat, interview, candidate in late_rows[:LATE_SHOWN]
+        )
+        return RoleOverview(
+            role_id=role.id,
+            title=role.title,
+            channel_id=role.channel_id,
+            hiring_manager_id=role.hiring_manager_id,
+            stages=tuple(stages),
+            late=late,
+            late_total=len(late_rows),
+            candidates_total=total,
+        )

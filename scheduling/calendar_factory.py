@@ -1,0 +1,62 @@
+"""Choose the calendar provider from settings (`CALENDAR_BACKEND`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from scheduling.builtin_calendar import BuiltinCalendar
+from scheduling.calendar_protocol import CalendarGateway
+from scheduling.google_calendar import CalendarConfigError, GoogleCalendar, load_credentials
+from storage.uow import Database
+
+
+class CalendarSettings(Protocol):
+    """The settings the providers read (a structural view of `bot.settings.Settings`)."""
+
+    @property
+    def calendar_backend(self) -> str: ...
+    @property
+    def google_credentials_file(self) -> Path | None: ...
+    @property
+    def google_delegated_subject(self) -> str | None: ...
+    @property
+    def google_api_endpoint(self) -> str | None: ...
+    @property
+    def google_batch_endpoint(self) -> str | None: ...
+    @property
+    def google_rooms(self) -> list[str]: ...
+    @property
+    def public_url(self) -> str: ...
+
+
+class _Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+def make_calendar(
+    settings: CalendarSettings,
+    db: Database,
+    clock: _Clock,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> CalendarGateway:
+    """The built-in calendar (default) or Google Calendar, configured from settings."""
+    if settings.calendar_backend == "google":
+        if settings.google_credentials_file is None:
+            raise CalendarConfigError(
+                "CALENDAR_BACKEND=google needs GOOGLE_CREDENTIALS_FILE: a service account key with "
+                "domain-wide delegation (and GOOGLE_DELEGATED_SUBJECT), or an authorized-user file."
+            )
+        credentials = load_credentials(settings.google_credentials_file, settings.google_delegated_subject)
+        return GoogleCalendar(
+            credentials,
+            api_endpoint=settings.google_api_endpoint,
+            batch_endpoint=settings.google_batch_endpoint,
+            rooms=settings.google_rooms,
+            sleep=sleep,
+        )
+    return BuiltinCalendar(db, clock, public_url=settings.public_url, rooms=settings.google_rooms)

@@ -1,0 +1,167 @@
+"""The job runner: APScheduler 3 as the clock of every replica, running callables that `bot/` hands it.
+
+Our own tables are the truth (see `hiring/outbox.py`); APScheduler keeps no jobs in a store. It runs
+one short periodic tick (`coalesce=True`, `max_instances=1` and a large `misfire_grace_time`, so a
+pause or a clock jump simply makes the next tick find more work) plus cron triggers at the daily
+times given to `set_daily_triggers`, each computed in its own time zone, so digests go out on time
+even with a long tick period. This module never imports `hiring`.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+log = logging.getLogger(__name__)
+
+TICK_JOB = "tick"
+MISFIRE_GRACE_SECONDS = 24 * 3600
+_CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, order=True)
+class DailyTrigger:
+    """Run at `time` ("HH:MM") on `days` ("0,1,2,3,4", Monday = 0) in time zone `tz`."""
+
+    tz: str
+    days: str
+    time: str
+
+    @property
+    def job_id(self) -> str:
+        return f"daily:{self.tz}:{self.days}:{self.time}"
+
+    def trigger(self) -> CronTrigger | None:
+        """The cron trigger, or None when the fields make no sense (bad zone, no days, bad time)."""
+        try:
+            tz = ZoneInfo(self.tz)
+            hour, minute = (int(part) for part in self.time.split(":"))
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+        days = sorted({int(d) for d in self.days.split(",") if d.strip().isdigit() and int(d) <= 6})
+        if not days or not (0 <= hour <= 23 and 0 <= minute <= 59):
+            return None
+        return CronTrigger(
+            day_of_week=",".join(_CRON_DAYS[d] for d in days), hour=hour, minute=minute, timezone=tz
+        )
+
+
+class JobRunner:
+    """Runs `tick` every `tick_seconds` and at each daily trigger, in the background (`start`, for
+    `loopbot run`) or in the foreground until SIGTERM/SIGINT (`run_forever`, for `loopbot worker`)."""
+
+    def __init__(self, tick: Callable[[], Any], *, tick_seconds: float, name: str = "loopbot") -> None:
+        self._tick = tick
+        self.tick_seconds = tick_seconds
+        self.name = name
+        self._scheduler: BaseScheduler | None = None
+        self._daily: dict[str, DailyTrigger] = {}
+        self._lock = threading.Lock()
+        self.ticks = 0
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and self._scheduler.state != STATE_STOPPED
+
+    def _run_tick(self) -> None:
+        try:
+            self._tick()
+        except Exception:
+            log.exception("a scheduled tick failed; the next one will try again")
+        finally:
+            self.ticks += 1
+
+    def _configure(self, scheduler: BaseScheduler) -> BaseScheduler:
+        scheduler.add_job(
+            self._run_tick,
+            IntervalTrigger(seconds=self.tick_seconds, timezone=UTC),
+            id=TICK_JOB,
+            name=f"{self.name} tick",
+            next_run_time=datetime.now(UTC),  # catch up at once after downtime
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
+        self._scheduler = scheduler
+        with self._lock:
+            wanted = list(self._daily.values())
+            self._daily.clear()
+        self.set_daily_triggers(wanted)
+        return scheduler
+
+    def start(self) -> None:
+        """Start in a background thread (the web process keeps serving)."""
+        if self.running:
+            return
+        self._configure(BackgroundScheduler(timezone=UTC, daemon=True)).start()
+        log.info("scheduler started: a tick every %s s", self.tick_seconds)
+
+    def run_forever(self) -> None:
+        """Run in the foreground until SIGTERM or SIGINT (or `shutdown` from another thread)."""
+        scheduler = self._configure(BlockingScheduler(timezone=UTC))
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: self.shutdown(wait=False))
+        log.info("worker running: a tick every %s s", self.tick_seconds)
+        scheduler.start()
+
+    def set_daily_triggers(self, triggers: Iterable[DailyTrigger]) -> None:
+        """Make the daily triggers exactly `triggers` (added, kept or removed); each runs a tick."""
+        wanted = {t.job_id: t for t in triggers}
+        with self._lock:
+            scheduler = self._scheduler
+            if scheduler is None:
+                self._daily = wanted
+                return
+            for job_id in set(self._daily) - set(wanted):
+                try:
+                    scheduler.remove_job(job_id)
+                except Exception:
+                    log.debug("daily trigger %s was already gone", job_id)
+            for job_id, daily in wanted.items():
+                if job_id in self._daily:
+                    continue
+                trigger = daily.trigger()
+                if trigger is None:
+                    log.warning("ignoring a daily trigger that makes no sense: %s", daily)
+                    continue
+                scheduler.add_job(
+                    self._run_tick,
+                    trigger,
+                    id=job_id,
+                    name=f"{self.name} {job_id}",
+                    coalesce=True,
+                    max_instances=1,
+                    misfire_grace_time=MISFIRE_GRACE_SECONDS,
+                    replace_existing=True,
+                )
+            self._daily = wanted
+
+    def daily_jobs(self) -> dict[str, datetime | None]:
+        """The daily triggers scheduled now, with their next run time (UTC)."""
+        if self._scheduler is None:
+            return {}
+        jobs = {}
+        for job in self._scheduler.get_jobs():
+            if job.id.startswith("daily:"):
+                next_run = getattr(job, "next_run_time", None)
+                jobs[job.id] = next_run.astimezone(UTC) if next_run else None
+        return jobs
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        """Stop the scheduler (a tick in progress finishes when `wait`)."""
+        scheduler = self._scheduler
+        if scheduler is not None and scheduler.state != STATE_STOPPED:
+            scheduler.shutdown(wait=wait)

@@ -1,0 +1,312 @@
+"""Words for the solver: why an option is good, and which constraint blocks when nothing fits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from itertools import combinations
+
+from scheduling.solver_compile import Compiled, InterviewData, bits, zone
+from scheduling.solver_search import Found, Search, SearchRules
+
+# Bound the work spent looking for the binding constraint (relaxed searches) on hard instances.
+EXPLAIN_NODE_LIMIT = 200_000
+
+
+def _minutes(n: int) -> str:
+    if n % 60 == 0 and n >= 60:
+        hours = n // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{n} minutes"
+
+
+def _names(labels: Sequence[str]) -> str:
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def local_time(c: Compiled, minute: int) -> datetime:
+    """Minute on the grid as the candidate's local time."""
+    return c.at(minute).astimezone(zone(c.problem.candidate_tz))
+
+
+def when(c: Compiled, minute: int) -> str:
+    """'Tue 24 Nov 15:45' in the candidate's time zone."""
+    t = local_time(c, minute)
+    return f"{t:%a} {t.day} {t:%b} {t:%H:%M}"
+
+
+def days_text(days: Sequence[date]) -> str:
+    """'Tue–Thu' (within a week), 'Mon, Wed' or '24 Nov–3 Dec' (longer)."""
+    days = sorted(set(days))
+    if not days:
+        return "no day"
+    within_week = (days[-1] - days[0]).days < 7
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+
+    def name(d: date) -> str:
+        return f"{d:%a}" if within_week else f"{d.day} {d:%b}"
+
+    parts = []
+    for first, last in runs:
+        if first == last:
+            parts.append(name(first))
+        elif (last - first).days == 1:
+            parts.append(f"{name(first)}, {name(last)}")
+        else:
+            parts.append(f"{name(first)}–{name(last)}")
+    if not within_week and len(parts) > 3:
+        return f"{name(days[0])}–{name(days[-1])}"
+    return ", ".join(parts)
+
+
+def window_days(c: Compiled) -> list[date]:
+    """The candidate-local days the (usable) windows touch."""
+    tz = zone(c.problem.candidate_tz)
+    out: set[date] = set()
+    for a, b in c.windows:
+        day = c.at(a).astimezone(tz).date()
+        last = c.at(b - 1).astimezone(tz).date()
+        while day <= last:
+            out.add(day)
+            day += timedelta(days=1)
+    return sorted(out)
+
+
+# -- reasons ------------------------------------------------------------------------------------
+
+
+def reasons(c: Compiled, found: Sequence[Found]) -> list[str]:
+    """One line per option naming what makes it good (compared with the other options)."""
+    out = []
+    best = found[0].key if found else None
+    min_stretch = min((f.key[4] for f in found), default=0)
+    min_load = min((f.key[5] for f in found), default=0)
+    min_span = min((f.key[3] for f in found), default=0)
+    for rank, f in enumerate(found):
+        _, ndays, finish, span, stretch, load = f.key
+        ends = when(c, finish)
+        day_word = f"{ndays} day{'s' if ndays != 1 else ''}"
+        extras = []
+        if stretch == 0:
+            extras.append("no time-zone stretch")
+        if load == min_load and len(found) > 1:
+            extras.append("fairest load")
+        tail = f" ({', '.join(extras)})" if extras else ""
+        if rank == 0:
+            out.append(f"Earliest: done {ends} over {day_word}{tail}")
+            continue
+        assert best is not None
+        if ndays < best[1]:
+            out.append(f"Fewest days: {day_word}, done {ends}")
+        elif span == min_span and span < best[3]:
+            out.append(f"Most compact: {_minutes(span)} from first start to last end, done {ends}")
+        elif stretch == min_stretch and stretch < best[4]:
+            out.append(
+                f"Fewest time-zone stretches: {stretch} interviewer-minutes outside 10:00–16:00, done {ends}"
+            )
+        elif load == min_load and load < best[5]:
+            out.append(f"Fairest load: interviewers with the least recent load ({load}), done {ends}")
+        else:
+            out.append(f"Next earliest: done {ends} over {day_word}{tail}")
+    return out
+
+
+# -- why nothing fits -------------------------------------------------------------------------------
+
+
+def _days_of(c: Compiled, mask: int) -> list[date]:
+    return [c.first_day + timedelta(days=d) for d in sorted({c.day_of[s] for s in bits(mask)})]
+
+
+def _interview_problem(c: Compiled, iv: InterviewData) -> str | None:
+    """Why a single interview has no possible start, or None."""
+    g, d = c.g, iv.duration
+    req = c.problem.interviews[iv.index]
+    label = req.label
+    window = iv.window_starts
+    span = days_text(window_days(c))
+    if not window:
+        return f"No window of the candidate is {_minutes(d)} long for {label}; ask the candidate for longer windows."
+    for p in iv.fixed:
+        person = c.people[p]
+        who = person.person.label
+        if not window & person.raw_starts_for(d, g):
+            return (
+                f"{who} has no free {_minutes(d)} inside the candidate's windows on {span}; "
+                f"widen the windows or swap {who}."
+            )
+        if not window & person.starts_for(d, g):
+            return (
+                f"{who} is at their daily or weekly interview limit on every day they are free inside the "
+                f"candidate's windows ({days_text(_days_of(c, window & person.raw_starts_for(d, g)))}); "
+                f"widen the windows or swap {who}."
+            )
+    if iv.count:
+        size = len(iv.pool)
+        if size < iv.count:
+            return (
+                f"The pool for {label} has {size} available {'person' if size == 1 else 'people'} "
+                f"(interviewers fixed elsewhere in the loop cannot be picked) but {label} needs {iv.count}; "
+                f"add people to the pool."
+            )
+        if not window & c.at_least(iv.pool, iv.count, d, raw=True):
+            need = "anyone" if iv.count == 1 else f"{iv.count} people"
+            return (
+                f"No one in the pool for {label} has {_minutes(d)} free inside the candidate's windows on {span}; "
+                "widen the windows or add people to the pool."
+                if iv.count == 1
+                else f"The pool for {label} never has {need} free together for {_minutes(d)} inside the "
+                f"candidate's windows on {span}; widen the windows or add people to the pool."
+            )
+        if not window & c.at_least(iv.pool, iv.count, d):
+            return (
+                f"Everyone free in the pool for {label} inside the candidate's windows is at their daily or weekly "
+                "interview limit; widen the windows or add people to the pool."
+            )
+    if iv.onsite:
+        rooms = c.room_starts(d)
+        if not rooms:
+            return f"{label} is on-site but no rooms are set up; add a room."
+        any_room = 0
+        for r in rooms:
+            any_room |= r
+        if not window & any_room:
+            return f"No room is free for {_minutes(d)} inside the candidate's windows on {span}; widen the windows or book another room."
+    # Each part fits alone: find two that never meet.
+    parts: list[tuple[str, int]] = [
+        (c.people[p].person.label, c.people[p].starts_for(d, g)) for p in iv.fixed
+    ]
+    if iv.count:
+        parts.append(
+            (
+                f"{'someone' if iv.count == 1 else str(iv.count) + ' people'} from the pool",
+                c.at_least(iv.pool, iv.count, d),
+            )
+        )
+    if iv.onsite:
+        any_room = 0
+        for r in c.room_starts(d):
+            any_room |= r
+        parts.append(("a room", any_room))
+    for (name_a, mask_a), (name_b, mask_b) in combinations(parts, 2):
+        if not window & mask_a & mask_b:
+            swap = name_a if not name_a.startswith(("someone", "a room")) and name_a[0].isupper() else name_b
+            return (
+                f"{name_a} and {name_b} are never free together for {_minutes(d)} inside the candidate's windows "
+                f"on {span} for {label}; widen the windows or swap {swap}."
+            )
+    return (
+        f"No {_minutes(d)} inside the candidate's windows on {span} suits everyone {label} needs "
+        f"({_names([p for p, _ in parts])}); widen the windows or swap someone."
+    )
+
+
+def _pool_shortage(c: Compiled) -> str | None:
+    """Interviews whose pools cannot give them all distinct people."""
+    pooled = [iv for iv in c.interviews if iv.count]
+    for size in range(2, len(pooled) + 1):
+        for group in combinations(pooled, size):
+            members: set[int] = set()
+            for iv in group:
+                members.update(iv.pool)
+            need = sum(iv.count for iv in group)
+            if len(members) < need:
+                labels = [c.problem.interviews[iv.index].label for iv in group]
+                return (
+                    f"{_names(labels)} need {need} different people but their pools have only {len(members)} "
+                    "between them (a person sits one interview per loop); add people to the pools."
+                )
+    return None
+
+
+def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
+    """The binding constraint, found by checking each interview alone and then relaxing one rule at a time."""
+    if c is None or not c.interviews:
+        if c is None:
+            after = (
+                f" after {problem_now:%a} {problem_now.day} {problem_now:%b} {problem_now:%H:%M} UTC"
+                if problem_now
+                else ""
+            )
+            return f"The candidate has no availability{after}; ask the candidate for new windows."
+        return "The stage has no interviews to schedule."
+    for pid, keys in sorted(c.fixed_twice.items()):
+        who = c.problem.people[pid].label
+        labels = [iv.label for iv in c.problem.interviews if iv.key in keys]
+        return f"{who} is fixed on {_names(labels)}; a person sits one interview per loop, so swap {who} on one of them."
+    for iv in c.interviews:
+        if not c.exact_starts(iv):
+            reason = _interview_problem(c, iv)
+            if reason:
+                return reason
+    shortage = _pool_shortage(c)
+    if shortage:
+        return shortage
+    rules = SearchRules.of(c)
+    span = days_text(window_days(c))
+    n = len(c.interviews)
+    total = sum(iv.duration for iv in c.interviews)
+    relaxations: list[tuple[bool, SearchRules, str]] = [
+        (
+            rules.same_day,
+            SearchRules(
+                rules.ordered, False, rules.buffer, rules.break_after, rules.break_minutes, rules.max_span
+            ),
+            f"No single day on {span} fits all {n} interviews ({_minutes(total)}) with everyone free; "
+            "allow more than one day, widen the windows or swap interviewers.",
+        ),
+        (
+            rules.max_span is not None,
+            SearchRules(
+                rules.ordered, rules.same_day, rules.buffer, rules.break_after, rules.break_minutes, None
+            ),
+            f"The loop does not fit within its maximum span of {_minutes(rules.max_span or 0)} with everyone free; "
+            "allow a longer span or widen the windows.",
+        ),
+        (
+            rules.break_after is not None,
+            SearchRules(
+                rules.ordered, rules.same_day, rules.buffer, None, rules.break_minutes, rules.max_span
+            ),
+            f"The breaks ({_minutes(rules.break_minutes)} after {_minutes(rules.break_after or 0)} in a row) do not fit "
+            "with everyone free; widen the windows or allow longer runs.",
+        ),
+        (
+            rules.ordered,
+            SearchRules(
+                False, rules.same_day, rules.buffer, rules.break_after, rules.break_minutes, rules.max_span
+            ),
+            "The interviews do not fit in the required order with everyone free; allow any order or widen the windows.",
+        ),
+        (
+            rules.buffer > 0,
+            SearchRules(
+                rules.ordered, rules.same_day, 0, rules.break_after, rules.break_minutes, rules.max_span
+            ),
+            f"The {_minutes(rules.buffer)} buffers between interviews do not fit with everyone free; "
+            "shorten the buffers or widen the windows.",
+        ),
+    ]
+    for applies, relaxed, message in relaxations:
+        if applies and Search(c, relaxed, 1, node_limit=EXPLAIN_NODE_LIMIT).run():
+            return message
+    # Two interviews that cannot both happen under the rules.
+    for a, b in combinations(range(n), 2):
+        search = Search(c, rules, 1, node_limit=EXPLAIN_NODE_LIMIT)
+        if not search.run(only=1 << a | 1 << b) and not search.exhausted:
+            la, lb = c.problem.interviews[a].label, c.problem.interviews[b].label
+            return (
+                f"{la} and {lb} cannot both fit inside the candidate's windows on {span} with their interviewers "
+                "free and the stage's rules; widen the windows or swap interviewers."
+            )
+    return (
+        f"The {n} interviews do not fit together inside the candidate's windows on {span} with everyone free; "
+        "widen the windows or swap interviewers."
+    )

@@ -1,0 +1,196 @@
+"""The job runner (APScheduler as the clock) and the `loopbot worker` / `loopbot run` processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.harness import BOT_TOKEN, SIGNING_SECRET, seed
+from hiring.clock import FixedClock
+from scheduling.jobs import DailyTrigger, JobRunner
+from storage.uow import Database
+from tests.factories import make_booked_panel, make_candidate, make_person, make_role
+
+
+def wait_until(predicate: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        time.sleep(0.05)
+
+
+def test_daily_triggers_fire_in_their_own_time_zone() -> None:
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)  # Monday
+    new_york = DailyTrigger(tz="America/New_York", days="0,1,2,3,4", time="09:00").trigger()
+    assert new_york is not None
+    assert new_york.get_next_fire_time(None, now) == datetime(2026, 11, 23, 14, tzinfo=UTC)
+    kolkata = DailyTrigger(tz="Asia/Kolkata", days="0,1,2,3,4", time="09:30").trigger()
+    assert kolkata is not None
+    assert kolkata.get_next_fire_time(None, now) == datetime(2026, 11, 24, 4, tzinfo=UTC)
+    weekend = DailyTrigger(tz="Europe/London", days="5,6", time="10:00").trigger()
+    assert weekend is not None
+    assert weekend.get_next_fire_time(None, now) == datetime(2026, 11, 28, 10, tzinfo=UTC)
+    assert DailyTrigger(tz="Mars/Base", days="0", time="09:00").trigger() is None
+    assert DailyTrigger(tz="UTC", days="", time="09:00").trigger() is None
+    assert DailyTrigger(tz="UTC", days="0", time="25:00").trigger() is None
+
+
+def test_the_runner_ticks_at_once_then_periodically_and_keeps_daily_triggers_in_sync() -> None:
+    ticked = threading.Event()
+    calls: list[float] = []
+
+    def tick() -> None:
+        calls.append(time.monotonic())
+        if len(calls) >= 3:
+            ticked.set()
+
+    runner = JobRunner(tick, tick_seconds=0.1)
+    runner.set_daily_triggers([DailyTrigger("Europe/London", "0,1,2,3,4", "09:00")])  # before start
+    runner.start()
+    try:
+        assert ticked.wait(timeout=20), "the runner did not tick"
+        assert set(runner.daily_jobs()) == {"daily:Europe/London:0,1,2,3,4:09:00"}
+        runner.set_daily_triggers(
+            [
+                DailyTrigger("America/New_York", "0,1,2,3,4", "09:00"),
+                DailyTrigger("Asia/Kolkata", "1", "08:00"),
+            ]
+        )
+        jobs = runner.daily_jobs()
+        assert set(jobs) == {"daily:America/New_York:0,1,2,3,4:09:00", "daily:Asia/Kolkata:1:08:00"}
+        next_run = jobs["daily:America/New_York:0,1,2,3,4:09:00"]
+        assert next_run is not None and next_run.astimezone(UTC).hour in (13, 14)  # 09:00 in New York
+    finally:
+        runner.shutdown()
+    assert not runner.running
+    count = len(calls)
+    time.sleep(0.3)
+    assert len(calls) == count  # stopped means stopped
+
+
+def test_a_failing_tick_does_not_stop_the_runner() -> None:
+    calls: list[int] = []
+
+    def tick() -> None:
+        calls.append(1)
+        raise RuntimeError("database away")
+
+    runner = JobRunner(tick, tick_seconds=0.1)
+    runner.start()
+    try:
+        wait_until(lambda: len(calls) >= 3)
+    finally:
+        runner.shutdown()
+
+
+# -- the real processes ------------------------------------------------------------------------------
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+    seed(fake)
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+def overdue_interview(database_url: str) -> None:
+    """An interview that ended two hours ago (real time) and an interviewer who works around the clock."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    db = Database(database_url)
+    clock = FixedClock(now)
+    make_person(db, clock, "USAM", tz="UTC", start="00:00", end="23:59", days="0,1,2,3,4,5,6")
+    role = make_role(db, clock)
+    candidate = make_candidate(db, clock, role)
+    make_booked_panel(db, clock, candidate, start=now - timedelta(hours=2, minutes=30), interviewers=["USAM"])
+    db.dispose()
+
+
+def environment(database_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_", "TICK_"))}
+    env.update(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": database_url,
+            "TICK_SECONDS": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def nudged(fake: FakeSlack) -> bool:
+    return any(m.text.startswith("Scorecard ") for m in fake.dms("USAM"))
+
+
+def stop(process: subprocess.Popen[bytes], sig: int) -> int:
+    process.send_signal(sig)
+    try:
+        return process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_loopbot_worker_runs_the_scheduler_until_sigterm(
+    database_url: str, slack: FakeSlack, tmp_path: Path
+) -> None:
+    overdue_interview(database_url)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        cwd=tmp_path,
+        env=environment(database_url, slack),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        slack.wait_for(lambda: nudged(slack), timeout=60)
+    finally:
+        code = stop(process, signal.SIGTERM)
+    output = process.stdout.read().decode() if process.stdout else ""
+    assert code == 0, output
+    assert "worker running" in output
+    assert len([m for m in slack.dms("USAM") if m.text.startswith("Scorecard ")]) == 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_loopbot_run_serves_slack_and_runs_the_scheduler_in_process(
+    database_url: str, slack: FakeSlack, tmp_path: Path
+) -> None:
+    overdue_interview(database_url)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env=environment(database_url, slack, PORT=str(port), HOST="127.0.0.1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        slack.wait_for(lambda: nudged(slack), timeout=60)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        code = stop(process, signal.SIGINT)
+    output = process.stdout.read().decode() if process.stdout else ""
+    assert code == 0, output
