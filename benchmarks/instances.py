@@ -46,7 +46,7 @@ class Instance:
 
 def working_days(first: date, count: int) -> list[date]:
     """`count` weekdays from `first`."""
-    out = []
+    out: list[date] = []
     day = first
     while len(out) < count:
         if day.weekday() < 5:
@@ -64,7 +64,7 @@ def _local(day: date, minute: int, tz: str) -> datetime:
 def _busy(rng: random.Random, tz: str, days: list[date], fraction: float = 0.5) -> tuple[Interval, ...]:
     """Random meetings covering about `fraction` of each working day (some off the 15-minute grid)."""
     start, end = WORK_HOURS[tz]
-    out = []
+    out: list[Interval] = []
     for day in days:
         target = (end - start) * fraction
         taken: list[tuple[int, int]] = []
@@ -106,7 +106,7 @@ def _person(rng: random.Random, pid: str, tz: str, days: list[date], load_range:
 
 
 def _windows(rng: random.Random, shape: str, tz: str, days: list[date]) -> tuple[Interval, ...]:
-    out = []
+    out: list[Interval] = []
     for day in days:
         if shape in ("onsite5x45", "rooms4x60"):
             if rng.random() < 0.8:

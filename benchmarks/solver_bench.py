@@ -32,9 +32,8 @@ import platform
 import statistics
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
-
-import ortools
 
 from benchmarks.instances import SHAPES, all_instances
 from benchmarks.solver_cpsat import solve_reference
@@ -166,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                 "benchmark": "solver",
                 "machine": {
                     "python": platform.python_version(),
-                    "ortools": ortools.__version__,
+                    "ortools": version("ortools"),
                     "cpus": os.cpu_count(),
                     "cpsat_workers": args.workers or "default",
                 },

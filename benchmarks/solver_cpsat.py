@@ -56,7 +56,7 @@ def _prepare(c: Compiled) -> _Data:
 
 
 def _domain(values: list[int]) -> cp_model.Domain:
-    return cp_model.Domain.FromValues(values)
+    return cp_model.Domain.from_values(values)
 
 
 def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers: int = 0) -> ReferenceResult:
@@ -81,61 +81,61 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
         values = data.starts[iv.index]
         if not values:
             return ReferenceResult([], 0.0, time.perf_counter() - t0, "INFEASIBLE")
-        starts.append(m.NewIntVarFromDomain(_domain(values), f"s_{iv.key}"))
+        starts.append(m.new_int_var_from_domain(_domain(values), f"s_{iv.key}"))
 
     # Positions in time order: x[i][k] = interview i is the k-th.
     ordered = rules.ordered
-    pos_start = [m.NewIntVar(0, c.n_grid, f"ps{k}") for k in range(n)]
-    pos_end = [m.NewIntVar(0, horizon + g, f"pe{k}") for k in range(n)]
+    pos_start = [m.new_int_var(0, c.n_grid, f"ps{k}") for k in range(n)]
+    pos_end = [m.new_int_var(0, horizon + g, f"pe{k}") for k in range(n)]
     for i, iv in enumerate(ivs):
         if ordered:
-            m.Add(pos_start[i] == starts[i])
-            m.Add(pos_end[i] == g * starts[i] + iv.duration)
+            m.add(pos_start[i] == starts[i])
+            m.add(pos_end[i] == g * starts[i] + iv.duration)
     if not ordered:
-        x = [[m.NewBoolVar(f"x{i}_{k}") for k in range(n)] for i in range(n)]
+        x = [[m.new_bool_var(f"x{i}_{k}") for k in range(n)] for i in range(n)]
         for i in range(n):
-            m.AddExactlyOne(x[i])
+            m.add_exactly_one(x[i])
         for k in range(n):
-            m.AddExactlyOne(x[i][k] for i in range(n))
+            m.add_exactly_one(x[i][k] for i in range(n))
         for i, iv in enumerate(ivs):
             for k in range(n):
-                m.Add(pos_start[k] == starts[i]).OnlyEnforceIf(x[i][k])
-                m.Add(pos_end[k] == g * starts[i] + iv.duration).OnlyEnforceIf(x[i][k])
+                m.add(pos_start[k] == starts[i]).only_enforce_if(x[i][k])
+                m.add(pos_end[k] == g * starts[i] + iv.duration).only_enforce_if(x[i][k])
     for k in range(n - 1):
-        m.Add(g * pos_start[k + 1] >= pos_end[k] + rules.buffer_minutes)
+        m.add(g * pos_start[k + 1] >= pos_end[k] + rules.buffer_minutes)
 
     # Breaks: a run of back-to-back interviews (gaps < break_minutes) spans at most break_after.
     if rules.break_after_minutes is not None and n > 1:
-        brk = [m.NewBoolVar(f"brk{k}") for k in range(n - 1)]
+        brk = [m.new_bool_var(f"brk{k}") for k in range(n - 1)]
         for k in range(n - 1):
-            m.Add(g * pos_start[k + 1] - pos_end[k] >= rules.break_minutes).OnlyEnforceIf(brk[k])
+            m.add(g * pos_start[k + 1] - pos_end[k] >= rules.break_minutes).only_enforce_if(brk[k])
         for a in range(n):
             for b in range(a + 1, n):
-                m.Add(pos_end[b] - g * pos_start[a] <= rules.break_after_minutes).OnlyEnforceIf(
-                    [brk[j].Not() for j in range(a, b)]
+                m.add(pos_end[b] - g * pos_start[a] <= rules.break_after_minutes).only_enforce_if(
+                    [brk[j].negated() for j in range(a, b)]
                 )
     if rules.max_span_minutes is not None:
-        m.Add(pos_end[n - 1] - g * pos_start[0] <= rules.max_span_minutes)
+        m.add(pos_end[n - 1] - g * pos_start[0] <= rules.max_span_minutes)
 
     # Candidate days.
     day_table = list(c.day_of)
-    days = [m.NewIntVar(0, n_days - 1, f"day{i}") for i in range(n)]
+    days = [m.new_int_var(0, n_days - 1, f"day{i}") for i in range(n)]
     for i in range(n):
-        m.AddElement(starts[i], day_table, days[i])
+        m.add_element(starts[i], day_table, days[i])
     if rules.same_day:
         for i in range(1, n):
-            m.Add(days[i] == days[0])
-    used = [m.NewBoolVar(f"used{d}") for d in range(n_days)]
+            m.add(days[i] == days[0])
+    used = [m.new_bool_var(f"used{d}") for d in range(n_days)]
     for i in range(n):
         for d in range(n_days):
-            on = m.NewBoolVar(f"on{i}_{d}")
-            m.Add(days[i] == d).OnlyEnforceIf(on)
-            m.Add(days[i] != d).OnlyEnforceIf(on.Not())
-            m.AddImplication(on, used[d])
-    fday = m.NewIntVar(0, n_days - 1, "fday")
-    m.AddMaxEquality(fday, days)
-    ndays = m.NewIntVar(1, n, "ndays")
-    m.Add(ndays == sum(used))
+            on = m.new_bool_var(f"on{i}_{d}")
+            m.add(days[i] == d).only_enforce_if(on)
+            m.add(days[i] != d).only_enforce_if(on.negated())
+            m.add_implication(on, used[d])
+    fday = m.new_int_var(0, n_days - 1, "fday")
+    m.add_max_equality(fday, days)
+    ndays = m.new_int_var(1, n, "ndays")
+    m.add(ndays == sum(used))
     finish = pos_end[n - 1]
 
     # People: N distinct pool members free at the start; each person at most once in the loop.
@@ -148,8 +148,8 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
     def stretch_of(i: int, tz: str) -> cp_model.IntVar:
         """Interviewer-minutes outside comfortable hours for one person in `tz` at interview i."""
         if (i, tz) not in st_var:
-            var = m.NewIntVar(0, ivs[i].duration, f"st{i}_{tz}")
-            m.AddElement(starts[i], data.stretch[i, tz], var)
+            var = m.new_int_var(0, ivs[i].duration, f"st{i}_{tz}")
+            m.add_element(starts[i], data.stretch[i, tz], var)
             st_var[i, tz] = var
         return st_var[i, tz]
 
@@ -164,27 +164,27 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
                 free = data.free[i, p]
                 if not free:
                     continue
-                y = m.NewBoolVar(f"y{i}_{p}")
-                m.AddLinearExpressionInDomain(starts[i], _domain(free)).OnlyEnforceIf(y)
+                y = m.new_bool_var(f"y{i}_{p}")
+                m.add_linear_expression_in_domain(starts[i], _domain(free)).only_enforce_if(y)
                 ys.append(y)
                 chosen.setdefault(p, []).append(y)
                 counts.setdefault(person.tz, []).append(y)
                 if person.load:
                     load_terms.append(person.load * y)
-            m.Add(sum(ys) == iv.count)
+            m.add(sum(ys) == iv.count)
             for tz in tz_names:
                 if tz in counts:
-                    cnt = m.NewIntVar(0, iv.count, f"cnt{i}_{tz}")
-                    m.Add(cnt == sum(counts[tz]))
-                    prod = m.NewIntVar(0, iv.count * iv.duration, f"pst{i}_{tz}")
-                    m.AddMultiplicationEquality(prod, [cnt, stretch_of(i, tz)])
+                    cnt = m.new_int_var(0, iv.count, f"cnt{i}_{tz}")
+                    m.add(cnt == sum(counts[tz]))
+                    prod = m.new_int_var(0, iv.count * iv.duration, f"pst{i}_{tz}")
+                    m.add_multiplication_equality(prod, [cnt, stretch_of(i, tz)])
                     stretch_terms.append(prod)
     for ys in chosen.values():
         if len(ys) > 1:
-            m.AddAtMostOne(ys)
+            m.add_at_most_one(ys)
     fixed_load = sum(iv.fixed_load for iv in ivs)
 
-    m.Minimize(
+    m.minimize(
         w_fday * fday
         + w_days * ndays
         + w_finish * finish
@@ -202,32 +202,32 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
     status_name = "OPTIMAL"
     occupied: dict[tuple[int, int], cp_model.IntVar] = {}
     for _ in range(count):
-        status = solver.Solve(m)
+        status = solver.solve(m)
         if status != cp_model.OPTIMAL:
-            status_name = solver.StatusName(status)
+            status_name = solver.status_name(status)
             break
-        objectives.append(round(solver.ObjectiveValue()))
+        objectives.append(round(solver.objective_value))
         if len(objectives) == 1:
             first = time.perf_counter() - t0
         # No-good: the next option must differ in its set of interview times.
-        times = sorted((solver.Value(starts[i]), iv.duration) for i, iv in enumerate(ivs))
+        times = sorted((solver.value(starts[i]), iv.duration) for i, iv in enumerate(ivs))
         literals = []
         for s, d in times:
             key = (s, d)
             if key not in occupied:
-                occ = m.NewBoolVar(f"occ{s}_{d}")
+                occ = m.new_bool_var(f"occ{s}_{d}")
                 hits = []
                 for i, iv in enumerate(ivs):
                     if iv.duration == d:
-                        b = m.NewBoolVar(f"at{i}_{s}")
-                        m.Add(starts[i] == s).OnlyEnforceIf(b)
-                        m.Add(starts[i] != s).OnlyEnforceIf(b.Not())
-                        m.AddImplication(b, occ)
-                        hits.append(b)
-                m.AddBoolOr(hits).OnlyEnforceIf(occ)
+                        hit = m.new_bool_var(f"at{i}_{s}")
+                        m.add(starts[i] == s).only_enforce_if(hit)
+                        m.add(starts[i] != s).only_enforce_if(hit.negated())
+                        m.add_implication(hit, occ)
+                        hits.append(hit)
+                m.add_bool_or(hits).only_enforce_if(occ)
                 occupied[key] = occ
-            literals.append(occupied[key].Not())
-        m.AddBoolOr(literals)
+            literals.append(occupied[key].negated())
+        m.add_bool_or(literals)
     if not objectives and status_name == "OPTIMAL":
         status_name = "INFEASIBLE"
     return ReferenceResult(objectives, first, time.perf_counter() - t0, status_name)

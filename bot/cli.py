@@ -64,6 +64,40 @@ def cmd_questions(args: argparse.Namespace) -> int:
     return questions_command(args, _settings)
 
 
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Erase a candidate's personal data (as `/interview forget` does, with an admin's rights)."""
+    from bot.startup import _build
+    from hiring.errors import DomainError
+    from hiring.permissions import Actor
+
+    settings = _settings()
+    loopbot = _build(settings)
+    if isinstance(loopbot, int):
+        return loopbot
+    services = loopbot.services
+    try:
+        candidate = services.candidates.find(args.team, args.candidate)
+        if not args.yes:
+            answer = input(f"Erase all personal data of {candidate.name} (#{candidate.id})? Type 'erase': ")
+            if answer.strip().lower() != "erase":
+                print("Nothing was erased.")
+                return 1
+        actor = Actor(team_id=args.team, user_id="USLACKBOT", is_admin=True)
+        done = services.privacy.finish(services.privacy.forget(actor, candidate.id, reason="loopbot forget"))
+    except DomainError as err:
+        print(err.message, file=sys.stderr)
+        return 1
+    finally:
+        loopbot.close()
+    print(
+        f"Candidate #{done.candidate_id} erased: {done.messages_updated} message(s) rewritten, "
+        f"{done.events_cancelled} future event(s) cancelled."
+    )
+    for problem in done.problems:
+        print(f"  not changed: {problem}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loopbot", description="Loopbot: interview loops in Slack.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
 
+    forget = sub.add_parser("forget", help="erase a candidate's personal data")
+    forget.add_argument("candidate", help="the candidate's name or #id")
+    forget.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     questions = sub.add_parser("questions", help="the interview question bank")
     questions_sub = questions.add_subparsers(dest="questions_command", required=True)
     q_validate = questions_sub.add_parser("validate", help="check a question bank file; nothing is imported")
@@ -107,6 +145,7 @@ COMMANDS: dict[str, Command] = {
     "demo": cmd_demo,
     "plans": cmd_plans,
     "questions": cmd_questions,
+    "forget": cmd_forget,
 }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.demo_chasing import flow_chasing_and_digests
 from bot.demo_decisions import flow_decisions
 from bot.demo_feedback import flow_feedback
+from bot.demo_scheduling import flow_scheduling
 from bot.observability import configure_logging
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.harness import BOT_TOKEN, HIRING_CHANNEL, SIGNING_SECRET, Sandbox
@@ -247,7 +248,7 @@ def flow_pools_and_panels(demo: Demo) -> None:
     demo.say("UOTTO", "status Grace Hopper")
 
 
-FLOWS: list[Step] = [flow_roles_and_candidates, flow_plans, flow_pools_and_panels]
+FLOWS: list[Step] = [flow_roles_and_candidates, flow_plans, flow_pools_and_panels, flow_scheduling]
 FLOWS.append(flow_feedback)
 FLOWS.append(flow_decisions)
 FLOWS.append(flow_chasing_and_digests)

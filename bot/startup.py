@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.observability import configure_logging
+from bot.observability import configure_logging, redact
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,26 @@ def _verify_token(loopbot: object, settings: Settings) -> int | None:
     return None
 
 
+def _build(settings: Settings) -> Any:
+    """Build the app, or print one clear sentence (no traceback) when the database or the calendar
+    settings are unusable; returns an exit code then."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.container import build
+    from scheduling.calendar_protocol import CalendarError
+
+    try:
+        return build(settings)
+    except CalendarError as err:
+        print(f"Calendar settings problem: {err.message}", file=sys.stderr)
+    except OperationalError as err:
+        reason = str(err.orig).splitlines()[0] if err.orig else type(err).__name__
+        print(f"Cannot reach the database (DATABASE_URL): {redact(reason)}", file=sys.stderr)
+    return 2
+
+
 def run_web(settings: Settings) -> int:
     """Serve Slack over HTTP (or Socket Mode) and run the scheduler in-process."""
-    from bot.container import build
     from bot.ics_route import ics_route
     from bot.web import WebApp, WebServer
 
@@ -65,7 +83,9 @@ def run_web(settings: Settings) -> int:
     if problem is not None:
         return problem
     configure_logging(settings.log_level, settings.log_format, settings.secret_values())
-    loopbot = build(settings)
+    loopbot = _build(settings)
+    if isinstance(loopbot, int):
+        return loopbot
     problem = _verify_token(loopbot, settings)
     if problem is not None:
         return problem
@@ -91,13 +111,13 @@ def run_web(settings: Settings) -> int:
 
 def run_worker(settings: Settings) -> int:
     """Run only the scheduler: reminders, debriefs, digests."""
-    from bot.container import build
-
     problem = _check_credentials(settings)
     if problem is not None:
         return problem
     configure_logging(settings.log_level, settings.log_format, settings.secret_values())
-    loopbot = build(settings)
+    loopbot = _build(settings)
+    if isinstance(loopbot, int):
+        return loopbot
     problem = _verify_token(loopbot, settings)
     if problem is not None:
         return problem

@@ -21,6 +21,7 @@ from handlers import (
     people,
     plans,
     pools,
+    privacy,
     reports,
     roles,
     scheduling,
@@ -46,6 +47,7 @@ FEATURES = (
     digests,
     decisions,
     reports,
+    privacy,
 )
 
 

@@ -59,11 +59,12 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     services = ctx.services
 
     def update(client: WebClient, view_id: str, view: View, view_hash: str | None = None) -> bool:
-        """Replace the modal; False when its hash is stale (another click got there first)."""
+        """Replace the modal; False when its hash is stale (another click got there first) or the
+        person closed it."""
         try:
             client.views_update(view_id=view_id, hash=view_hash, view=view)
         except SlackApiError as err:
-            if err.response is not None and err.response.get("error") == "hash_conflict":
+            if err.response is not None and err.response.get("error") in ("hash_conflict", "not_found"):
                 return False
             raise ExternalServiceError(explain(err)) from err
         return True

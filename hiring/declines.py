@@ -2,7 +2,8 @@
 
 Each tick asks the calendar (one batch per workspace) for the answers to every upcoming booked
 interview, records them on the seats, and for each interviewer who newly declined tells the role's
-recruiters (or the hiring manager) once, keyed `decline:{seat_id}:{recipient}`, proposing a
+recruiters (or the hiring manager) once, keyed `decline:{seat_id}:{user_id}:{recipient}` (the
+seat's `decline_handled_at` is set once all of them are sent), proposing a
 replacement from the same pool: the qualified member rotation ranks first who is free then, inside
 their working hours and under their limits. The proposal's button (`replace_interviewer`) swaps
 the seat and moves the event with the new attendee list (`SchedulingService.replace`).
@@ -28,7 +29,7 @@ from hiring.scheduling_messages import DeclineNotice
 from hiring.scheduling_service import SchedulingService
 from hiring.scorecards import unsent
 from scheduling.calendar_protocol import AttendeeResponse, CalendarError, CalendarGateway, is_free
-from storage.models import Candidate, Interview, Panel
+from storage.models import AuditEvent, Candidate, Interview, Panel, Seat
 from storage.uow import Database
 
 if TYPE_CHECKING:
@@ -56,8 +57,9 @@ class Declined:
     on_loop: tuple[str, ...]
 
 
-def decline_key(seat_id: int, recipient: str) -> str:
-    return f"decline:{seat_id}:{recipient}"
+def decline_key(seat_id: int, user_id: str, recipient: str) -> str:
+    """One notice per seat, person who declined (a seat may change hands) and recipient."""
+    return f"decline:{seat_id}:{user_id}:{recipient}"
 
 
 class DeclineService:
@@ -97,7 +99,8 @@ class DeclineService:
             ).all()
         teams: dict[str, list[str]] = {}
         for team_id, event_id in rows:
-            teams.setdefault(team_id, []).append(event_id)
+            if event_id:
+                teams.setdefault(team_id, []).append(event_id)
         due: list[Due] = []
         for team_id, event_ids in teams.items():
             try:
@@ -140,6 +143,8 @@ class DeclineService:
                 for seat in interview.seats:
                     status = said.get(emails.get(seat.user_id, ""))
                     if status and status != seat.response_status:
+                        if seat.response_status == "declined":
+                            seat.decline_handled_at = None  # changed their mind: a new decline is news
                         seat.response_status = status
                     if (
                         seat.kind == "shadow"
@@ -172,12 +177,16 @@ class DeclineService:
         return found
 
     def _notices(self, team_id: str, declined: Declined) -> list[Due]:
-        keys = {to: decline_key(declined.seat_id, to) for to in declined.recipients}
+        keys = {to: decline_key(declined.seat_id, declined.user_id, to) for to in declined.recipients}
         with self.db.uow(team_id) as uow:
             fresh = unsent(uow, keys.values())
+            if not fresh:  # everyone has been told: the decline is handled, later ticks skip it
+                seat = uow.session.get(Seat, declined.seat_id)
+                if seat is not None and seat.user_id == declined.user_id:
+                    seat.decline_handled_at = self.clock.now()
+                    uow.commit()
+                return []
             zones = {to: person_timezone(uow, self.directory, to, declined.role_tz) for to in keys}
-        if not fresh:
-            return []
         replacement, note = self.propose(team_id, declined)
         return [
             Due(
@@ -207,13 +216,25 @@ class DeclineService:
 
     def propose(self, team_id: str, declined: Declined) -> tuple[str | None, str]:
         """Who should take the seat: rotation's order among the pool's qualified members not on the
-        loop, keeping the first who works then and whose calendar is free. (None, why) otherwise."""
+        loop (nor anyone who gave this seat up before), keeping the first who works then and whose
+        calendar is free. (None, why) otherwise."""
         with self.db.uow(team_id) as uow:
+            earlier = [
+                str((before or {}).get("user"))
+                for before in uow.session.scalars(
+                    select(AuditEvent.before).where(
+                        AuditEvent.team_id == team_id,
+                        AuditEvent.action == "seat.replaced",
+                        AuditEvent.subject_type == "seat",
+                        AuditEvent.subject_id == str(declined.seat_id),
+                    )
+                )
+            ]
             ranked = self.pools.suggest_in(
                 uow,
                 declined.pool,
                 MAX_MEMBERS,
-                exclude=(*declined.on_loop, declined.user_id),
+                exclude=(*declined.on_loop, declined.user_id, *earlier),
                 at=declined.start,
             ).interviewer_ids
         if not ranked:
@@ -239,13 +260,13 @@ def notices_source(services: Services) -> Source:
     right after each change, and retried by later ticks when that failed."""
 
     def schedule_notices(now: datetime) -> Iterable[Due]:
-        return services.scheduling.notices_due(now)
+        return services.scheduling.notices.due(now)
 
     return schedule_notices
 
 
 def declines_source(services: Services) -> Source:
-    """Declined invitations of upcoming interviews, keyed `decline:{seat_id}:{recipient}`."""
+    """Declined invitations of upcoming interviews, keyed `decline:{seat_id}:{user_id}:{recipient}`."""
 
     def declined_invitations(now: datetime) -> Iterable[Due]:
         return services.declines.due(now)

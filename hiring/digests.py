@@ -15,17 +15,18 @@ from __future__ import annotations
 import logging
 import statistics
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Row, Select, and_, func, select
+from sqlalchemy.orm import Session
 
 from hiring.chasing import CHASED_CANDIDATES, HELD_STATUSES, parse_days, zone
 from hiring.clock import Clock
 from hiring.errors import ExternalServiceError, NotFound, PermissionDenied
-from hiring.outbox import Dispatcher, Due, Source, sent_notifications
+from hiring.outbox import Dispatcher, Due, Source, among, chunks_for, sent_notifications
 from hiring.permissions import Actor, manages, require_manager
 from hiring.plans import spec_of
 from hiring.ports import Notifier, Sent
@@ -240,6 +241,7 @@ class DigestService:
             return self._build(uow, role, now)
 
     def _build(self, uow: UnitOfWork, role: Role, now: datetime) -> Digest:
+        """Every query starts from the role's candidates (indexed), never from all interviews."""
         session, team_id = uow.session, role.team_id
         spec = spec_of(role.plan)
         stage_names = {s.key: s.name for s in spec.stages}
@@ -249,61 +251,92 @@ class DigestService:
             Candidate.status.in_(CHASED_CANDIDATES),
             Candidate.erased_at.is_(None),
         )
-        live = and_(Panel.status != "cancelled", Interview.status.in_(HELD_STATUSES))
-
-        upcoming_rows = session.execute(
-            select(Interview.id, Interview.start_at, Candidate.name, Interview.title)
-            .join(Panel, Panel.id == Interview.panel_id)
-            .join(Candidate, Candidate.id == Panel.candidate_id)
-            .where(
-                in_role,
-                live,
-                Interview.start_at >= now,
-                Interview.start_at < now + timedelta(hours=UPCOMING_HOURS),
+        panels = {
+            row[0]: row
+            for row in session.execute(
+                select(
+                    Panel.id,
+                    Panel.candidate_id,
+                    Panel.stage_key,
+                    Panel.created_at,
+                    Candidate.name,
+                    Candidate.stage_key,
+                )
+                .join(Candidate, Candidate.id == Panel.candidate_id)
+                .where(in_role, Panel.status != "cancelled")
             )
-            .order_by(Interview.start_at, Interview.id)
-        ).all()
-        seats: dict[int, list[str]] = defaultdict(list)
-        ids = [r[0] for r in upcoming_rows]
-        for i in range(0, len(ids), 1000):
-            for interview_id, user_id in session.execute(
-                select(Seat.interview_id, Seat.user_id)
-                .where(Seat.interview_id.in_(ids[i : i + 1000]), Seat.kind == "interviewer")
-                .order_by(Seat.id)
-            ):
-                seats[interview_id].append(user_id)
-        upcoming = tuple(
-            UpcomingInterview(start, name, title, tuple(seats.get(iid, ())))
-            for iid, start, name, title in upcoming_rows
-        )
+        }
+        # Joined from the role's candidates (their index drives every lookup); the interview status is
+        # checked here, or SQLite would scan the status index of every interview instead.
+        interviews = [
+            row[:5]
+            for row in session.execute(
+                select(
+                    Interview.id,
+                    Interview.panel_id,
+                    Interview.title,
+                    Interview.start_at,
+                    Interview.end_at,
+                    Interview.status,
+                )
+                .select_from(Candidate)
+                .join(Panel, Panel.candidate_id == Candidate.id)
+                .join(Interview, Interview.panel_id == Panel.id)
+                .where(in_role, Panel.status != "cancelled")
+            )
+            if row[5] in HELD_STATUSES
+        ]
+        decisions: dict[int, list[tuple[str, str, datetime]]] = defaultdict(list)
+        for candidate_id, stage_key, outcome, decided_at in session.execute(
+            select(Decision.candidate_id, Decision.stage_key, Decision.outcome, Decision.decided_at)
+            .select_from(Candidate)
+            .join(Decision, Decision.candidate_id == Candidate.id)
+            .where(in_role)
+        ):
+            decisions[candidate_id].append((stage_key, outcome, decided_at))
 
-        submitted = aliased(Scorecard)
-        decided = aliased(Decision)
+        horizon = now + timedelta(hours=UPCOMING_HOURS)
         due_before = now - timedelta(hours=role.feedback_due_hours)
-        late_rows = session.execute(
-            select(Seat.user_id, Candidate.name, Interview.title, Interview.end_at)
-            .join(Interview, Interview.id == Seat.interview_id)
-            .join(Panel, Panel.id == Interview.panel_id)
-            .join(Candidate, Candidate.id == Panel.candidate_id)
-            .where(
-                in_role,
-                live,
-                Seat.kind == "interviewer",
-                Interview.end_at <= due_before,
-                ~exists().where(
-                    submitted.interview_id == Interview.id,
-                    submitted.author_id == Seat.user_id,
-                    submitted.status == "submitted",
+        soon = sorted(
+            (i for i in interviews if i[3] is not None and now <= i[3] < horizon), key=lambda i: (i[3], i[0])
+        )
+        overdue = [
+            i
+            for i in interviews
+            if i[4] is not None
+            and i[4] <= due_before
+            and not any(key == panels[i[1]][2] for key, _, _ in decisions.get(panels[i[1]][1], ()))
+        ]
+        seats: dict[int, list[str]] = defaultdict(list)
+        for interview_id, user_id in _in_chunks(
+            session,
+            lambda ids: (
+                select(Seat.interview_id, Seat.user_id)
+                .where(among(session, Seat.interview_id, ids), Seat.kind == "interviewer")
+                .order_by(Seat.id)
+            ),
+            sorted({i[0] for i in soon} | {i[0] for i in overdue}),
+        ):
+            seats[interview_id].append(user_id)
+        submitted = set(
+            _in_chunks(
+                session,
+                lambda ids: select(Scorecard.interview_id, Scorecard.author_id).where(
+                    among(session, Scorecard.interview_id, ids), Scorecard.status == "submitted"
                 ),
-                ~exists().where(
-                    decided.candidate_id == Panel.candidate_id, decided.stage_key == Panel.stage_key
-                ),
+                sorted(i[0] for i in overdue),
             )
-        ).all()
+        )
+        upcoming = tuple(
+            UpcomingInterview(start, panels[panel_id][4], title, tuple(seats.get(iid, ())))
+            for iid, panel_id, title, start, _ in soon
+        )
         by_person: dict[str, list[LateScorecard]] = defaultdict(list)
-        for user_id, name, title, end_at in late_rows:
+        for iid, panel_id, title, _, end_at in overdue:
             due_at = end_at + timedelta(hours=role.feedback_due_hours)
-            by_person[user_id].append(LateScorecard(name, title, due_at, now - due_at))
+            for user_id in seats.get(iid, ()):
+                if (iid, user_id) not in submitted:
+                    by_person[user_id].append(LateScorecard(panels[panel_id][4], title, due_at, now - due_at))
         late = tuple(
             sorted(
                 (
@@ -313,8 +346,7 @@ class DigestService:
                 key=lambda p: (-len(p.scorecards), -p.worst, p.user_id),
             )
         )
-
-        waiting = self._waiting(uow, role, in_role, stage_names, now)
+        waiting = self._waiting(uow, panels, decisions, stage_names, now)
 
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         for stage_key, status, count in session.execute(
@@ -360,16 +392,19 @@ class DigestService:
 
         reports = tuple(
             PendingReport(name, created_at, now - created_at)
-            for name, created_at in session.execute(
-                select(Candidate.name, FeedbackReport.created_at)
-                .join(Candidate, Candidate.id == FeedbackReport.candidate_id)
-                .where(
-                    Candidate.team_id == team_id,
-                    Candidate.role_id == role.id,
-                    Candidate.erased_at.is_(None),
-                    FeedbackReport.sent_at.is_(None),
-                )
-                .order_by(FeedbackReport.created_at, FeedbackReport.id)
+            for name, created_at, _ in sorted(
+                session.execute(
+                    select(Candidate.name, FeedbackReport.created_at, FeedbackReport.id)
+                    .select_from(Candidate)
+                    .join(FeedbackReport, FeedbackReport.candidate_id == Candidate.id)
+                    .where(
+                        Candidate.team_id == team_id,
+                        Candidate.role_id == role.id,
+                        Candidate.erased_at.is_(None),
+                        FeedbackReport.sent_at.is_(None),
+                    )
+                ),
+                key=lambda r: (r[1], r[2]),
             )
         )
         return Digest(
@@ -391,42 +426,23 @@ class DigestService:
     def _waiting(
         self,
         uow: UnitOfWork,
-        role: Role,
-        in_role: ColumnElement[bool],
+        panels: dict[int, Row[Any]],
+        decisions: dict[int, list[tuple[str, str, datetime]]],
         stage_names: dict[str, str],
         now: datetime,
     ) -> tuple[WaitingDecision, ...]:
-        """Stages whose debrief was posted (`debrief:{panel_id}`) and that have no final decision since:
-        a decision on the stage other than "hold", or a pivot, taken after the panel was made."""
-        session = uow.session
-        panels = session.execute(
-            select(Panel.id, Panel.candidate_id, Panel.stage_key, Panel.created_at, Candidate.name)
-            .join(Candidate, Candidate.id == Panel.candidate_id)
-            .where(in_role, Panel.status != "cancelled", Panel.stage_key == Candidate.stage_key)
-            .order_by(Panel.id)
-        ).all()
-        if not panels:
-            return ()
-        debriefed = sent_notifications(uow, [f"debrief:{p[0]}" for p in panels])
-        if not debriefed:
-            return ()
-        candidate_ids = sorted({p[1] for p in panels if f"debrief:{p[0]}" in debriefed})
-        finals: dict[int, list[tuple[str, str, datetime]]] = defaultdict(list)
-        for i in range(0, len(candidate_ids), 1000):
-            for candidate_id, stage_key, outcome, decided_at in session.execute(
-                select(
-                    Decision.candidate_id, Decision.stage_key, Decision.outcome, Decision.decided_at
-                ).where(Decision.candidate_id.in_(candidate_ids[i : i + 1000]))
-            ):
-                finals[candidate_id].append((stage_key, outcome, decided_at))
+        """Current-stage panels whose debrief was posted (`debrief:{panel_id}`) and that have no final
+        decision since: a decision on the stage other than "hold", or a pivot, after the panel was made."""
+        current = {pid: p for pid, p in panels.items() if p[2] == p[5]}
+        debriefed = sent_notifications(uow, [f"debrief:{pid}" for pid in sorted(current)]) if current else {}
         waiting = []
-        for panel_id, candidate_id, stage_key, created_at, name in panels:
+        for panel_id, (_, candidate_id, stage_key, created_at, name, _) in current.items():
             row = debriefed.get(f"debrief:{panel_id}")
             if row is None or row.sent_at is None:
                 continue
             closed = any(
                 decided_at >= created_at and (outcome == "pivot" or (key == stage_key and outcome != "hold"))
-                for key, outcome, decided_at in finals.get(candidate_id, ())
+                for key, outcome, decided_at in decisions.get(candidate_id, ())
             )
             if not closed:
                 waiting.append(
@@ -562,6 +578,16 @@ class DigestService:
                 f"I couldn't post the digest in <#{digest.channel_id}>: {report.last_error or 'Slack failed'}"
             )
         return DigestPosted(digest.role_title, digest.channel_id, posted=report.sent > 0)
+
+
+def _in_chunks(
+    session: Session, query: Callable[[Sequence[Any]], Select[Any]], ids: list[Any]
+) -> list[Row[Any]]:
+    """Run `query(ids)` over `ids` in pieces one IN list can take (all at once on PostgreSQL)."""
+    rows: list[Row[Any]] = []
+    for chunk in chunks_for(session, ids):
+        rows.extend(session.execute(query(chunk)).all())
+    return rows
 
 
 def _median(values: Sequence[timedelta]) -> timedelta | None:

@@ -65,6 +65,12 @@ class Alternative(_Strict):
     duration_minutes: int = Field(ge=0, le=7 * 24 * 60)
     scheduled: bool = True
 
+    @model_validator(mode="after")
+    def _scheduled_length(self) -> Alternative:
+        if self.scheduled and self.duration_minutes < 5:
+            raise ValueError("duration_minutes: a scheduled alternative lasts at least 5 minutes")
+        return self
+
 
 class InterviewSpec(_Strict):
     """One interview of a stage.

@@ -25,16 +25,15 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from hiring.chasing import WorkingHours, parse_days, zone
 from hiring.clock import Clock
 from hiring.errors import Conflict, ExternalServiceError, NotFound
 from hiring.interview_info import person_timezone, stage_name
-from hiring.outbox import Dispatcher, Due, TickReport
+from hiring.outbox import TickReport
 from hiring.panels import changeable
 from hiring.people import PeopleService
 from hiring.permissions import Actor, require_manager
@@ -42,7 +41,8 @@ from hiring.plan_schema import StageSpec
 from hiring.plans import spec_of
 from hiring.pools import RUNS_INTERVIEWS, PoolService
 from hiring.ports import Directory, Notifier
-from hiring.scheduling_messages import InterviewNotice, LoopNotice, ReplacementNotice, SlotLine
+from hiring.schedule_notices import ScheduleNotices, loop_snapshot, slot_lines
+from hiring.scheduling_messages import SlotLine
 from hiring.text import valid_timezone
 from scheduling import solver
 from scheduling.builtin_calendar import BuiltinCalendar
@@ -57,7 +57,6 @@ from scheduling.calendar_protocol import (
     subtract,
 )
 from storage.models import (
-    AuditEvent,
     Candidate,
     IdempotencyKey,
     Interview,
@@ -73,9 +72,6 @@ WHAT = "schedule this role's interviews"
 CHANGING = "changing"  # a panel whose events are being written to the calendar right now
 CHANGE_LEASE = timedelta(minutes=5)  # after this, a `changing` panel is taken to be abandoned
 MAX_OPTIONS = 5
-NOTICE_WINDOW = timedelta(days=2)  # later ticks retry unsent notices of changes this recent
-LOOP_ACTIONS = ("panel.booked", "panel.rescheduled", "panel.cancelled")
-NOTICE_ACTIONS = (*LOOP_ACTIONS, "seat.replaced")
 LOAD_MARGIN = timedelta(days=8)  # bookings this far around the horizon count towards weekly limits
 BUILTIN_VIDEO = "https://meet.jit.si/loopbot-{token}"
 STALE = "The panel or its times changed since these options were worked out."
@@ -100,33 +96,6 @@ def ics_token_of(url: str | None) -> str | None:
 
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value is not None else None
-
-
-def _at(value: object) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
-
-
-def loop_snapshot(panel: Panel) -> dict[str, Any]:
-    """The audited state of a loop: per interview, when, who, where and its event id."""
-    return {
-        "stage": panel.stage_key,
-        "status": panel.status,
-        "interviews": {
-            iv.interview_key: {
-                "id": iv.id,
-                "title": iv.title,
-                "mode": iv.mode,
-                "start": _iso(iv.start_at),
-                "end": _iso(iv.end_at),
-                "interviewers": [s.user_id for s in iv.seats if s.kind != "shadow"],
-                "shadows": [s.user_id for s in iv.seats if s.kind == "shadow"],
-                "room": iv.room,
-                "video_link": iv.video_link,
-                "event_id": iv.event_id,
-            }
-            for iv in panel.interviews
-        },
-    }
 
 
 def panel_state(panel: Panel, moving: bool) -> str:
@@ -410,7 +379,7 @@ class SchedulingService:
         self.pools = pools
         self.directory = directory
         self.notifier = notifier
-        self.dispatcher = Dispatcher(db, clock, notifier)
+        self.notices = ScheduleNotices(db, clock, calendar, directory, notifier)
 
     @property
     def rooms(self) -> tuple[str, ...]:
@@ -469,7 +438,7 @@ class SchedulingService:
         if any(iv.start_at is None or iv.start_at <= now for iv in panel.interviews):
             raise Conflict(
                 "Some of these interviews have started or taken place already, so the loop can't be "
-                "moved as a whole."
+                "moved or cancelled as a whole."
             )
 
     def _loop(self, uow: UnitOfWork, candidate: Candidate, panel: Panel) -> _Loop:
@@ -537,7 +506,7 @@ class SchedulingService:
         try:
             return self.calendar.free_busy(team_id, list(dict.fromkeys(calendars)), start, end)
         except CalendarError as err:
-            raise ExternalServiceError(err.message) from err
+            raise ExternalServiceError(_said(err)) from err
 
     def _own_time_freed(
         self, loop: _Loop, who: Mapping[str, Contact], busy: dict[str, list[Interval]]
@@ -978,7 +947,7 @@ class SchedulingService:
                 after=after,
             )
             uow.commit()
-            slots = _slot_lines(after, before)
+            slots = slot_lines(after, before)
             urls = [self._ics_url(iv) for iv in sorted(panel.interviews, key=lambda i: i.start_at or now)]
             invites = tuple(url for url in urls if url)
             people = tuple(dict.fromkeys([*loop.people]))
@@ -1012,6 +981,16 @@ class SchedulingService:
         except Exception:
             log.exception("could not undo the calendar events of panel %s", loop.panel_id)
 
+    def announce(self, team_id: str, audit_id: int) -> TickReport:
+        """Tell the hiring channel and everyone on the loop about one change, right away (exactly once;
+        a later tick retries what Slack did not take)."""
+        return self.notices.announce(team_id, audit_id)
+
+    def _ics_url(self, interview: Interview) -> str | None:
+        if not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
+            return None
+        return self.calendar.ics_url(interview.ics_token)
+
     # -- cancelling ---------------------------------------------------------------------------------
     def cancel_preview(self, actor: Actor, candidate_id: int) -> CancelPreview:
         """The booked loop `/interview cancel` asks to confirm (checks permission and state)."""
@@ -1027,7 +1006,7 @@ class SchedulingService:
                 candidate_name=candidate.name,
                 stage_name=loop.stage_name,
                 panel_id=panel.id,
-                slots=_slot_lines(loop_snapshot(panel), None),
+                slots=slot_lines(loop_snapshot(panel), None),
             )
 
     def cancel(
@@ -1054,13 +1033,14 @@ class SchedulingService:
             self.calendar.cancel(actor.team_id, event_ids)
         except CalendarError as err:
             self._release(loop, request_key)
-            raise ExternalServiceError(f"{err.message} Nothing was cancelled here; try again.") from err
+            raise ExternalServiceError(f"{_said(err)} Nothing was cancelled here; try again.") from err
         except Exception:
             self._release(loop, request_key)
             raise
         with self.db.uow(actor.team_id) as uow:
-            panel = uow.panels.get(loop.panel_id)
-            assert panel is not None
+            held = uow.panels.get(loop.panel_id)
+            assert held is not None
+            panel = held
             before = loop_snapshot(panel)
             before["status"] = "booked"
             for interview in panel.interviews:
@@ -1145,11 +1125,12 @@ class SchedulingService:
             raise
         with self.db.uow(actor.team_id) as uow:
             seat = uow.session.get(Seat, seat_id)
-            panel = uow.panels.get(loop.panel_id)
-            assert seat is not None and panel is not None
+            held = uow.panels.get(loop.panel_id)
+            assert seat is not None and held is not None
+            panel = held
             seat.user_id = new_user_id
             seat.response_status = "needsAction"
-            seat.decline_handled_at = now
+            seat.decline_handled_at = None  # the seat's new holder has not answered yet
             seat.pool_id = member.pool_id
             panel.status = "booked"
             panel.updated_at = now
@@ -1196,222 +1177,18 @@ class SchedulingService:
         try:
             self.calendar.set_response(actor.team_id, event_id, email, "declined")
         except CalendarError as err:
-            raise ExternalServiceError(err.message) from err
+            raise ExternalServiceError(_said(err)) from err
         return "Thanks for saying so. I'll tell the recruiters and propose someone to take your place."
 
-    # -- notices ------------------------------------------------------------------------------------
-    def announce(self, team_id: str, audit_id: int) -> TickReport:
-        """Send the notices of one change right away (exactly once; a later tick retries failures)."""
-        return self.dispatcher.send_now(self.notices(team_id, audit_id))
 
-    def notices(self, team_id: str, audit_id: int) -> list[Due]:
-        """The notices of one booking, move, cancellation or replacement (see `notices_due`)."""
-        with self.db.uow(team_id) as uow:
-            event = uow.session.get(AuditEvent, audit_id)
-            if event is None or event.team_id != team_id:
-                return []
-            return self._notices_in(uow, event)
-
-    def notices_due(self, now: datetime) -> list[Due]:
-        """The outbox source: notices of recent changes (the dispatcher skips those already sent)."""
-        with self.db.uow("") as uow:
-            rows = uow.session.execute(
-                select(AuditEvent.team_id, AuditEvent.id)
-                .where(AuditEvent.action.in_(NOTICE_ACTIONS), AuditEvent.at >= now - NOTICE_WINDOW)
-                .order_by(AuditEvent.id)
-            ).all()
-        teams: dict[str, list[int]] = {}
-        for team_id, audit_id in rows:
-            teams.setdefault(team_id, []).append(audit_id)
-        due: list[Due] = []
-        for team_id, ids in teams.items():
-            with self.db.uow(team_id) as uow:
-                for audit_id in ids:
-                    event = uow.session.get(AuditEvent, audit_id)
-                    if event is not None:
-                        due.extend(self._notices_in(uow, event))
-        return due
-
-    def _notices_in(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
-        if event.action == "seat.replaced":
-            return self._replacement_notices(uow, event)
-        if event.action not in LOOP_ACTIONS:
-            return []
-        panel = uow.panels.get(int(event.subject_id))
-        if panel is None or panel.candidate.erased_at is not None:
-            return []
-        later = uow.session.scalar(
-            select(func.count(AuditEvent.id)).where(
-                AuditEvent.team_id == uow.team_id,
-                AuditEvent.subject_type == "panel",
-                AuditEvent.subject_id == event.subject_id,
-                AuditEvent.action.in_(LOOP_ACTIONS),
-                AuditEvent.id > event.id,
-            )
-        )
-        if later:
-            return []  # a later change's notices say what holds now
-        kind = {"panel.booked": "booked", "panel.rescheduled": "moved", "panel.cancelled": "cancelled"}[
-            event.action
-        ]
-        snapshot = (event.before if kind == "cancelled" else event.after) or {}
-        slots = _slot_lines(snapshot, event.before if kind == "moved" else None)
-        candidate = panel.candidate
-        role = candidate.role
-        rows = {iv.id: iv for iv in panel.interviews}
-        due = [
-            Due(
-                team_id=uow.team_id,
-                key=f"sched:{event.id}:{role.channel_id}",
-                kind=f"loop-{kind}",
-                to=role.channel_id,
-                content=LoopNotice(
-                    kind=kind,
-                    candidate_id=candidate.id,
-                    candidate_name=candidate.name,
-                    role_title=role.title,
-                    stage_name=stage_name(role.plan, panel.stage_key),
-                    tz=role.timezone,
-                    by=event.actor_id,
-                    slots=slots,
-                    candidate_invited=bool(candidate.email),
-                ),
-                candidate_id=candidate.id,
-            )
-        ]
-        for slot in slots:
-            row = rows.get(slot.interview_id)
-            ics = self._ics_url(row)
-            for user_id in (*slot.interviewer_ids, *slot.shadow_ids):
-                colleagues = tuple(u for u in (*slot.interviewer_ids, *slot.shadow_ids) if u != user_id)
-                due.append(
-                    Due(
-                        team_id=uow.team_id,
-                        key=f"sched:{event.id}:{slot.interview_id}:{user_id}",
-                        kind=f"interview-{kind}",
-                        to=user_id,
-                        content=InterviewNotice(
-                            kind=kind,
-                            interview_id=slot.interview_id,
-                            candidate_name=candidate.name,
-                            role_title=role.title,
-                            stage_name=stage_name(role.plan, panel.stage_key),
-                            title=slot.title,
-                            mode=slot.mode,
-                            start=slot.start,
-                            end=slot.end,
-                            tz=person_timezone(uow, self.directory, user_id, role.timezone),
-                            by=event.actor_id,
-                            is_shadow=user_id in slot.shadow_ids,
-                            video_link=slot.video_link,
-                            room=slot.room,
-                            ics_url=ics,
-                            previous_start=slot.previous_start,
-                            colleague_ids=colleagues,
-                            can_decline=self.builtin
-                            and kind != "cancelled"
-                            and user_id not in slot.shadow_ids,
-                        ),
-                        candidate_id=candidate.id,
-                    )
-                )
-        return due
-
-    def _replacement_notices(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
-        after, before = event.after or {}, event.before or {}
-        interview = uow.session.get(Interview, int(after.get("interview_id") or 0))
-        if interview is None or interview.team_id != uow.team_id or interview.status != "booked":
-            return []
-        candidate = interview.panel.candidate
-        if candidate.erased_at is not None or interview.start_at is None or interview.end_at is None:
-            return []
-        role = candidate.role
-        old, new = str(before.get("user")), str(after.get("user"))
-        stage = stage_name(role.plan, interview.panel.stage_key)
-        everyone = tuple(s.user_id for s in interview.seats)
-
-        def notice(user_id: str, kind: str) -> Due:
-            return Due(
-                team_id=uow.team_id,
-                key=f"sched:{event.id}:{interview.id}:{user_id}",
-                kind=f"interview-{kind}",
-                to=user_id,
-                content=InterviewNotice(
-                    kind=kind,
-                    interview_id=interview.id,
-                    candidate_name=candidate.name,
-                    role_title=role.title,
-                    stage_name=stage,
-                    title=interview.title,
-                    mode=interview.mode,
-                    start=interview.start_at,  # type: ignore[arg-type]
-                    end=interview.end_at,  # type: ignore[arg-type]
-                    tz=person_timezone(uow, self.directory, user_id, role.timezone),
-                    by=event.actor_id,
-                    video_link=interview.video_link if kind == "added" else None,
-                    room=interview.room,
-                    ics_url=self._ics_url(interview) if kind == "added" else None,
-                    colleague_ids=tuple(u for u in everyone if u != user_id) if kind == "added" else (),
-                    can_decline=self.builtin and kind == "added",
-                ),
-                candidate_id=candidate.id,
-            )
-
-        return [
-            Due(
-                team_id=uow.team_id,
-                key=f"sched:{event.id}:{role.channel_id}",
-                kind="interviewer-replaced",
-                to=role.channel_id,
-                content=ReplacementNotice(
-                    candidate_id=candidate.id,
-                    candidate_name=candidate.name,
-                    title=interview.title,
-                    start=interview.start_at,
-                    tz=role.timezone,
-                    old_id=old,
-                    new_id=new,
-                    by=event.actor_id,
-                ),
-                candidate_id=candidate.id,
-            ),
-            notice(new, "added"),
-            notice(old, "removed"),
-        ]
-
-    def _ics_url(self, interview: Interview | None) -> str | None:
-        if interview is None or not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
-            return None
-        return self.calendar.ics_url(interview.ics_token)
-
-
-def _slot_lines(snapshot: Mapping[str, Any], before: Mapping[str, Any] | None) -> tuple[SlotLine, ...]:
-    """The interviews of an audited loop snapshot, in time order (with their previous start when moved)."""
-    previous = {v.get("id"): _at(v.get("start")) for v in ((before or {}).get("interviews") or {}).values()}
-    lines = []
-    for v in (snapshot.get("interviews") or {}).values():
-        start, end = _at(v.get("start")), _at(v.get("end"))
-        if start is None or end is None:
-            continue
-        lines.append(
-            SlotLine(
-                interview_id=int(v["id"]),
-                title=str(v.get("title", "")),
-                mode=str(v.get("mode", "online")),
-                start=start,
-                end=end,
-                interviewer_ids=tuple(v.get("interviewers") or ()),
-                shadow_ids=tuple(v.get("shadows") or ()),
-                room=v.get("room"),
-                video_link=v.get("video_link"),
-                previous_start=previous.get(v.get("id")),
-            )
-        )
-    return tuple(sorted(lines, key=lambda s: (s.start, s.interview_id)))
+def _said(err: CalendarError) -> str:
+    """A calendar's error message, safe to show in Slack: it may quote event titles, which carry the
+    candidate's name (so no `<…>` links or mentions can come through)."""
+    return err.message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _calendar_problem(err: CalendarError, moving: bool) -> str:
-    text = err.message
+    text = _said(err)
     if isinstance(err, BookingError) and err.orphaned_event_ids:
         text += " Check the calendar for events left behind."
     elif not moving and "Nothing was booked" not in text and "nothing is booked" not in text:

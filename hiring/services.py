@@ -21,6 +21,7 @@ from hiring.people import PeopleService
 from hiring.plans import PlanService
 from hiring.pools import PoolService
 from hiring.ports import Directory, Notifier
+from hiring.privacy import PrivacyService
 from hiring.questions import QuestionService
 from hiring.reports import ReportService
 from hiring.roles import RoleService
@@ -60,6 +61,7 @@ class Services:
     scheduling: SchedulingService
     busy: BusyService
     declines: DeclineService
+    privacy: PrivacyService
 
 
 def build_services(
@@ -107,4 +109,5 @@ def build_services(
         scheduling=scheduling,
         busy=BusyService(db, clock, people, calendar),
         declines=DeclineService(db, clock, calendar, pools, scheduling, directory),
+        privacy=PrivacyService(db, clock, notifier, calendar),
     )

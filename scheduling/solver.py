@@ -41,7 +41,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from scheduling.solver_compile import Compiled, compile_problem
-from scheduling.solver_explain import blocked_reason, reasons
+from scheduling.solver_explain import blocked_reason, pool_shortage, reasons, static_block
 from scheduling.solver_model import (
     Interval,
     InterviewReq,
@@ -55,6 +55,11 @@ from scheduling.solver_model import (
     StageRules,
 )
 from scheduling.solver_search import Found, Search, SearchRules
+
+# Starts the search may try before checking pools fully, and in all (a safety net: past it, the best
+# options found so far are returned). Every benchmark instance needs fewer than a thousand.
+FIRST_STEPS = 5_000
+MAX_STEPS = 1_000_000
 
 __all__ = [
     "Interval",
@@ -89,7 +94,18 @@ def solve(problem: Problem) -> Solution:
     c = compile_problem(problem)
     if c is None or not c.interviews:
         return Solution([], blocked_reason(c, problem.now))
-    found = Search(c, SearchRules.of(c), problem.k).run() if not c.fixed_twice else []
+    static = static_block(c)
+    if static:
+        return Solution([], static)
+    search = Search(c, SearchRules.of(c), problem.k, step_limit=FIRST_STEPS)
+    found = search.run()
+    if search.exhausted:
+        # A hard instance: first rule out pools whose free members are too few for distinct
+        # people (cheap to check fully now, and the usual cause), then search much longer.
+        shortage = pool_shortage(c, complete=True)
+        if shortage:
+            return Solution([], shortage)
+        found = Search(c, SearchRules.of(c), problem.k, step_limit=MAX_STEPS).run()
     if not found:
         return Solution([], blocked_reason(c, problem.now))
     weights = objective_weights(c)

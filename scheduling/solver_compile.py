@@ -226,7 +226,6 @@ class Compiled:
         self.g = g = problem.granularity
         self.origin = origin
         self.origin_ts = origin_ts = int(origin.timestamp())
-        rules = problem.rules
         now_min = -(10**9)
         if problem.now is not None:
             now_min = ceil_div(math.ceil(problem.now.timestamp()) - origin_ts, 60)
@@ -238,10 +237,6 @@ class Compiled:
         self.windows = merge(spans)
         self.horizon = self.windows[-1][1] if self.windows else 0
         self.n_grid = self.horizon // g + 1
-        self.buffer = rules.buffer_minutes
-        self.break_after = rules.break_after_minutes
-        self.break_minutes = rules.break_minutes
-        self.max_span = rules.max_span_minutes
         self._candidate_days()
 
         involved: set[str] = set()
@@ -264,9 +259,6 @@ class Compiled:
                 fixed_where.setdefault(pid, []).append(req.key)
         self.fixed_twice = {pid: keys for pid, keys in fixed_where.items() if len(keys) > 1}
         fixed_all = set(fixed_where)
-        self.fixed_mask = 0
-        for pid in fixed_all:
-            self.fixed_mask |= 1 << self.index[pid]
         self.interviews = [self._interview(i, req, fixed_all) for i, req in enumerate(problem.interviews)]
 
     # -- candidate days -------------------------------------------------------------------------
@@ -285,21 +277,13 @@ class Compiled:
             minute = (int(midnight.timestamp()) - self.origin_ts) // 60
             day_first.append(max(0, ceil_div(minute, g)))
         self.day_first = day_first
-        self.day_of = [0] * self.n_grid
-        self.day_mask = []
+        self.day_of = [0] * self.n_grid  # grid start -> candidate-local day
         for d in range(self.n_days):
             lo, hi = day_first[d], min(day_first[d + 1], self.n_grid)
             if hi > lo:
                 self.day_of[lo:hi] = [d] * (hi - lo)
-                self.day_mask.append(((1 << (hi - lo)) - 1) << lo)
-            else:
-                self.day_mask.append(0)
 
     # -- conversions ----------------------------------------------------------------------------
-
-    def minute(self, value: datetime) -> int:
-        """Minutes from the origin, floored."""
-        return (math.floor(value.timestamp()) - self.origin_ts) // 60
 
     def at(self, minute: int) -> datetime:
         """The UTC datetime `minute` minutes after the origin."""
@@ -421,10 +405,6 @@ class Compiled:
             at += 1
         self._stretch_cache[key] = value = duration - inside
         return value
-
-    def day_index(self, start: int) -> int:
-        """The candidate-local day (from the first day) of grid start `start`."""
-        return self.day_of[start]
 
 
 @lru_cache(maxsize=4096)

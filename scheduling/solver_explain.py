@@ -9,8 +9,8 @@ from itertools import combinations
 from scheduling.solver_compile import Compiled, InterviewData, bits, zone
 from scheduling.solver_search import Found, Search, SearchRules
 
-# Bound the work spent looking for the binding constraint (relaxed searches) on hard instances.
-EXPLAIN_NODE_LIMIT = 200_000
+# The work spent looking for the binding constraint (starts tried by the relaxed searches, in all).
+EXPLAIN_STEPS = 60_000
 
 
 def _minutes(n: int) -> str:
@@ -32,9 +32,17 @@ def local_time(c: Compiled, minute: int) -> datetime:
 
 
 def when(c: Compiled, minute: int) -> str:
-    """'Tue 24 Nov 15:45' in the candidate's time zone."""
+    """'Tue 24 Nov 15:45 GMT' in the candidate's time zone."""
     t = local_time(c, minute)
-    return f"{t:%a} {t.day} {t:%b} {t:%H:%M}"
+    return f"{t:%a} {t.day} {t:%b} {t:%H:%M} {t.tzname()}"
+
+
+def _length(n: int) -> str:
+    """'45 min', '4 h', '4 h 45 min'."""
+    hours, minutes = divmod(n, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h" + (f" {minutes} min" if minutes else "")
 
 
 def days_text(days: Sequence[date]) -> str:
@@ -106,7 +114,7 @@ def reasons(c: Compiled, found: Sequence[Found]) -> list[str]:
         if ndays < best[1]:
             out.append(f"Fewest days: {day_word}, done {ends}")
         elif span == min_span and span < best[3]:
-            out.append(f"Most compact: {_minutes(span)} from first start to last end, done {ends}")
+            out.append(f"Most compact: {_length(span)} from first start to last end, done {ends}")
         elif stretch == min_stretch and stretch < best[4]:
             out.append(
                 f"Fewest time-zone stretches: {stretch} interviewer-minutes outside 10:00–16:00, done {ends}"
@@ -125,8 +133,8 @@ def _days_of(c: Compiled, mask: int) -> list[date]:
     return [c.first_day + timedelta(days=d) for d in sorted({c.day_of[s] for s in bits(mask)})]
 
 
-def _interview_problem(c: Compiled, iv: InterviewData) -> str | None:
-    """Why a single interview has no possible start, or None."""
+def _interview_problem(c: Compiled, iv: InterviewData) -> str:
+    """Why a single interview has no possible start."""
     g, d = c.g, iv.duration
     req = c.problem.interviews[iv.index]
     label = req.label
@@ -180,50 +188,72 @@ def _interview_problem(c: Compiled, iv: InterviewData) -> str | None:
         if not window & any_room:
             return f"No room is free for {_minutes(d)} inside the candidate's windows on {span}; widen the windows or book another room."
     # Each part fits alone: find two that never meet.
-    parts: list[tuple[str, int]] = [
-        (c.people[p].person.label, c.people[p].starts_for(d, g)) for p in iv.fixed
+    parts: list[tuple[str, int, bool]] = [  # (who, when free, a person one could swap)
+        (c.people[p].person.label, c.people[p].starts_for(d, g), True) for p in iv.fixed
     ]
     if iv.count:
-        parts.append(
-            (
-                f"{'someone' if iv.count == 1 else str(iv.count) + ' people'} from the pool",
-                c.at_least(iv.pool, iv.count, d),
-            )
-        )
+        who = "someone" if iv.count == 1 else f"{iv.count} people"
+        parts.append((f"{who} from the pool", c.at_least(iv.pool, iv.count, d), False))
     if iv.onsite:
         any_room = 0
         for r in c.room_starts(d):
             any_room |= r
-        parts.append(("a room", any_room))
-    for (name_a, mask_a), (name_b, mask_b) in combinations(parts, 2):
+        parts.append(("a room", any_room, False))
+    for (name_a, mask_a, person_a), (name_b, mask_b, person_b) in combinations(parts, 2):
         if not window & mask_a & mask_b:
-            swap = name_a if not name_a.startswith(("someone", "a room")) and name_a[0].isupper() else name_b
+            swap = name_a if person_a else name_b if person_b else "someone"
             return (
                 f"{name_a} and {name_b} are never free together for {_minutes(d)} inside the candidate's windows "
                 f"on {span} for {label}; widen the windows or swap {swap}."
             )
     return (
         f"No {_minutes(d)} inside the candidate's windows on {span} suits everyone {label} needs "
-        f"({_names([p for p, _ in parts])}); widen the windows or swap someone."
+        f"({_names([p for p, _, _ in parts])}); widen the windows or swap someone."
     )
 
 
-def _pool_shortage(c: Compiled) -> str | None:
-    """Interviews whose pools cannot give them all distinct people."""
+def pool_shortage(c: Compiled, complete: bool = False) -> str | None:
+    """Interviews whose pools cannot give them all distinct people (Hall's condition, checked on
+    every group of pooled interviews: on the pools, then on the members free at all). Big pools'
+    members are looked at one by one only when `complete`."""
     pooled = [iv for iv in c.interviews if iv.count]
+    effective = {}
+    for iv in pooled:
+        if iv.pool_exact or complete:
+            effective[iv.index] = {p for p in iv.pool if c.people[p].starts_for(iv.duration, c.g) & iv.starts}
+        else:
+            effective[iv.index] = set(iv.pool)
     for size in range(2, len(pooled) + 1):
         for group in combinations(pooled, size):
-            members: set[int] = set()
-            for iv in group:
-                members.update(iv.pool)
             need = sum(iv.count for iv in group)
+            members = set().union(*(iv.pool for iv in group))
+            free = set().union(*(effective[iv.index] for iv in group))
+            labels = _names([c.problem.interviews[iv.index].label for iv in group])
             if len(members) < need:
-                labels = [c.problem.interviews[iv.index].label for iv in group]
                 return (
-                    f"{_names(labels)} need {need} different people but their pools have only {len(members)} "
+                    f"{labels} need {need} different people but their pools have only {len(members)} "
                     "between them (a person sits one interview per loop); add people to the pools."
                 )
+            if len(free) < need:
+                return (
+                    f"{labels} need {need} different people but only {len(free)} of their pool members are "
+                    "free inside the candidate's windows (a person sits one interview per loop); "
+                    "widen the windows or add people to the pools."
+                )
     return None
+
+
+def static_block(c: Compiled) -> str | None:
+    """What blocks the loop before any search: a person fixed twice, an interview that has no
+    possible start, pools too small for distinct people. None when the search is needed."""
+    for pid, keys in sorted(c.fixed_twice.items()):
+        who = c.problem.people[pid].label
+        labels = [iv.label for iv in c.problem.interviews if iv.key in keys]
+        return f"{who} is fixed on {_names(labels)}; a person sits one interview per loop, so swap {who} on one of them."
+    for iv in c.interviews:
+        if not iv.starts:
+            return _interview_problem(c, iv)
+    return pool_shortage(c)
 
 
 def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
@@ -237,18 +267,12 @@ def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
             )
             return f"The candidate has no availability{after}; ask the candidate for new windows."
         return "The stage has no interviews to schedule."
-    for pid, keys in sorted(c.fixed_twice.items()):
-        who = c.problem.people[pid].label
-        labels = [iv.label for iv in c.problem.interviews if iv.key in keys]
-        return f"{who} is fixed on {_names(labels)}; a person sits one interview per loop, so swap {who} on one of them."
+    static = static_block(c)
+    if static:
+        return static
     for iv in c.interviews:
         if not c.exact_starts(iv):
-            reason = _interview_problem(c, iv)
-            if reason:
-                return reason
-    shortage = _pool_shortage(c)
-    if shortage:
-        return shortage
+            return _interview_problem(c, iv)
     rules = SearchRules.of(c)
     span = days_text(window_days(c))
     n = len(c.interviews)
@@ -294,13 +318,22 @@ def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
             "shorten the buffers or widen the windows.",
         ),
     ]
+    budget = EXPLAIN_STEPS
     for applies, relaxed, message in relaxations:
-        if applies and Search(c, relaxed, 1, node_limit=EXPLAIN_NODE_LIMIT).run():
-            return message
+        if applies and budget > 0:
+            search = Search(c, relaxed, 1, step_limit=budget)
+            found = search.run()
+            budget -= search.steps
+            if found:
+                return message
     # Two interviews that cannot both happen under the rules.
     for a, b in combinations(range(n), 2):
-        search = Search(c, rules, 1, node_limit=EXPLAIN_NODE_LIMIT)
-        if not search.run(only=1 << a | 1 << b) and not search.exhausted:
+        if budget <= 0:
+            break
+        search = Search(c, rules, 1, step_limit=budget)
+        found = search.run(only=1 << a | 1 << b)
+        budget -= search.steps
+        if not found and not search.exhausted:
             la, lb = c.problem.interviews[a].label, c.problem.interviews[b].label
             return (
                 f"{la} and {lb} cannot both fit inside the candidate's windows on {span} with their interviewers "

@@ -72,7 +72,7 @@ class PeopleCosts:
         self.c = c
         self.groups: list[list[tuple[str, list[tuple[int, int, PersonData]]]]] = []
         for iv in c.interviews:
-            by_tz: dict[str, list[tuple[int, int, int]]] = {}
+            by_tz: dict[str, list[tuple[int, int, PersonData]]] = {}
             for p in iv.pool:
                 person = c.people[p]
                 by_tz.setdefault(person.tz, []).append((person.load, p, person))
@@ -298,11 +298,12 @@ def assign(
 class Search:
     """Find the K best loops (distinct by their set of interview times) under `rules`."""
 
-    def __init__(self, c: Compiled, rules: SearchRules, k: int, node_limit: int | None = None) -> None:
+    def __init__(self, c: Compiled, rules: SearchRules, k: int, step_limit: int | None = None) -> None:
         self.c = c
         self.rules = rules
         self.k = k
-        self.node_limit = node_limit
+        self.step_limit = step_limit  # starts tried before giving up (`exhausted`); None: no limit
+        self.steps = 0
         self.nodes = 0
         self.exhausted = False
         self.costs = PeopleCosts(c)
@@ -352,7 +353,7 @@ class Search:
         costs = self.costs
         weight = self.weight
         k = self.k
-        node_limit = self.node_limit
+        step_limit = self.step_limit if self.step_limit is not None else 1 << 62
         top = self.top
         # Interchangeable interviews (any order only): the highest index goes latest.
         blockers = [0] * n
@@ -419,9 +420,6 @@ class Search:
         ) -> None:
             """Place the latest of the interviews in `rem`, ending by minute `t` (any time at pos 0)."""
             self.nodes += 1
-            if node_limit is not None and self.nodes > node_limit:
-                self.exhausted = True
-                return
             choices = 1 << (rem.bit_length() - 1) if ordered else rem
             floor = 0
             if pos:
@@ -457,6 +455,10 @@ class Search:
                             break
                         s = cursor + (x & -x).bit_length() - 1
                         cursor = s + 1
+                    self.steps += 1
+                    if self.steps > step_limit:
+                        self.exhausted = True
+                        return
                     a = s * g
                     e = a + d
                     sday = day_of[s]

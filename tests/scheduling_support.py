@@ -146,8 +146,8 @@ def calendar_rows(sandbox: Sandbox) -> list[CalendarEvent]:
         return list(uow.session.scalars(select(CalendarEvent).order_by(CalendarEvent.start_at)))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def service_account(tmp_path: Path, fake: FakeGoogleCalendar) -> Path:

@@ -2,46 +2,23 @@
 
 None of these ever shows a score: only who, which interview, and how late.
 
-These go out by the thousand in one tick, so they are built as Block Kit JSON directly and wrapped in
-`JsonBlock`: slack_sdk's `to_dict()` validates by reflecting over every attribute of every object
-(about 0.3 ms a message, measured in benchmarks/tick_bench.py), which alone would blow the tick's
-budget. The shapes are fixed and every piece of text is clipped to Slack's limits here;
-tests/unit/test_chasing_blocks.py checks each message against slack_sdk's models, and the Slack
-fake validates every message the integration tests send.
+These go out by the thousand in one tick, so they are built as Block Kit JSON directly (see
+`handlers/blocks/json_blocks.py` for why and how it is checked).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from slack_sdk.models.blocks import Block
 
-from handlers.mrkdwn import clip, esc, plain, user, when
+from handlers.blocks.json_blocks import JsonBlock, json_context, json_section
+from handlers.mrkdwn import esc, plain, user, when
 from handlers.render import Rendered, render
 from hiring.chasing import LateFeedbackEscalation, LateFeedbackLine, ScorecardNudge
 
 # The feedback feature registers this action (it opens the scorecard modal for the interview id).
 SCORECARD_OPEN = "scorecard_open"
-
-
-class JsonBlock(Block):
-    """A block given as ready Block Kit JSON; `to_dict()` returns it as it is."""
-
-    def __init__(self, payload: dict[str, Any]) -> None:
-        super().__init__(type=payload["type"], block_id=payload.get("block_id"))
-        self.payload = payload
-
-    def to_dict(self, *args: Any) -> dict[str, Any]:
-        return self.payload
-
-
-def json_section(text: str) -> JsonBlock:
-    return JsonBlock({"type": "section", "text": {"type": "mrkdwn", "text": clip(text)}})
-
-
-def json_context(text: str) -> JsonBlock:
-    return JsonBlock({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, 2000)}]})
 
 
 def span(delta: timedelta) -> str:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, PlainTextObject
+from slack_sdk.models.blocks import Block
 
 from handlers.blocks.chasing import mentions, span
-from handlers.blocks.common import context, section
-from handlers.mrkdwn import esc, plain, user, when
+from handlers.blocks.json_blocks import json_context as context
+from handlers.blocks.json_blocks import json_divider, json_header
+from handlers.blocks.json_blocks import json_section as section
+from handlers.mrkdwn import esc, user, when
 from handlers.render import Rendered, render
 from hiring.digests import (
     UPCOMING_HOURS,
@@ -139,7 +141,7 @@ def _summary(msg: DigestSummary) -> Rendered:
     d = msg.digest
     hint = "in the thread" if msg.details_in_thread else ""
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=plain(f"Hiring digest · {d.role_title}", 150))),
+        json_header(f"Hiring digest · {d.role_title}"),
         context(
             f"{when(d.now, d.tz)} · {d.active_candidates} active candidate"
             f"{'s' if d.active_candidates != 1 else ''}"
@@ -219,13 +221,11 @@ _COUNTS: dict[str, Callable[[Digest], int]] = {
 def _detail(msg: DigestDetail) -> Rendered:
     d = msg.digest
     title = TITLES[msg.section]
-    blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=plain(f"{title} ({_COUNTS[msg.section](d)})", 150)))
-    ]
+    blocks: list[Block] = [json_header(f"{title} ({_COUNTS[msg.section](d)})")]
     body, hidden = pack(detail_lines(d, msg.section), max_sections=MAX_BLOCKS - 3)
     blocks.extend(body)
     if hidden:
-        blocks.append(DividerBlock())
+        blocks.append(json_divider())
         blocks.append(
             context(
                 f"…and {hidden} more line{'s' if hidden != 1 else ''} not shown (Slack allows 50 blocks a message)."

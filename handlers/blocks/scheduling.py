@@ -80,9 +80,15 @@ def _people(interviewers: Sequence[str], shadows: Sequence[str] = ()) -> str:
     return text
 
 
+def _room(room: str) -> str:
+    """A configured room id (admin settings, e.g. a Google resource calendar id) as inline code."""
+    safe = room.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+    return f"`{safe}`"
+
+
 def _where(mode: str, room: str | None, video_link: str | None = None) -> str:
     if mode == "onsite":
-        return f"room {esc(room)}" if room else "on-site (room to be confirmed)"
+        return f"room {_room(room)}" if room else "on-site (room to be confirmed)"
     if video_link:
         return f"<{video_link}|video call>"
     return "video"

@@ -309,3 +309,14 @@ def test_pending_lists_ended_interviews_with_missing_scorecards(sandbox: Sandbox
     with sandbox.app.db.uow(TEAM) as uow:
         assert len(list(uow.session.scalars(select(Interview)))) == 3
     assert services.chasing.pending(utc(23, 10, 29)) == []
+
+
+def test_chasing_stops_after_the_horizon_but_the_digest_still_lists_it(sandbox: Sandbox) -> None:
+    book(sandbox, utc(9, 10), ["USAM"])  # two weeks before the sandbox's Monday
+    at(sandbox, utc(23, 10, 29))  # 14 days minus a minute after the end: still chased
+    assert len(nudges(sandbox, "USAM")) == 1
+    at(sandbox, utc(24, 10, 31))
+    assert len(nudges(sandbox, "USAM")) == 1
+    role_id = sandbox.app.services.roles.find(TEAM, "Senior Backend Engineer").id
+    digest = sandbox.app.services.digests.build(TEAM, role_id)
+    assert [p.user_id for p in digest.late] == ["USAM"]

@@ -192,13 +192,13 @@ def test_on_site_interviews_get_free_rooms(database_url: str) -> None:
             uow.commit()
         view = open_options(box)
         first = option_sections(view)[0]["text"]["text"]
-        assert "*Whiteboard* Tue 24 Nov 10:00–11:00" in first and "room Room B" in first
+        assert "*Whiteboard* Tue 24 Nov 10:00–11:00" in first and "room `Room B`" in first
         click_option(box, view)
         rows = calendar_rows(box)
         assert [r.location for r in rows] == ["Room B", "Room B"]
         assert [r.video_link for r in rows] == [None, None]
         assert [iv.room for iv in interviews(box)] == ["Room B", "Room B"]
-        assert "room Room B" in texts(box.fake.dms("USAM")[0].blocks)
+        assert "room `Room B`" in texts(box.fake.dms("USAM")[0].blocks)
     assert not box.fake.block_errors
 
 

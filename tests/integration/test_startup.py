@@ -124,3 +124,27 @@ def test_manifest_declares_every_surface() -> None:
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "im:write", "users:read", "channels:read"} <= scopes
+
+
+def test_google_backend_without_credentials_is_explained(tmp_path: Path) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "secret",
+        "CALENDAR_BACKEND": "google",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+    }
+    result = loopbot("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Calendar settings problem" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_explained_without_the_password(tmp_path: Path) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "secret",
+        "DATABASE_URL": "postgresql+psycopg://loopbot:hunter2secret@127.0.0.1:9/loopbot",
+    }
+    result = loopbot("worker", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Cannot reach the database" in result.stderr
+    assert "hunter2secret" not in result.stderr and "Traceback" not in result.stderr

@@ -297,6 +297,12 @@ def test_rating_scale_and_document_shape_errors() -> None:
         "(plan): the document must be a mapping of fields (key, name, ...), not a list or a value"
     ]
     assert "stages: Field required" in problems_of({"key": "x", "name": "X"})
+    alternative = {"key": "x", "name": "X", "duration_minutes": 0}  # scheduled, yet no time
+    stages = [{"key": "s", "name": "S", "interviews": [{"key": "i", "name": "I", "duration_minutes": 30}]}]
+    stages[0]["interviews"][0]["alternatives"] = [alternative]  # type: ignore[index]
+    assert problems_of(minimal(stages=stages)) == [
+        "stages.0.interviews.0.alternatives.0.duration_minutes: a scheduled alternative lasts at least 5 minutes"
+    ]
     with pytest.raises(PlanFileError) as caught:
         parse_plan_text("key: [a\nname: b\n")
     assert caught.value.problems == ["line 2, column 5: expected ',' or ']', but got ':'"]

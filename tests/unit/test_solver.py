@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -333,7 +334,7 @@ def test_break_after_two_hours_in_a_row() -> None:
     best = starts(solve(p).options[0])
     # Two back-to-back (90 min), a 15-minute break, two more: or any layout finishing as early.
     assert best[-1] + timedelta(minutes=45) == at(24, 12, 15)
-    gaps = [(b - a).total_seconds() / 60 - 45 for a, b in zip(best, best[1:], strict=False)]
+    gaps = [(b - a).total_seconds() / 60 - 45 for a, b in itertools.pairwise(best)]
     assert max(gaps) >= 15
 
 
@@ -440,8 +441,30 @@ def test_options_are_distinct_ranked_and_explained() -> None:
     assert keys == sorted(keys)
     assert [o.objective for o in options] == sorted(o.objective for o in options)
     assert len({tuple((s.start, s.end) for s in o.slots) for o in options}) == 5
-    assert options[0].reason.startswith("Earliest: done Tue 24 Nov 11:00 over 1 day")
+    assert options[0].reason.startswith("Earliest: done Tue 24 Nov 11:00 UTC over 1 day")
     assert all(o.reason for o in options)
+
+
+def test_reasons_name_what_makes_each_option_good() -> None:
+    """New York starts at 14:00 UTC and is comfortable from 15:00 UTC; London is comfortable all along."""
+    pool = [
+        person("lon", tz="Europe/London", recent_load=9),
+        person("nyc", tz="America/New_York", recent_load=0),
+    ]
+    p = problem(
+        [span(24, (13, 0), (16, 0))],
+        [InterviewReq("chat", 60, pool=("lon", "nyc"), count=1)],
+        pool,
+        k=9,
+    )
+    options = solve(p).options
+    assert [o.slots[0].interviewers for o in options] == [("lon",)] * 8 + [("nyc",)]
+    assert options[0].reason == "Earliest: done Tue 24 Nov 14:00 UTC over 1 day (no time-zone stretch)"
+    assert options[1].reason == "Next earliest: done Tue 24 Nov 14:15 UTC over 1 day (no time-zone stretch)"
+    assert (
+        options[8].reason
+        == "Fairest load: interviewers with the least recent load (0), done Tue 24 Nov 16:00 UTC"
+    )
 
 
 def test_same_input_same_output_whatever_the_order_of_people() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from itertools import combinations, permutations
+from itertools import combinations, pairwise, permutations
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
@@ -166,9 +166,8 @@ def works(person: Person, start: datetime, end: datetime) -> bool:
     if local.weekday() not in person.work_days:
         return False
     midnight = datetime(local.year, local.month, local.day, tzinfo=zone)
-    return (
-        midnight + timedelta(minutes=person.work_start_minute) <= start
-        and end <= midnight + timedelta(minutes=person.work_end_minute)
+    return midnight + timedelta(minutes=person.work_start_minute) <= start and end <= midnight + timedelta(
+        minutes=person.work_end_minute
     )
 
 
@@ -210,8 +209,18 @@ def stretch(person: Person, start: datetime, end: datetime) -> int:
     return out
 
 
+def now_of(p: Problem) -> datetime:
+    assert p.now is not None  # the strategy always sets it
+    return p.now
+
+
+def usable(p: Problem) -> list[datetime]:
+    """Window starts clipped to `now`, for windows that still have time after `now`."""
+    return [max(w.start, now_of(p)) for w in p.windows if w.end > max(w.start, now_of(p))]
+
+
 def origin(p: Problem) -> datetime:
-    first = min(max(w.start, p.now) for w in p.windows if w.end > max(w.start, p.now))  # type: ignore[type-var]
+    first = min(usable(p))
     step = p.granularity * 60
     return datetime.fromtimestamp(int(first.timestamp()) // step * step, UTC)
 
@@ -238,13 +247,13 @@ def loop_rules_hold(p: Problem, slots: list[tuple[str, datetime, datetime]]) -> 
     timed = sorted(slots, key=lambda s: s[1])
     if rules.ordered and [s[0] for s in timed] != [i.key for i in p.interviews]:
         return "order"
-    for (_, _, end), (_, start, _) in zip(timed, timed[1:], strict=False):
+    for (_, _, end), (_, start, _) in pairwise(timed):
         if start - end < timedelta(minutes=rules.buffer_minutes):
             return "buffer"
     if rules.break_after_minutes is not None:
         run_start = timed[0][1]
         run_size = 1
-        for (_, _, end), (_, start, next_end) in zip(timed, timed[1:], strict=False):
+        for (_, _, end), (_, start, next_end) in pairwise(timed):
             if start - end < timedelta(minutes=rules.break_minutes):
                 run_size += 1
                 if next_end - run_start > timedelta(minutes=rules.break_after_minutes):
@@ -253,7 +262,9 @@ def loop_rules_hold(p: Problem, slots: list[tuple[str, datetime, datetime]]) -> 
                 run_start, run_size = start, 1
     if rules.same_day and len({local_date(s[1], p.candidate_tz) for s in timed}) > 1:
         return "same day"
-    if rules.max_span_minutes is not None and timed[-1][2] - timed[0][1] > timedelta(minutes=rules.max_span_minutes):
+    if rules.max_span_minutes is not None and timed[-1][2] - timed[0][1] > timedelta(
+        minutes=rules.max_span_minutes
+    ):
         return "span"
     return None
 
@@ -271,7 +282,7 @@ def check_option(p: Problem, option: Option) -> None:
         assert slot.start.tzinfo is not None and slot.end.tzinfo is not None
         assert slot.end - slot.start == timedelta(minutes=req.duration_minutes)
         assert int(slot.start.timestamp()) % (p.granularity * 60) == 0, "off the grid"
-        assert slot.start >= p.now, "before now"  # type: ignore[operator]
+        assert slot.start >= now_of(p), "before now"
         assert inside_windows(p, slot.start, slot.end), "outside the candidate's windows"
         fixed, picked = slot.interviewers[: len(req.interviewers)], slot.interviewers[len(req.interviewers) :]
         assert fixed == req.interviewers
@@ -291,7 +302,7 @@ def check_option(p: Problem, option: Option) -> None:
         assert within_limits(p.people[pid], [a for a, _ in taken]), f"{pid} over their limits"
     for taken in rooms.values():
         taken.sort()
-        assert all(b <= c for (_, b), (c, _) in zip(taken, taken[1:], strict=False)), "room double-booked"
+        assert all(b <= c for (_, b), (c, _) in pairwise(taken)), "room double-booked"
     problem_found = loop_rules_hold(p, [(s.interview_key, s.start, s.end) for s in option.slots])
     assert problem_found is None, problem_found
     expected = score(p, [(s.start, s.end, s.interviewers) for s in option.slots])
@@ -318,7 +329,7 @@ def test_every_option_respects_every_rule(p: Problem) -> None:
 
 def brute_force(p: Problem) -> list[tuple[int, ...]]:
     """The best score of each distinct set of interview times, best first (every start, every pick)."""
-    if not any(w.end > max(w.start, p.now) for w in p.windows):  # type: ignore[type-var]
+    if not usable(p):
         return []
     step = timedelta(minutes=p.granularity)
     first = origin(p)
@@ -330,7 +341,7 @@ def brute_force(p: Problem) -> list[tuple[int, ...]]:
         start = first
         while start < last:
             end = start + timedelta(minutes=req.duration_minutes)
-            if start >= p.now and inside_windows(p, start, end):  # type: ignore[operator]
+            if start >= now_of(p) and inside_windows(p, start, end):
                 room_ok = not req.onsite or any(not overlaps_busy(r.busy, start, end) for r in p.rooms)
                 pool = sorted(set(req.pool) - fixed_anywhere)
                 for picks in combinations(pool, req.count):

@@ -345,6 +345,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("decision_id", name=op.f("uq_feedback_reports_decision_id")),
     )
     with op.batch_alter_table("feedback_reports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_feedback_reports_candidate_id"), ["candidate_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_feedback_reports_team_id"), ["team_id"], unique=False)
 
     op.create_table(
@@ -489,6 +490,7 @@ def downgrade() -> None:
     op.drop_table("interviews")
     with op.batch_alter_table("feedback_reports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_feedback_reports_team_id"))
+        batch_op.drop_index(batch_op.f("ix_feedback_reports_candidate_id"))
 
     op.drop_table("feedback_reports")
     with op.batch_alter_table("slack_messages", schema=None) as batch_op:
