@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from storage.database import make_engine, normalise_url, upgrade
+from storage.uow import Database
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -48,6 +49,14 @@ def postgres_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def analyze(db: Database) -> None:
+    """Table statistics after a bulk load, as PostgreSQL's autovacuum would have them by the time a
+    real workspace got this big (SQLite keeps none unless asked, and Loopbot does not ask)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
 
 
 def databases(sqlite_only: bool = False) -> list[tuple[str, object]]:

@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -25,11 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.harness import BOT_TOKEN, SIGNING_SECRET, seed
+from bot.sandbox.harness import seed
+from bot.sandbox.process import ServerProcess
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -98,43 +94,6 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-class Server:
-    """A benchmark server in its own process (its own interpreter and memory)."""
-
-    def __init__(
-        self, fake: FakeSlack, database_url: str, *, bare: bool = False, view_file: str = ""
-    ) -> None:
-        env = dict(os.environ, BENCH_FIXED_VIEW=view_file)
-        env.update(
-            {
-                "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_API_URL": fake.api_url,
-                "DATABASE_URL": database_url,
-                "DEFAULT_TIMEZONE": "Europe/London",
-                "LOG_LEVEL": "ERROR",
-            }
-        )
-        command = [sys.executable, "-m", "benchmarks.serve", *(["--bare"] if bare else [])]
-        self.process = subprocess.Popen(
-            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"server did not start: {line!r}")
-        self.url = f"http://127.0.0.1:{int(line.split()[1])}/slack/events"
-        self.driver = SlackDriver(self.url, SIGNING_SECRET, fake)
-
-    def rss_mb(self) -> float:
-        return psutil.Process(self.process.pid).memory_info().rss / 2**20
-
-    def stop(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400, help="requests per series")
@@ -144,13 +103,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder, FakeSlack() as fake:
         seed(fake)
         clock = ViewsOpenClock(fake)
-        loopbot = Server(fake, f"sqlite:///{Path(folder) / 'bench.db'}")
+        loopbot = ServerProcess(fake, f"sqlite:///{Path(folder) / 'bench.db'}")
         one(loopbot.driver, clock, "UHANA")
         # The bare app opens the very modal Loopbot opened, as a constant: same payload, no work.
         view = next(c for c in fake.calls if c.method == "views.open").params["view"]
         view_file = Path(folder) / "view.json"
         view_file.write_text(json.dumps(view))
-        bare = Server(fake, f"sqlite:///{Path(folder) / 'bare.db'}", bare=True, view_file=str(view_file))
+        bare = ServerProcess(
+            fake, f"sqlite:///{Path(folder) / 'bare.db'}", bare=True, env={"BENCH_FIXED_VIEW": str(view_file)}
+        )
         try:
             for _ in range(30):  # warm both up
                 one(loopbot.driver, clock, "UHANA")

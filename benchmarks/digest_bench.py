@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from benchmarks.bench_db import databases
+from benchmarks.bench_db import analyze, databases
 from handlers.blocks import digests as _digest_blocks  # noqa: F401  (registers the renderers)
 from handlers.render import render
 from hiring.clock import FixedClock
@@ -246,6 +246,7 @@ def populate(db: Database) -> None:
         for model, rows in tables.items():
             for i in range(0, len(rows), 5000):
                 conn.execute(insert(model), rows[i : i + 5000])
+    analyze(db)
 
 
 def digest_once(service: DigestService, role_id: int) -> tuple[int, int]:

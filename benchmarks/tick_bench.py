@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from benchmarks.bench_db import databases
+from benchmarks.bench_db import analyze, databases
 from handlers.blocks import chasing as _chasing_blocks  # noqa: F401  (registers the renderers)
 from handlers.render import render
 from hiring.chasing import ChasingService, escalation_key, nudge_key
@@ -151,7 +151,10 @@ def populate(db: Database) -> int:
                 "booked_at": created,
             }
         )
-    interviews, seats, scorecards, already = [], [], [], []
+    interviews: list[dict[str, Any]] = []
+    seats: list[dict[str, Any]] = []
+    scorecards: list[dict[str, Any]] = []
+    already: list[dict[str, Any]] = []
     overdue = 0
     for i in range(INTERVIEWS):
         kind = i % 10
@@ -225,6 +228,7 @@ def populate(db: Database) -> int:
         ):
             for chunk in chunks(rows):
                 conn.execute(insert(model), chunk)
+    analyze(db)
     return overdue
 
 

@@ -108,15 +108,27 @@ class Loopbot:
     ctx: HandlerContext
     router: CommandRouter
     background: Background
+    listeners: Background
     clients: ClientPool
     calendar: CalendarGateway
     metrics: Metrics
     engine: Engine
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until every listener and every piece of work after an ack has finished."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for pool in (self.listeners, self.background):
+                if not pool.wait_idle(max(0.0, deadline - time.monotonic())):
+                    return False
+            if self.listeners.pending == 0 and self.background.pending == 0:
+                return True
+
     def close(self) -> None:
         self.engine.stop()
-        self.background.wait_idle(timeout=10)
+        self.wait_idle(timeout=10)
+        self.listeners.shutdown()
         self.background.shutdown()
         self.db.dispose()
 
@@ -169,7 +181,10 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
     notifier = SlackNotifier(clients)
     calendar = make_calendar(settings, db, clock)
     services = build_services(db, clock, directory, notifier, calendar)
-    background = Background()
+    # Two pools: Bolt runs listeners (which ack first) on one; slow work after the ack (posts, DMs,
+    # Home tabs) goes to the other, so a burst of follow-ups never delays the next request's ack.
+    listeners = Background(workers=32)
+    background = Background(workers=16)
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     app = App(
         client=clients.default,
@@ -180,7 +195,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         # and the same worker thread goes on with the slow part (measured: the fastest path from
         # a command to its modal; see benchmarks/command_to_modal.py).
         process_before_response=False,
-        listener_executor=background,
+        listener_executor=listeners,
         token_verification_enabled=False,
         ssl_check_enabled=True,
         url_verification_enabled=True,
@@ -205,8 +220,11 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         ctx=ctx,
         router=router,
         background=background,
+        listeners=listeners,
         clients=clients,
         calendar=calendar,
         metrics=metrics,
-        engine=build_engine(services, settings.tick_seconds, metrics=metrics),
+        engine=build_engine(
+            services, settings.tick_seconds, metrics=metrics, retention_days=settings.retention_days
+        ),
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.observability import Metrics
 from hiring.chasing import chasing_sources
+from hiring.debriefs import debrief_sources
 from hiring.declines import scheduling_sources
 from hiring.digests import digest_sources
 from hiring.feedback_jobs import feedback_sources
@@ -26,13 +27,37 @@ from scheduling.jobs import DailyTrigger, JobRunner
 log = logging.getLogger(__name__)
 
 
+RETENTION_EVERY_SECONDS = 3600
+
+
 def all_sources(services: Services) -> list[Source]:
     """Every source of scheduled notifications: briefings and scorecard requests, the chasing
     ladder, debriefs and digests, booking notices and declined invitations."""
-    sources: list[Source] = [*feedback_sources(services), *chasing_sources(services.chasing)]
-    sources.extend(digest_sources(services.digests))
-    sources.extend(scheduling_sources(services))
-    return sources
+    return [
+        *feedback_sources(services),
+        *chasing_sources(services.chasing),
+        *debrief_sources(services),
+        *digest_sources(services.digests),
+        *scheduling_sources(services),
+    ]
+
+
+def retention_job(services: Services, days: int) -> Callable[[], None]:
+    """Erase rejected candidates `days` after their decision; once an hour, by one replica (the hour
+    is claimed in the database first)."""
+
+    def sweep() -> None:
+        now = services.clock.now()
+        with services.db.uow("") as uow:
+            mine = uow.idempotency.claim(f"retention:{now:%Y%m%dT%H}", now)
+            uow.commit()
+        if not mine:
+            return
+        erased = services.privacy.retention_sweep(days)
+        if erased:
+            log.warning("retention: erased %d candidates rejected more than %d days ago", len(erased), days)
+
+    return sweep
 
 
 class Engine:
@@ -46,7 +71,9 @@ class Engine:
         sources: Sequence[Source] | None = None,
         replica: str | None = None,
         metrics: Metrics | None = None,
+        periodic: dict[str, tuple[float, Callable[[], object]]] | None = None,
     ) -> None:
+        """`periodic` adds other jobs to the runner: name → (every so many seconds, callable)."""
         self.services = services
         self.metrics = metrics
         self.dispatcher = Dispatcher(
@@ -57,6 +84,8 @@ class Engine:
             replica=replica,
         )
         self.runner = JobRunner(self.tick, tick_seconds=tick_seconds)
+        for name, (seconds, job) in (periodic or {}).items():
+            self.runner.add_interval(name, job, seconds)
         self._lock = threading.Lock()
         self.last_report: TickReport | None = None
 
@@ -110,6 +139,15 @@ class Engine:
         self.runner.shutdown(wait=True)
 
 
-def build_engine(services: Services, tick_seconds: float, *, metrics: Metrics | None = None) -> Engine:
-    """The engine for one replica."""
-    return Engine(services, tick_seconds=tick_seconds, metrics=metrics)
+def build_engine(
+    services: Services,
+    tick_seconds: float,
+    *,
+    metrics: Metrics | None = None,
+    retention_days: int | None = None,
+) -> Engine:
+    """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set)."""
+    periodic: dict[str, tuple[float, Callable[[], object]]] = {}
+    if retention_days:
+        periodic["retention"] = (RETENTION_EVERY_SECONDS, retention_job(services, retention_days))
+    return Engine(services, tick_seconds=tick_seconds, metrics=metrics, periodic=periodic)

@@ -91,16 +91,24 @@ class WebServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving: close every channel from inside the server's own loop, then its threads."""
+        """Stop serving: finish in-flight requests, then close every channel from inside the
+        server's own loop (closing them from another thread races its select and its wake-up pipe)."""
         server: Any = self.server
         if self._thread is None:
             server.close()
             return
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        done = threading.Event()
 
         def close_all() -> None:
             for channel in list(server._map.values()):
-                channel.close()
+                if channel is not server.trigger:
+                    channel.close()
+            done.set()
 
         server.trigger.pull_trigger(close_all)
+        done.wait(timeout=5)
         self._thread.join(timeout=5)
-        server.task_dispatcher.shutdown(timeout=5)
+        # A straggling worker may still try to wake the (finished) loop: let that be a no-op.
+        server.trigger.pull_trigger = lambda *args, **kwargs: None
+        server.trigger.close()

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers.context import HandlerContext
-from handlers.view_state import metadata, values
+from handlers.view_state import StaleForm, metadata, values
 from hiring.errors import DomainError, InvalidInput
 from hiring.permissions import Actor
 
@@ -51,6 +51,14 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
                 message = err.message
                 after_ack(lambda: dm(client, actor.user_id, message), lambda exc: None)
             return
+        except (KeyError, ValueError, TypeError, AttributeError):
+            # A submission that doesn't have the shape this modal gave it (tampered, or left open
+            # across an upgrade): nothing was saved; say so plainly.
+            log.warning("modal %s: malformed submission refused", callback_id, exc_info=True)
+            block = first_input_block(view)
+            message = StaleForm().message
+            ack(response_action="errors", errors={block: message}) if block else ack()
+            return
         except Exception:
             log.exception("modal %s failed", callback_id)
             block = first_input_block(view)
@@ -59,7 +67,9 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
             return
         ack()
         if follow_up is not None:
-            after_ack(follow_up, lambda exc: dm(client, actor.user_id, problem_text(exc)))
+            ctx.background.submit(
+                after_ack, follow_up, lambda exc: dm(client, actor.user_id, problem_text(exc))
+            )
 
 
 def on_action(app: App, ctx: HandlerContext, action_id: str, handle: ActionHandler) -> None:

@@ -3,6 +3,7 @@ whenever the domain says something on it changed (`services.home.refresh`)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -24,7 +25,24 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         page = services.home.build(team_id, user_id, cursor)
         ctx.client_for(team_id).views_publish(user_id=user_id, view=home_view(page))
 
-    services.home.attach(publish)
+    pending: set[tuple[str, str]] = set()
+    lock = threading.Lock()
+
+    def publish_soon(team_id: str, user_id: str) -> None:
+        """Coalesce refreshes: one publish per person in flight, however many changes asked for it."""
+        with lock:
+            if (team_id, user_id) in pending:
+                return
+            pending.add((team_id, user_id))
+
+        def run() -> None:
+            with lock:
+                pending.discard((team_id, user_id))
+            publish(team_id, user_id)
+
+        ctx.background.submit(run)
+
+    services.home.attach(publish_soon)
 
     @app.event("app_home_opened")
     def home_opened(ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:

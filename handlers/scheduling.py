@@ -83,7 +83,8 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
             options = services.scheduling.options(actor, candidate_id, moving=moving)
             view = options_view(options, services.scheduling.rooms, note=note)
         except DomainError as err:
-            view = problem_view(_title(moving), f"{note} {err.message}" if note else err.message)
+            told = err.message if not note or note == err.message else f"{note} {err.message}"
+            view = problem_view(_title(moving), told)
         except Exception:
             log.exception("working out scheduling options failed")
             view = problem_view(_title(moving), OOPS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from hiring.errors import DomainError
+
 
 def values(view: dict[str, Any]) -> dict[str, Any]:
     """`{block_id: value}` for every input: text, option value(s), user(s), channel, date or time."""
@@ -39,14 +41,30 @@ def element_value(element: dict[str, Any]) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def metadata(view: dict[str, Any]) -> dict[str, Any]:
-    """The modal's private_metadata (JSON), or {} when missing or malformed."""
+class StaleForm(DomainError):
+    """A submitted modal lacks what Loopbot put in it (tampered, or from an older version)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This form is incomplete or out of date. Close it and open it again from `/interview`."
+        )
+
+
+class Metadata(dict[str, Any]):
+    """private_metadata as a dict whose missing keys are a clear error, not a KeyError."""
+
+    def __missing__(self, key: str) -> Any:
+        raise StaleForm()
+
+
+def metadata(view: dict[str, Any]) -> Metadata:
+    """The modal's private_metadata (JSON); empty when missing or malformed."""
     raw = view.get("private_metadata") or ""
     try:
         data = json.loads(raw) if raw else {}
     except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+        return Metadata()
+    return Metadata(data) if isinstance(data, dict) else Metadata()
 
 
 def text(vals: dict[str, Any], key: str) -> str:

@@ -35,9 +35,9 @@ from sqlalchemy.orm import aliased
 
 from hiring.clock import Clock
 from hiring.errors import DomainError
-from hiring.outbox import Due, Source
+from hiring.outbox import Due, Source, among
 from hiring.ports import Directory
-from storage.models import Candidate, Decision, Interview, Panel, Person, Role, Scorecard, Seat
+from storage.models import Candidate, Decision, Interview, Notification, Panel, Person, Role, Scorecard, Seat
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
@@ -137,8 +137,6 @@ class WorkingHours:
         return None
 
 
-
-
 @dataclass(frozen=True)
 class ChasePolicy:
     """A role's chasing settings (defaults: due in 24 h; nudge after 1 h, then daily; channel 24 h late)."""
@@ -157,26 +155,31 @@ class ChasePolicy:
             channel_late_after_hours=role.channel_late_after_hours,
         )
 
+    def __post_init__(self) -> None:
+        # The ladder's spans, computed once (the tick evaluates thousands of ladders).
+        object.__setattr__(self, "_due", timedelta(hours=self.feedback_due_hours))
+        object.__setattr__(self, "_first", timedelta(minutes=self.first_nudge_minutes))
+        object.__setattr__(self, "_interval", timedelta(hours=max(self.nudge_interval_hours, 1)))
+        object.__setattr__(self, "_channel", timedelta(hours=self.channel_late_after_hours))
+
     def due_at(self, end_at: datetime) -> datetime:
         """When the scorecard is due."""
-        return end_at + timedelta(hours=self.feedback_due_hours)
+        return end_at + self._due  # type: ignore[attr-defined,no-any-return]
 
     def channel_at(self, end_at: datetime) -> datetime:
         """When the hiring channel hears about it."""
-        return self.due_at(end_at) + timedelta(hours=self.channel_late_after_hours)
+        return end_at + self._due + self._channel  # type: ignore[attr-defined,no-any-return]
 
     def nudge_at(self, end_at: datetime, number: int) -> datetime:
         """When nudge `number` (1, 2, ...) falls due, before working hours are applied."""
-        interval = timedelta(hours=max(self.nudge_interval_hours, 1))
-        return end_at + timedelta(minutes=self.first_nudge_minutes) + (number - 1) * interval
+        return end_at + self._first + (number - 1) * self._interval  # type: ignore[attr-defined,no-any-return]
 
     def latest_nudge(self, end_at: datetime, now: datetime) -> int:
         """The number of the latest nudge whose time has come (0 when none yet)."""
-        first = end_at + timedelta(minutes=self.first_nudge_minutes)
+        first = end_at + self._first  # type: ignore[attr-defined]
         if now < first:
             return 0
-        interval = timedelta(hours=max(self.nudge_interval_hours, 1))
-        return 1 + int((now - first) // interval)
+        return 1 + int((now - first) // self._interval)  # type: ignore[attr-defined]
 
 
 class Step(NamedTuple):
@@ -233,7 +236,7 @@ def steps_at(
     if manager_open and now >= deadline:
         steps.append(Step("escalate", 0, deadline))
     if channel_open:
-        late_at = deadline + timedelta(hours=policy.channel_late_after_hours)
+        late_at = policy.channel_at(end_at)
         if now >= late_at:
             steps.append(Step("late_channel", 0, late_at))
     return steps
@@ -361,16 +364,20 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M")
 
 
-def nudge_key(interview_id: int, user_id: str, end_at: datetime, number: int) -> str:
-    return f"nudge:{interview_id}:{user_id}:{stamp(end_at)}:{number}"
+def nudge_key(interview_id: int, user_id: str, end_at: datetime | str, number: int) -> str:
+    """The key of nudge `number` for one interviewer of one interview ending at `end_at` (or its stamp)."""
+    when = end_at if isinstance(end_at, str) else stamp(end_at)
+    return f"nudge:{interview_id}:{user_id}:{when}:{number}"
 
 
-def escalation_key(interview_id: int, end_at: datetime) -> str:
-    return f"late-hm:{interview_id}:{stamp(end_at)}"
+def escalation_key(interview_id: int, end_at: datetime | str) -> str:
+    when = end_at if isinstance(end_at, str) else stamp(end_at)
+    return f"late-hm:{interview_id}:{when}"
 
 
-def channel_key(interview_id: int, end_at: datetime) -> str:
-    return f"late-channel:{interview_id}:{stamp(end_at)}"
+def channel_key(interview_id: int, end_at: datetime | str) -> str:
+    when = end_at if isinstance(end_at, str) else stamp(end_at)
+    return f"late-channel:{interview_id}:{when}"
 
 
 class ChasingService:
@@ -455,6 +462,7 @@ class ChasingService:
         pending = [
             PendingScorecard(r[0], r[1], r[2], r[3], r[4], r[5] is not None, r[6], r[7], roles[r[8]])
             for r in found
+            if r[3] is not None  # always set for a held interview; the query guarantees it
         ]
         pending.sort(key=lambda p: (p.interview_id, p.user_id))
         return pending
@@ -497,89 +505,106 @@ class ChasingService:
         fallback = {p.user_id: p.role.tz for p in items}
         fallback.update({p.role.hiring_manager_id: p.role.tz for p in items})
         hours = self.working_hours(team_id, [*fallback], fallback)
-        # Grouped by interview (seats of one interview share its end, role and deadline).
+        opened = {user_id: h.contains(now) for user_id, h in hours.items()}
+        channels: dict[int, bool] = {}
+        # Seats of one interview share its end, role and ladder; only whether each interviewer may
+        # be pinged now differs, so the steps are worked out once per interview.
         by_interview: dict[int, list[PendingScorecard]] = defaultdict(list)
         for p in items:
             by_interview[p.interview_id].append(p)
-        opened = {user_id: h.contains(now) for user_id, h in hours.items()}
-        channels: dict[int, bool] = {}
+        planned: list[tuple[str, str, PendingScorecard, list[PendingScorecard]]] = []
         for interview_id, seats in by_interview.items():
             first = seats[0]
-            role, end_at = first.role, first.end_at
-            when = stamp(end_at)
-            deadline = role.policy.due_at(end_at)
+            role = first.role
             channel_open = channels.get(role.role_id)
             if channel_open is None:
                 channel_open = channels[role.role_id] = role.channel_hours.contains(now)
-            # Seats of one interview share its ladder; only whether each interviewer may be pinged
-            # now differs, so the steps are worked out once (as if every interviewer were at work).
             steps = steps_at(
-                end_at=end_at,
+                end_at=first.end_at,
                 policy=role.policy,
                 now=now,
                 interviewer_open=True,
                 manager_open=opened.get(role.hiring_manager_id, False),
                 channel_open=channel_open,
             )
-            kinds = {step.kind for step in steps}
-            nudge = next((step for step in steps if step.kind == "nudge"), None)
-            for p in seats if nudge is not None else ():
-                if not opened.get(p.user_id):
-                    continue
-                yield Due(
-                    team_id=team_id,
-                    key=f"nudge:{interview_id}:{p.user_id}:{when}:{nudge.number}",
-                    kind="nudge",
-                    to=p.user_id,
-                    content=ScorecardNudge(
-                        interview_id=interview_id,
-                        candidate_name=p.candidate_name,
-                        role_title=role.title,
-                        interview_title=p.interview_title,
-                        ended_at=end_at,
-                        due_at=deadline,
-                        now=now,
-                        tz=hours[p.user_id].tz,
-                        has_draft=p.has_draft,
-                    ),
-                    candidate_id=p.candidate_id,
+            when = stamp(first.end_at)
+            for step in steps:
+                if step.kind == "nudge":
+                    for p in seats:
+                        if opened.get(p.user_id):
+                            key = nudge_key(interview_id, p.user_id, when, step.number)
+                            planned.append(("nudge", key, p, seats))
+                elif step.kind == "escalate":
+                    if any(p.user_id != role.hiring_manager_id for p in seats):
+                        planned.append(("late_escalation", escalation_key(interview_id, when), first, seats))
+                else:
+                    planned.append(("late_channel", channel_key(interview_id, when), first, seats))
+        # Most of these went out in earlier ticks: only build messages for the others.
+        with self.db.uow(team_id) as uow:
+            conn = uow.session.connection()
+            sent = (
+                set(
+                    conn.execute(
+                        select(Notification.key).where(
+                            among(conn, Notification.key, [key for _, key, _, _ in planned]),
+                            Notification.sent_at.is_not(None),
+                        )
+                    ).scalars()
                 )
-            late = tuple(p.user_id for p in seats)
-            others = tuple(u for u in late if u != role.hiring_manager_id)
-            if "escalate" in kinds and others:
-                yield Due(
-                    team_id=team_id,
-                    key=f"late-hm:{interview_id}:{when}",
-                    kind="late_escalation",
-                    to=role.hiring_manager_id,
-                    content=LateFeedbackEscalation(
-                        interview_id=interview_id,
-                        candidate_name=first.candidate_name,
-                        role_title=role.title,
-                        interview_title=first.interview_title,
-                        interviewer_ids=others,
-                        due_at=deadline,
-                        now=now,
-                        tz=hours[role.hiring_manager_id].tz,
-                    ),
-                    candidate_id=first.candidate_id,
-                )
-            if "late_channel" in kinds:
-                yield Due(
-                    team_id=team_id,
-                    key=f"late-channel:{interview_id}:{when}",
-                    kind="late_channel",
-                    to=role.channel_id,
-                    content=LateFeedbackLine(
-                        candidate_name=first.candidate_name,
-                        role_title=role.title,
-                        interview_title=first.interview_title,
-                        interviewer_ids=late,
-                        due_at=deadline,
-                        now=now,
-                    ),
-                    candidate_id=first.candidate_id,
-                )
+                if planned
+                else set()
+            )
+        for kind, key, p, seats in planned:
+            if key not in sent:
+                yield self._due(team_id, kind, key, p, seats, hours, now)
+
+    def _due(
+        self,
+        team_id: str,
+        kind: str,
+        key: str,
+        p: PendingScorecard,
+        seats: list[PendingScorecard],
+        hours: dict[str, WorkingHours],
+        now: datetime,
+    ) -> Due:
+        role, end_at = p.role, p.end_at
+        deadline = role.policy.due_at(end_at)
+        if kind == "nudge":
+            content: object = ScorecardNudge(
+                interview_id=p.interview_id,
+                candidate_name=p.candidate_name,
+                role_title=role.title,
+                interview_title=p.interview_title,
+                ended_at=end_at,
+                due_at=deadline,
+                now=now,
+                tz=hours[p.user_id].tz,
+                has_draft=p.has_draft,
+            )
+            return Due(team_id, key, kind, p.user_id, content, candidate_id=p.candidate_id)
+        late = tuple(s.user_id for s in seats)
+        if kind == "late_escalation":
+            content = LateFeedbackEscalation(
+                interview_id=p.interview_id,
+                candidate_name=p.candidate_name,
+                role_title=role.title,
+                interview_title=p.interview_title,
+                interviewer_ids=tuple(u for u in late if u != role.hiring_manager_id),
+                due_at=deadline,
+                now=now,
+                tz=hours[role.hiring_manager_id].tz,
+            )
+            return Due(team_id, key, kind, role.hiring_manager_id, content, candidate_id=p.candidate_id)
+        content = LateFeedbackLine(
+            candidate_name=p.candidate_name,
+            role_title=role.title,
+            interview_title=p.interview_title,
+            interviewer_ids=late,
+            due_at=deadline,
+            now=now,
+        )
+        return Due(team_id, key, kind, role.channel_id, content, candidate_id=p.candidate_id)
 
 
 def chasing_sources(chasing: ChasingService) -> list[Source]:

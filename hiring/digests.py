@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Connection
 
 from hiring.chasing import CHASED_CANDIDATES, HELD_STATUSES, parse_days, zone
 from hiring.clock import Clock
@@ -242,7 +242,8 @@ class DigestService:
 
     def _build(self, uow: UnitOfWork, role: Role, now: datetime) -> Digest:
         """Every query starts from the role's candidates (indexed), never from all interviews."""
-        session, team_id = uow.session, role.team_id
+        # Plain rows through the connection (no ORM entities are loaded here).
+        session, team_id = uow.session.connection(), role.team_id
         spec = spec_of(role.plan)
         stage_names = {s.key: s.name for s in spec.stages}
         in_role = and_(
@@ -251,7 +252,7 @@ class DigestService:
             Candidate.status.in_(CHASED_CANDIDATES),
             Candidate.erased_at.is_(None),
         )
-        panels = {
+        panels: dict[int, Any] = {
             row[0]: row
             for row in session.execute(
                 select(
@@ -268,8 +269,8 @@ class DigestService:
         }
         # Joined from the role's candidates (their index drives every lookup); the interview status is
         # checked here, or SQLite would scan the status index of every interview instead.
-        interviews = [
-            row[:5]
+        interviews: list[tuple[int, int, str, datetime | None, datetime | None]] = [
+            (row[0], row[1], row[2], row[3], row[4])
             for row in session.execute(
                 select(
                     Interview.id,
@@ -318,21 +319,25 @@ class DigestService:
             sorted({i[0] for i in soon} | {i[0] for i in overdue}),
         ):
             seats[interview_id].append(user_id)
-        submitted = set(
-            _in_chunks(
+        submitted = {
+            (row[0], row[1])
+            for row in _in_chunks(
                 session,
                 lambda ids: select(Scorecard.interview_id, Scorecard.author_id).where(
                     among(session, Scorecard.interview_id, ids), Scorecard.status == "submitted"
                 ),
                 sorted(i[0] for i in overdue),
             )
-        )
+        }
         upcoming = tuple(
             UpcomingInterview(start, panels[panel_id][4], title, tuple(seats.get(iid, ())))
             for iid, panel_id, title, start, _ in soon
+            if start is not None
         )
         by_person: dict[str, list[LateScorecard]] = defaultdict(list)
         for iid, panel_id, title, _, end_at in overdue:
+            if end_at is None:
+                continue
             due_at = end_at + timedelta(hours=role.feedback_due_hours)
             for user_id in seats.get(iid, ()):
                 if (iid, user_id) not in submitted:
@@ -426,7 +431,7 @@ class DigestService:
     def _waiting(
         self,
         uow: UnitOfWork,
-        panels: dict[int, Row[Any]],
+        panels: dict[int, Any],
         decisions: dict[int, list[tuple[str, str, datetime]]],
         stage_names: dict[str, str],
         now: datetime,
@@ -580,11 +585,9 @@ class DigestService:
         return DigestPosted(digest.role_title, digest.channel_id, posted=report.sent > 0)
 
 
-def _in_chunks(
-    session: Session, query: Callable[[Sequence[Any]], Select[Any]], ids: list[Any]
-) -> list[Row[Any]]:
+def _in_chunks(session: Connection, query: Callable[[Sequence[Any]], Any], ids: list[Any]) -> list[Any]:
     """Run `query(ids)` over `ids` in pieces one IN list can take (all at once on PostgreSQL)."""
-    rows: list[Row[Any]] = []
+    rows: list[Any] = []
     for chunk in chunks_for(session, ids):
         rows.extend(session.execute(query(chunk)).all())
     return rows

@@ -4,7 +4,8 @@ Our tables are the truth and APScheduler is only the clock. Each tick asks every
 due now (derived from current state, so a moved or cancelled interview simply stops being due),
 drops what was already sent, claims the rest in bulk by inserting `notifications` rows with unique
 keys (`INSERT … ON CONFLICT DO NOTHING RETURNING`, in key order so concurrent replicas never
-deadlock), sends each claimed item and marks it sent at once.
+deadlock), sends each claimed item and marks it sent (a second thread commits the marks as they come,
+many at once when sends are fast); after-send hooks and thread replies run once the marks are in.
 
 * A failed send stays claimed but unsent, with a backoff (or Slack's `Retry-After` after a 429, which
   also pauses that workspace's other sends for the rest of the tick); a later tick on any replica
@@ -13,13 +14,14 @@ deadlock), sends each claimed item and marks it sent at once.
 * While a replica works through a long batch it renews its leases, so nobody takes over items it is
   still sending.
 
-The only window for a duplicate is a crash after Slack accepted a message and before the row was
-marked sent (Slack's `chat.postMessage` has no idempotency key); marking happens right after each
-send to keep that window to one message.
+The only window for a duplicate is a crash after Slack accepted a message and before its mark was
+committed (Slack's `chat.postMessage` has no idempotency key); marks are committed within
+`MARK_GATHER_SECONDS` of each send, so with real network sends that window holds about one message.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import threading
@@ -31,9 +33,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Table, any_, bindparam, literal, select, text, update
+from sqlalchemy import Column, MetaData, Table, bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
@@ -51,6 +53,8 @@ RENEW_AFTER_SECONDS = 60.0  # real time between lease renewals while one replica
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 MAX_ATTEMPTS = 10  # after this many failed sends an item is left alone (its `last_error` says why)
 CLAIM_BATCH = 500
+MARK_BATCH = 200
+MARK_GATHER_SECONDS = 0.02
 KEY_CHUNK = 1000
 
 NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
@@ -102,23 +106,6 @@ class TickReport:
     claim_cpu_seconds: float = 0.0
     send_cpu_seconds: float = 0.0
     mark_seconds: float = 0.0
-
-    def merge(self, other: TickReport) -> None:
-        for name in ("due", "claimed", "sent", "failed", "skipped", "deferred", "errors"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in (
-            "find_seconds",
-            "claim_seconds",
-            "send_seconds",
-            "mark_seconds",
-            "find_cpu_seconds",
-            "claim_cpu_seconds",
-            "send_cpu_seconds",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.keys_sent.extend(other.keys_sent)
-        self.last_error = other.last_error or self.last_error
-        self.outcomes.update(other.outcomes)
 
 
 # `notifications` for bulk claims: the same columns, with the times passed already converted.
@@ -189,6 +176,14 @@ class _MarkWriter:
             with self._ready:
                 while not self._queue and not self._closed:
                     self._ready.wait()
+                # Let a few more gather (sends without network come thousands a second), but never
+                # hold a mark back longer than MARK_GATHER_SECONDS.
+                deadline = time.monotonic() + MARK_GATHER_SECONDS
+                while len(self._queue) < MARK_BATCH and not self._closed:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._ready.wait(left)
                 batch, self._queue = self._queue, []
             if not batch:
                 return
@@ -200,19 +195,50 @@ class _MarkWriter:
             self.seconds += time.perf_counter() - started
 
 
-def among(session: Session, column: Any, values: Sequence[Any]) -> Any:
-    """`column IN values`. On PostgreSQL one array parameter (`= ANY(:values)`): a thousand
-    placeholders cost more to send and plan than the lookup itself."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(literal(list(values), postgresql.ARRAY(column.type)))
-    return column.in_(values)
+def _dialect(db: Session | Connection) -> str:
+    return db.dialect.name if isinstance(db, Connection) else db.get_bind().dialect.name
 
 
-def chunks_for(session: Session, values: Sequence[Any]) -> list[Sequence[Any]]:
-    """`values` in pieces small enough for one IN list (all at once on PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return [values] if values else []
-    return [values[i : i + KEY_CHUNK] for i in range(0, len(values), KEY_CHUNK)]
+def among(db: Session | Connection, column: Any, values: Sequence[Any], *, name: str | None = None) -> Any:
+    """`column IN values`, the values passed as one JSON parameter and unpacked by the database
+    (`json_each` on SQLite, `json_array_elements_text` on PostgreSQL): thousands of placeholders
+    cost more to build, send and plan than the lookups themselves, and there is no limit to hit.
+    `name` names the parameter (give one if the same column is used twice in a statement)."""
+    param = name or f"among_{column.key}"
+    data = json.dumps(list(values))
+    if _dialect(db) == "postgresql":
+        as_type = "bigint" if values and all(isinstance(v, int) for v in values) else "text"
+        sub = text(f"SELECT CAST(json_array_elements_text(CAST(:{param} AS json)) AS {as_type}) AS value")
+    else:
+        sub = text(f"SELECT value FROM json_each(:{param})")
+    return column.in_(sub.bindparams(**{param: data}).columns(value=column.type))
+
+
+def chunks_for(db: Session | Connection, values: Sequence[Any]) -> list[Sequence[Any]]:
+    """`values` in pieces for `among` (one piece: it takes any number)."""
+    return [values] if values else []
+
+
+# Bulk claims: one statement a batch, the rows as one JSON parameter unpacked by the database (a
+# multi-row VALUES with thousands of placeholders costs more to build and parse than to insert).
+CLAIM_SQL = {
+    "postgresql": """
+        INSERT INTO notifications
+            (team_id, key, kind, payload, claimed_at, claimed_by, lease_until, attempts, next_attempt_at)
+        SELECT r.team_id, r.key, r.kind, r.payload, :now, :replica, :lease, 1, :now
+        FROM json_to_recordset(CAST(:rows AS json))
+            AS r(team_id varchar, key varchar, kind varchar, payload json)
+        ON CONFLICT (key) DO NOTHING
+        RETURNING id, key""",
+    "sqlite": """
+        INSERT INTO notifications
+            (team_id, key, kind, payload, claimed_at, claimed_by, lease_until, attempts, next_attempt_at)
+        SELECT json_extract(value, '$.team_id'), json_extract(value, '$.key'), json_extract(value, '$.kind'),
+            json_extract(value, '$.payload'), :now, :replica, :lease, 1, :now
+        FROM json_each(:rows) WHERE true
+        ON CONFLICT (key) DO NOTHING
+        RETURNING id, key""",
+}
 
 
 def replica_id() -> str:
@@ -344,26 +370,37 @@ class Dispatcher:
                     "key": d.key,
                     "kind": d.kind,
                     "payload": {"to": d.to, "candidate_id": d.candidate_id, **(d.payload or {})},
-                    "claimed_at": raw_now,
-                    "claimed_by": self.replica,
-                    "lease_until": raw_lease,
-                    "attempts": 1,
-                    "next_attempt_at": raw_now,
                 }
                 for d in batch
             ]
-            stmt = _insert(session, RAW_CLAIMS)
-            if stmt is not None:
-                result = session.execute(stmt.returning(RAW_CLAIMS.c.id, RAW_CLAIMS.c.key), rows)
+            bulk = CLAIM_SQL.get(dialect.name)
+            if bulk is not None:
+                result = session.execute(
+                    text(bulk),
+                    {
+                        "rows": json.dumps(rows),
+                        "now": raw_now,
+                        "lease": raw_lease,
+                        "replica": self.replica,
+                    },
+                )
                 won.update({key: claim_id for claim_id, key in result})
             else:
                 for row in rows:
+                    values = {
+                        **row,
+                        "claimed_at": raw_now,
+                        "claimed_by": self.replica,
+                        "lease_until": raw_lease,
+                        "attempts": 1,
+                        "next_attempt_at": raw_now,
+                    }
                     try:
                         with session.begin_nested():
                             claim_id = session.execute(
-                                RAW_CLAIMS.insert().values(**row).returning(RAW_CLAIMS.c.id)
+                                RAW_CLAIMS.insert().values(**values).returning(RAW_CLAIMS.c.id)
                             ).scalar_one()
-                        won[row["key"]] = claim_id
+                        won[str(row["key"])] = claim_id
                     except IntegrityError:
                         pass
             others = [d.key for d in batch if d.key not in won]

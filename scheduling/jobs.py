@@ -68,8 +68,35 @@ class JobRunner:
         self.name = name
         self._scheduler: BaseScheduler | None = None
         self._daily: dict[str, DailyTrigger] = {}
+        self._intervals: dict[str, tuple[Callable[[], Any], float]] = {}
         self._lock = threading.Lock()
         self.ticks = 0
+
+    def add_interval(self, name: str, job: Callable[[], Any], seconds: float) -> None:
+        """Also run `job` every `seconds` (first run one period after start); errors are logged."""
+        self._intervals[name] = (job, seconds)
+        if self._scheduler is not None:
+            self._add_interval(self._scheduler, name, job, seconds)
+
+    def _add_interval(
+        self, scheduler: BaseScheduler, name: str, job: Callable[[], Any], seconds: float
+    ) -> None:
+        def run() -> None:
+            try:
+                job()
+            except Exception:
+                log.exception("the %s job failed; it runs again in %s s", name, seconds)
+
+        scheduler.add_job(
+            run,
+            IntervalTrigger(seconds=seconds, timezone=UTC),
+            id=f"every:{name}",
+            name=f"{self.name} {name}",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            replace_existing=True,
+        )
 
     @property
     def running(self) -> bool:
@@ -94,6 +121,8 @@ class JobRunner:
             max_instances=1,
             misfire_grace_time=MISFIRE_GRACE_SECONDS,
         )
+        for name, (job, seconds) in self._intervals.items():
+            self._add_interval(scheduler, name, job, seconds)
         self._scheduler = scheduler
         with self._lock:
             wanted = list(self._daily.values())

@@ -8,7 +8,8 @@ best first, each with every interview's time, interviewers, shadows and room and
 or, when nothing fits, `blocked`: the constraint that blocks, in words.
 
 Rules every option satisfies (all times on a grid of `granularity` minutes, UTC-aligned):
-- every interview lies inside one candidate window and starts at or after `now`;
+- every interview lies inside the candidate's windows (touching windows join) and starts at or
+  after `now`;
 - every interviewer is inside their working hours on a working day (their own time zone, converted
   per local date so daylight-saving changes are right), not busy, and under `daily_limit` (their
   local day) and `weekly_limit` (their local ISO week) counting `existing_bookings` plus this loop;
@@ -28,12 +29,19 @@ Objective (smaller is better), compared lexicographically — see `Score`:
   6. load: the sum of the chosen interviewers' `recent_load` (fair rotation).
 As one number, `Option.objective = (((((finish_day * (n + 1) + days) * F + finish) * F + span) * S
 + stretch) * L + load` with n interviews, F = horizon minutes + 1, S = 1 + the most interviewer-minutes,
-L = 1 + the sum of everyone's recent load (so the weights keep the lexicographic order). The exact CP-SAT reference in
-`benchmarks/solver_bench.py` minimises this same number.
+L = 1 + the sum of the recent loads of everyone named in the stage (so the weights keep the
+lexicographic order; see `objective_weights`). The exact CP-SAT reference in
+`benchmarks/solver_cpsat.py` minimises this same number.
 
 Options are distinct: no two share the same set of interview times (each time set appears once,
 with its best assignment of interviews and people). Ties keep the first found in a deterministic
-search (earliest starts first; people by cost then id), so the same input gives the same output.
+search (people by cost then id), so the same input gives the same output.
+
+How (see `solver_compile` and `solver_search`): the problem becomes bitsets of possible starts on
+the grid, then an exact branch and bound with admissible bounds finds the K best. On pathological
+inputs the search stops after `MAX_STEPS` starts tried and returns the best options found so far
+(no benchmark or realistic stage comes near: they need well under a thousand). When nothing fits,
+`solver_explain` checks each interview alone, then relaxes one rule at a time to name the binding one.
 """
 
 from __future__ import annotations
@@ -59,7 +67,7 @@ from scheduling.solver_search import Found, Search, SearchRules
 # Starts the search may try before checking pools fully, and in all (a safety net: past it, the best
 # options found so far are returned). Every benchmark instance needs fewer than a thousand.
 FIRST_STEPS = 5_000
-MAX_STEPS = 1_000_000
+MAX_STEPS = 200_000
 
 __all__ = [
     "Interval",
@@ -100,11 +108,15 @@ def solve(problem: Problem) -> Solution:
     search = Search(c, SearchRules.of(c), problem.k, step_limit=FIRST_STEPS)
     found = search.run()
     if search.exhausted:
-        # A hard instance: first rule out pools whose free members are too few for distinct
-        # people (cheap to check fully now, and the usual cause), then search much longer.
+        # A hard instance: look at every pool member now (cheap next to the search), rule out pools
+        # whose free members are too few for distinct people (the usual cause), fold the pools into
+        # the possible starts for tighter bounds, and search much longer.
         shortage = pool_shortage(c, complete=True)
         if shortage:
             return Solution([], shortage)
+        c.fold_pools()
+        if any(not iv.starts for iv in c.interviews):
+            return Solution([], blocked_reason(c, problem.now))
         found = Search(c, SearchRules.of(c), problem.k, step_limit=MAX_STEPS).run()
     if not found:
         return Solution([], blocked_reason(c, problem.now))
@@ -132,7 +144,7 @@ def _option(c: Compiled, f: Found, weights: tuple[int, ...], reason: str) -> Opt
         for p in ranked:
             if len(shadows) >= iv.shadow_count:
                 break
-            if not used >> p & 1 and c.people[p].starts_for(iv.duration, g) >> s & 1:
+            if not used >> p & 1 and c.people[p].free_at(iv.duration, s):
                 used |= 1 << p
                 shadows.append(ids[p])
         room = None

@@ -26,6 +26,8 @@ COMFORT_END = 16 * 60
 # Pools up to this size are folded into an interview's possible starts up front; bigger pools are
 # checked per start during the search, so only the members actually needed get their free time computed.
 EXACT_POOL = 4
+# Questions about one person's availability answered one by one before computing all of it.
+POINT_QUERIES = 8
 
 Spans = list[tuple[int, int]]
 
@@ -113,7 +115,19 @@ def bits(mask: int) -> list[int]:
 class PersonData:
     """One person on the grid. Free time is computed on first use (big pools are rarely all needed)."""
 
-    __slots__ = ("_blocked", "_busy", "c", "index", "load", "person", "raw_starts", "starts", "tz")
+    __slots__ = (
+        "_blocked",
+        "_busy",
+        "_limited",
+        "_queries",
+        "c",
+        "index",
+        "load",
+        "person",
+        "raw_starts",
+        "starts",
+        "tz",
+    )
 
     def __init__(self, c: Compiled, index: int, person: Person) -> None:
         self.c = c
@@ -125,6 +139,8 @@ class PersonData:
         self.raw_starts: dict[int, int] = {}  # duration -> bitset (no limits)
         self._busy: list[tuple[float, float]] | None = None
         self._blocked: dict[int, int] = {}
+        self._limited: tuple[Spans, list[int]] | None = None  # working spans under limits, their starts
+        self._queries: dict[int, int] = {}  # duration -> point queries answered so far
 
     def _working(self, limited: bool) -> Spans:
         p = self.person
@@ -153,6 +169,34 @@ class PersonData:
             free = starts_bitset(intersect(self._working(True), self.c.windows), duration, g)
             mask = self.starts[duration] = free & ~self.blocked(duration)
         return mask
+
+    def free_at(self, duration: int, s: int) -> bool:
+        """Whether they can sit an interview of `duration` starting at grid index `s` (which must be
+        inside the candidate's windows): the same answer as bit `s` of `starts_for(duration)`.
+
+        The first few questions are answered directly from their busy list and working hours; after
+        `POINT_QUERIES` the whole bitset is computed. Someone asked about once or twice (a shadow,
+        a pool member far down the order) never pays for converting all of their busy time.
+        """
+        mask = self.starts.get(duration)
+        if mask is not None:
+            return bool(mask >> s & 1)
+        asked = self._queries.get(duration, 0)
+        if asked >= POINT_QUERIES:
+            return bool(self.starts_for(duration, self.c.g) >> s & 1)
+        self._queries[duration] = asked + 1
+        c = self.c
+        a = s * c.g
+        b = a + duration
+        if self._limited is None:
+            spans = self._working(True)
+            self._limited = (spans, [x for x, _ in spans])
+        spans, firsts = self._limited
+        at = bisect_right(firsts, a) - 1
+        if at < 0 or spans[at][1] < b:
+            return False
+        begin, end = c.at(a), c.at(b)
+        return not any(item.start < end and begin < item.end for item in self.person.busy)
 
     def raw_starts_for(self, duration: int, g: int) -> int:
         """Like `starts_for`, ignoring the load limits."""
@@ -359,6 +403,14 @@ class Compiled:
             min_pool_load=sum(loads[: req.count]),
             signature=(d, fixed, pool, req.count, shadows, req.shadow_count, req.onsite),
         )
+
+    def fold_pools(self) -> None:
+        """Fold every pool into its interview's possible starts (computing every member's free
+        time): for hard instances, where tighter starts are worth more than laziness."""
+        for iv in self.interviews:
+            if not iv.pool_exact:
+                iv.starts = self.exact_starts(iv)
+                iv.pool_exact = True
 
     def exact_starts(self, iv: InterviewData) -> int:
         """The interview's possible starts, with its pool always taken into account."""

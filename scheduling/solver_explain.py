@@ -236,8 +236,9 @@ def pool_shortage(c: Compiled, complete: bool = False) -> str | None:
                 )
             if len(free) < need:
                 return (
-                    f"{labels} need {need} different people but only {len(free)} of their pool members are "
-                    "free inside the candidate's windows (a person sits one interview per loop); "
+                    f"{labels} need {need} different people but only {len(free)} of their pool members "
+                    f"{'is' if len(free) == 1 else 'are'} free inside the candidate's windows (a person sits one "
+                    "interview per loop); "
                     "widen the windows or add people to the pools."
                 )
     return None
@@ -270,8 +271,12 @@ def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
     static = static_block(c)
     if static:
         return static
+    shortage = pool_shortage(c, complete=True)
+    if shortage:
+        return shortage
+    c.fold_pools()  # every pool member's free time, for tight relaxed searches
     for iv in c.interviews:
-        if not c.exact_starts(iv):
+        if not iv.starts:
             return _interview_problem(c, iv)
     rules = SearchRules.of(c)
     span = days_text(window_days(c))

@@ -182,11 +182,11 @@ class Slot:
 class Score:
     """The objective of an option, compared lexicographically in field order (smaller is better).
 
-    - `finish_day`: the candidate's calendar day the loop ends on, counted from the first day of
-      the candidate's windows;
+    - `finish_day`: the candidate's calendar day the last interview starts on, counted from the day
+      of the solver's origin;
     - `days`: how many of the candidate's calendar days the loop uses;
-    - `finish_minute`: minutes from the solver's origin (the first usable window start, on the
-      grid) to the end of the last interview;
+    - `finish_minute`: minutes from the solver's origin (the first window start after `now`,
+      floored to the grid) to the end of the last interview;
     - `span_minutes`: from the first start to the last end (a compact loop, fewer idle gaps);
     - `stretch_minutes`: interviewer-minutes outside comfortable hours (10:00–16:00 in each
       interviewer's own time zone);

@@ -82,6 +82,7 @@ class PeopleCosts:
         self._best: dict[tuple[int, int], tuple[int, int, tuple[tuple[int, int, int], ...]]] = {}
         self._fixed: dict[tuple[int, int], int] = {}
         self._merge_cache: dict[tuple[int, tuple[int, ...]], list[tuple[int, int, PersonData]]] = {}
+        self._avail: dict[tuple[int, int], int] = {}
 
     def fixed_stretch(self, iv: InterviewData, s: int) -> int:
         key = (iv.index, s)
@@ -126,10 +127,7 @@ class PeopleCosts:
             for ld, p, person in members:
                 if best is not None and (st, ld, p) >= best:
                     break
-                free = person.starts.get(d)
-                if free is None:
-                    free = person.starts_for(d, g)
-                if free >> s & 1:
+                if person.free_at(d, s):
                     best = (st, ld, p)
                     break
         return [] if best is None else [best]
@@ -143,6 +141,40 @@ class PeopleCosts:
                 if len(out) == limit:
                     break
         return out
+
+    def avail(self, iv: InterviewData, s: int) -> int:
+        """The pool members free for the interview at `s`, as a bitmask of person indices."""
+        key = (iv.index, s)
+        mask = self._avail.get(key)
+        if mask is None:
+            mask = 0
+            for p in iv.pool:
+                if self.c.people[p].free_at(iv.duration, s):
+                    mask |= 1 << p
+            self._avail[key] = mask
+        return mask
+
+    def matchable(self, items: list[tuple[InterviewData, int]]) -> bool:
+        """Whether these interviews, at these starts, can all get distinct pool people
+        (augmenting paths over their seats)."""
+        seats = []
+        for iv, s in items:
+            seats.extend([self.avail(iv, s)] * iv.count)
+        owner: dict[int, int] = {}
+
+        def augment(k: int, seen: list[int]) -> bool:
+            free = seats[k] & ~seen[0]
+            while free:
+                low = free & -free
+                free ^= low
+                seen[0] |= low
+                p = low.bit_length() - 1
+                if p not in owner or augment(owner[p], seen):
+                    owner[p] = k
+                    return True
+            return False
+
+        return all(augment(k, [0]) for k in range(len(seats)))
 
     def _merged(self, i: int, which: tuple[int, ...]) -> list[tuple[int, int, PersonData]]:
         """The members of some time-zone groups of interview i, by load then person."""
@@ -176,7 +208,7 @@ class PeopleCosts:
                 same.append(levels[at][1])
                 at += 1
             for ld, p, person in self._merged(iv.index, tuple(same)):
-                if person.starts_for(d, g) >> s & 1:
+                if person.free_at(d, s):
                     yield (st, ld, p)
 
 
@@ -363,6 +395,21 @@ class Search:
                     if ivs[j].signature == ivs[i].signature:
                         blockers[i] |= 1 << j
         placed: list[tuple[int, int]] = []  # latest first
+        # Pool interviews whose members are all known (small pools) and that share members with
+        # another such interview: placing one checks that distinct people are still possible.
+        shares = [0] * n
+        for i in range(n):
+            for j in range(n):
+                a_iv, b_iv = ivs[i], ivs[j]
+                if (
+                    i != j
+                    and a_iv.count
+                    and b_iv.count
+                    and a_iv.pool_exact
+                    and b_iv.pool_exact
+                    and set(a_iv.pool) & set(b_iv.pool)
+                ):
+                    shares[i] |= 1 << j
         block_total: dict[int, int] = {}  # interviews bitmask -> minutes back to back with buffers
 
         def last_at(i: int, hi: int) -> int:
@@ -507,6 +554,8 @@ class Search:
                         st, ld, picks = costs.best(iv, s)
                         if len(picks) < iv.count:
                             continue
+                    if shares[i] and not self._distinct_possible(placed, shares[i], iv, s):
+                        continue
                     placed.append((i, s))
                     if rest:
                         place(
@@ -531,6 +580,13 @@ class Search:
         total_rest = sum(rem_load[i] for i in range(n) if everything >> i & 1)
         place(0, everything, 0, 0, 0, 0, 0, 0, 0, 0, total_rest)
         return list(top)
+
+    def _distinct_possible(
+        self, placed: list[tuple[int, int]], sharing: int, iv: InterviewData, s: int
+    ) -> bool:
+        ivs = self.c.interviews
+        group = [(ivs[j], sj) for j, sj in placed if sharing >> j & 1]
+        return not group or self.costs.matchable([*group, (iv, s)])
 
     def _leaf(
         self,

@@ -71,6 +71,7 @@ def setup_schedule(
     stage: str = "video",
     seats: dict[str, SeatChoice] | None = None,
     email: str = GRACE,
+    name: str = "Grace Hopper",
 ) -> Loop:
     """A role on the scheduling plan (UHANA manager, URITA recruiter), Grace Hopper (New York) at
     `stage` and her saved panel: Sam codes (Mia shadows), Jonas runs design (London and Berlin
@@ -78,7 +79,7 @@ def setup_schedule(
     services = sandbox.app.services
     services.plans.import_spec(TEAM, parse_plan(SCHED_PLAN))
     role = make_role(sandbox.app.db, sandbox.clock, plan_key="sched-loop")
-    candidate = make_candidate(sandbox.app.db, sandbox.clock, role, stage_key=stage, email=email)
+    candidate = make_candidate(sandbox.app.db, sandbox.clock, role, name=name, stage_key=stage, email=email)
     make_pools(sandbox)
     if seats is None:
         seats = (
@@ -91,9 +92,11 @@ def setup_schedule(
     return Loop(role.id, candidate.id, saved.panel_id)
 
 
-def enter_availability(sandbox: Sandbox, rows: list[tuple[str, str, str]], who: str = "URITA") -> Any:
-    """Open `/interview availability Grace Hopper` and submit the rows (day, from, to)."""
-    sandbox.command(who, "availability Grace Hopper")
+def enter_availability(
+    sandbox: Sandbox, rows: list[tuple[str, str, str]], who: str = "URITA", candidate: str = "Grace Hopper"
+) -> Any:
+    """Open `/interview availability <candidate>` and submit the rows (day, from, to)."""
+    sandbox.command(who, f"availability {candidate}")
     values: dict[str, Any] = {}
     for i, (day, start, end) in enumerate(rows):
         values.update({f"d{i}": day, f"f{i}": start, f"t{i}": end})
@@ -106,8 +109,10 @@ def option_sections(view: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [b for b in view["blocks"] if str(b.get("block_id", "")).startswith("option:")]
 
 
-def open_options(sandbox: Sandbox, who: str = "UHANA", command: str = "schedule") -> dict[str, Any]:
-    sandbox.command(who, f"{command} Grace Hopper")
+def open_options(
+    sandbox: Sandbox, who: str = "UHANA", command: str = "schedule", candidate: str = "Grace Hopper"
+) -> dict[str, Any]:
+    sandbox.command(who, f"{command} {candidate}")
     view = sandbox.fake.last_view(who)
     assert view is not None
     return view

@@ -111,7 +111,7 @@ class Sandbox:
         return self.loopbot
 
     def idle(self, timeout: float = 15.0) -> None:
-        if not self.app.background.wait_idle(timeout):
+        if not self.app.wait_idle(timeout):
             raise TimeoutError("background work did not finish")
 
     def command(self, user_id: str, text: str = "", **kw: Any) -> Reply:

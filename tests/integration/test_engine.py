@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine import retention_job
 from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.harness import BOT_TOKEN, SIGNING_SECRET, seed
+from bot.sandbox.harness import BOT_TOKEN, SIGNING_SECRET, Sandbox, seed
 from hiring.clock import FixedClock
 from scheduling.jobs import DailyTrigger, JobRunner
+from storage.models import Candidate
 from storage.uow import Database
-from tests.factories import make_booked_panel, make_candidate, make_person, make_role
+from tests.factories import TEAM, make_booked_panel, make_candidate, make_person, make_role
 
 
 def wait_until(predicate: object, timeout: float = 20.0) -> None:
@@ -194,3 +196,47 @@ def test_loopbot_run_serves_slack_and_runs_the_scheduler_in_process(
         code = stop(process, signal.SIGINT)
     output = process.stdout.read().decode() if process.stdout else ""
     assert code == 0, output
+
+
+def test_extra_interval_jobs_run_alongside_the_tick() -> None:
+    calls: list[str] = []
+    runner = JobRunner(lambda: calls.append("tick"), tick_seconds=60)
+    runner.add_interval("sweep", lambda: calls.append("sweep"), 0.1)
+    runner.start()
+    try:
+        wait_until(lambda: calls.count("sweep") >= 2)
+    finally:
+        runner.shutdown()
+    assert calls[0] == "tick"  # the tick runs at once; the sweep after its first period
+
+
+def test_the_retention_sweep_runs_once_an_hour_across_replicas(sandbox: Sandbox) -> None:
+    db, clock = sandbox.app.db, sandbox.clock
+    role = make_role(db, clock)
+    old = make_candidate(db, clock, role, name="Old Rejected")
+    recent = make_candidate(db, clock, role, name="Recently Rejected")
+    with db.uow(TEAM) as uow:
+        for candidate, days in ((old, 40), (recent, 5)):
+            row = uow.session.get(Candidate, candidate.id)
+            assert row is not None
+            row.status, row.status_changed_at = "rejected", clock.now() - timedelta(days=days)
+        uow.commit()
+    sweep, other_replica = retention_job(sandbox.app.services, 30), retention_job(sandbox.app.services, 30)
+    sweep()
+    with db.uow(TEAM) as uow:
+        erased = {c.id: c.erased_at for c in uow.session.query(Candidate)}
+    assert erased[old.id] is not None and erased[recent.id] is None
+    with db.uow(TEAM) as uow:  # the other one is now past the retention period too...
+        row = uow.session.get(Candidate, recent.id)
+        assert row is not None
+        row.status_changed_at = clock.now() - timedelta(days=31)
+        uow.commit()
+    other_replica()
+    with db.uow(TEAM) as uow:
+        row = uow.session.get(Candidate, recent.id)
+        assert row is not None and row.erased_at is None  # ...but this hour was swept
+    clock.advance(timedelta(hours=1))
+    other_replica()
+    with db.uow(TEAM) as uow:
+        row = uow.session.get(Candidate, recent.id)
+        assert row is not None and row.erased_at is not None

@@ -124,7 +124,7 @@ def test_retry_after_of_a_429_is_honoured_and_pauses_that_workspace(db: Database
     assert dispatcher.tick().sent == 0
     clock.advance(timedelta(seconds=600) - BACKOFF[0])
     assert dispatcher.tick().sent == 3
-    assert sorted(c for _, _, c, _ in notifier.sent) == [f"message {i}" for i in (0, 0, 1, 1, 2)]
+    assert sorted(str(c) for _, _, c, _ in notifier.sent) == [f"message {i}" for i in (0, 0, 1, 1, 2)]
     assert len(sent_keys(db, "")) == 5
 
 
@@ -225,3 +225,14 @@ def test_an_item_is_given_up_after_too_many_failures(db: Database) -> None:
     report = dispatcher.tick()
     assert (report.claimed, report.sent, report.failed) == (0, 0, 0)
     assert notifier.sent == []
+
+
+def test_keys_with_any_characters_are_claimed_and_recognised_as_sent(db: Database) -> None:
+    clock, notifier = FixedClock(START), RecordingNotifier()
+    odd = ['quote:"x"', "back\\slash", "comma,brace{}", "space and ünïcode", "a'b"]
+    dues = [Due("T1", key, "test", "CHIRING", key) for key in odd]
+    dispatcher = Dispatcher(db, clock, notifier, [source_of(dues)])
+    assert dispatcher.tick().sent == len(odd)
+    again = dispatcher.tick()
+    assert (again.sent, again.skipped) == (0, len(odd))
+    assert sorted(sent_keys(db, "")) == sorted(odd)

@@ -4,7 +4,6 @@ HTTP endpoint and the Slack fake, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
-import urllib.request
 
 import icalendar
 import pytest
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from bot.sandbox.harness import HIRING_CHANNEL, Sandbox
 from hiring.errors import Conflict
 from hiring.scheduling_service import Choice
+from scheduling.builtin_calendar import invite_for_token
 from storage.models import AuditEvent, IdempotencyKey
 from tests.factories import TEAM
 from tests.helpers import assert_escaped
@@ -104,9 +104,9 @@ def test_options_across_the_daylight_saving_change_keep_the_candidates_local_tim
         assert "Mon 2 Nov 10:00–11:00 (Europe/London)" in texts(sam_dm.blocks)
         jonas_dm = box.fake.dms("UJONAS")[-1]
         assert "Mon 2 Nov 12:15–13:15 (Europe/Berlin)" in texts(jonas_dm.blocks)
-        token = booked["coding"].ics_token
-        with urllib.request.urlopen(f"{box.server.url}/ics/{token}.ics", timeout=10) as response:  # type: ignore[union-attr]
-            event = icalendar.Calendar.from_ical(response.read()).walk("VEVENT")[0]
+        invite = invite_for_token(box.app.db, booked["coding"].ics_token or "")
+        assert invite is not None
+        event = icalendar.Calendar.from_ical(invite).walk("VEVENT")[0]
         assert event.decoded("DTSTART") == utc(2026, 11, 2, 10)
     assert not box.fake.block_errors
 
@@ -358,3 +358,19 @@ def test_notices_slack_did_not_take_are_sent_by_a_later_tick_once(sandbox: Sandb
         len(sandbox.fake.dms(u)) for u in ("USAM", "UMIA", "UJONAS")
     ]
     assert again == counts
+
+
+def test_a_hostile_candidate_name_is_escaped_in_modals_posts_and_dms(sandbox: Sandbox) -> None:
+    hostile = "<!channel> *Ada*"
+    loop = setup_schedule(sandbox, name=hostile)
+    ref = f"#{loop.candidate_id}"
+    enter_availability(sandbox, [TUE], candidate=ref)
+    view = open_options(sandbox, candidate=ref)
+    assert_escaped(hostile, view["blocks"])
+    click_option(sandbox, view)
+    assert_escaped(hostile, (sandbox.fake.last_view("UHANA") or {})["blocks"])
+    [summary] = sandbox.fake.posts(HIRING_CHANNEL)
+    assert_escaped(hostile, summary.blocks, summary.text)
+    for user_id in ("USAM", "UMIA", "UJONAS"):
+        [dm] = sandbox.fake.dms(user_id)
+        assert_escaped(hostile, dm.blocks, dm.text)

@@ -558,6 +558,22 @@ def test_pools_too_small_for_distinct_people() -> None:
     )
 
 
+def test_big_pool_with_everyone_but_one_away() -> None:
+    """Six people, five away for a month: three interviews cannot get three different people."""
+    away = (Interval(at(20, 0), at(20, 0) + timedelta(days=30)),)
+    people = [person("here")] + [person(f"away{n}", busy=away) for n in range(5)]
+    pool = tuple(p.id for p in people)
+    p = problem(
+        [span(day, (9, 0), (17, 0)) for day in (24, 25, 26, 27, 30)],
+        [InterviewReq(f"i{n}", 45, pool=pool, count=1, title=f"Step {n}") for n in range(3)],
+        people,
+    )
+    assert solve(p).blocked == (
+        "Step 0 and Step 1 need 2 different people but only 1 of their pool members is free inside the "
+        "candidate's windows (a person sits one interview per loop); widen the windows or add people to the pools."
+    )
+
+
 def test_no_single_day_fits() -> None:
     p = problem(
         [span(24, (9, 0), (13, 0)), span(25, (9, 0), (13, 0))],

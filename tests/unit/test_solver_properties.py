@@ -67,7 +67,7 @@ def problems(draw: st.DrawFn, tiny: bool = False) -> Problem:
     base = draw(st.sampled_from(BASES)) + draw(st.integers(0, 1)) * timedelta(days=1)
     base += draw(st.integers(0, 23) if draw(st.booleans()) else st.integers(6, 14)) * timedelta(hours=1)
     hours = 8 if tiny else 40
-    n_people = draw(st.integers(2, 4 if tiny else 6))
+    n_people = draw(st.integers(2, 6 if tiny else 7))
     ids = [f"p{n}" for n in range(n_people)]
     people = {}
     for pid in ids:
@@ -95,7 +95,8 @@ def problems(draw: st.DrawFn, tiny: bool = False) -> Problem:
         fixed = tuple(pid for pid in fixed if pid and not draw(st.integers(0, 2)))
         if fixed and fixed[0] in free_to_fix:
             free_to_fix.remove(fixed[0])
-        pool = tuple(draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)))
+        # Up to 6 members: pools of more than 4 are checked lazily by the solver, smaller ones up front.
+        pool = tuple(draw(st.lists(st.sampled_from(ids), max_size=6, unique=True)))
         count = draw(st.integers(0, min(2, len(pool))))
         interviews.append(
             InterviewReq(

@@ -1,6 +1,7 @@
-"""A server process for benchmarks: Loopbot (from the environment's settings) or a bare Bolt app.
+"""A server process for load tests and benchmarks: Loopbot (from the environment's settings) or a bare Bolt app.
 
-Prints `PORT <n>` once listening; stops when its standard input closes.
+Prints `PORT <n>` once listening; stops when its standard input closes. `FIXED_NOW` (ISO time)
+freezes its clock at the simulated time of the test that started it.
 """
 
 from __future__ import annotations
@@ -59,9 +60,13 @@ def main() -> int:
         wsgi = bare_app(settings.slack_api_url, settings.slack_signing_secret.get_secret_value())
         closer = None
     else:
-        from bot.container import build
+        from datetime import datetime
 
-        loopbot = build(settings)
+        from bot.container import build
+        from hiring.clock import FixedClock
+
+        fixed = os.environ.get("FIXED_NOW")  # tests: the simulated time of the test that started us
+        loopbot = build(settings, clock=FixedClock(datetime.fromisoformat(fixed)) if fixed else None)
         wsgi = WebApp(loopbot)
         closer = loopbot.close
     server = WebServer(wsgi, "127.0.0.1", 0, threads=settings.web_threads).start()

@@ -1,0 +1,75 @@
+"""Load on PostgreSQL through the real HTTP server: 100 concurrent scorecard submissions (each
+doubled) and 100 concurrent slash commands. Every scorecard is stored exactly once and every request
+is acknowledged within Slack's 3 seconds.
+
+The server under load runs in its own process (as in production), on the same database and
+simulated workspace; the test process only sets up state and plays the 100 clients."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.process import ServerProcess
+from storage.models import Scorecard
+from tests.feedback_support import at, good_values, make_loop
+
+N = 100
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_concurrent_scorecards_and_commands(sandbox: Sandbox, database_url: str) -> None:
+    interviews = [
+        make_loop(sandbox, start=at(10), interviewers=["USAM"], name=f"Cand {i}").first for i in range(N)
+    ]
+    sandbox.advance(days=1, hours=6)
+    views = []
+    for interview in interviews:
+        sandbox.click("USAM", "scorecard_open", str(interview.id))
+        view = sandbox.fake.last_view("USAM")
+        assert view is not None and view["callback_id"] == "scorecard_modal"
+        views.append(view)
+    assert len({v["id"] for v in views}) == N
+    server = ServerProcess(sandbox.fake, database_url, env={"FIXED_NOW": sandbox.clock.now().isoformat()})
+    try:
+        run_load(sandbox, server, interviews, views)
+    finally:
+        server.stop()
+
+
+def run_load(sandbox: Sandbox, server: ServerProcess, interviews: list, views: list) -> None:  # type: ignore[type-arg]
+    def submit(view: dict[str, object]) -> tuple[int, float]:
+        reply = server.driver.submit("USAM", good_values(view), view=view)  # type: ignore[arg-type]
+        return reply.status, reply.elapsed
+
+    with ThreadPoolExecutor(max_workers=N) as pool:
+        results = list(pool.map(submit, views + views))
+    assert all(status == 200 for status, _ in results), sorted({s for s, _ in results})
+    slowest = max(elapsed for _, elapsed in results)
+    ordered = sorted(e for _, e in results)
+    print(f"scorecard acks: p50 {ordered[len(ordered) // 2]:.2f} s, p90 {ordered[int(len(ordered) * 0.9)]:.2f} s, max {slowest:.2f} s")
+    assert slowest < 3.0, f"an ack took {slowest:.2f} s"
+    with sandbox.app.db.uow("T0LOOPBOT") as uow:
+        rows = uow.session.execute(
+            select(Scorecard.interview_id, func.count())
+            .where(Scorecard.status == "submitted")
+            .group_by(Scorecard.interview_id)
+        ).all()
+    assert sorted(i for i, _ in rows) == sorted(iv.id for iv in interviews)
+    assert {n for _, n in rows} == {1}
+
+    def command(i: int) -> tuple[int, float]:
+        reply = server.driver.command(
+            ["UHANA", "URITA", "USAM", "UOTTO"][i % 4], ["feedback", "roles", "help", "status Cand 1"][i % 4]
+        )
+        return reply.status, reply.elapsed
+
+    before = len(sandbox.fake.calls_to("response_url"))
+    with ThreadPoolExecutor(max_workers=N) as pool:
+        answers = list(pool.map(command, range(N)))
+    assert all(status == 200 for status, _ in answers)
+    assert max(elapsed for _, elapsed in answers) < 3.0
+    sandbox.fake.wait_for(lambda: len(sandbox.fake.calls_to("response_url")) - before >= N, timeout=60)
