@@ -78,7 +78,8 @@ class CommandRouter:
 
 def split(text: str) -> tuple[str, str]:
     """`"panel Ada Lovelace"` → `("panel", "Ada Lovelace")`."""
-    parts = (text or "").strip().split(None, 1)
+    # NUL can't be stored (PostgreSQL refuses it) and never means anything in a command.
+    parts = (text or "").replace("\x00", "").strip().split(None, 1)
     if not parts:
         return "", ""
     return parts[0].lower(), parts[1].strip() if len(parts) > 1 else ""

@@ -38,7 +38,7 @@ def element_value(element: dict[str, Any]) -> Any:
     if kind == "timepicker":
         return element.get("selected_time")
     value = element.get("value")
-    return value.strip() if isinstance(value, str) else value
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class StaleForm(DomainError):

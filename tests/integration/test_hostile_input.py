@@ -59,8 +59,7 @@ def seeded(sandbox: Sandbox) -> None:
     make_candidate(sandbox.app.db, sandbox.clock, role, name="Ada <!channel> *Lovelace*")
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_every_subcommand_survives_hostile_text(
     sandbox: Sandbox, errors: ErrorLog, data: st.DataObject
@@ -177,8 +176,7 @@ METADATA = st.one_of(
 )
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_every_modal_survives_broken_state(sandbox: Sandbox, errors: ErrorLog, data: st.DataObject) -> None:
     if not sandbox.app.services.roles.list("T0LOOPBOT"):
