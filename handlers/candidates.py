@@ -50,7 +50,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         data = CandidateInput(
             name=text(vals, "name"),
             email=text(vals, "email"),
-            role_id=int(role) if isinstance(role, str) and role.isdigit() else None,
+            role_id=int(role) if isinstance(role, str) and role.isdecimal() else None,
             timezone=text(vals, "timezone") or ctx.default_tz,
             accommodations=text(vals, "accommodations"),
             accommodations_shareable=SHAREABLE in (vals.get("share") or []),

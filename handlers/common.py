@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from sqlalchemy.exc import DataError
 
 from handlers.context import HandlerContext
 from handlers.view_state import StaleForm, metadata, values
@@ -51,7 +52,7 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
                 message = err.message
                 after_ack(lambda: dm(client, actor.user_id, message), lambda exc: None)
             return
-        except (KeyError, ValueError, TypeError, AttributeError):
+        except (KeyError, ValueError, TypeError, AttributeError, DataError):
             # A submission that doesn't have the shape this modal gave it (tampered, or left open
             # across an upgrade): nothing was saved; say so plainly.
             log.warning("modal %s: malformed submission refused", callback_id, exc_info=True)

@@ -42,7 +42,7 @@ class ButtonTarget:
 
 def parse_target(value: str) -> ButtonTarget:
     parts = value.split(":")
-    if len(parts) < 3 or not parts[0].isdigit() or not parts[1].isdigit() or not parts[2]:
+    if len(parts) < 3 or not parts[0].isdecimal() or not parts[1].isdecimal() or not parts[2]:
         raise NotFound("That decision button is out of date; use `/interview decide <candidate>`.")
     return ButtonTarget(candidate_id=int(parts[0]), role_id=int(parts[1]), stage_key=parts[2])
 
@@ -136,15 +136,15 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
 
     def submit_pivot(actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]) -> Any:
         role = vals.get("role")
-        if not (isinstance(role, str) and role.isdigit()):
+        if not (isinstance(role, str) and role.isdecimal()):
             raise InvalidInput({"role": "Choose the role to pivot to."})
-        if not str(meta.get("candidate_id", "")).isdigit():
+        if not str(meta.get("candidate_id", "")).isdecimal():
             raise Conflict("This pivot form is out of date; press the button again.")
         decision = services.decisions.decide(
             actor,
             candidate_id=int(meta["candidate_id"]),
             outcome="pivot",
-            role_id=int(meta["role_id"]) if str(meta.get("role_id", "")).isdigit() else None,
+            role_id=int(meta["role_id"]) if str(meta.get("role_id", "")).isdecimal() else None,
             stage_key=meta.get("stage_key") or None,
             target_role_id=int(role),
             note=text(vals, "note"),

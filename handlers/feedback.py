@@ -40,7 +40,7 @@ def scorecard_input(vals: dict[str, Any]) -> ScorecardInput:
 
 def interview_id_of(raw: Any) -> int:
     value = str(raw or "")
-    if not value.isdigit():
+    if not value.isdecimal():
         raise NotFound("That interview no longer exists.")
     return int(value)
 
@@ -105,7 +105,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
 
     def keep_draft(actor: Actor, view: dict[str, Any]) -> None:
         raw = str(metadata(view).get("interview_id") or "")
-        if not raw.isdigit():
+        if not raw.isdecimal():
             return
         if services.scorecards.save_draft(actor, int(raw), scorecard_input(values(view))):
             services.home.refresh(actor.team_id, [actor.user_id])
@@ -118,7 +118,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     def show_feedback(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
         candidate, _, stage = action_value(body).partition(":")
         try:
-            if not candidate.isdigit() or not stage:
+            if not candidate.isdecimal() or not stage:
                 raise NotFound("That candidate no longer exists.")
             feedback = services.scorecards.visible_scorecards(actor, int(candidate), stage)
             view = feedback_modal(feedback, services.home.timezone(actor.team_id, actor.user_id))

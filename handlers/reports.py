@@ -18,7 +18,7 @@ from hiring.permissions import Actor
 
 def report_id_of(raw: Any) -> int:
     value = str(raw or "")
-    if not value.isdigit():
+    if not value.isdecimal():
         raise NotFound("That feedback report no longer exists.")
     return int(value)
 

@@ -61,7 +61,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
             channel_id=vals.get("channel"),
             hiring_manager_id=vals.get("hiring_manager"),
             recruiter_ids=list(vals.get("recruiters") or []),
-            plan_id=int(plan) if isinstance(plan, str) and plan.isdigit() else None,
+            plan_id=int(plan) if isinstance(plan, str) and plan.isdecimal() else None,
             timezone=text(vals, "timezone") or ctx.default_tz,
         )
         if meta.get("role_id"):

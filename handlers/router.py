@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
+from sqlalchemy.exc import DataError
 
 from handlers.mrkdwn import esc
 from hiring.errors import DomainError
@@ -74,6 +75,10 @@ class CommandRouter:
             sub.run(request)
         except DomainError as err:
             request.reply(err.message)
+        except DataError:
+            # Input the database can't hold (a number out of range, say): nothing was changed.
+            log.warning("/interview %s: unusable input refused", request.name, exc_info=True)
+            request.reply(f"I couldn't use that input. `/interview help` shows what `{request.name}` expects.")
 
 
 def split(text: str) -> tuple[str, str]:

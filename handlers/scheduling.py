@@ -171,7 +171,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     def cancel_clicked(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
         view = body.get("view") or {}
         candidate, _, panel = action_value(body).partition(":")
-        if not (candidate.isdigit() and panel.isdigit() and view.get("id")):
+        if not (candidate.isdecimal() and panel.isdecimal() and view.get("id")):
             return
         title = "Cancel interviews"
         if not update(
@@ -227,7 +227,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
 
     def busy_removed(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
         value = action_value(body)
-        if not value.isdigit():
+        if not value.isdecimal():
             raise NotFound("That busy time is gone already.")
         mine = {b.id: b for b in services.busy.mine(actor)}
         services.busy.remove(actor, int(value))
@@ -240,7 +240,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     # -- declines -------------------------------------------------------------------------------
     def replace_clicked(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
         seat, _, new_user = action_value(body).partition(":")
-        if not seat.isdigit() or not new_user:
+        if not seat.isdecimal() or not new_user:
             return
         result = services.scheduling.replace(
             actor, int(seat), new_user, request_key=f"replace:{seat}:{new_user}"
@@ -270,7 +270,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
 
     def decline_clicked(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
         value = action_value(body)
-        if not value.isdigit():
+        if not value.isdecimal():
             return
         tell(client, body, actor, services.scheduling.decline_own(actor, int(value)))
 

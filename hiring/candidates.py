@@ -171,7 +171,7 @@ class CandidateService:
         if not query:
             raise NotFound("Name the candidate, e.g. `/interview status Ada Lovelace`.")
         with self.db.uow(team_id) as uow:
-            if query.lstrip("#").isdigit():
+            if query.lstrip("#").isdecimal() and len(query.lstrip("#")) <= 9:
                 found = uow.candidates.get(int(query.lstrip("#")))
                 if found is not None and found.erased_at is None:
                     return found

@@ -71,7 +71,7 @@ def parse_days(text: str | None) -> frozenset[int]:
     days = set()
     for part in (text or "").split(","):
         part = part.strip()
-        if part.isdigit() and 0 <= int(part) <= 6:
+        if part.isdecimal() and 0 <= int(part) <= 6:
             days.add(int(part))
     return frozenset(days)
 

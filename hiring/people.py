@@ -124,7 +124,7 @@ def parse_days(text: str) -> tuple[int, ...] | None:
 def days_text(days: str | Iterable[int]) -> str:
     """`"0,1,2,3,4"` → `Mon–Fri`; `"0,2,4"` → `Mon, Wed, Fri`."""
     if isinstance(days, str):
-        values = sorted({int(d) for d in days.split(",") if d.strip().isdigit()})
+        values = sorted({int(d) for d in days.split(",") if d.strip().isdecimal()})
     else:
         values = sorted(set(days))
     if not values:

@@ -340,7 +340,7 @@ def parse_plan(data: Any, source: str = "<plan>") -> PlanSpec:
 def _by_path(problem: str) -> list[tuple[int, int | str]]:
     """Sort problems by their path, numerically where the path has list indexes."""
     path = problem.split(": ", 1)[0]
-    return [(0, int(part)) if part.isdigit() else (1, part) for part in path.split(".")]
+    return [(0, int(part)) if part.isdecimal() else (1, part) for part in path.split(".")]
 
 
 def read_yaml(text: str, source: str, error: type[DocumentError] = PlanFileError) -> Any:

@@ -180,7 +180,7 @@ class RoleService:
         exact = [r for r in roles if r.title.lower() == query.strip().lower()]
         if exact:
             return exact[0]
-        if query.strip().isdigit():
+        if query.strip().isdecimal() and len(query.strip()) <= 9:
             by_id = [r for r in roles if r.id == int(query)]
             if by_id:
                 return by_id[0]

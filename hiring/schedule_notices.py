@@ -145,7 +145,7 @@ class ScheduleNotices:
         unsent: set[int] = set()
         for key, sent_at in claims:
             part = key.split(":")[1]
-            if not part.isdigit():
+            if not part.isdecimal():
                 continue
             seen.add(int(part))
             if sent_at is None:

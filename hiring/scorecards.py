@@ -171,7 +171,7 @@ def validate(info: InterviewInfo, data: ScorecardInput) -> tuple[dict[str, int],
     points = info.points
     for c in info.competencies:
         raw = data.ratings.get(c.key)
-        value = int(raw) if isinstance(raw, str) and raw.lstrip("-").isdigit() else None
+        value = int(raw) if isinstance(raw, str) and raw.lstrip("-").isdecimal() else None
         if raw in (None, ""):
             errors[f"c:{c.key}"] = f"Rate {c.name.lower()} on the {info.scale_range} scale."
         elif value is None or value not in points:
@@ -384,7 +384,7 @@ class ScorecardService:
             ratings = {}
             for c in info.competencies:
                 raw = data.ratings.get(c.key)
-                if isinstance(raw, str) and raw.isdigit() and int(raw) in info.points:
+                if isinstance(raw, str) and raw.isdecimal() and int(raw) in info.points:
                     ratings[c.key] = int(raw)
             recommendation = data.recommendation if data.recommendation in RECOMMENDATIONS else None
             evidence = data.evidence.strip()[:TEXT_LIMIT]

@@ -27,6 +27,9 @@ HOSTILE_TEXT = st.one_of(
             "💥" * 50,
             "x" * 5000,
             "#999999",
+            "#99999999999999999999",
+            "²",
+            "٣",
             "#-1",
             "   ",
             "role " * 200,
@@ -120,7 +123,7 @@ MODAL_STATE = st.dictionaries(
                 "type": "static_select",
                 "selected_option": {"value": v, "text": {"type": "plain_text", "text": "x"}},
             },
-            st.sampled_from(["1", "-1", "999999", "abc", "", "strong_yes"]),
+            st.sampled_from(["1", "-1", "999999", "99999999999999999999", "²", "abc", "", "strong_yes"]),
         ),
         st.builds(
             lambda v: {"type": "users_select", "selected_user": v},
