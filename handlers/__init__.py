@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt.context.respond import Respond
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
@@ -74,15 +75,14 @@ class EventDeduplication(Middleware):
 def register(app: App, ctx: HandlerContext) -> CommandRouter:
     """Register every listener on `app`; returns the `/interview` router (for help and tests)."""
     router = CommandRouter()
-    for feature in FEATURES:
-        feature.register(app, ctx, router)
-
     app.use(EventDeduplication(ctx))
 
+    # Registered first: Bolt tries listeners in order, and slash commands are the hot path.
     @app.command("/interview")
-    def interview(ack: Ack, body: dict[str, Any], respond: Any, client: WebClient) -> None:
+    def interview(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         name, args = split(body.get("text", ""))
+        respond = Respond(response_url=body.get("response_url"))
         request = CommandRequest(
             actor=ctx.actor(body),
             name=name,
@@ -98,6 +98,9 @@ def register(app: App, ctx: HandlerContext) -> CommandRouter:
         except Exception:
             log.exception("/interview %s failed", name)
             request.reply("Something went wrong on my side; nothing was changed. Please try again.")
+
+    for feature in FEATURES:
+        feature.register(app, ctx, router)
 
     @app.view_closed("notice")
     @app.view("notice")

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from icalendar import Calendar, Event, vCalAddress, vText
-
 PRODID = "-//Loopbot//Interviews//EN"
 PARTSTAT = {
     "needsAction": "NEEDS-ACTION",
@@ -43,6 +41,8 @@ class Invite:
 
 def invite_ics(invite: Invite) -> bytes:
     """The invite as an iCalendar document (METHOD:REQUEST, or METHOD:CANCEL when cancelled)."""
+    from icalendar import Calendar, Event, vCalAddress, vText  # only when an invite is served
+
     for name in ("start", "end", "stamp"):
         value = getattr(invite, name)
         if value.tzinfo is None or value.utcoffset() is None:

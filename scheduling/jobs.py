@@ -15,14 +15,14 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+if TYPE_CHECKING:  # APScheduler is imported when a scheduler starts: web-only processes never load it.
+    from apscheduler.schedulers.base import BaseScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+STATE_STOPPED = 0  # apscheduler.schedulers.base.STATE_STOPPED
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ class DailyTrigger:
         days = sorted({int(d) for d in self.days.split(",") if d.strip().isdigit() and int(d) <= 6})
         if not days or not (0 <= hour <= 23 and 0 <= minute <= 59):
             return None
+        from apscheduler.triggers.cron import CronTrigger
+
         return CronTrigger(
             day_of_week=",".join(_CRON_DAYS[d] for d in days), hour=hour, minute=minute, timezone=tz
         )
@@ -89,7 +91,7 @@ class JobRunner:
 
         scheduler.add_job(
             run,
-            IntervalTrigger(seconds=seconds, timezone=UTC),
+            _interval(seconds),
             id=f"every:{name}",
             name=f"{self.name} {name}",
             coalesce=True,
@@ -113,7 +115,7 @@ class JobRunner:
     def _configure(self, scheduler: BaseScheduler) -> BaseScheduler:
         scheduler.add_job(
             self._run_tick,
-            IntervalTrigger(seconds=self.tick_seconds, timezone=UTC),
+            _interval(self.tick_seconds),
             id=TICK_JOB,
             name=f"{self.name} tick",
             next_run_time=datetime.now(UTC),  # catch up at once after downtime
@@ -134,11 +136,15 @@ class JobRunner:
         """Start in a background thread (the web process keeps serving)."""
         if self.running:
             return
+        from apscheduler.schedulers.background import BackgroundScheduler
+
         self._configure(BackgroundScheduler(timezone=UTC, daemon=True)).start()
         log.info("scheduler started: a tick every %s s", self.tick_seconds)
 
     def run_forever(self) -> None:
         """Run in the foreground until SIGTERM or SIGINT (or `shutdown` from another thread)."""
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
         scheduler = self._configure(BlockingScheduler(timezone=UTC))
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
@@ -194,3 +200,9 @@ class JobRunner:
         scheduler = self._scheduler
         if scheduler is not None and scheduler.state != STATE_STOPPED:
             scheduler.shutdown(wait=wait)
+
+
+def _interval(seconds: float) -> Any:
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    return IntervalTrigger(seconds=seconds, timezone=UTC)
