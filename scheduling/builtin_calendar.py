@@ -23,10 +23,11 @@ from scheduling.calendar_protocol import (
     CalendarError,
     EventSpec,
     Interval,
+    RoomPicker,
     assign_rooms,
-    first_free_room,
     merge,
     needs_room,
+    unique_specs,
     utc,
     window,
 )
@@ -42,7 +43,7 @@ class _Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-class BuiltinCalendar:
+class BuiltinCalendar(RoomPicker):
     """The zero-setup provider. `organizer` is the ORGANIZER of invites whose spec names none."""
 
     def __init__(
@@ -107,26 +108,10 @@ class BuiltinCalendar:
                 spans[room].append(interval)
         return {original: merge(spans[key], lo, hi) for original, key in keys.items()}
 
-    def pick_room(
-        self,
-        team_id: str,
-        start: datetime,
-        end: datetime,
-        *,
-        rooms: Sequence[str] | None = None,
-        busy: Mapping[str, Sequence[Interval]] | None = None,
-    ) -> str | None:
-        candidates = list(self._rooms if rooms is None else rooms)
-        if not candidates:
-            return None
-        if busy is None:
-            busy = self.free_busy(team_id, candidates, start, end)
-        return first_free_room(candidates, busy, start, end)
-
     # -- booking ----------------------------------------------------------------------------------
     def book(self, team_id: str, events: Sequence[EventSpec]) -> list[BookedEvent]:
         """Store all events in one transaction; booking the same ids again changes nothing."""
-        specs = _unique(events)
+        specs = unique_specs(events)
         if not specs:
             return []
         for attempt in range(2):
@@ -171,7 +156,7 @@ class BuiltinCalendar:
 
     def move(self, team_id: str, events: Sequence[EventSpec]) -> list[BookedEvent]:
         """Update the same events (SEQUENCE + 1, same invite URL); all or nothing."""
-        specs = _unique(events)
+        specs = unique_specs(events)
         if not specs:
             return []
         now = self.clock.now()
@@ -295,14 +280,6 @@ class BuiltinCalendar:
             room=row.location or None,
             ics_url=self.ics_url(row.ics_token),
         )
-
-
-def _unique(events: Sequence[EventSpec]) -> list[EventSpec]:
-    specs = list(events)
-    ids = [s.event_id for s in specs]
-    if len(set(ids)) != len(ids):
-        raise ValueError("event ids must be unique within a loop")
-    return specs
 
 
 def _attendees(spec: EventSpec, previous: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

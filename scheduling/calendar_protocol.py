@@ -8,7 +8,7 @@ rooms, by the resource calendar id listed in settings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
@@ -262,3 +262,36 @@ def needs_room(events: Sequence[EventSpec]) -> list[EventSpec]:
 def window(events: Sequence[EventSpec]) -> tuple[datetime, datetime]:
     """The smallest window covering all events."""
     return min(utc(e.start) for e in events), max(utc(e.end) for e in events)
+
+
+def unique_specs(events: Sequence[EventSpec]) -> list[EventSpec]:
+    """The loop's events, refusing repeated ids (each interview is one event)."""
+    specs = list(events)
+    ids = [s.event_id for s in specs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("event ids must be unique within a loop")
+    return specs
+
+
+class RoomPicker:
+    """`pick_room` for providers that keep their configured rooms in `_rooms` and answer `free_busy`."""
+
+    _rooms: tuple[str, ...]
+    free_busy: Callable[..., Mapping[str, Sequence[Interval]]]  # defined by each provider
+
+    def pick_room(
+        self,
+        team_id: str,
+        start: datetime,
+        end: datetime,
+        *,
+        rooms: Sequence[str] | None = None,
+        busy: Mapping[str, Sequence[Interval]] | None = None,
+    ) -> str | None:
+        """The first configured (or given) room free for the whole interview, or None."""
+        candidates = list(self._rooms if rooms is None else rooms)
+        if not candidates:
+            return None
+        if busy is None:
+            busy = self.free_busy(team_id, candidates, start, end)
+        return first_free_room(candidates, busy, start, end)

@@ -38,11 +38,12 @@ from scheduling.calendar_protocol import (
     CalendarError,
     EventSpec,
     Interval,
+    RoomPicker,
     assign_rooms,
-    first_free_room,
     merge,
     needs_room,
     subtract,
+    unique_specs,
     utc,
     window,
 )
@@ -98,7 +99,7 @@ class _Outcome:
         return _status(self.error) if self.error is not None else None
 
 
-class GoogleCalendar:
+class GoogleCalendar(RoomPicker):
     """The Google provider. Thread-safe: each thread gets its own HTTP connection.
 
     `calendar_id` is the calendar Loopbot books into ("primary": the delegated subject's calendar,
@@ -176,26 +177,10 @@ class GoogleCalendar:
                 result[calendar] = merge(spans, lo, hi)
         return result
 
-    def pick_room(
-        self,
-        team_id: str,
-        start: datetime,
-        end: datetime,
-        *,
-        rooms: Sequence[str] | None = None,
-        busy: Mapping[str, Sequence[Interval]] | None = None,
-    ) -> str | None:
-        candidates = list(self._rooms if rooms is None else rooms)
-        if not candidates:
-            return None
-        if busy is None:
-            busy = self.free_busy(team_id, candidates, start, end)
-        return first_free_room(candidates, busy, start, end)
-
     # -- booking ----------------------------------------------------------------------------------
     def book(self, team_id: str, events: Sequence[EventSpec]) -> list[BookedEvent]:
         """Insert all events in one batch (conference links, rooms, invitations to everyone)."""
-        specs = _unique(events)
+        specs = unique_specs(events)
         if not specs:
             return []
         auto_rooms = {s.event_id for s in needs_room(specs)}
@@ -244,7 +229,7 @@ class GoogleCalendar:
 
     def move(self, team_id: str, events: Sequence[EventSpec]) -> list[BookedEvent]:
         """Patch the same events (new times, people, room) in one batch; all or nothing."""
-        specs = _unique(events)
+        specs = unique_specs(events)
         if not specs:
             return []
         before = self._get_many([s.event_id for s in specs])
@@ -542,14 +527,6 @@ class GoogleCalendar:
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-
-
-def _unique(events: Sequence[EventSpec]) -> list[EventSpec]:
-    specs = list(events)
-    ids = [s.event_id for s in specs]
-    if len(set(ids)) != len(ids):
-        raise ValueError("event ids must be unique within a loop")
-    return specs
 
 
 def _status(exc: Exception) -> int | None:
