@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 from hiring.chasing import CHASED_CANDIDATES, HELD_STATUSES, parse_days, zone
 from hiring.clock import Clock
@@ -316,19 +317,30 @@ class DigestService:
                 .where(among(session, Seat.interview_id, ids), Seat.kind == "interviewer")
                 .order_by(Seat.id)
             ),
-            sorted({i[0] for i in soon} | {i[0] for i in overdue}),
+            sorted({i[0] for i in soon}),
         ):
             seats[interview_id].append(user_id)
-        submitted = {
-            (row[0], row[1])
-            for row in _in_chunks(
-                session,
-                lambda ids: select(Scorecard.interview_id, Scorecard.author_id).where(
-                    among(session, Scorecard.interview_id, ids), Scorecard.status == "submitted"
-                ),
-                sorted(i[0] for i in overdue),
-            )
-        }
+        # Only the overdue seats still missing a submitted scorecard (an anti-join: most are in).
+        card = aliased(Scorecard)
+        missing: dict[int, list[str]] = defaultdict(list)
+        for interview_id, user_id in _in_chunks(
+            session,
+            lambda ids: (
+                select(Seat.interview_id, Seat.user_id)
+                .where(
+                    among(session, Seat.interview_id, ids),
+                    Seat.kind == "interviewer",
+                    ~exists().where(
+                        card.interview_id == Seat.interview_id,
+                        card.author_id == Seat.user_id,
+                        card.status == "submitted",
+                    ),
+                )
+                .order_by(Seat.id)
+            ),
+            sorted(i[0] for i in overdue),
+        ):
+            missing[interview_id].append(user_id)
         upcoming = tuple(
             UpcomingInterview(start, panels[panel_id][4], title, tuple(seats.get(iid, ())))
             for iid, panel_id, title, start, _ in soon
@@ -339,9 +351,8 @@ class DigestService:
             if end_at is None:
                 continue
             due_at = end_at + timedelta(hours=role.feedback_due_hours)
-            for user_id in seats.get(iid, ()):
-                if (iid, user_id) not in submitted:
-                    by_person[user_id].append(LateScorecard(panels[panel_id][4], title, due_at, now - due_at))
+            for user_id in missing.get(iid, ()):
+                by_person[user_id].append(LateScorecard(panels[panel_id][4], title, due_at, now - due_at))
         late = tuple(
             sorted(
                 (
