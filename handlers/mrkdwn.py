@@ -33,10 +33,15 @@ def user(user_id: str | None) -> str:
     return f"<@{user_id}>" if user_id else "nobody"
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def when(moment: datetime | None, tz: str, *, with_zone: bool = True) -> str:
-    """A readable local time, e.g. `Tue 24 Nov 14:00 (Europe/London)`."""
+    """A readable local time, e.g. `Tue 24 Nov 14:00 (Europe/London)` (English, whatever the locale;
+    rendered for thousands of reminders a tick, so no strftime)."""
     if moment is None:
         return "not booked"
     local = moment.astimezone(ZoneInfo(tz))
-    text = f"{local:%a} {local.day} {local:%b %H:%M}"
+    text = f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.hour:02d}:{local.minute:02d}"
     return f"{text} ({tz})" if with_zone else text
