@@ -7,8 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
@@ -113,7 +112,6 @@ class Loopbot:
     calendar: CalendarGateway
     metrics: Metrics
     engine: Engine
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until every listener and every piece of work after an ack has finished."""

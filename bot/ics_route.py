@@ -15,7 +15,7 @@ NOT_FOUND = ("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")], b
 
 
 def ics_route(db: Database) -> Route:
-    """A route for `WebApp.add_prefix_route("/ics/", ...)`; unknown or malformed tokens get 404."""
+    """The `GET /ics/<token>.ics` route of `WebApp`; unknown or malformed tokens get 404."""
 
     def route(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
         path = str(environ.get("PATH_INFO", ""))

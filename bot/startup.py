@@ -76,7 +76,6 @@ def _build(settings: Settings) -> Any:
 
 def run_web(settings: Settings) -> int:
     """Serve Slack over HTTP (or Socket Mode) and run the scheduler in-process."""
-    from bot.ics_route import ics_route
     from bot.web import WebApp, WebServer
 
     problem = _check_credentials(settings)
@@ -96,9 +95,7 @@ def run_web(settings: Settings) -> int:
         assert settings.slack_app_token is not None
         SocketModeHandler(loopbot.app, settings.slack_app_token.get_secret_value()).start()
         return 0
-    web = WebApp(loopbot)
-    web.add_prefix_route("/ics/", ics_route(loopbot.db))
-    server = WebServer(web, settings.host, settings.port, threads=settings.web_threads)
+    server = WebServer(WebApp(loopbot), settings.host, settings.port, threads=settings.web_threads)
     log.warning("Loopbot listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, server.port)
     try:
         server.serve_forever()

@@ -22,7 +22,13 @@ class WebApp:
     def __init__(self, loopbot: Any) -> None:
         self.loopbot = loopbot
         self.slack = SlackRequestHandler(loopbot.app, path="/slack/events")
-        self.routes: dict[str, Route] = {"/healthz": self.healthz, "/metrics": self.metrics}
+        from bot.ics_route import ics_route  # it imports `Route` from here
+
+        self.routes: dict[str, Route] = {
+            "/healthz": self.healthz,
+            "/metrics": self.metrics,
+            "/ics/": ics_route(loopbot.db),  # built-in calendar invites
+        }
 
     def healthz(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
         up = ping(self.loopbot.db.engine)
@@ -35,9 +41,6 @@ class WebApp:
         content_type, body = metrics.exposition()
         return "200 OK", [("Content-Type", content_type)], body
 
-    def add_prefix_route(self, prefix: str, route: Route) -> None:
-        self.routes[prefix] = route
-
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         route = self.routes.get(path)
@@ -49,7 +52,9 @@ class WebApp:
             return [body]
         if not _plausible_timestamp(environ):
             # slack_sdk's verifier raises on a non-numeric timestamp (a 500); refuse it as forged.
-            start_response("401 Unauthorized", [("Content-Type", "application/json"), ("Content-Length", "27")])
+            start_response(
+                "401 Unauthorized", [("Content-Type", "application/json"), ("Content-Length", "27")]
+            )
             return [b'{"error":"invalid_request"}']
         started = time.perf_counter()
         try:

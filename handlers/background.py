@@ -23,23 +23,16 @@ class Background(Executor):
         self._pending = 0
         self._idle = threading.Condition()
 
-    def submit(  # type: ignore[override]
-        self, fn: Callable[..., Any], /, *args: Any, on_error: Callable[[Exception], None] | None = None
-    ) -> Future[Any]:
-        """Run `fn(*args)` soon; `on_error` reports a failure to the user."""
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:  # type: ignore[override]
+        """Run `fn(*args)` soon; a failure is logged (callers report it to the user themselves)."""
         with self._idle:
             self._pending += 1
 
         def run() -> Any:
             try:
                 return fn(*args)
-            except Exception as exc:
+            except Exception:
                 log.exception("background work failed: %s", getattr(fn, "__name__", fn))
-                if on_error is not None:
-                    try:
-                        on_error(exc)
-                    except Exception:
-                        log.exception("could not report a background failure")
                 return None
             finally:
                 with self._idle:

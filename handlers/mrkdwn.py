@@ -43,5 +43,7 @@ def when(moment: datetime | None, tz: str, *, with_zone: bool = True) -> str:
     if moment is None:
         return "not booked"
     local = moment.astimezone(ZoneInfo(tz))
-    text = f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.hour:02d}:{local.minute:02d}"
+    text = (
+        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.hour:02d}:{local.minute:02d}"
+    )
     return f"{text} ({tz})" if with_zone else text

@@ -78,7 +78,9 @@ class CommandRouter:
         except DataError:
             # Input the database can't hold (a number out of range, say): nothing was changed.
             log.warning("/interview %s: unusable input refused", request.name, exc_info=True)
-            request.reply(f"I couldn't use that input. `/interview help` shows what `{request.name}` expects.")
+            request.reply(
+                f"I couldn't use that input. `/interview help` shows what `{request.name}` expects."
+            )
 
 
 def split(text: str) -> tuple[str, str]:

@@ -307,7 +307,3 @@ def _keys_in_use(uow: UnitOfWork, plan_id: int, spec: PlanSpec) -> list[str]:
         if stage in known and key not in known[stage]
     ]
     return missing
-
-
-def builtin_specs() -> tuple[PlanSpec, ...]:
-    return _builtin()

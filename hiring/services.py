@@ -82,6 +82,7 @@ def build_services(
     debriefs = DebriefService(db, clock, notifier)
     reports = ReportService(db, clock, notifier, directory)
     scheduling = SchedulingService(db, clock, calendar, people, pools, directory, notifier)
+    candidates = CandidateService(db, clock, notifier)
     return Services(
         db=db,
         clock=clock,
@@ -89,14 +90,14 @@ def build_services(
         notifier=notifier,
         plans=plans,
         roles=RoleService(db, clock, plans, directory, notifier),
-        candidates=CandidateService(db, clock, notifier),
+        candidates=candidates,
         scorecards=scorecards,
         briefings=BriefingService(db, clock, directory, questions.ensure_builtin),
         home=HomeService(db, clock, directory, scorecards),
         people=people,
         pools=pools,
         panels=PanelService(db, clock, pools, people, notifier),
-        status=StatusService(db, clock, CandidateService(db, clock, notifier), people),
+        status=StatusService(db, clock, candidates, people),
         questions=questions,
         chasing=ChasingService(db, clock, directory),
         digests=DigestService(db, clock, notifier),

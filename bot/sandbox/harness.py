@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.container import Loopbot, build
-from bot.ics_route import ics_route
 from bot.sandbox.driver import Reply, SlackDriver
 from bot.sandbox.fake_slack import FakeSlack
 from bot.settings import Settings
@@ -85,9 +84,7 @@ class Sandbox:
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         self.loopbot = build(settings, clock=self.clock)
         self.web = WebApp(self.loopbot)
-        self.web.add_prefix_route("/ics/", ics_route(self.loopbot.db))
         self.server = WebServer(self.web, "127.0.0.1", 0, threads=settings.web_threads).start()
-        self.loopbot.extras["server"] = self.server
         self.slack = SlackDriver(self.server.url + "/slack/events", SIGNING_SECRET, self.fake)
         return self
 
