@@ -181,8 +181,10 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
     services = build_services(db, clock, directory, notifier, calendar)
     # Two pools: Bolt runs listeners (which ack first) on one; slow work after the ack (posts, DMs,
     # Home tabs) goes to the other, so a burst of follow-ups never delays the next request's ack.
+    # The second is small on purpose: under load its threads get a small share of the interpreter,
+    # and the acks a large one (measured in tests/integration/test_load.py).
     listeners = Background(workers=32)
-    background = Background(workers=16)
+    background = Background(workers=6)
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     app = App(
         client=clients.default,
@@ -206,6 +208,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         client_for=clients,
         public_url=settings.public_url.rstrip("/"),
         default_tz=settings.default_timezone,
+        home_refresh_delay=settings.home_refresh_seconds,
     )
     app.use(RequestContext(metrics, clients))
     router = register(app, ctx)

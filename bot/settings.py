@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     tick_seconds: int = Field(default=60, ge=1)
     retention_days: int | None = Field(default=None, ge=1)
     web_threads: int = Field(default=16, ge=1)
+    # A burst of changes re-publishes a person's App Home once, this long after the first.
+    home_refresh_seconds: float = Field(default=1.0, ge=0, le=60)
 
     @field_validator("admins", "google_rooms", mode="before")
     @classmethod

@@ -3,12 +3,12 @@ whenever the domain says something on it changed (`services.home.refresh`)."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers.background import Coalescer
 from handlers.blocks.home import HOME_MORE, home_view
 from handlers.common import on_action
 from handlers.context import HandlerContext
@@ -25,24 +25,8 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         page = services.home.build(team_id, user_id, cursor)
         ctx.client_for(team_id).views_publish(user_id=user_id, view=home_view(page))
 
-    pending: set[tuple[str, str]] = set()
-    lock = threading.Lock()
-
-    def publish_soon(team_id: str, user_id: str) -> None:
-        """Coalesce refreshes: one publish per person in flight, however many changes asked for it."""
-        with lock:
-            if (team_id, user_id) in pending:
-                return
-            pending.add((team_id, user_id))
-
-        def run() -> None:
-            with lock:
-                pending.discard((team_id, user_id))
-            publish(team_id, user_id)
-
-        ctx.background.submit(run)
-
-    services.home.attach(publish_soon)
+    refreshes = Coalescer(ctx.background, lambda key: publish(*key), ctx.home_refresh_delay)
+    services.home.attach(lambda team_id, user_id: refreshes.ask((team_id, user_id)))
 
     @app.event("app_home_opened")
     def home_opened(ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:

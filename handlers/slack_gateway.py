@@ -96,13 +96,22 @@ class SlackNotifier:
 
     def __init__(self, client_for: ClientFor) -> None:
         self.client_for = client_for
+        self._dm_channels: dict[tuple[str, str], str] = {}  # (team, user) → their DM with Loopbot
+
+    def _dm_channel(self, client: WebClient, team_id: str, user_id: str) -> str:
+        """The DM channel with a person (opened once; it never changes)."""
+        channel = self._dm_channels.get((team_id, user_id))
+        if channel is None:
+            channel = client.conversations_open(users=user_id)["channel"]["id"]
+            self._dm_channels[(team_id, user_id)] = channel
+        return channel
 
     def send(self, team_id: str, to: str, content: object, *, thread_ts: str | None = None) -> Sent:
         text, blocks = render(content)
         client = self.client_for(team_id)
         try:
             if to.startswith(("U", "W")):
-                to = client.conversations_open(users=to)["channel"]["id"]
+                to = self._dm_channel(client, team_id, to)
             response = client.chat_postMessage(
                 channel=to,
                 text=text,

@@ -34,7 +34,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Column, MetaData, Table, bindparam, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -44,6 +43,7 @@ from hiring.clock import Clock
 from hiring.errors import ExternalServiceError, RateLimited
 from hiring.ports import Notifier, Sent
 from storage.models import Notification, SlackMessage
+from storage.repositories import insert_ignoring
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -243,16 +243,6 @@ CLAIM_SQL = {
 
 def replica_id() -> str:
     return f"{socket.gethostname()[:40]}:{uuid.uuid4().hex[:8]}"
-
-
-def _insert(session: Session, table: Table) -> Any:
-    """`INSERT` for the session's dialect, with `ON CONFLICT DO NOTHING` where the dialect has it."""
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    if name == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
-    return None
 
 
 class Dispatcher:
@@ -562,9 +552,8 @@ class Dispatcher:
                             for m in marks
                         ],
                     )
-                    record = _insert(session, SLACK_MESSAGES)
                     session.execute(
-                        record if record is not None else SLACK_MESSAGES.insert(),
+                        insert_ignoring(session, SLACK_MESSAGES),
                         [
                             {
                                 "team_id": m.due.team_id,

@@ -5,10 +5,10 @@ candidate's stage before their own is in).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,7 @@ from storage.feedback_repository import HELD_STATUSES, FeedbackRepository, undec
 from storage.models import Candidate, Interview, Notification, Panel, Scorecard, Seat
 from storage.uow import Database, UnitOfWork
 
+T = TypeVar("T")
 EVIDENCE_MIN_CHARS = 50
 TEXT_LIMIT = 3000
 RECOMMENDATIONS: dict[str, str] = {
@@ -75,6 +76,8 @@ class Submitted:
     is_shadow: bool
     edited: bool
     affected: tuple[str, ...]
+    title: str
+    candidate_name: str
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,15 @@ def snapshot(card: Scorecard) -> dict[str, Any]:
     }
 
 
+def _again_on_conflict(write: Callable[[], T]) -> T:
+    """Run a scorecard write; once more if a concurrent first write of the same scorecard (a second
+    modal of the same author) won the race, which makes this one an update."""
+    try:
+        return write()
+    except IntegrityError:
+        return write()
+
+
 def unsent(uow: UnitOfWork, keys: Iterable[str]) -> set[str]:
     """The keys among `keys` that have not been sent yet (so sources skip rebuilding sent items)."""
     keys = list(keys)
@@ -242,7 +254,7 @@ class ScorecardService:
         interview = repo.interview(interview_id)
         if interview is None or interview.panel.candidate.erased_at is not None:
             raise NotFound("That interview no longer exists.")
-        seat = repo.seat(interview_id, actor.user_id)
+        seat = next((s for s in interview.seats if s.user_id == actor.user_id), None)
         if seat is None:
             raise PermissionDenied(
                 "Only the people who ran this interview can write its scorecard. "
@@ -289,59 +301,71 @@ class ScorecardService:
                 tz=tz,
             )
 
-    def _upsert(
-        self, uow: UnitOfWork, repo: FeedbackRepository, info: InterviewInfo, seat: Seat, now: datetime
+    def _write(
+        self,
+        uow: UnitOfWork,
+        repo: FeedbackRepository,
+        info: InterviewInfo,
+        seat: Seat,
+        now: datetime,
+        **fields: Any,
     ) -> tuple[Scorecard, dict[str, Any] | None]:
-        """The author's scorecard row for the interview, created once (unique interview + author)."""
+        """Create or update the author's scorecard (unique per interview and author) with `fields`;
+        returns it and what it was before. A concurrent first write raises `IntegrityError` at the
+        flush."""
         card = repo.scorecard(info.interview_id, seat.user_id)
-        if card is not None:
-            return card, snapshot(card)
-        card = Scorecard(
-            team_id=seat.team_id,
-            interview_id=info.interview_id,
-            candidate_id=info.candidate_id,
-            stage_key=info.stage_key,
-            author_id=seat.user_id,
-            is_shadow=seat.kind == "shadow",
-            status="draft",
-            ratings={},
-            evidence="",
-            private_note="",
-            created_at=now,
-            updated_at=now,
-        )
-        try:
-            with uow.session.begin_nested():
-                uow.session.add(card)
-        except IntegrityError:  # a concurrent submission of a second modal created it first
-            found = repo.scorecard(info.interview_id, seat.user_id)
-            assert found is not None
-            return found, snapshot(found)
-        return card, None
+        before = snapshot(card) if card is not None else None
+        if card is None:
+            card = Scorecard(
+                team_id=seat.team_id,
+                interview_id=info.interview_id,
+                candidate_id=info.candidate_id,
+                stage_key=info.stage_key,
+                author_id=seat.user_id,
+                is_shadow=seat.kind == "shadow",
+                status="draft",
+                created_at=now,
+            )
+            uow.session.add(card)
+        for name, value in fields.items():
+            setattr(card, name, value)
+        card.updated_at = now
+        return card, before
 
     def submit(
         self, actor: Actor, interview_id: int, data: ScorecardInput, *, request_key: str | None = None
     ) -> Submitted | None:
         """Validate and store the actor's scorecard (an edit updates it in place). None when
         `request_key` was already handled (a Slack retry)."""
+        return _again_on_conflict(lambda: self._submit(actor, interview_id, data, request_key))
+
+    def _submit(
+        self, actor: Actor, interview_id: int, data: ScorecardInput, request_key: str | None
+    ) -> Submitted | None:
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
+            # A Slack retry stops here; the claim is undone if anything below refuses the submission.
+            if request_key and not uow.idempotency.claim(request_key, now):
+                return None
             repo = FeedbackRepository(uow.session, actor.team_id)
             _, seat, info = self._check(uow, repo, actor, interview_id, now)
             ratings, errors = validate(info, data)
             if errors:
                 raise InvalidInput(errors)
-            if request_key and not uow.idempotency.claim(request_key, now):
-                return None
-            card, before = self._upsert(uow, repo, info, seat, now)
+            card, before = self._write(
+                uow,
+                repo,
+                info,
+                seat,
+                now,
+                ratings=ratings,
+                recommendation=data.recommendation,
+                evidence=data.evidence.strip(),
+                private_note=data.private_note.strip(),
+                is_shadow=seat.kind == "shadow",
+                status="submitted",
+            )
             edited = before is not None and before["status"] == "submitted"
-            card.ratings = ratings
-            card.recommendation = data.recommendation
-            card.evidence = data.evidence.strip()
-            card.private_note = data.private_note.strip()
-            card.is_shadow = seat.kind == "shadow"
-            card.status = "submitted"
-            card.updated_at = now
             if card.submitted_at is None:
                 card.submitted_at = now
             uow.flush()
@@ -366,11 +390,16 @@ class ScorecardService:
                 is_shadow=card.is_shadow,
                 edited=edited,
                 affected=affected,
+                title=info.title,
+                candidate_name=info.candidate_name,
             )
 
     def save_draft(self, actor: Actor, interview_id: int, data: ScorecardInput) -> bool:
         """Keep what a closed modal held, unvalidated, so it reopens filled. A submitted scorecard is
         never downgraded to a draft. False when nothing was saved."""
+        return _again_on_conflict(lambda: self._save_draft(actor, interview_id, data))
+
+    def _save_draft(self, actor: Actor, interview_id: int, data: ScorecardInput) -> bool:
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
             repo = FeedbackRepository(uow.session, actor.team_id)
@@ -391,14 +420,17 @@ class ScorecardService:
             note = data.private_note.strip()[:TEXT_LIMIT]
             if existing is None and not (ratings or recommendation or evidence or note):
                 return False
-            card, before = self._upsert(uow, repo, info, seat, now)
-            if card.status == "submitted":
-                return False
-            card.ratings = ratings
-            card.recommendation = recommendation
-            card.evidence = evidence
-            card.private_note = note
-            card.updated_at = now
+            card, before = self._write(
+                uow,
+                repo,
+                info,
+                seat,
+                now,
+                ratings=ratings,
+                recommendation=recommendation,
+                evidence=evidence,
+                private_note=note,
+            )
             uow.flush()
             uow.audit.record(
                 at=now,
@@ -415,18 +447,12 @@ class ScorecardService:
 
     def acknowledge(self, team_id: str, submitted: Submitted) -> None:
         """DM the author a receipt (edit and read-the-panel buttons) and remember the message."""
-        with self.db.uow(team_id) as uow:
-            repo = FeedbackRepository(uow.session, team_id)
-            interview = repo.interview(submitted.interview_id)
-            if interview is None:
-                return
-            info = interview_info(interview)
         receipt = ScorecardReceipt(
-            interview_id=info.interview_id,
-            candidate_id=info.candidate_id,
-            stage_key=info.stage_key,
-            title=info.title,
-            candidate_name=info.candidate_name,
+            interview_id=submitted.interview_id,
+            candidate_id=submitted.candidate_id,
+            stage_key=submitted.stage_key,
+            title=submitted.title,
+            candidate_name=submitted.candidate_name,
             is_shadow=submitted.is_shadow,
             edited=submitted.edited,
         )
@@ -436,7 +462,7 @@ class ScorecardService:
                 channel_id=sent.channel_id,
                 ts=sent.ts,
                 kind="scorecard_receipt",
-                candidate_id=info.candidate_id,
+                candidate_id=submitted.candidate_id,
                 at=self.clock.now(),
             )
             uow.commit()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defaultload, joinedload
 
 from storage.models import (
     Candidate,
@@ -18,6 +18,7 @@ from storage.models import (
     Panel,
     Question,
     QuestionAssignment,
+    Role,
     Scorecard,
     Seat,
 )
@@ -46,9 +47,19 @@ class FeedbackRepository(_Repository):
     """Seats, scorecards, decisions and question assignments (scoped to one workspace)."""
 
     def interview(self, interview_id: int) -> Interview | None:
-        return self.session.scalar(
-            select(Interview).where(Interview.team_id == self.team_id, Interview.id == interview_id)
+        """The interview with its seats, panel, candidate, role and plan (the candidate's
+        availability is loaded only if asked for)."""
+        candidate = defaultload(Interview.panel, Panel.candidate)
+        query = (
+            select(Interview)
+            .where(Interview.team_id == self.team_id, Interview.id == interview_id)
+            .options(
+                joinedload(Interview.seats),  # one round trip instead of three
+                candidate.lazyload(Candidate.windows),
+                candidate.defaultload(Candidate.role).joinedload(Role.recruiters),
+            )
         )
+        return self.session.scalars(query).unique().first()
 
     def seat(self, interview_id: int, user_id: str, *, lock: bool = False) -> Seat | None:
         query = select(Seat).where(

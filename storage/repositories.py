@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -233,14 +233,18 @@ class MessageRepository(_Repository):
         )
 
 
+def insert_ignoring(session: Session, table: Table | type[Any]) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` for the session's database (SQLite or PostgreSQL)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
 class IdempotencyRepository(_Repository):
     def claim(self, key: str, at: datetime) -> bool:
         """Record `key` in this transaction; False when it was already there (a retry or double click)."""
-        if self.session.get(IdempotencyKey, (self.team_id, key)) is not None:
-            return False
-        try:
-            with self.session.begin_nested():
-                self.session.add(IdempotencyKey(team_id=self.team_id, key=key, created_at=at))
-        except IntegrityError:
-            return False
-        return True
+        inserted = self.session.execute(
+            insert_ignoring(self.session, IdempotencyKey)
+            .values(team_id=self.team_id, key=key, created_at=at)
+            .returning(IdempotencyKey.key)
+        )
+        return inserted.first() is not None
