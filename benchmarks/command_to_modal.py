@@ -96,7 +96,7 @@ def summary(values: list[float]) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=400, help="requests per series")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per series")
     parser.add_argument("--memory-requests", type=int, default=10_000)
     args = parser.parse_args()
     results: dict[str, Any] = {}

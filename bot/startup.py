@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from typing import Any
@@ -65,13 +66,24 @@ def _build(settings: Settings) -> Any:
     from scheduling.calendar_protocol import CalendarError
 
     try:
-        return build(settings)
+        loopbot = build(settings)
     except CalendarError as err:
         print(f"Calendar settings problem: {err.message}", file=sys.stderr)
     except OperationalError as err:
         reason = str(err.orig).splitlines()[0] if err.orig else type(err).__name__
         print(f"Cannot reach the database (DATABASE_URL): {redact(reason)}", file=sys.stderr)
+    else:
+        freeze_startup_objects()
+        return loopbot
     return 2
+
+
+def freeze_startup_objects() -> None:
+    """Move everything built at start-up (modules, the app, its caches) out of the garbage
+    collector's sight: they live as long as the process, and full collections then only walk what
+    requests allocate (fewer and shorter pauses)."""
+    gc.collect()
+    gc.freeze()
 
 
 def run_web(settings: Settings) -> int:

@@ -360,8 +360,9 @@ class PendingScorecard:
 
 
 def stamp(moment: datetime) -> str:
-    """A moment as it appears in keys (UTC, to the minute)."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M")
+    """A moment as it appears in keys (UTC, to the minute; no strftime: this runs for every step)."""
+    m = moment.astimezone(UTC)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}"
 
 
 def nudge_key(interview_id: int, user_id: str, end_at: datetime | str, number: int) -> str:

@@ -163,7 +163,10 @@ class _MarkWriter:
     def put(self, mark: _Mark) -> None:
         with self._ready:
             self._queue.append(mark)
-            self._ready.notify()
+            # Wake the writer for the first mark (it then gathers) and for a full batch only: a
+            # wake-up per mark would cost a thread switch per message.
+            if len(self._queue) == 1 or len(self._queue) >= MARK_BATCH:
+                self._ready.notify()
 
     def close(self) -> None:
         with self._ready:

@@ -26,6 +26,20 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=None)
         return value
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name == "sqlite":
+            # One step from SQLite's text (`2026-11-24 10:00:00.000000`) to an aware UTC value:
+            # the periodic tick reads tens of thousands of these.
+            def from_sqlite(value: str | datetime | None) -> datetime | None:
+                if value is None:
+                    return None
+                if isinstance(value, str):
+                    value = datetime.fromisoformat(value)
+                return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+            return from_sqlite
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None

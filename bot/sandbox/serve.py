@@ -17,9 +17,10 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
 
 from bot.settings import load_settings
-from bot.slack_client import make_client
+from bot.startup import freeze_startup_objects
 from bot.web import WebApp, WebServer
 
 FIXED_VIEW = {
@@ -31,9 +32,12 @@ FIXED_VIEW = {
 
 
 def bare_app(api_url: str, secret: str) -> Any:
-    """The reference: a bare Bolt app that acks and opens a fixed modal (`BENCH_FIXED_VIEW`: a JSON file)."""
+    """The reference: a bare Bolt app (slack_sdk's own WebClient) that acks and opens a fixed modal
+    (`BENCH_FIXED_VIEW`: a JSON file)."""
     app = App(
-        client=make_client("xoxb-bare", api_url), signing_secret=secret, token_verification_enabled=False
+        client=WebClient(token="xoxb-bare", base_url=api_url),
+        signing_secret=secret,
+        token_verification_enabled=False,
     )
 
     view = FIXED_VIEW
@@ -69,6 +73,7 @@ def main() -> int:
         loopbot = build(settings, clock=FixedClock(datetime.fromisoformat(fixed)) if fixed else None)
         wsgi = WebApp(loopbot)
         closer = loopbot.close
+    freeze_startup_objects()  # as `loopbot run` does
     server = WebServer(wsgi, "127.0.0.1", 0, threads=settings.web_threads).start()
     print(f"PORT {server.port}", flush=True)
     done = threading.Event()
