@@ -28,6 +28,8 @@ from bot.sandbox.harness import seed
 from bot.sandbox.process import ServerProcess
 
 RESULTS = Path(__file__).with_name("results")
+MEMORY_LIMIT_MB = 100.0
+FLAT_MB = 3.0  # "not growing": the second half of the run may not add more than this
 
 
 class ViewsOpenClock:
@@ -152,6 +154,16 @@ def main() -> int:
             loopbot.stop()
             if bare.process.poll() is None:
                 bare.stop()
+    m = results["memory"]
+    results["meets_targets"] = (
+        all(
+            results[label][f"ratio_{q}"] <= 1.0
+            for label in ("sequential", "concurrent_20")
+            for q in ("p50", "p99")
+        )
+        and m["final_rss_mb"] <= MEMORY_LIMIT_MB
+        and m["growth_second_half_mb"] <= FLAT_MB
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "command_to_modal.json").write_text(json.dumps(results, indent=2))
     for label in ("sequential", "concurrent_20"):
@@ -161,12 +173,13 @@ def main() -> int:
             f"bare bolt p50 {r['bare_bolt']['p50_ms']:7.2f} ms  p99 {r['bare_bolt']['p99_ms']:7.2f} ms | "
             f"ratio p50 {r['ratio_p50']:.2f}  p99 {r['ratio_p99']:.2f}"
         )
-    m = results["memory"]
     print(
         f"memory: {m['final_rss_mb']} MB after {m['samples'][-1]['requests']} requests; "
-        f"growth over the second half {m['growth_second_half_mb']} MB"
+        f"growth over the second half {m['growth_second_half_mb']} MB "
+        f"(targets: ratios ≤ 1.0, ≤ {MEMORY_LIMIT_MB} MB, growth ≤ {FLAT_MB} MB)"
     )
-    return 0
+    print("meets the targets" if results["meets_targets"] else "MISSES a target")
+    return 0 if results["meets_targets"] else 1
 
 
 if __name__ == "__main__":

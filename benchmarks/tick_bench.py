@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from benchmarks.bench_db import analyze, databases
+from bot.startup import freeze_startup_objects
 from handlers.blocks import chasing as _chasing_blocks  # noqa: F401  (registers the renderers)
 from handlers.render import render
 from hiring.chasing import ChasingService, escalation_key, nudge_key
@@ -246,6 +247,7 @@ def measure(backend: str, make_url: Callable[[], AbstractContextManager[str]]) -
         print(
             f"[{backend}] state written in {time.perf_counter() - started:.1f} s ({overdue} overdue scorecards)"
         )
+        freeze_startup_objects()  # as `loopbot worker` does once it has started
         clock = FixedClock(NOW)
         notifier = RenderOnlyNotifier()
         chasing = ChasingService(db, clock, NoDirectory())
