@@ -61,14 +61,6 @@ class FeedbackRepository(_Repository):
         )
         return self.session.scalars(query).unique().first()
 
-    def seat(self, interview_id: int, user_id: str, *, lock: bool = False) -> Seat | None:
-        query = select(Seat).where(
-            Seat.team_id == self.team_id, Seat.interview_id == interview_id, Seat.user_id == user_id
-        )
-        if lock:
-            query = query.with_for_update()
-        return self.session.scalar(query)
-
     def scorecard(self, interview_id: int, author_id: str) -> Scorecard | None:
         return self.session.scalar(
             select(Scorecard).where(
