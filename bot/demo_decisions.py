@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.demo_feedback import fallback_panel
 from bot.sandbox.fake_slack import Posted
 from bot.sandbox.transcript import blocks_text
 from hiring.debriefs import debrief_sources, scorecards_for
 from hiring.outbox import Dispatcher
 from hiring.plans import spec_of
-from storage.models import Interview, Panel, Scorecard, Seat
+from storage.models import Panel, Scorecard
 
 if TYPE_CHECKING:
     from bot.demo import Demo
@@ -35,27 +36,7 @@ def _ended_panel(demo: Demo) -> Panel:
         if panel is None or not any(i.end_at for i in panel.interviews):
             print("  (No earlier flow booked Grace Hopper's current stage, so the demo books it directly.)")
             if panel is None:
-                stage = spec_of(candidate.role.plan).stage(candidate.stage_key)
-                panel = Panel(
-                    team_id=team,
-                    candidate_id=candidate.id,
-                    stage_key=stage.key,
-                    created_by="UHANA",
-                    created_at=now,
-                    updated_at=now,
-                )
-                for position, spec in enumerate(stage.interviews):
-                    interview = Interview(
-                        team_id=team,
-                        interview_key=spec.key,
-                        title=spec.name,
-                        focus=spec.focus,
-                        duration_minutes=spec.duration_minutes,
-                        mode=spec.mode,
-                        position=position,
-                    )
-                    interview.seats = [Seat(team_id=team, user_id="USAM")]
-                    panel.interviews.append(interview)
+                panel = fallback_panel(candidate, now, {"USAM": "interviewer"})
                 uow.session.add(panel)
             at = now - timedelta(days=1)
             for interview in panel.interviews:

@@ -10,12 +10,41 @@ from sqlalchemy import select
 from hiring.feedback_jobs import feedback_sources
 from hiring.outbox import Dispatcher
 from hiring.plans import spec_of
-from storage.models import Interview, Panel, Seat
+from storage.models import Candidate, Interview, Panel, Seat
 
 if TYPE_CHECKING:
     from bot.demo import Demo
 
 CANDIDATE = "Grace Hopper"
+
+
+def fallback_panel(candidate: Candidate, now: datetime, seats: dict[str, str]) -> Panel:
+    """A panel for the candidate's current stage with `seats` (user → kind) on every interview, for
+    when no earlier part of the demo made one."""
+    team = candidate.team_id
+    stage = spec_of(candidate.role.plan).stage(candidate.stage_key)
+    panel = Panel(
+        team_id=team,
+        candidate_id=candidate.id,
+        stage_key=stage.key,
+        status="ready",
+        created_by="UHANA",
+        created_at=now,
+        updated_at=now,
+    )
+    for position, spec in enumerate(stage.interviews):
+        interview = Interview(
+            team_id=team,
+            interview_key=spec.key,
+            title=spec.name,
+            focus=spec.focus,
+            duration_minutes=spec.duration_minutes,
+            mode=spec.mode,
+            position=position,
+        )
+        interview.seats = [Seat(team_id=team, user_id=user, kind=kind) for user, kind in seats.items()]
+        panel.interviews.append(interview)
+    return panel
 
 
 def _next_morning(now: datetime) -> datetime:
@@ -44,31 +73,7 @@ def _booked_interview(demo: Demo) -> tuple[Interview, int, bool]:
             return booked, candidate.role.briefing_minutes, False
         panel = uow.panels.current(candidate.id, candidate.stage_key)
         if panel is None:
-            stage = spec_of(candidate.role.plan).stage(candidate.stage_key)
-            panel = Panel(
-                team_id=team,
-                candidate_id=candidate.id,
-                stage_key=stage.key,
-                status="ready",
-                created_by="UHANA",
-                created_at=now,
-                updated_at=now,
-            )
-            for position, spec in enumerate(stage.interviews):
-                interview = Interview(
-                    team_id=team,
-                    interview_key=spec.key,
-                    title=spec.name,
-                    focus=spec.focus,
-                    duration_minutes=spec.duration_minutes,
-                    mode=spec.mode,
-                    position=position,
-                )
-                interview.seats = [
-                    Seat(team_id=team, user_id="USAM"),
-                    Seat(team_id=team, user_id="UMIA", kind="shadow"),
-                ]
-                panel.interviews.append(interview)
+            panel = fallback_panel(candidate, now, {"USAM": "interviewer", "UMIA": "shadow"})
             uow.session.add(panel)
         at = _next_morning(now)
         for interview in panel.interviews:

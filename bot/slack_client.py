@@ -22,6 +22,8 @@ from slack_sdk.web import SlackResponse
 
 from bot.observability import Metrics
 
+Host = tuple[str, str, int | None]  # scheme, host name, port
+
 
 class KeptConnections:
     """Idle HTTP/1.1 connections per host, reused by every call (thread-safe).
@@ -30,7 +32,7 @@ class KeptConnections:
     session) for every call; this keeps them open between calls, as a browser does."""
 
     def __init__(self, limit: int = 16) -> None:
-        self._idle: dict[tuple[str, str, int | None], list[HTTPConnection]] = {}
+        self._idle: dict[Host, list[HTTPConnection]] = {}
         self._lock = threading.Lock()
         self._limit = limit
 
@@ -64,7 +66,7 @@ class KeptConnections:
             self._give(key, conn)
         return response.status, response.reason, response.headers, body
 
-    def _take(self, key: tuple[str, str, int | None]) -> HTTPConnection | None:
+    def _take(self, key: Host) -> HTTPConnection | None:
         while True:
             with self._lock:
                 idle = self._idle.get(key)
@@ -76,7 +78,7 @@ class KeptConnections:
                 return conn
             conn.close()
 
-    def _give(self, key: tuple[str, str, int | None], conn: HTTPConnection) -> None:
+    def _give(self, key: Host, conn: HTTPConnection) -> None:
         with self._lock:
             idle = self._idle.setdefault(key, [])
             if len(idle) < self._limit:

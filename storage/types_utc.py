@@ -31,11 +31,9 @@ class UTCDateTime(TypeDecorator[datetime]):
             # One step from SQLite's text (`2026-11-24 10:00:00.000000`) to an aware UTC value:
             # the periodic tick reads tens of thousands of these.
             def from_sqlite(value: str | datetime | None) -> datetime | None:
-                if value is None:
-                    return None
                 if isinstance(value, str):
                     value = datetime.fromisoformat(value)
-                return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+                return self.process_result_value(value, dialect)
 
             return from_sqlite
         return super().result_processor(dialect, coltype)
