@@ -40,8 +40,11 @@ EVIDENCE_EXCERPT = 400
 MAX_CARDS_SHOWN = 30
 
 
+DEBRIEF_PREFIX = "debrief:"
+
+
 def debrief_key(panel_id: int) -> str:
-    return f"debrief:{panel_id}"
+    return f"{DEBRIEF_PREFIX}{panel_id}"
 
 
 def complete_key(panel_id: int) -> str:

@@ -14,27 +14,41 @@ from __future__ import annotations
 
 import logging
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import String, and_, cast, exists, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from hiring.chasing import CHASED_CANDIDATES, HELD_STATUSES, parse_days, zone
 from hiring.clock import Clock
+from hiring.debriefs import DEBRIEF_PREFIX
 from hiring.errors import ExternalServiceError, NotFound, PermissionDenied
 from hiring.outbox import Dispatcher, Due, Source, among, chunks_for, sent_notifications
 from hiring.permissions import Actor, manages, require_manager
+from hiring.plan_schema import PlanSpec
 from hiring.plans import spec_of
 from hiring.ports import Notifier, Sent
-from storage.models import Candidate, Decision, FeedbackReport, Interview, Panel, Role, Scorecard, Seat
+from storage.models import (
+    Candidate,
+    Decision,
+    FeedbackReport,
+    Interview,
+    Notification,
+    Panel,
+    Role,
+    Scorecard,
+    Seat,
+)
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
+_SIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest")
 
 UPCOMING_HOURS = 48
 FEEDBACK_WINDOW = timedelta(days=7)
@@ -95,16 +109,14 @@ def part_key(key: str, section: str) -> str:
 
 
 # -- contents -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class UpcomingInterview:
+class UpcomingInterview(NamedTuple):
     start_at: datetime
     candidate_name: str
     interview_title: str
     interviewer_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class LateScorecard:
+class LateScorecard(NamedTuple):
     candidate_name: str
     interview_title: str
     due_at: datetime
@@ -246,6 +258,14 @@ class DigestService:
         # Plain rows through the connection (no ORM entities are loaded here).
         session, team_id = uow.session.connection(), role.team_id
         spec = spec_of(role.plan)
+        # On PostgreSQL the pipeline half runs at once on a second connection, so the database works on
+        # it while this thread handles the rows of the first half. (SQLite has one writer at a time, and
+        # each unit of work begins as one, so there it runs in turn.)
+        later = (
+            _SIDE.submit(self._pipeline_alone, team_id, role.id, spec, now)
+            if session.dialect.name == "postgresql"
+            else None
+        )
         stage_names = {s.key: s.name for s in spec.stages}
         in_role = and_(
             Candidate.team_id == team_id,
@@ -253,6 +273,8 @@ class DigestService:
             Candidate.status.in_(CHASED_CANDIDATES),
             Candidate.erased_at.is_(None),
         )
+        # Each panel with its candidate and, for the candidate's current stage, when its debrief went
+        # out (the outbox row keyed by `debrief_key`, found through its unique key).
         panels: dict[int, Any] = {
             row[0]: row
             for row in session.execute(
@@ -262,16 +284,24 @@ class DigestService:
                     Panel.stage_key,
                     Panel.created_at,
                     Candidate.name,
-                    Candidate.stage_key,
+                    Notification.sent_at,
                 )
                 .join(Candidate, Candidate.id == Panel.candidate_id)
+                .outerjoin(
+                    Notification,
+                    and_(
+                        Panel.stage_key == Candidate.stage_key,
+                        Notification.key == literal(DEBRIEF_PREFIX) + cast(Panel.id, String),
+                        Notification.sent_at.is_not(None),
+                    ),
+                )
                 .where(in_role, Panel.status != "cancelled")
-            )
+            ).all()
         }
         # Joined from the role's candidates (their index drives every lookup); the interview status is
         # checked here, or SQLite would scan the status index of every interview instead.
-        interviews: list[tuple[int, int, str, datetime | None, datetime | None]] = [
-            (row[0], row[1], row[2], row[3], row[4])
+        interviews = [
+            row
             for row in session.execute(
                 select(
                     Interview.id,
@@ -285,7 +315,7 @@ class DigestService:
                 .join(Panel, Panel.candidate_id == Candidate.id)
                 .join(Interview, Interview.panel_id == Panel.id)
                 .where(in_role, Panel.status != "cancelled")
-            )
+            ).all()
             if row[5] in HELD_STATUSES
         ]
         decisions: dict[int, list[tuple[str, str, datetime]]] = defaultdict(list)
@@ -294,7 +324,7 @@ class DigestService:
             .select_from(Candidate)
             .join(Decision, Decision.candidate_id == Candidate.id)
             .where(in_role)
-        ):
+        ).all():
             decisions[candidate_id].append((stage_key, outcome, decided_at))
 
         horizon = now + timedelta(hours=UPCOMING_HOURS)
@@ -302,13 +332,13 @@ class DigestService:
         soon = sorted(
             (i for i in interviews if i[3] is not None and now <= i[3] < horizon), key=lambda i: (i[3], i[0])
         )
-        overdue = [
-            i
-            for i in interviews
-            if i[4] is not None
-            and i[4] <= due_before
-            and not any(key == panels[i[1]][2] for key, _, _ in decisions.get(panels[i[1]][1], ()))
-        ]
+        # A decision on a panel's stage stops chasing its interviews.
+        decided = {
+            panel_id
+            for panel_id, candidate_id, stage_key, *_ in panels.values()
+            if any(key == stage_key for key, _, _ in decisions.get(candidate_id, ()))
+        }
+        overdue = [i for i in interviews if i[4] is not None and i[4] <= due_before and i[1] not in decided]
         seats: dict[int, list[str]] = defaultdict(list)
         for interview_id, user_id in _in_chunks(
             session,
@@ -343,14 +373,12 @@ class DigestService:
             missing[interview_id].append(user_id)
         upcoming = tuple(
             UpcomingInterview(start, panels[panel_id][4], title, tuple(seats.get(iid, ())))
-            for iid, panel_id, title, start, _ in soon
-            if start is not None
+            for iid, panel_id, title, start, _, _ in soon
         )
         by_person: dict[str, list[LateScorecard]] = defaultdict(list)
-        for iid, panel_id, title, _, end_at in overdue:
-            if end_at is None:
-                continue
-            due_at = end_at + timedelta(hours=role.feedback_due_hours)
+        due_after = timedelta(hours=role.feedback_due_hours)
+        for iid, panel_id, title, _, end_at, _ in overdue:
+            due_at = end_at + due_after
             for user_id in missing.get(iid, ()):
                 by_person[user_id].append(LateScorecard(panels[panel_id][4], title, due_at, now - due_at))
         late = tuple(
@@ -362,67 +390,9 @@ class DigestService:
                 key=lambda p: (-len(p.scorecards), -p.worst, p.user_id),
             )
         )
-        waiting = self._waiting(uow, panels, decisions, stage_names, now)
+        waiting = _waiting(panels, decisions, stage_names, now)
 
-        counts: dict[str, dict[str, int]] = defaultdict(dict)
-        for stage_key, status, count in session.execute(
-            select(Candidate.stage_key, Candidate.status, func.count())
-            .where(in_role)
-            .group_by(Candidate.stage_key, Candidate.status)
-        ):
-            counts[stage_key][status] = count
-        order = [s.key for s in spec.stages] + sorted(k for k in counts if k not in stage_names)
-        stages = tuple(
-            StageCount(stage_names.get(k, k), counts[k].get("active", 0), counts[k].get("on_hold", 0))
-            for k in order
-            if k in counts
-        )
-
-        delays_by_person: dict[str, list[timedelta]] = defaultdict(list)
-        for author_id, submitted_at, end_at in session.execute(
-            select(Scorecard.author_id, Scorecard.submitted_at, Interview.end_at)
-            .join(Interview, Interview.id == Scorecard.interview_id)
-            .join(Candidate, Candidate.id == Scorecard.candidate_id)
-            .where(
-                Candidate.team_id == team_id,
-                Candidate.role_id == role.id,
-                Scorecard.status == "submitted",
-                Scorecard.is_shadow.is_(False),
-                Scorecard.submitted_at >= now - FEEDBACK_WINDOW,
-                Scorecard.submitted_at <= now,
-            )
-        ):
-            if submitted_at is not None and end_at is not None:
-                delays_by_person[author_id].append(max(submitted_at - end_at, timedelta(0)))
-        every = [d for ds in delays_by_person.values() for d in ds]
-        median = _median(every)
-        delays = tuple(
-            sorted(
-                (
-                    InterviewerDelay(u, len(ds), _median(ds) or timedelta(0))
-                    for u, ds in delays_by_person.items()
-                ),
-                key=lambda d: (-d.median, d.user_id),
-            )
-        )
-
-        reports = tuple(
-            PendingReport(name, created_at, now - created_at)
-            for name, created_at, _ in sorted(
-                session.execute(
-                    select(Candidate.name, FeedbackReport.created_at, FeedbackReport.id)
-                    .select_from(Candidate)
-                    .join(FeedbackReport, FeedbackReport.candidate_id == Candidate.id)
-                    .where(
-                        Candidate.team_id == team_id,
-                        Candidate.role_id == role.id,
-                        Candidate.erased_at.is_(None),
-                        FeedbackReport.sent_at.is_(None),
-                    )
-                ),
-                key=lambda r: (r[1], r[2]),
-            )
-        )
+        pipeline = later.result() if later is not None else _pipeline(session, team_id, role.id, spec, now)
         return Digest(
             role_id=role.id,
             role_title=role.title,
@@ -432,41 +402,16 @@ class DigestService:
             upcoming=upcoming,
             late=late,
             waiting=waiting,
-            stages=stages,
-            median_feedback=median,
-            feedback_count=len(every),
-            delays=delays,
-            reports=reports,
+            stages=pipeline.stages,
+            median_feedback=pipeline.median_feedback,
+            feedback_count=pipeline.feedback_count,
+            delays=pipeline.delays,
+            reports=pipeline.reports,
         )
 
-    def _waiting(
-        self,
-        uow: UnitOfWork,
-        panels: dict[int, Any],
-        decisions: dict[int, list[tuple[str, str, datetime]]],
-        stage_names: dict[str, str],
-        now: datetime,
-    ) -> tuple[WaitingDecision, ...]:
-        """Current-stage panels whose debrief was posted (`debrief:{panel_id}`) and that have no final
-        decision since: a decision on the stage other than "hold", or a pivot, after the panel was made."""
-        current = {pid: p for pid, p in panels.items() if p[2] == p[5]}
-        debriefed = sent_notifications(uow, [f"debrief:{pid}" for pid in sorted(current)]) if current else {}
-        waiting = []
-        for panel_id, (_, candidate_id, stage_key, created_at, name, _) in current.items():
-            row = debriefed.get(f"debrief:{panel_id}")
-            if row is None or row.sent_at is None:
-                continue
-            closed = any(
-                decided_at >= created_at and (outcome == "pivot" or (key == stage_key and outcome != "hold"))
-                for key, outcome, decided_at in decisions.get(candidate_id, ())
-            )
-            if not closed:
-                waiting.append(
-                    WaitingDecision(
-                        name, stage_names.get(stage_key, stage_key), row.sent_at, now - row.sent_at
-                    )
-                )
-        return tuple(sorted(waiting, key=lambda w: (w.since, w.candidate_name)))
+    def _pipeline_alone(self, team_id: str, role_id: int, spec: PlanSpec, now: datetime) -> _Pipeline:
+        with self.db.uow(team_id) as uow:
+            return _pipeline(uow.session.connection(), team_id, role_id, spec, now)
 
     # -- scheduled digests (the outbox source) ----------------------------------------------------
     def schedules(self) -> list[tuple[str, str, str]]:
@@ -602,6 +547,104 @@ def _in_chunks(session: Connection, query: Callable[[Sequence[Any]], Any], ids: 
     for chunk in chunks_for(session, ids):
         rows.extend(session.execute(query(chunk)).all())
     return rows
+
+
+class _Pipeline(NamedTuple):
+    stages: tuple[StageCount, ...]
+    median_feedback: timedelta | None
+    feedback_count: int
+    delays: tuple[InterviewerDelay, ...]
+    reports: tuple[PendingReport, ...]
+
+
+def _pipeline(session: Connection, team_id: str, role_id: int, spec: PlanSpec, now: datetime) -> _Pipeline:
+    """Candidates per stage, this week's time to feedback and the reports not sent yet."""
+    names = {s.key: s.name for s in spec.stages}
+    # Every candidate of the role, in any status: the active ones are counted per stage, and all of
+    # their ids lead to this week's scorecards through the scorecards' candidate index.
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    everyone: list[int] = []
+    for candidate_id, stage_key, status, kept in session.execute(
+        select(Candidate.id, Candidate.stage_key, Candidate.status, Candidate.erased_at.is_(None)).where(
+            Candidate.team_id == team_id, Candidate.role_id == role_id
+        )
+    ).all():
+        everyone.append(candidate_id)
+        if kept and status in CHASED_CANDIDATES:
+            counts[stage_key][status] += 1
+    order = [s.key for s in spec.stages] + sorted(k for k in counts if k not in names)
+    stages = tuple(
+        StageCount(names.get(k, k), counts[k]["active"], counts[k]["on_hold"]) for k in order if k in counts
+    )
+
+    delays_by_person: dict[str, list[timedelta]] = defaultdict(list)
+    for author_id, submitted_at, end_at in _in_chunks(
+        session,
+        lambda ids: (
+            select(Scorecard.author_id, Scorecard.submitted_at, Interview.end_at)
+            .join(Interview, Interview.id == Scorecard.interview_id)
+            .where(
+                among(session, Scorecard.candidate_id, ids),
+                Scorecard.status == "submitted",
+                Scorecard.is_shadow.is_(False),
+                Scorecard.submitted_at >= now - FEEDBACK_WINDOW,
+                Scorecard.submitted_at <= now,
+            )
+        ),
+        everyone,
+    ):
+        if submitted_at is not None and end_at is not None:
+            delays_by_person[author_id].append(max(submitted_at - end_at, timedelta(0)))
+    every = [d for ds in delays_by_person.values() for d in ds]
+    median = _median(every)
+    delays = tuple(
+        sorted(
+            (InterviewerDelay(u, len(ds), _median(ds) or timedelta(0)) for u, ds in delays_by_person.items()),
+            key=lambda d: (-d.median, d.user_id),
+        )
+    )
+
+    reports = tuple(
+        PendingReport(name, created_at, now - created_at)
+        for name, created_at, _ in sorted(
+            session.execute(
+                select(Candidate.name, FeedbackReport.created_at, FeedbackReport.id)
+                .select_from(Candidate)
+                .join(FeedbackReport, FeedbackReport.candidate_id == Candidate.id)
+                .where(
+                    Candidate.team_id == team_id,
+                    Candidate.role_id == role_id,
+                    Candidate.erased_at.is_(None),
+                    FeedbackReport.sent_at.is_(None),
+                )
+            ).all(),
+            key=lambda r: (r[1], r[2]),
+        )
+    )
+    return _Pipeline(stages, median, len(every), delays, reports)
+
+
+def _waiting(
+    panels: dict[int, Any],
+    decisions: dict[int, list[tuple[str, str, datetime]]],
+    stage_names: dict[str, str],
+    now: datetime,
+) -> tuple[WaitingDecision, ...]:
+    """Current-stage panels whose debrief was posted and that have no final decision since: a
+    decision on the stage other than "hold", or a pivot, after the panel was made."""
+    waiting = []
+    for _, candidate_id, stage_key, created_at, name, debriefed_at in panels.values():
+        if debriefed_at is None:
+            continue
+        closed = any(
+            decided_at >= created_at and (outcome == "pivot" or (key == stage_key and outcome != "hold"))
+            for key, outcome, decided_at in decisions.get(candidate_id, ())
+        )
+        if not closed:
+            waiting.append(
+                WaitingDecision(name, stage_names.get(stage_key, stage_key), debriefed_at, now - debriefed_at)
+            )
+    return tuple(sorted(waiting, key=lambda w: (w.since, w.candidate_name)))
 
 
 def _median(values: Sequence[timedelta]) -> timedelta | None:

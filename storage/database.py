@@ -48,6 +48,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # Sessions in UTC: what we store, and psycopg then returns values in `datetime.UTC` as they are.
+    kwargs.setdefault("connect_args", {"options": "-c TimeZone=UTC"})
     # Enough connections for the listener and background pools (48 threads) without queueing.
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 40)

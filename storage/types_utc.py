@@ -36,7 +36,15 @@ class UTCDateTime(TypeDecorator[datetime]):
                 return self.process_result_value(value, dialect)
 
             return from_sqlite
-        return super().result_processor(dialect, coltype)
+
+        # PostgreSQL sessions run in UTC (see `storage.database.make_engine`), so psycopg's values
+        # usually carry `datetime.UTC` already and pass through untouched.
+        def from_driver(value: datetime | None) -> datetime | None:
+            if value is None or value.tzinfo is UTC:
+                return value
+            return self.process_result_value(value, dialect)
+
+        return from_driver
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
