@@ -111,7 +111,12 @@ class WebServer:
                     channel.close()
             done.set()
 
-        server.trigger.pull_trigger(close_all)
+        try:
+            server.trigger.pull_trigger(close_all)
+        except OSError:
+            # The loop has closed its wake-up pipe already (it does when poll reports it hung up):
+            # nothing else will run the thunk, so close the channels from here.
+            close_all()
         done.wait(timeout=5)
         self._thread.join(timeout=5)
         # A straggling worker may still try to wake the (finished) loop: let that be a no-op.

@@ -48,7 +48,7 @@ from storage.models import (
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
-_SIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest")
+_PIPELINE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest")
 
 UPCOMING_HOURS = 48
 FEEDBACK_WINDOW = timedelta(days=7)
@@ -258,11 +258,12 @@ class DigestService:
         # Plain rows through the connection (no ORM entities are loaded here).
         session, team_id = uow.session.connection(), role.team_id
         spec = spec_of(role.plan)
-        # On PostgreSQL the pipeline half runs at once on a second connection, so the database works on
-        # it while this thread handles the rows of the first half. (SQLite has one writer at a time, and
-        # each unit of work begins as one, so there it runs in turn.)
+        # On PostgreSQL the pipeline half (stage counts, time to feedback, reports) runs at once on a
+        # second connection, so the database works on it while this thread handles the first half's
+        # rows. On SQLite every unit of work takes the write lock as it begins, so a second one would
+        # only wait for this one: there the halves run in turn.
         later = (
-            _SIDE.submit(self._pipeline_alone, team_id, role.id, spec, now)
+            _PIPELINE_POOL.submit(self._pipeline_alone, team_id, role.id, spec, now)
             if session.dialect.name == "postgresql"
             else None
         )
@@ -328,7 +329,8 @@ class DigestService:
             decisions[candidate_id].append((stage_key, outcome, decided_at))
 
         horizon = now + timedelta(hours=UPCOMING_HOURS)
-        due_before = now - timedelta(hours=role.feedback_due_hours)
+        due_after = timedelta(hours=role.feedback_due_hours)
+        due_before = now - due_after
         soon = sorted(
             (i for i in interviews if i[3] is not None and now <= i[3] < horizon), key=lambda i: (i[3], i[0])
         )
@@ -376,7 +378,6 @@ class DigestService:
             for iid, panel_id, title, start, _, _ in soon
         )
         by_person: dict[str, list[LateScorecard]] = defaultdict(list)
-        due_after = timedelta(hours=role.feedback_due_hours)
         for iid, panel_id, title, _, end_at, _ in overdue:
             due_at = end_at + due_after
             for user_id in missing.get(iid, ()):
@@ -410,6 +411,7 @@ class DigestService:
         )
 
     def _pipeline_alone(self, team_id: str, role_id: int, spec: PlanSpec, now: datetime) -> _Pipeline:
+        """The pipeline half in a unit of work of its own (on another thread)."""
         with self.db.uow(team_id) as uow:
             return _pipeline(uow.session.connection(), team_id, role_id, spec, now)
 
