@@ -568,6 +568,10 @@ def _json(value: Any) -> Any:
 def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in one write, as a real server sends a small answer. (Unbuffered,
+        # the body is a second small segment that Nagle's algorithm holds back until the client
+        # acknowledges the first: up to 40 ms for a client that keeps its connection open.)
+        wbufsize = 1 << 16
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
