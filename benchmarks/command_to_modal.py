@@ -3,8 +3,8 @@
 Measured in the same run for Loopbot (real app, real HTTP server, SQLite) and for a bare Bolt app
 that only opens a fixed modal (the same modal content, as a constant), each in its own process
 behind the same WSGI server: sequential (the two apps alternating request by request) and with 20
-concurrent clients (alternating in chunks), p50 and p99. Then resident memory across 10,000 Loopbot requests (it must stay ≤ 100 MB
-and stop growing).
+concurrent clients (alternating in chunks), p50 and p99. Then resident memory across 10,000 Loopbot
+requests (it must stay ≤ 100 MB and stop growing).
 
 Run: `python -m benchmarks.command_to_modal` (figures printed and written to
 benchmarks/results/command_to_modal.json).

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 _FORMAT = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
 
 
-@lru_cache(maxsize=4096)  # digests escape the same names and titles thousands of times
+@lru_cache(maxsize=1024)  # digests escape the same names and titles thousands of times
 def esc(text: str | None) -> str:
     """Escape user text for mrkdwn: `&<>` as entities (no `<!channel>`, `<@U…>` or links) and the
     formatting characters swapped for look-alikes (no `*bold*`)."""
