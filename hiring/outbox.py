@@ -342,7 +342,7 @@ class Dispatcher:
                         select(Notification.key).where(
                             among(uow.session, Notification.key, chunk), Notification.sent_at.is_not(None)
                         )
-                    )
+                    ).all()
                 )
         return [d for d in items if d.key not in sent]
 
@@ -377,7 +377,7 @@ class Dispatcher:
                         "replica": self.replica,
                     },
                 )
-                won.update({key: claim_id for claim_id, key in result})
+                won.update({key: claim_id for claim_id, key in result.all()})
             else:
                 for row in rows:
                     values = {
