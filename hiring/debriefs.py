@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from hiring.clock import Clock
 from hiring.errors import NotFound
-from hiring.outbox import Due, Source
+from hiring.outbox import Due, Source, sent_notifications
 from hiring.permissions import Actor, require_decider
 from hiring.plan_schema import PlanSpec, RatingScale
 from hiring.plans import spec_of
 from hiring.ports import Notifier, Sent
-from storage.models import Candidate, Decision, Interview, Notification, Panel, Role, Scorecard
+from storage.models import Candidate, Decision, Interview, Panel, Role, Scorecard
 from storage.uow import Database, UnitOfWork
 
 if TYPE_CHECKING:
@@ -557,18 +557,6 @@ def usual_ratings(
             normalised(sum(values) / len(values), scale.min, scale.max)
         )
     return {a: (sum(p) / len(p), len(p)) for a, p in positions.items()}
-
-
-def sent_notifications(session: Session, keys: Sequence[str]) -> dict[str, Notification]:
-    """Sent notification rows by key."""
-    found: dict[str, Notification] = {}
-    for i in range(0, len(keys), 500):
-        chunk = list(keys[i : i + 500])
-        for row in session.scalars(
-            select(Notification).where(Notification.key.in_(chunk), Notification.sent_at.is_not(None))
-        ):
-            found[row.key] = row
-    return found
 
 
 def decided_after(decisions: Sequence[Decision], panel: Panel) -> bool:

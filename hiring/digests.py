@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -29,7 +29,7 @@ from hiring.chasing import CHASED_CANDIDATES, HELD_STATUSES, parse_days, zone
 from hiring.clock import Clock
 from hiring.debriefs import DEBRIEF_PREFIX
 from hiring.errors import ExternalServiceError, NotFound, PermissionDenied
-from hiring.outbox import Dispatcher, Due, Source, among, chunks_for, sent_notifications
+from hiring.outbox import Dispatcher, Due, Source, among, sent_notifications
 from hiring.permissions import Actor, manages, require_manager
 from hiring.plan_schema import PlanSpec
 from hiring.plans import spec_of
@@ -342,25 +342,26 @@ class DigestService:
         }
         overdue = [i for i in interviews if i[4] is not None and i[4] <= due_before and i[1] not in decided]
         seats: dict[int, list[str]] = defaultdict(list)
-        for interview_id, user_id in _in_chunks(
-            session,
-            lambda ids: (
+        soon_ids = sorted({i[0] for i in soon})
+        for interview_id, user_id in (
+            session.execute(
                 select(Seat.interview_id, Seat.user_id)
-                .where(among(session, Seat.interview_id, ids), Seat.kind == "interviewer")
+                .where(among(session, Seat.interview_id, soon_ids), Seat.kind == "interviewer")
                 .order_by(Seat.id)
-            ),
-            sorted({i[0] for i in soon}),
+            ).all()
+            if soon_ids
+            else []
         ):
             seats[interview_id].append(user_id)
         # Only the overdue seats still missing a submitted scorecard (an anti-join: most are in).
         card = aliased(Scorecard)
         missing: dict[int, list[str]] = defaultdict(list)
-        for interview_id, user_id in _in_chunks(
-            session,
-            lambda ids: (
+        overdue_ids = sorted(i[0] for i in overdue)
+        for interview_id, user_id in (
+            session.execute(
                 select(Seat.interview_id, Seat.user_id)
                 .where(
-                    among(session, Seat.interview_id, ids),
+                    among(session, Seat.interview_id, overdue_ids),
                     Seat.kind == "interviewer",
                     ~exists().where(
                         card.interview_id == Seat.interview_id,
@@ -369,8 +370,9 @@ class DigestService:
                     ),
                 )
                 .order_by(Seat.id)
-            ),
-            sorted(i[0] for i in overdue),
+            ).all()
+            if overdue_ids
+            else []
         ):
             missing[interview_id].append(user_id)
         upcoming = tuple(
@@ -442,13 +444,13 @@ class DigestService:
                     keyed[digest_key(role_id, tz, moment)] = (role_id, team_id)
             if not keyed:
                 return
-            parents = sent_notifications(uow, list(keyed))
+            parents = sent_notifications(uow.session, list(keyed))
             part_keys = [
                 part_key(key, section)
                 for key, row in parents.items()
                 for section in (row.payload or {}).get("sections", [])
             ]
-            parts_sent = set(sent_notifications(uow, part_keys)) if part_keys else set()
+            parts_sent = set(sent_notifications(uow.session, part_keys))
         for key, (role_id, team_id) in keyed.items():
             parent = parents.get(key)
             if parent is not None:
@@ -543,14 +545,6 @@ class DigestService:
         return DigestPosted(digest.role_title, digest.channel_id, posted=report.sent > 0)
 
 
-def _in_chunks(session: Connection, query: Callable[[Sequence[Any]], Any], ids: list[Any]) -> list[Any]:
-    """Run `query(ids)` over `ids` in pieces one IN list can take (all at once on PostgreSQL)."""
-    rows: list[Any] = []
-    for chunk in chunks_for(session, ids):
-        rows.extend(session.execute(query(chunk)).all())
-    return rows
-
-
 class _Pipeline(NamedTuple):
     stages: tuple[StageCount, ...]
     median_feedback: timedelta | None
@@ -580,21 +574,17 @@ def _pipeline(session: Connection, team_id: str, role_id: int, spec: PlanSpec, n
     )
 
     delays_by_person: dict[str, list[timedelta]] = defaultdict(list)
-    for author_id, submitted_at, end_at in _in_chunks(
-        session,
-        lambda ids: (
-            select(Scorecard.author_id, Scorecard.submitted_at, Interview.end_at)
-            .join(Interview, Interview.id == Scorecard.interview_id)
-            .where(
-                among(session, Scorecard.candidate_id, ids),
-                Scorecard.status == "submitted",
-                Scorecard.is_shadow.is_(False),
-                Scorecard.submitted_at >= now - FEEDBACK_WINDOW,
-                Scorecard.submitted_at <= now,
-            )
-        ),
-        everyone,
-    ):
+    for author_id, submitted_at, end_at in session.execute(
+        select(Scorecard.author_id, Scorecard.submitted_at, Interview.end_at)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .where(
+            among(session, Scorecard.candidate_id, everyone),
+            Scorecard.status == "submitted",
+            Scorecard.is_shadow.is_(False),
+            Scorecard.submitted_at >= now - FEEDBACK_WINDOW,
+            Scorecard.submitted_at <= now,
+        )
+    ).all():
         if submitted_at is not None and end_at is not None:
             delays_by_person[author_id].append(max(submitted_at - end_at, timedelta(0)))
     every = [d for ds in delays_by_person.values() for d in ds]

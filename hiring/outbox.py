@@ -33,18 +33,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Table, bindparam, select, text, update
+from sqlalchemy import Integer, Table, bindparam, select, text, update
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.types import NullType
 
 from hiring.clock import Clock
 from hiring.errors import ExternalServiceError, RateLimited
 from hiring.ports import Notifier, Sent
 from storage.models import Notification, SlackMessage
 from storage.repositories import insert_ignoring
-from storage.uow import Database, UnitOfWork
+from storage.uow import Database
 
 log = logging.getLogger(__name__)
 
@@ -106,17 +105,6 @@ class TickReport:
     claim_cpu_seconds: float = 0.0
     send_cpu_seconds: float = 0.0
     mark_seconds: float = 0.0
-
-
-# `notifications` for bulk claims: the same columns, with the times passed already converted.
-RAW_CLAIMS = Table(
-    "notifications",
-    MetaData(),
-    *(
-        Column(c.name, c.type if c.name in ("id", "payload") else NullType(), primary_key=c.primary_key)
-        for c in NOTIFICATIONS.columns
-    ),
-)
 
 
 def _to_db(dialect: Dialect, moment: datetime) -> Any:
@@ -210,16 +198,11 @@ def among(db: Session | Connection, column: Any, values: Sequence[Any], *, name:
     param = name or f"among_{column.key}"
     data = json.dumps(list(values))
     if _dialect(db) == "postgresql":
-        as_type = "bigint" if values and all(isinstance(v, int) for v in values) else "text"
+        as_type = "bigint" if isinstance(column.type, Integer) else "text"
         sub = text(f"SELECT CAST(json_array_elements_text(CAST(:{param} AS json)) AS {as_type}) AS value")
     else:
         sub = text(f"SELECT value FROM json_each(:{param})")
     return column.in_(sub.bindparams(**{param: data}).columns(value=column.type))
-
-
-def chunks_for(db: Session | Connection, values: Sequence[Any]) -> list[Sequence[Any]]:
-    """`values` in pieces for `among` (one piece: it takes any number)."""
-    return [values] if values else []
 
 
 # Bulk claims: one statement a batch, the rows as one JSON parameter unpacked by the database (a
@@ -330,20 +313,11 @@ class Dispatcher:
             self._send_all([(claimed[d.key], d) for d in batch if d.key in claimed], report)
 
     def _unsent(self, items: list[Due]) -> list[Due]:
-        """Drop items already sent (one indexed query per 1,000 keys)."""
+        """Drop items already sent (one indexed query)."""
         if not items:
             return []
-        sent: set[str] = set()
-        keys = [d.key for d in items]
         with self.db.uow("") as uow:
-            for chunk in chunks_for(uow.session, keys):
-                sent.update(
-                    uow.session.scalars(
-                        select(Notification.key).where(
-                            among(uow.session, Notification.key, chunk), Notification.sent_at.is_not(None)
-                        )
-                    ).all()
-                )
+            sent = sent_among(uow.session, [d.key for d in items])
         return [d for d in items if d.key not in sent]
 
     def _claim_batch(self, batch: Sequence[Due], now: datetime) -> dict[str, int]:
@@ -353,8 +327,7 @@ class Dispatcher:
         with self.db.uow("") as uow:
             session = uow.session
             dialect = session.get_bind().dialect
-            # The claim's times are the same for every row: convert them for the database once,
-            # and insert through a view of the table that leaves them as they are.
+            # The claim's times are the same for every row: convert them for the database once.
             lease = now + LEASE
             raw_now, raw_lease = _to_db(dialect, now), _to_db(dialect, lease)
             rows = [
@@ -366,36 +339,11 @@ class Dispatcher:
                 }
                 for d in batch
             ]
-            bulk = CLAIM_SQL.get(dialect.name)
-            if bulk is not None:
-                result = session.execute(
-                    text(bulk),
-                    {
-                        "rows": json.dumps(rows),
-                        "now": raw_now,
-                        "lease": raw_lease,
-                        "replica": self.replica,
-                    },
-                )
-                won.update({key: claim_id for claim_id, key in result.all()})
-            else:
-                for row in rows:
-                    values = {
-                        **row,
-                        "claimed_at": raw_now,
-                        "claimed_by": self.replica,
-                        "lease_until": raw_lease,
-                        "attempts": 1,
-                        "next_attempt_at": raw_now,
-                    }
-                    try:
-                        with session.begin_nested():
-                            claim_id = session.execute(
-                                RAW_CLAIMS.insert().values(**values).returning(RAW_CLAIMS.c.id)
-                            ).scalar_one()
-                        won[str(row["key"])] = claim_id
-                    except IntegrityError:
-                        pass
+            result = session.execute(
+                text(CLAIM_SQL[dialect.name]),
+                {"rows": json.dumps(rows), "now": raw_now, "lease": raw_lease, "replica": self.replica},
+            )
+            won.update({key: claim_id for claim_id, key in result.all()})
             others = [d.key for d in batch if d.key not in won]
             if others:
                 expired = session.execute(
@@ -608,17 +556,27 @@ class Dispatcher:
             uow.commit()
 
 
-def sent_notifications(uow: UnitOfWork, keys: Sequence[str]) -> dict[str, Notification]:
-    """Sent notification rows by key (sources use them to thread replies under a sent message)."""
-    found: dict[str, Notification] = {}
-    for chunk in chunks_for(uow.session, list(keys)):
-        for row in uow.session.scalars(
-            select(Notification).where(
-                among(uow.session, Notification.key, chunk), Notification.sent_at.is_not(None)
+def sent_among(session: Session, keys: Sequence[str]) -> set[str]:
+    """The keys among `keys` whose notification has been sent."""
+    if not keys:
+        return set()
+    return set(
+        session.scalars(
+            select(Notification.key).where(
+                among(session, Notification.key, keys), Notification.sent_at.is_not(None)
             )
-        ):
-            found[row.key] = row
-    return found
+        ).all()
+    )
+
+
+def sent_notifications(session: Session, keys: Sequence[str]) -> dict[str, Notification]:
+    """Sent notification rows by key (sources use them to thread replies under a sent message)."""
+    if not keys:
+        return {}
+    rows = session.scalars(
+        select(Notification).where(among(session, Notification.key, keys), Notification.sent_at.is_not(None))
+    ).all()
+    return {row.key: row for row in rows}
 
 
 def sent_keys(db: Database, prefix: str) -> list[str]:

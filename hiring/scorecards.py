@@ -17,11 +17,11 @@ from sqlalchemy.orm import aliased
 from hiring.clock import Clock
 from hiring.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from hiring.interview_info import Competency, InterviewInfo, interview_info, person_timezone, stage_name
-from hiring.outbox import Due
+from hiring.outbox import Due, sent_among
 from hiring.permissions import Actor
 from hiring.ports import Directory, Notifier
 from storage.feedback_repository import HELD_STATUSES, FeedbackRepository, undecided
-from storage.models import Candidate, Interview, Notification, Panel, Scorecard, Seat
+from storage.models import Candidate, Interview, Panel, Scorecard, Seat
 from storage.uow import Database, UnitOfWork
 
 T = TypeVar("T")
@@ -225,15 +225,7 @@ def _again_on_conflict(write: Callable[[], T]) -> T:
 def unsent(uow: UnitOfWork, keys: Iterable[str]) -> set[str]:
     """The keys among `keys` that have not been sent yet (so sources skip rebuilding sent items)."""
     keys = list(keys)
-    done: set[str] = set()
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
-        done.update(
-            uow.session.scalars(
-                select(Notification.key).where(Notification.key.in_(chunk), Notification.sent_at.is_not(None))
-            )
-        )
-    return set(keys) - done
+    return set(keys) - sent_among(uow.session, keys)
 
 
 class ScorecardService:
