@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
+from hiring.candidates import live_candidate
 from hiring.clock import Clock
-from hiring.errors import Conflict, InvalidInput, NotFound
+from hiring.errors import Conflict, InvalidInput
 from hiring.permissions import Actor, require_manager
 from hiring.text import valid_timezone
-from storage.models import AvailabilityWindow, Candidate
-from storage.uow import Database, UnitOfWork
+from storage.models import AvailabilityWindow
+from storage.uow import Database
 
 MAX_WINDOWS = 14
 MIN_ROWS = 5
@@ -172,25 +171,16 @@ class AvailabilityService:
         self.db = db
         self.clock = clock
 
-    def _candidate(self, uow: UnitOfWork, candidate_id: int, *, lock: bool = False) -> Candidate:
-        query = select(Candidate).where(Candidate.team_id == uow.team_id, Candidate.id == candidate_id)
-        if lock:
-            query = query.with_for_update(of=Candidate)
-        candidate = uow.session.scalar(query)
-        if candidate is None or candidate.erased_at is not None:
-            raise NotFound("That candidate no longer exists.")
-        return candidate
-
     def check(self, actor: Actor, candidate_id: int) -> None:
         """Raise unless the actor may enter this candidate's availability."""
         with self.db.uow(actor.team_id) as uow:
-            require_manager(actor, self._candidate(uow, candidate_id).role, WHAT)
+            require_manager(actor, live_candidate(uow, candidate_id).role, WHAT)
 
     def draft(self, actor: Actor, candidate_id: int) -> AvailabilityDraft:
         """The modal's content: stored windows that are not over yet, in the candidate's time zone."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._candidate(uow, candidate_id)
+            candidate = live_candidate(uow, candidate_id)
             require_manager(actor, candidate.role, WHAT)
             zone = _zone(candidate.timezone)
             windows = [
@@ -215,7 +205,7 @@ class AvailabilityService:
     def windows(self, team_id: str, candidate_id: int) -> list[tuple[datetime, datetime]]:
         """The candidate's stored windows (UTC), earliest first."""
         with self.db.uow(team_id) as uow:
-            return [(w.start_at, w.end_at) for w in self._candidate(uow, candidate_id).windows]
+            return [(w.start_at, w.end_at) for w in live_candidate(uow, candidate_id).windows]
 
     def save(
         self,
@@ -229,7 +219,7 @@ class AvailabilityService:
         Returns the stored windows (UTC); None when `request_key` was already handled."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._candidate(uow, candidate_id, lock=True)
+            candidate = live_candidate(uow, candidate_id, lock=True)
             require_manager(actor, candidate.role, WHAT)
             if candidate.status != "active":
                 raise Conflict(f"This candidate is {candidate.status}; there is nothing to schedule.")

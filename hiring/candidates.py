@@ -15,7 +15,15 @@ from hiring.plans import spec_of
 from hiring.ports import Notifier
 from hiring.text import EMAIL, close_matches, timezone_hint, valid_timezone
 from storage.models import Candidate, Role
-from storage.uow import Database
+from storage.uow import Database, UnitOfWork
+
+
+def live_candidate(uow: UnitOfWork, candidate_id: int, *, lock: bool = False) -> Candidate:
+    """The candidate, unless they do not exist or their data was erased (NotFound)."""
+    candidate = uow.candidates.get(candidate_id, lock=lock)
+    if candidate is None or candidate.erased_at is not None:
+        raise NotFound("That candidate no longer exists.")
+    return candidate
 
 
 @dataclass
@@ -104,10 +112,7 @@ class CandidateService:
                 )
                 before = None
             else:
-                found = uow.candidates.get(candidate_id)
-                if found is None or found.erased_at is not None:
-                    raise NotFound("That candidate no longer exists.")
-                candidate = found
+                candidate = live_candidate(uow, candidate_id)
                 require_manager(actor, candidate.role, "change this candidate")
                 before = candidate_snapshot(candidate)
                 if candidate.role_id != role.id:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hiring.candidates import live_candidate
 from hiring.clock import Clock
-from hiring.errors import NotFound
 from hiring.outbox import Due, Source, sent_notifications
 from hiring.permissions import Actor, require_decider
 from hiring.plan_schema import PlanSpec, RatingScale
@@ -842,9 +842,7 @@ class DebriefService:
         """The decision prompt for `/interview decide`: the current stage's scorecards so far, if any."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            candidate = uow.candidates.get(candidate_id)
-            if candidate is None or candidate.erased_at is not None:
-                raise NotFound("That candidate no longer exists.")
+            candidate = live_candidate(uow, candidate_id)
             role = candidate.role
             require_decider(actor, role)
             spec = spec_of(role.plan)

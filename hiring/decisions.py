@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from hiring.candidates import candidate_snapshot
+from hiring.candidates import candidate_snapshot, live_candidate
 from hiring.clock import Clock
 from hiring.debriefs import (
     DECIDABLE,
@@ -150,12 +150,18 @@ class DecisionService:
 
     # -- checks ------------------------------------------------------------------------------------
     def _current(
-        self, uow: UnitOfWork, actor: Actor, candidate_id: int, role_id: int | None, stage_key: str | None
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        candidate_id: int,
+        role_id: int | None,
+        stage_key: str | None,
+        *,
+        lock: bool = False,
     ) -> Candidate:
-        """The candidate, if the actor may decide and the stage they clicked on is still undecided."""
-        candidate = uow.candidates.get(candidate_id)
-        if candidate is None or candidate.erased_at is not None:
-            raise NotFound("That candidate no longer exists.")
+        """The candidate, if the actor may decide and the stage they clicked on is still undecided.
+        `lock` makes a concurrent decision on the same candidate wait for this one, then see it."""
+        candidate = live_candidate(uow, candidate_id, lock=lock)
         require_decider(actor, candidate.role)
         stale = (role_id is not None and role_id != candidate.role_id) or (
             stage_key is not None and stage_key != candidate.stage_key
@@ -224,7 +230,7 @@ class DecisionService:
         redact = self._interviewer_names(actor.team_id, candidate_id)
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._current(uow, actor, candidate_id, role_id, stage_key)
+            candidate = self._current(uow, actor, candidate_id, role_id, stage_key, lock=True)
             role = candidate.role
             spec = spec_of(role.plan)
             try:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from hiring.candidates import live_candidate
 from hiring.clock import Clock
 from hiring.errors import Conflict, ExternalServiceError, InvalidInput, NotFound
 from hiring.messages import PanelInterviewLine, PanelSummary
@@ -21,7 +22,7 @@ from hiring.plan_schema import InterviewSpec, StageSpec
 from hiring.plans import spec_of
 from hiring.pools import RUNS_INTERVIEWS, Membership, PoolService, a_kind
 from hiring.ports import Notifier
-from storage.models import Candidate, Interview, Panel, Seat, SlackMessage
+from storage.models import Interview, Panel, Seat, SlackMessage
 from storage.uow import Database, UnitOfWork
 
 WHAT = "build panels for this role"
@@ -132,20 +133,11 @@ class PanelService:
         self.names = people
         self.notifier = notifier
 
-    def _candidate(self, uow: UnitOfWork, candidate_id: int, *, lock: bool = False) -> Candidate:
-        query = select(Candidate).where(Candidate.team_id == uow.team_id, Candidate.id == candidate_id)
-        if lock:
-            query = query.with_for_update(of=Candidate)
-        candidate = uow.session.scalar(query)
-        if candidate is None or candidate.erased_at is not None:
-            raise NotFound("That candidate no longer exists.")
-        return candidate
-
     def draft(self, actor: Actor, candidate_id: int, stage_key: str | None = None) -> PanelDraft:
         """The panel modal's content for a stage (default: the candidate's current stage): the saved
         panel's people when there is one, else rotation's suggestion per interview."""
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._candidate(uow, candidate_id)
+            candidate = live_candidate(uow, candidate_id)
             require_manager(actor, candidate.role, WHAT)
             spec = spec_of(candidate.role.plan)
             try:
@@ -267,7 +259,7 @@ class PanelService:
         one is refused. None when `request_key` was already handled."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._candidate(uow, candidate_id, lock=True)
+            candidate = live_candidate(uow, candidate_id, lock=True)
             require_manager(actor, candidate.role, WHAT)
             if candidate.status != "active":
                 raise Conflict(

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from hiring.candidates import live_candidate
 from hiring.chasing import WorkingHours, parse_days, zone
 from hiring.clock import Clock
 from hiring.errors import Conflict, ExternalServiceError, NotFound
@@ -391,15 +392,6 @@ class SchedulingService:
         return isinstance(self.calendar, BuiltinCalendar)
 
     # -- reading ------------------------------------------------------------------------------------
-    def _candidate(self, uow: UnitOfWork, candidate_id: int, *, lock: bool = False) -> Candidate:
-        query = select(Candidate).where(Candidate.team_id == uow.team_id, Candidate.id == candidate_id)
-        if lock:
-            query = query.with_for_update(of=Candidate)
-        candidate = uow.session.scalar(query)
-        if candidate is None or candidate.erased_at is not None:
-            raise NotFound("That candidate no longer exists.")
-        return candidate
-
     def _panel(self, uow: UnitOfWork, candidate: Candidate) -> Panel:
         panel = uow.panels.current(candidate.id, candidate.stage_key)
         if panel is None:
@@ -412,7 +404,7 @@ class SchedulingService:
     def check(self, actor: Actor, candidate_id: int) -> None:
         """Raise unless the actor may schedule this candidate (a quick check before a modal opens)."""
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._candidate(uow, candidate_id)
+            candidate = live_candidate(uow, candidate_id)
             require_manager(actor, candidate.role, WHAT)
 
     def _changing(self, panel: Panel, now: datetime) -> bool:
@@ -527,7 +519,7 @@ class SchedulingService:
         or why nothing fits. Times come back in UTC; `viewer_tz` is how the actor sees times."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._candidate(uow, candidate_id)
+            candidate = live_candidate(uow, candidate_id)
             require_manager(actor, candidate.role, WHAT)
             if candidate.status != "active":
                 raise Conflict(f"This candidate is {candidate.status}; there is nothing to schedule.")
@@ -760,7 +752,7 @@ class SchedulingService:
         """Check the choice against the panel and mark the panel `changing` (committed), so a second
         click or a colleague cannot write the same events at the same time."""
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._candidate(uow, candidate_id, lock=True)
+            candidate = live_candidate(uow, candidate_id, lock=True)
             require_manager(actor, candidate.role, WHAT)
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
@@ -996,7 +988,7 @@ class SchedulingService:
         """The booked loop `/interview cancel` asks to confirm (checks permission and state)."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._candidate(uow, candidate_id)
+            candidate = live_candidate(uow, candidate_id)
             require_manager(actor, candidate.role, WHAT)
             panel = self._panel(uow, candidate)
             self._check(panel, now, moving=True)
@@ -1016,7 +1008,7 @@ class SchedulingService:
         interviews and the panel cancelled. None when `request_key` was already handled."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            candidate = self._candidate(uow, candidate_id, lock=True)
+            candidate = live_candidate(uow, candidate_id, lock=True)
             require_manager(actor, candidate.role, WHAT)
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
@@ -1078,7 +1070,7 @@ class SchedulingService:
                 raise NotFound("That interview seat no longer exists.")
             interview = uow.session.get(Interview, seat.interview_id)
             assert interview is not None
-            candidate = self._candidate(uow, interview.panel.candidate_id, lock=True)
+            candidate = live_candidate(uow, interview.panel.candidate_id, lock=True)
             require_manager(actor, candidate.role, "replace interviewers for this role")
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None

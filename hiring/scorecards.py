@@ -14,6 +14,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from hiring.candidates import live_candidate
 from hiring.clock import Clock
 from hiring.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from hiring.interview_info import Competency, InterviewInfo, interview_info, person_timezone, stage_name
@@ -496,9 +497,7 @@ class ScorecardService:
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
             repo = FeedbackRepository(uow.session, actor.team_id)
-            candidate = uow.candidates.get(candidate_id)
-            if candidate is None or candidate.erased_at is not None:
-                raise NotFound("That candidate no longer exists.")
+            candidate = live_candidate(uow, candidate_id)
             role = candidate.role
             name = stage_name(role.plan, stage_key)
             decided = repo.decision(candidate_id, stage_key) is not None

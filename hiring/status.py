@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from hiring.candidates import CandidateService
+from hiring.candidates import CandidateService, live_candidate
 from hiring.clock import Clock
-from hiring.errors import NotFound, PermissionDenied
+from hiring.errors import PermissionDenied
 from hiring.people import PeopleService
 from hiring.permissions import Actor, manages
 from hiring.plan_schema import PlanSpec
@@ -127,9 +127,7 @@ class StatusService:
         """The full status for the role's managers and admins; the schedule of their own interviews
         for panel interviewers; PermissionDenied for anyone else."""
         with self.db.uow(actor.team_id) as uow:
-            candidate = uow.candidates.get(candidate_id)
-            if candidate is None or candidate.erased_at is not None:
-                raise NotFound("That candidate no longer exists.")
+            candidate = live_candidate(uow, candidate_id)
             role = candidate.role
             full = manages(actor, role)
             if not full and candidate.id not in _seated_candidate_ids(uow, actor.user_id):

@@ -73,10 +73,13 @@ class RoleRepository(_Repository):
 
 
 class CandidateRepository(_Repository):
-    def get(self, candidate_id: int) -> Candidate | None:
-        return self.session.scalar(
-            select(Candidate).where(Candidate.team_id == self.team_id, Candidate.id == candidate_id)
-        )
+    def get(self, candidate_id: int, *, lock: bool = False) -> Candidate | None:
+        """The candidate; `lock` holds the row until the transaction ends (on PostgreSQL; SQLite's
+        transactions are one writer at a time already)."""
+        query = select(Candidate).where(Candidate.team_id == self.team_id, Candidate.id == candidate_id)
+        if lock:
+            query = query.with_for_update(of=Candidate)
+        return self.session.scalar(query)
 
     def all(self, *, include_erased: bool = False) -> list[Candidate]:
         query = select(Candidate).where(Candidate.team_id == self.team_id)
