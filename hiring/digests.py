@@ -332,7 +332,12 @@ class DigestService:
         due_after = timedelta(hours=role.feedback_due_hours)
         due_before = now - due_after
         soon = sorted(
-            (i for i in interviews if i[3] is not None and now <= i[3] < horizon), key=lambda i: (i[3], i[0])
+            (
+                (iid, panel_id, title, start)
+                for iid, panel_id, title, start, _, _ in interviews
+                if start is not None and now <= start < horizon
+            ),
+            key=lambda i: (i[3], i[0]),
         )
         # A decision on a panel's stage stops chasing its interviews.
         decided = {
@@ -340,7 +345,11 @@ class DigestService:
             for panel_id, candidate_id, stage_key, *_ in panels.values()
             if any(key == stage_key for key, _, _ in decisions.get(candidate_id, ()))
         }
-        overdue = [i for i in interviews if i[4] is not None and i[4] <= due_before and i[1] not in decided]
+        overdue = [
+            (iid, panel_id, title, end_at)
+            for iid, panel_id, title, _, end_at, _ in interviews
+            if end_at is not None and end_at <= due_before and panel_id not in decided
+        ]
         seats: dict[int, list[str]] = defaultdict(list)
         soon_ids = sorted({i[0] for i in soon})
         for interview_id, user_id in (
@@ -377,10 +386,10 @@ class DigestService:
             missing[interview_id].append(user_id)
         upcoming = tuple(
             UpcomingInterview(start, panels[panel_id][4], title, tuple(seats.get(iid, ())))
-            for iid, panel_id, title, start, _, _ in soon
+            for iid, panel_id, title, start in soon
         )
         by_person: dict[str, list[LateScorecard]] = defaultdict(list)
-        for iid, panel_id, title, _, end_at, _ in overdue:
+        for iid, panel_id, title, end_at in overdue:
             due_at = end_at + due_after
             for user_id in missing.get(iid, ()):
                 by_person[user_id].append(LateScorecard(panels[panel_id][4], title, due_at, now - due_at))

@@ -77,7 +77,12 @@ def main() -> int:
     server = WebServer(wsgi, "127.0.0.1", 0, threads=settings.web_threads).start()
     print(f"PORT {server.port}", flush=True)
     done = threading.Event()
-    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+
+    def wait_for_eof() -> None:
+        sys.stdin.read()
+        done.set()
+
+    threading.Thread(target=wait_for_eof, daemon=True).start()
     done.wait()
     server.stop()
     if closer:

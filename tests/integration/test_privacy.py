@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.sandbox.harness import HIRING_CHANNEL, START, Sandbox
+from bot.sandbox.harness import HIRING_CHANNEL, Sandbox
+from hiring.clock import SystemClock
 from scheduling.calendar_protocol import EventSpec
 from storage.models import AvailabilityWindow, CalendarEvent, Candidate, Interview, Scorecard
 from tests.factories import TEAM, make_booked_panel, make_candidate, make_role, make_scorecard
@@ -15,6 +19,7 @@ from tests.factories import TEAM, make_booked_panel, make_candidate, make_role, 
 def setup_candidate(box: Sandbox) -> tuple[Candidate, Interview, Interview]:
     """Grace, with a past interview (scorecard in) and a future one booked in the calendar."""
     db, clock = box.app.db, box.clock
+    start = clock.now()
     role = make_role(db, clock)
     candidate = make_candidate(db, clock, role, accommodations="Needs captions", shareable=False)
     with db.uow(TEAM) as uow:
@@ -23,11 +28,11 @@ def setup_candidate(box: Sandbox) -> tuple[Candidate, Interview, Interview]:
         c.notes = "Strong referral from Ada"
         c.links = "https://example.com/grace-cv"
         c.windows = [
-            AvailabilityWindow(start_at=START + timedelta(days=3), end_at=START + timedelta(days=3, hours=4))
+            AvailabilityWindow(start_at=start + timedelta(days=3), end_at=start + timedelta(days=3, hours=4))
         ]
         uow.commit()
-    past = make_booked_panel(db, clock, candidate, start=START - timedelta(days=2), interviewers=["USAM"])
-    future = make_booked_panel(db, clock, candidate, start=START + timedelta(days=2), interviewers=["UJONAS"])
+    past = make_booked_panel(db, clock, candidate, start=start - timedelta(days=2), interviewers=["USAM"])
+    future = make_booked_panel(db, clock, candidate, start=start + timedelta(days=2), interviewers=["UJONAS"])
     past_iv, future_iv = past.interviews[0], future.interviews[0]
     make_scorecard(
         db, clock, past_iv, "USAM", ratings={}, evidence="Grace explained the outage clearly and calmly."
@@ -147,27 +152,28 @@ def test_audit_trail_is_for_admins_and_reading_it_is_audited(sandbox: Sandbox) -
     assert actions[-1] == "audit.viewed"
 
 
-def test_loopbot_forget_from_the_command_line(sandbox: Sandbox, database_url: str) -> None:
-    import os
-    import subprocess
-    import sys
-
-    candidate, _, _ = setup_candidate(sandbox)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env |= {
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": "xoxb-sandbox-token",
-        "SLACK_SIGNING_SECRET": "cli-secret",
-        "SLACK_API_URL": sandbox.fake.api_url,
-    }
-    command = [sys.executable, "-m", "bot.cli", "forget", "Grace Hopper", "--team", TEAM]
-    refused = subprocess.run(command, env=env, input="no\n", capture_output=True, text=True, timeout=120)
-    assert refused.returncode == 1 and "Nothing was erased" in refused.stdout
-    done = subprocess.run([*command, "--yes"], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert (
-        f"Candidate #{candidate.id} erased: 1 message(s) rewritten, 1 future event(s) cancelled."
-        in done.stdout
-    )
-    with sandbox.app.db.uow(TEAM) as uow:
-        assert uow.candidates.get(candidate.id).erased_at is not None  # type: ignore[union-attr]
+def test_loopbot_forget_from_the_command_line(database_url: str) -> None:
+    """The CLI runs on the real clock, so the test builds its dates from that same clock: the
+    future interview is two days after the real now, whatever today is."""
+    now = SystemClock().now().replace(second=0, microsecond=0)
+    with Sandbox(database_url, start=now) as sandbox:
+        candidate, _, _ = setup_candidate(sandbox)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+        env |= {
+            "DATABASE_URL": database_url,
+            "SLACK_BOT_TOKEN": "xoxb-sandbox-token",
+            "SLACK_SIGNING_SECRET": "cli-secret",
+            "SLACK_API_URL": sandbox.fake.api_url,
+        }
+        command = [sys.executable, "-m", "bot.cli", "forget", "Grace Hopper", "--team", TEAM]
+        refused = subprocess.run(command, env=env, input="no\n", capture_output=True, text=True, timeout=120)
+        assert refused.returncode == 1 and "Nothing was erased" in refused.stdout
+        done = subprocess.run([*command, "--yes"], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert (
+            f"Candidate #{candidate.id} erased: 1 message(s) rewritten, 1 future event(s) cancelled."
+            in done.stdout
+        )
+        with sandbox.app.db.uow(TEAM) as uow:
+            assert uow.candidates.get(candidate.id).erased_at is not None  # type: ignore[union-attr]
+    assert not sandbox.fake.block_errors, sandbox.fake.block_errors
