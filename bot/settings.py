@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     google_api_endpoint: str | None = None
     google_batch_endpoint: str | None = None
     google_rooms: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    port: int = Field(default=3000, ge=1, le=65535)
+    port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (the log says which)
     host: str = "0.0.0.0"
     public_url: str = "http://localhost:3000"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

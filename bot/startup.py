@@ -107,9 +107,11 @@ def run_web(settings: Settings) -> int:
         assert settings.slack_app_token is not None
         SocketModeHandler(loopbot.app, settings.slack_app_token.get_secret_value()).start()
         return 0
-    server = WebServer(WebApp(loopbot), settings.host, settings.port, threads=settings.web_threads)
-    log.warning("Loopbot listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, server.port)
     try:
+        server = WebServer(WebApp(loopbot), settings.host, settings.port, threads=settings.web_threads)
+        log.warning(
+            "Loopbot listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, server.port
+        )
         server.serve_forever()
     except KeyboardInterrupt:
         pass

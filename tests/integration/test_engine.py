@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -149,52 +149,60 @@ def stop(process: subprocess.Popen[bytes], sig: int) -> int:
             process.kill()
 
 
+def start(command: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`loopbot <command>`, its output written to cwd/output.log (a pipe nobody reads while the process
+    runs could fill up and block it)."""
+    with open(cwd / "output.log", "wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", command],
+            cwd=cwd,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def test_loopbot_worker_runs_the_scheduler_until_sigterm(
     database_url: str, slack: FakeSlack, tmp_path: Path
 ) -> None:
     overdue_interview(database_url)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "worker"],
-        cwd=tmp_path,
-        env=environment(database_url, slack),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    process = start("worker", tmp_path, environment(database_url, slack))
     try:
         slack.wait_for(lambda: nudged(slack), timeout=60)
     finally:
         code = stop(process, signal.SIGTERM)
-    output = process.stdout.read().decode() if process.stdout else ""
+    output = (tmp_path / "output.log").read_text()
     assert code == 0, output
     assert "worker running" in output
     assert len([m for m in slack.dms("USAM") if m.text.startswith("Scorecard ")]) == 1
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def listening_port(output: Path) -> int:
+    """The port `loopbot run` says it listens on (it binds port 0: no race for a free port)."""
+    found: list[int] = []
+
+    def said() -> bool:
+        match = re.search(r"listening on 127\.0\.0\.1:(\d+)", output.read_text())
+        found.extend([int(match.group(1))] if match else [])
+        return bool(found)
+
+    wait_until(said, timeout=60)
+    return found[0]
 
 
 def test_loopbot_run_serves_slack_and_runs_the_scheduler_in_process(
     database_url: str, slack: FakeSlack, tmp_path: Path
 ) -> None:
     overdue_interview(database_url)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env=environment(database_url, slack, PORT=str(port), HOST="127.0.0.1"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    process = start("run", tmp_path, environment(database_url, slack, PORT="0", HOST="127.0.0.1"))
     try:
+        port = listening_port(tmp_path / "output.log")
         slack.wait_for(lambda: nudged(slack), timeout=60)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
             assert response.status == 200
     finally:
         code = stop(process, signal.SIGINT)
-    output = process.stdout.read().decode() if process.stdout else ""
+    output = (tmp_path / "output.log").read_text()
     assert code == 0, output
 
 
