@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import signal
 import sys
+import threading
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -112,12 +114,23 @@ def run_web(settings: Settings) -> int:
         log.warning(
             "Loopbot listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, server.port
         )
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server.start()
+        _wait_for_stop_signal()
+        log.warning("Loopbot stopping: finishing the requests and work in flight")
+        server.stop()
     finally:
         loopbot.close()
     return 0
+
+
+def _wait_for_stop_signal() -> None:
+    """Block until SIGTERM (how platforms stop a process) or SIGINT (Ctrl-C). Both are handled here
+    explicitly, so a signal that the parent process ignored is not ignored by Loopbot too."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(1.0):
+        pass
 
 
 def run_worker(settings: Settings) -> int:

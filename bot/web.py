@@ -87,9 +87,6 @@ class WebServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def serve_forever(self) -> None:
-        self.server.run()
-
     def start(self) -> WebServer:
         self._thread = threading.Thread(target=self.server.run, name="loopbot-web", daemon=True)
         self._thread.start()

@@ -201,7 +201,7 @@ def test_loopbot_run_serves_slack_and_runs_the_scheduler_in_process(
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
             assert response.status == 200
     finally:
-        code = stop(process, signal.SIGINT)
+        code = stop(process, signal.SIGTERM)
     output = (tmp_path / "output.log").read_text()
     assert code == 0, output
 
