@@ -30,11 +30,10 @@ from typing import Any
 from sqlalchemy import insert
 
 from benchmarks.bench_db import analyze, databases
-from handlers.blocks import digests as _digest_blocks  # noqa: F401  (registers the renderers)
 from handlers.render import render
+from hiring.chasing.digests import DigestDetail, DigestService, DigestSummary
 from hiring.clock import FixedClock
-from hiring.digests import DigestDetail, DigestService, DigestSummary
-from hiring.plans import PlanService
+from hiring.plans.plans import PlanService
 from hiring.ports import Sent
 from storage.models import (
     Candidate,

@@ -33,12 +33,11 @@ from sqlalchemy import insert
 
 from benchmarks.bench_db import analyze, databases
 from bot.startup import freeze_startup_objects
-from handlers.blocks import chasing as _chasing_blocks  # noqa: F401  (registers the renderers)
 from handlers.render import render
-from hiring.chasing import ChasingService, escalation_key, nudge_key
+from hiring.chasing.reminders import ChasingService, escalation_key, nudge_key
 from hiring.clock import FixedClock
 from hiring.outbox import Dispatcher, Due
-from hiring.plans import PlanService
+from hiring.plans.plans import PlanService
 from hiring.ports import Profile, Sent
 from storage.models import Candidate, Interview, Notification, Panel, Person, Role, Scorecard, Seat
 from storage.uow import Database

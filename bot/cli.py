@@ -47,7 +47,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.demo.main import run_demo
 
     return run_demo(verbose=args.verbose)
 

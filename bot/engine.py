@@ -15,11 +15,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.observability import Metrics
-from hiring.chasing import chasing_sources
-from hiring.debriefs import debrief_sources
-from hiring.declines import scheduling_sources
-from hiring.digests import digest_sources
-from hiring.feedback_jobs import feedback_sources
+from bot.sources import all_sources
 from hiring.outbox import Dispatcher, Source, TickReport
 from hiring.services import Services
 from scheduling.jobs import DailyTrigger, JobRunner
@@ -28,18 +24,6 @@ log = logging.getLogger(__name__)
 
 
 RETENTION_EVERY_SECONDS = 3600
-
-
-def all_sources(services: Services) -> list[Source]:
-    """Every source of scheduled notifications: briefings and scorecard requests, the chasing
-    ladder, debriefs and digests, booking notices and declined invitations."""
-    return [
-        *feedback_sources(services),
-        *chasing_sources(services.chasing),
-        *debrief_sources(services),
-        *digest_sources(services.digests),
-        *scheduling_sources(services),
-    ]
 
 
 def retention_job(services: Services, days: int) -> Callable[[], None]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from bot.web import Route
 from scheduling.builtin_calendar import invite_for_token
 from storage.uow import Database
+
+Route = Callable[[dict[str, Any]], tuple[str, list[tuple[str, str]], bytes]]  # a path's WSGI answer
 
 PREFIX = "/ics/"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,128}$")

@@ -17,10 +17,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 from hiring.clock import SystemClock
 from hiring.errors import DomainError
-from hiring.plan_schema import DocumentError, PlanSpec, builtin_plans, load_plan_file
-from hiring.plan_summary import interview_count, minutes, plan_lines, plan_outline
-from hiring.plans import PlanService, spec_of
-from hiring.questions import QuestionBankSpec, QuestionService, builtin_question_banks, load_question_file
+from hiring.feedback.questions import (
+    QuestionBankSpec,
+    QuestionService,
+    builtin_question_banks,
+    load_question_file,
+)
+from hiring.plans.plans import PlanService, spec_of
+from hiring.plans.schema import DocumentError, PlanSpec, builtin_plans, load_plan_file
+from hiring.plans.summary import interview_count, minutes, plan_lines, plan_outline
 from hiring.text import close_matches
 from storage.database import current_revision, upgrade
 from storage.uow import Database

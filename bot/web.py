@@ -11,9 +11,8 @@ from typing import Any
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
+from bot.ics_route import Route, ics_route
 from storage.database import ping
-
-Route = Callable[[dict[str, Any]], tuple[str, list[tuple[str, str]], bytes]]
 
 
 class WebApp:
@@ -22,8 +21,6 @@ class WebApp:
     def __init__(self, loopbot: Any) -> None:
         self.loopbot = loopbot
         self.slack = SlackRequestHandler(loopbot.app, path="/slack/events")
-        from bot.ics_route import ics_route  # it imports `Route` from here
-
         self.routes: dict[str, Route] = {
             "/healthz": self.healthz,
             "/metrics": self.metrics,
@@ -76,7 +73,10 @@ class WebServer:
     """A waitress server on a thread (tests, the demo) or in the foreground (`loopbot run`)."""
 
     def __init__(self, wsgi: Callable[..., Any], host: str, port: int, threads: int = 16) -> None:
-        self.server = create_server(wsgi, host=host, port=port, threads=threads, ident="loopbot")
+        self._channels: dict[int, Any] = {}  # waitress's socket map, ours so that `stop` can close them
+        self.server = create_server(
+            wsgi, map=self._channels, host=host, port=port, threads=threads, ident="loopbot"
+        )
         self._thread: threading.Thread | None = None
 
     @property
@@ -103,7 +103,7 @@ class WebServer:
         done = threading.Event()
 
         def close_all() -> None:
-            for channel in list(server._map.values()):
+            for channel in list(self._channels.values()):
                 if channel is not server.trigger:
                     channel.close()
             done.set()

@@ -11,25 +11,18 @@ from slack_bolt.context.respond import Respond
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
-from handlers import (
-    availability,
-    candidates,
-    decisions,
-    digests,
-    feedback,
-    home,
-    panels,
-    people,
-    plans,
-    pools,
-    privacy,
-    reports,
-    roles,
-    scheduling,
-    status,
-)
+from handlers import home
+from handlers.chasing import digests
 from handlers.context import HandlerContext
+from handlers.decisions import decisions, reports
+from handlers.feedback import feedback
+from handlers.panels import panels, pools
+from handlers.people import people
+from handlers.plans import plans
+from handlers.privacy import privacy
+from handlers.roles import candidates, roles, status
 from handlers.router import CommandRequest, CommandRouter, split
+from handlers.scheduling import availability, booking
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +36,7 @@ FEATURES = (
     people,
     panels,
     availability,
-    scheduling,
+    booking,
     status,
     digests,
     decisions,

@@ -9,10 +9,10 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers.background import Coalescer
-from handlers.blocks.home import HOME_MORE, home_view
 from handlers.common import on_action
 from handlers.context import HandlerContext
-from handlers.feedback import action_value
+from handlers.feedback.feedback import action_value
+from handlers.home_blocks import HOME_MORE, home_view
 from handlers.router import CommandRouter
 from hiring.home import HomeCursor
 from hiring.permissions import Actor

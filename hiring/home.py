@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 from hiring.clock import Clock
-from hiring.interview_info import interview_info, person_timezone
-from hiring.plans import spec_of
+from hiring.feedback.scorecards import PendingScorecard, ScorecardService
+from hiring.panels.interview_info import interview_info, person_timezone
+from hiring.plans.plans import spec_of
 from hiring.ports import Directory
-from hiring.scorecards import PendingScorecard, ScorecardService
 from storage.feedback_repository import FeedbackRepository
 from storage.models import Role
 from storage.uow import Database, UnitOfWork

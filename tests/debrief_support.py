@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from bot.sandbox.fake_slack import Posted
 from bot.sandbox.harness import START, Sandbox
+from bot.sources import debrief_sources
 from hiring.clock import Clock
-from hiring.debriefs import debrief_sources
 from hiring.outbox import Dispatcher, TickReport
-from hiring.plan_schema import parse_plan
-from hiring.plans import PlanService
+from hiring.plans.plans import PlanService
+from hiring.plans.schema import parse_plan
 from storage.models import AuditEvent, Candidate, Decision, FeedbackReport, Interview, Panel, Role
 from storage.uow import Database
 from tests.factories import TEAM, make_booked_panel, make_candidate, make_role, make_scorecard

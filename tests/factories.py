@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from hiring.clock import Clock
-from hiring.plans import PlanService, spec_of
+from hiring.plans.plans import PlanService, spec_of
 from storage.models import Candidate, Interview, Panel, Person, Role, RoleRecruiter, Scorecard, Seat
 from storage.uow import Database
 

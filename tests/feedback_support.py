@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from bot.sandbox.fake_slack import Posted
 from bot.sandbox.harness import START, Sandbox
-from hiring.feedback_jobs import feedback_sources
+from bot.sources import feedback_sources
 from hiring.outbox import Dispatcher, TickReport
-from hiring.plan_schema import parse_plan
-from hiring.plans import PlanService
+from hiring.plans.plans import PlanService
+from hiring.plans.schema import parse_plan
 from storage.models import Candidate, Decision, Interview, Panel, Question, Role, Scorecard
 from tests.factories import TEAM, make_booked_panel, make_candidate, make_role
 

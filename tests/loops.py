@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.sandbox.harness import Sandbox
+from hiring.panels.pools import PoolInput
 from hiring.permissions import Actor
-from hiring.plan_schema import parse_plan
-from hiring.pools import PoolInput
+from hiring.plans.schema import parse_plan
 from storage.models import Candidate, Role
 from tests.factories import TEAM, make_candidate, make_role
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from bot.sandbox.fake_google import FakeGoogleCalendar
 from bot.sandbox.harness import Sandbox
-from hiring.panels import SeatChoice
+from hiring.panels.panels import SeatChoice
 from hiring.permissions import Actor
-from hiring.plan_schema import parse_plan
+from hiring.plans.schema import parse_plan
 from storage.models import CalendarEvent, Interview, Panel, Seat
 from tests.factories import TEAM, make_candidate, make_role
 from tests.loops import make_pools

@@ -102,6 +102,7 @@ def test_accommodations_not_marked_shareable_stay_private_and_user_text_is_escap
     assert "Private medical detail" not in text and "Accommodations" not in text
     for part in ("<!channel>", "*Grace*", "<@UOTTO>"):
         assert_escaped(part, message.blocks, message.text)
+    assert "&lt;!channel&gt; ∗Grace∗ &lt;@UOTTO&gt;" in text
 
 
 def test_a_moved_interview_is_briefed_at_its_new_time_and_a_cancelled_one_never(sandbox: Sandbox) -> None:

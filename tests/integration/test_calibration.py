@@ -6,8 +6,8 @@ import json
 from datetime import timedelta
 
 from bot.sandbox.harness import START, Sandbox
-from hiring.calibration import CalibrationService
 from hiring.clock import FixedClock
+from hiring.feedback.calibration import CalibrationService
 from hiring.permissions import Actor
 from storage.uow import Database
 from tests.debrief_support import make_loop, make_platform_role, score

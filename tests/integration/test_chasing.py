@@ -297,7 +297,7 @@ def test_user_text_is_escaped_in_every_chasing_message(sandbox: Sandbox) -> None
     assert len(messages) == 3
     for message in messages:
         assert_escaped(hostile, message.blocks, message.text)
-        assert "&lt;!channel&gt;" in str(message.blocks)
+        assert "&lt;!channel&gt; ∗Bobby∗ &lt;@UADMIN&gt;" in str(message.blocks)
 
 
 def test_pending_lists_ended_interviews_with_missing_scorecards(sandbox: Sandbox) -> None:

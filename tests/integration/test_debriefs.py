@@ -21,7 +21,7 @@ from tests.debrief_support import (
     tick,
 )
 from tests.factories import TEAM, make_booked_panel, make_candidate, make_scorecard
-from tests.helpers import assert_escaped
+from tests.helpers import assert_escaped, plain_texts
 
 
 def text_of(message: object) -> str:
@@ -236,3 +236,6 @@ def test_hostile_names_and_evidence_are_escaped(sandbox: Sandbox) -> None:
     assert len(posted) == 1
     for hostile in ("<!channel>", "*Eve*", "<@UOTTO>", "<!here>", "_it_"):
         assert_escaped(hostile, posted[0].blocks, posted[0].text)
+    assert posted[0].text == "Debrief for &lt;!channel&gt; ∗Eve∗ — Technical screen"
+    assert "Debrief: <!channel> *Eve* — Technical screen" in plain_texts(posted[0].blocks)  # as typed
+    assert "> &lt;@UOTTO&gt; &lt;!here&gt; ˍitˍ Grace explained" in text_of(posted[0])

@@ -11,8 +11,8 @@ import pytest
 
 from bot.sandbox.fake_slack import Posted
 from bot.sandbox.harness import HIRING_CHANNEL, NO_BOT_CHANNEL, Sandbox
+from hiring.chasing.digests import DigestDetail, DigestService
 from hiring.clock import FixedClock
-from hiring.digests import DigestDetail, DigestService
 from hiring.errors import ExternalServiceError
 from hiring.outbox import LEASE, Dispatcher, sent_keys
 from hiring.permissions import Actor
@@ -262,6 +262,7 @@ def test_user_text_in_a_digest_is_escaped(sandbox: Sandbox) -> None:
     (summary,) = summaries(sandbox)
     for message in [summary, *thread(sandbox, summary)]:
         assert_escaped(hostile, message.blocks, message.text)
+        assert "&lt;!channel&gt; ∗Bobby∗ &lt;@UADMIN&gt;" in text_of(message)
 
 
 def bulk_upcoming(box: Sandbox, role: Role, count: int, start: datetime) -> None:

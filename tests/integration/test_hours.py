@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.sandbox.harness import Sandbox
 from storage.models import AuditEvent, Person
 from tests.factories import TEAM
+from tests.helpers import mrkdwn_texts
 from tests.loops import make_pools
 
 
@@ -96,8 +97,12 @@ def test_bad_hours_are_explained_and_change_nothing(sandbox: Sandbox) -> None:
 def test_hostile_hours_text_is_not_parsed_as_mrkdwn(sandbox: Sandbox) -> None:
     sandbox.command("USAM", "hours 9-17 <!channel>")
     reply = sandbox.fake.ephemerals("USAM")[-1]
-    assert "<!channel>" not in reply.text
-    assert all(b["text"]["type"] == "plain_text" for b in reply.blocks)
+    assert "<!channel>" not in reply.text  # the fallback (mrkdwn) does not repeat the input
+    assert mrkdwn_texts(reply.blocks) == []
+    # plain_text is never parsed for mentions or formatting, so the user sees what they typed
+    [block] = reply.blocks
+    assert block["text"]["type"] == "plain_text"
+    assert "I can't read the days “<!channel>”" in block["text"]["text"]
     assert person(sandbox, "USAM") is None
 
 

@@ -307,3 +307,5 @@ def test_hostile_candidate_names_are_escaped(sandbox: Sandbox) -> None:
     [post] = sandbox.fake.posts(HIRING_CHANNEL)
     for part in ("<!channel>", "*Eve*", "<@UOTTO>", "<http://evil"):
         assert_escaped(part, post.blocks, post.text)
+    shown_name = "&lt;!channel&gt; ∗Eve∗ &lt;@UOTTO&gt; &lt;http://evil.example|click&gt;"
+    assert shown_name in str(view["blocks"]) and shown_name in str(post.blocks)

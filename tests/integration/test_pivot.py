@@ -187,3 +187,4 @@ def test_pivot_note_is_escaped(sandbox: Sandbox) -> None:
     for message in (sandbox.fake.posts("CPLATFORM")[0], sandbox.fake.dms("UDORA")[0], debrief):
         for hostile in ("<!channel>", "*now*", "<@UOTTO>"):
             assert_escaped(hostile, message.blocks, message.text)
+        assert "&lt;!channel&gt; ∗now∗ &lt;@UOTTO&gt;" in text_of(message)

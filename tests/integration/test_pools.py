@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.sandbox.harness import Sandbox
 from storage.models import AuditEvent, Person, Pool
 from tests.factories import TEAM, make_role
+from tests.helpers import assert_escaped
 
 VALUES: dict[str, Any] = {
     "name": "Backend engineers",
@@ -112,11 +113,13 @@ def test_pools_lists_members_by_level_and_limits(sandbox: Sandbox) -> None:
     sandbox.command("UHANA", "pool")
     sandbox.submit("UHANA", VALUES | {"name": "Platform *team* <!channel>"})
     sandbox.command("UOTTO", "pools")
-    text = sandbox.last_reply("UOTTO")
+    reply = sandbox.fake.ephemerals("UOTTO")[-1]
+    text = reply.text
     assert "at most 2 a day, 4 a week" in text
     assert "qualified: <@UJONAS>, <@UPRIYA>, <@USAM>" in text
     assert "shadow: <@UMIA>" in text and "reverse shadow: <@UNOAH>" in text
-    assert "<!channel>" not in text and "*team*" not in text
+    assert "• *Platform ∗team∗ &lt;!channel&gt;* (engineer)" in text  # bold; its stars as look-alikes
+    assert_escaped("Platform *team* <!channel>", reply.blocks, text)
 
 
 def test_only_admins_and_role_managers_may_create_or_change_pools(sandbox: Sandbox) -> None:

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from bot.sandbox.harness import START
 from hiring.clock import FixedClock
 from hiring.errors import Conflict
-from hiring.plan_schema import builtin_plans
-from hiring.questions import QuestionService, builtin_question_banks, parse_bank
+from hiring.feedback.questions import QuestionService, builtin_question_banks, parse_bank
+from hiring.plans.schema import builtin_plans
 from storage.models import Question
 from storage.uow import Database
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.sandbox.harness import HIRING_CHANNEL, NO_BOT_CHANNEL, Sandbox
 from storage.models import AuditEvent, Role
-from tests.helpers import assert_escaped
+from tests.helpers import assert_escaped, plain_texts
 
 
 def role_values(sandbox: Sandbox, **overrides: object) -> dict[str, object]:
@@ -88,6 +88,8 @@ def test_hostile_title_is_escaped_in_the_announcement(sandbox: Sandbox) -> None:
     post = sandbox.fake.posts(HIRING_CHANNEL)[0]
     for hostile in ("<!channel>", "*boss*", "<@UOTTO>"):
         assert_escaped(hostile, post.blocks, post.text)
+    assert post.text == "New role: &lt;!channel&gt; ∗boss∗ &lt;@UOTTO&gt;"
+    assert "New role: <!channel> *boss* <@UOTTO>" in plain_texts(post.blocks)  # the header, as typed
 
 
 def test_only_managers_may_edit_a_role(sandbox: Sandbox) -> None:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.sandbox.harness import START, Sandbox
-from hiring.panels import SeatChoice
-from hiring.pools import PoolInput
+from hiring.panels.panels import SeatChoice
+from hiring.panels.pools import PoolInput
 from storage.models import Interview, Panel, Seat
 from tests.factories import TEAM, make_booked_panel, make_candidate, make_person
 from tests.loops import ADMIN, setup_loop

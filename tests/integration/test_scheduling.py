@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.sandbox.harness import HIRING_CHANNEL, Sandbox
 from hiring.errors import Conflict
-from hiring.scheduling_service import Choice
+from hiring.scheduling.booking import Choice
 from scheduling.builtin_calendar import invite_for_token
 from storage.models import AuditEvent, IdempotencyKey
 from tests.factories import TEAM
@@ -262,13 +262,15 @@ def test_busy_blocks_keep_options_clear_and_can_be_removed(sandbox: Sandbox) -> 
     sandbox.command("USAM", "busy 2026-11-24 09:00-12:00 <!channel> dentist")
     reply = sandbox.fake.ephemerals("USAM")[-1]
     assert "Marked busy: Tue 24 Nov 09:00–12:00" in texts(reply.blocks)
-    assert_escaped("<!channel>", reply.blocks, reply.text)
+    assert_escaped("<!channel> dentist", reply.blocks, reply.text)
+    assert "&lt;!channel&gt; dentist" in texts(reply.blocks)
 
     first = option_sections(open_options(sandbox))[0]["text"]["text"]
     assert "*Coding* Tue 24 Nov 12:00–13:00" in first  # Sam is free again at noon
 
     sandbox.command("USAM", "busy")
     listing = sandbox.fake.ephemerals("USAM")[-1]
+    assert_escaped("<!channel> dentist", listing.blocks, listing.text)
     remove = next(b for b in listing.blocks if b.get("accessory", {}).get("action_id") == "busy_remove")
     sandbox.click("USAM", "busy_remove", remove["accessory"]["value"], message=listing)
     assert "Removed that busy time" in sandbox.fake.ephemerals("USAM")[-1].text
@@ -367,10 +369,12 @@ def test_a_hostile_candidate_name_is_escaped_in_modals_posts_and_dms(sandbox: Sa
     enter_availability(sandbox, [TUE], candidate=ref)
     view = open_options(sandbox, candidate=ref)
     assert_escaped(hostile, view["blocks"])
+    assert "&lt;!channel&gt; ∗Ada∗" in texts(view["blocks"])
     click_option(sandbox, view)
     assert_escaped(hostile, (sandbox.fake.last_view("UHANA") or {})["blocks"])
     [summary] = sandbox.fake.posts(HIRING_CHANNEL)
     assert_escaped(hostile, summary.blocks, summary.text)
+    assert "&lt;!channel&gt; ∗Ada∗" in texts(summary.blocks)
     for user_id in ("USAM", "UMIA", "UJONAS"):
         [dm] = sandbox.fake.dms(user_id)
         assert_escaped(hostile, dm.blocks, dm.text)

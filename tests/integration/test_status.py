@@ -165,3 +165,4 @@ def test_hostile_candidate_names_are_escaped_in_status(sandbox: Sandbox) -> None
         assert message.blocks
         for part in ("<!here>", "_Mal_", "<@UOTTO>"):
             assert_escaped(part, message.blocks, message.text)
+        assert "&lt;!here&gt; ˍMalˍ &lt;@UOTTO&gt;" in str(message.blocks)

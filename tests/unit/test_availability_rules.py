@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hiring.availability import MAX_WINDOWS, WindowInput, parse_windows
 from hiring.errors import InvalidInput
+from hiring.scheduling.availability import MAX_WINDOWS, WindowInput, parse_windows
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.models.blocks import Block
 
-from handlers.blocks.json_blocks import JsonBlock
+from handlers.json_blocks import JsonBlock
 from handlers.render import render
-from hiring.chasing import LateFeedbackEscalation, LateFeedbackLine, ScorecardNudge
+from hiring.chasing.reminders import LateFeedbackEscalation, LateFeedbackLine, ScorecardNudge
 from tests.helpers import assert_escaped
 
 NOW = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
@@ -68,6 +68,7 @@ def test_user_text_is_escaped_and_clipped_to_slacks_limits() -> None:
     for content in messages(name=HOSTILE, title=HOSTILE):
         text, blocks = render(content)
         assert_escaped(HOSTILE, [b.to_dict() for b in blocks], text)
+        assert "&lt;!channel&gt; ∗Bobby∗ &lt;@UADMIN&gt; &amp; co" in str([b.to_dict() for b in blocks])
     for content in messages(name="x" * 5000):
         _, blocks = render(content)
         for block in (b.to_dict() for b in blocks):

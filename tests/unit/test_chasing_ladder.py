@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.blocks.chasing import span
-from hiring.chasing import ChasePolicy, Step, WorkingHours, due_steps, parse_days, planned_steps
-from hiring.digests import digest_key, latest_occurrence, next_occurrence
+from handlers.chasing.reminders_blocks import span
+from hiring.chasing.digests import digest_key, latest_occurrence, next_occurrence
+from hiring.chasing.reminders import ChasePolicy, Step, WorkingHours, due_steps, parse_days, planned_steps
 
 LONDON = WorkingHours(tz="Europe/London")
 NEW_YORK = WorkingHours(tz="America/New_York")

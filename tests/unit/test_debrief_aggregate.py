@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hiring.debriefs import (
+from hiring.decisions.debriefs import (
     CardFacts,
     competency_label,
     is_split,

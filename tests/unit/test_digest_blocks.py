@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.models.blocks import Block
 
 from handlers.render import render
-from hiring.digests import (
+from hiring.chasing.digests import (
     SECTIONS,
     Digest,
     DigestDetail,
@@ -106,3 +106,4 @@ def test_user_text_in_digests_is_escaped() -> None:
     for message in [DigestSummary(d), *(DigestDetail(d, s) for s in d.sections())]:
         text, blocks = payload(message)
         assert_escaped(HOSTILE, blocks, text)
+        assert "&lt;!here&gt; ∗Eve∗ &lt;@UADMIN&gt;" in text + str(blocks)

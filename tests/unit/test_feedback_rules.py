@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hiring.briefings import rank_questions
+from hiring.feedback.briefings import rank_questions
+from hiring.feedback.scorecards import EVIDENCE_MIN_CHARS, ScorecardInput, validate
 from hiring.home import HomeCursor, page_of
-from hiring.interview_info import Competency, InterviewInfo, ScalePoint
-from hiring.scorecards import EVIDENCE_MIN_CHARS, ScorecardInput, validate
+from hiring.panels.interview_info import Competency, InterviewInfo, ScalePoint
 from storage.models import Question
 
 INFO = InterviewInfo(

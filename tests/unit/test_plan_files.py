@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from hiring.plan_schema import (
+from hiring.feedback.questions import (
+    QuestionFileError,
+    builtin_question_banks,
+    load_question_file,
+    parse_bank,
+)
+from hiring.plans.plans import MAX_ERROR_LINES, problems_text
+from hiring.plans.schema import (
     PlanFileError,
     PlanSpec,
     builtin_plans,
@@ -16,9 +23,7 @@ from hiring.plan_schema import (
     parse_plan,
     parse_plan_text,
 )
-from hiring.plan_summary import minutes, plan_outline
-from hiring.plans import MAX_ERROR_LINES, problems_text
-from hiring.questions import QuestionFileError, builtin_question_banks, load_question_file, parse_bank
+from hiring.plans.summary import minutes, plan_outline
 
 PLANS = {p.key: p for p in builtin_plans()}
 BANKS = builtin_question_banks()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hiring.reports import (
+from hiring.decisions.reports import (
     ReportCard,
     ReportFacts,
     assess,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hiring.errors import InvalidInput
-from hiring.people import HoursArgs, days_text, parse_days, parse_time, split_hours_args
+from hiring.people.people import HoursArgs, days_text, parse_days, parse_time, split_hours_args
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""`loopbot demo`: the real app on loopback, walking through each process."""

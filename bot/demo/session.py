@@ -1,0 +1,87 @@
+"""The demo's session: the sandbox it drives and what it prints after each step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.transcript import blocks_text, readable, view_text
+
+Step = Callable[["Demo"], None]
+
+
+class Demo:
+    """Runs the steps and prints what each person sees after each one."""
+
+    def __init__(self, box: Sandbox) -> None:
+        self.box = box
+        self.fake: FakeSlack = box.fake
+        self._seen_messages = 0
+        self._seen_views: set[tuple[str, str]] = set()
+        self._seen_homes: dict[str, str] = {}
+
+    def name(self, user_id: str) -> str:
+        return self.fake.users[user_id].real_name
+
+    def step(self, title: str) -> None:
+        print(f"\n### {title}")
+
+    def say(self, user_id: str, text: str) -> None:
+        print(f"\n> {self.name(user_id)} types: {text}")
+        self.box.command(user_id, text)
+        self.show()
+
+    def submit(self, user_id: str, values: dict[str, object], note: str) -> None:
+        print(f"\n> {self.name(user_id)} {note}")
+        reply = self.box.submit(user_id, values)
+        if reply.body:
+            body = reply.json() or {}
+            for field, problem in (body.get("errors") or {}).items():
+                print(f"  ! modal error next to “{field}”: {readable(self.fake, problem)}")
+        self.show()
+
+    def click(self, user_id: str, action_id: str, value: str, note: str, **kw: object) -> None:
+        print(f"\n> {self.name(user_id)} {note}")
+        self.box.click(user_id, action_id, value, **kw)
+        self.show()
+
+    def show(self) -> None:
+        """Print everything new in the workspace since the last call."""
+        new = self.fake.messages[self._seen_messages :]
+        self._seen_messages = len(self.fake.messages)
+        for message in new:
+            if message.kind in ("ephemeral", "response"):
+                where = f"only {self.name(message.user or '')} sees"
+            elif message.channel.startswith("D"):
+                user = "U" + message.channel[1:]
+                where = f"DM to {self.name(user) if user in self.fake.users else user}"
+            else:
+                channel = self.fake.channels.get(message.channel)
+                where = f"#{channel.name if channel else message.channel}"
+            print(f"  [{where}]")
+            lines = blocks_text(self.fake, message.blocks) or readable(self.fake, message.text).splitlines()
+            for line in lines:
+                print(f"    {line}")
+        for view_id, view in list(self.fake.views.items()):
+            key = (view_id, view.get("hash", ""))
+            if key in self._seen_views:
+                continue
+            self._seen_views.add(key)
+            owner = self.fake.view_owner.get(view_id, "?")
+            print(f"  [modal for {self.name(owner) if owner in self.fake.users else owner}]")
+            for line in view_text(self.fake, view):
+                print(f"    {line}")
+        for user_id, home in self.fake.home_tabs.items():
+            signature = str(home)
+            if self._seen_homes.get(user_id) == signature:
+                continue
+            self._seen_homes[user_id] = signature
+            print(f"  [App Home of {self.name(user_id)}]")
+            for line in blocks_text(self.fake, home.get("blocks", [])):
+                print(f"    {line}")
+
+    def options(self, user_id: str, block_id: str) -> list[dict[str, object]]:
+        view = self.fake.last_view(user_id) or {}
+        block = next(b for b in view.get("blocks", []) if b.get("block_id") == block_id)
+        return list(block["element"].get("options", []))

@@ -1,0 +1,91 @@
+"""Every outbox source the scheduler's tick runs, wired to the services (`all_sources`).
+
+The tick runs them through `hiring.outbox.Dispatcher`; each derives from current state what should
+have been sent by now, so a moved interview is briefed at its new time and a cancelled one is not
+briefed at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from hiring.chasing.digests import digest_sources
+from hiring.chasing.reminders import chasing_sources
+from hiring.outbox import Due, Source
+from hiring.ports import Sent
+
+if TYPE_CHECKING:
+    from hiring.services import Services
+
+
+def briefing_source(services: Services) -> Source:
+    """Briefing DMs, keyed `brief:{seat_id}:{start:%Y%m%dT%H%M}`."""
+
+    def briefing_source(now: datetime) -> Iterable[Due]:
+        return services.briefings.due(now)
+
+    return briefing_source
+
+
+def scorecard_request_source(services: Services) -> Source:
+    """ "Submit your scorecard" DMs at each interview's end, keyed
+    `scorecard-request:{seat_id}:{end:%Y%m%dT%H%M}`; once sent, the person's App Home is refreshed
+    (the scorecard now shows as pending there)."""
+
+    def refresher(team_id: str, user_id: str) -> Callable[[Sent], None]:
+        return lambda _sent: services.home.refresh(team_id, [user_id])
+
+    def scorecard_request_source(now: datetime) -> Iterable[Due]:
+        for due in services.scorecards.due_requests(now):
+            yield replace(due, on_sent=refresher(due.team_id, due.to))
+
+    return scorecard_request_source
+
+
+def feedback_sources(services: Services) -> list[Source]:
+    """Every feedback source, for the engine's tick."""
+    return [briefing_source(services), scorecard_request_source(services)]
+
+
+def debrief_sources(services: Services) -> list[Source]:
+    """Debriefs of stages whose feedback is complete or overdue with a quorum."""
+    return [services.debriefs.due]
+
+
+def notices_source(services: Services) -> Source:
+    """Notices of bookings, moves, cancellations and replacements, keyed `sched:{audit_id}:…`: sent
+    right after each change, and retried by later ticks when that failed."""
+
+    def schedule_notices(now: datetime) -> Iterable[Due]:
+        return services.scheduling.notices.due(now)
+
+    return schedule_notices
+
+
+def declines_source(services: Services) -> Source:
+    """Declined invitations of upcoming interviews, keyed `decline:{seat_id}:{user_id}:{recipient}`."""
+
+    def declined_invitations(now: datetime) -> Iterable[Due]:
+        return services.declines.due(now)
+
+    return declined_invitations
+
+
+def scheduling_sources(services: Services) -> list[Source]:
+    """The tick's scheduling sources."""
+    return [notices_source(services), declines_source(services)]
+
+
+def all_sources(services: Services) -> list[Source]:
+    """Every source of scheduled notifications: briefings and scorecard requests, the chasing
+    ladder, debriefs and digests, booking notices and declined invitations."""
+    return [
+        *feedback_sources(services),
+        *chasing_sources(services.chasing),
+        *debrief_sources(services),
+        *digest_sources(services.digests),
+        *scheduling_sources(services),
+    ]

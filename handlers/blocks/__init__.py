@@ -1,1 +1,0 @@
-"""Pure Block Kit builders: domain data in, `slack_sdk.models` objects out."""

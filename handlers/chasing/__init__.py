@@ -1,0 +1,1 @@
+"""Slack surfaces for reminders and digests."""

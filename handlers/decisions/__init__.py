@@ -1,0 +1,1 @@
+"""Slack surfaces for debriefs, decisions and feedback reports."""

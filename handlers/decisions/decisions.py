@@ -1,0 +1,166 @@
+"""Listeners for decisions: the debrief's buttons, the pivot modal, `/interview decide` and
+`/interview calibration`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+from handlers.common import ActionHandler, dm, on_action, on_submit, open_modal, tell
+from handlers.context import HandlerContext
+from handlers.decisions.decisions_blocks import (
+    ACTIONS,
+    PIVOT,
+    PIVOT_MODAL,
+    calibration_blocks,
+    pivot_modal,
+    recorded_text,
+)
+from handlers.render import render
+from handlers.router import CommandRequest, CommandRouter
+from handlers.view_state import text
+from hiring.decisions.decisions import Recorded
+from hiring.errors import Conflict, InvalidInput, NotFound
+from hiring.permissions import Actor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ButtonTarget:
+    """What a decision button was pressed on: `candidate:role:stage:panel`."""
+
+    candidate_id: int
+    role_id: int
+    stage_key: str
+
+
+def parse_target(value: str) -> ButtonTarget:
+    parts = value.split(":")
+    if len(parts) < 3 or not parts[0].isdecimal() or not parts[1].isdecimal() or not parts[2]:
+        raise NotFound("That decision button is out of date; use `/interview decide <candidate>`.")
+    return ButtonTarget(candidate_id=int(parts[0]), role_id=int(parts[1]), stage_key=parts[2])
+
+
+def button_value(body: dict[str, Any]) -> str:
+    action = (body.get("actions") or [{}])[0]
+    return str(action.get("value") or "")
+
+
+def confirm(client: WebClient, body: dict[str, Any], actor: Actor, recorded: Recorded) -> None:
+    """Tell the decider what was recorded, unless they pressed the debrief itself (which now shows
+    it), and what could not be done."""
+    clicked = (body.get("container") or {}).get("message_ts")
+    on_debrief = recorded.debrief is not None and clicked == recorded.debrief.ts
+    if not on_debrief:
+        message = recorded_text(recorded)
+        url = body.get("response_url")
+        sent = False
+        if url:
+            try:
+                response = WebhookClient(url).send(
+                    text=message, replace_original=True, response_type="ephemeral"
+                )
+                sent = response.status_code == 200
+            except Exception:
+                log.warning("could not answer through response_url; replying ephemerally instead")
+        if not sent:
+            tell(client, body, actor, message)
+    if recorded.problems:
+        tell(client, body, actor, "The decision is recorded, but: " + " ".join(recorded.problems))
+
+
+def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
+    services = ctx.services
+
+    def decide_command(req: CommandRequest) -> None:
+        if not req.args:
+            raise NotFound("Name the candidate, e.g. `/interview decide Ada Lovelace`.")
+        candidate = services.candidates.find(req.actor.team_id, req.args)
+        fallback, blocks = render(services.debriefs.for_candidate(req.actor, candidate.id))
+        req.reply(fallback, blocks)
+
+    def calibration_command(req: CommandRequest) -> None:
+        if not req.args:
+            raise NotFound("Name the role, e.g. `/interview calibration Senior Backend Engineer`.")
+        role = services.roles.find(req.actor.team_id, req.args)
+        fallback, blocks = calibration_blocks(services.calibration.report(req.actor, role.id))
+        req.reply(fallback, blocks)
+
+    router.add(
+        "decide",
+        decide_command,
+        usage="decide <candidate>",
+        summary="advance, reject, hold, make an offer or pivot to another role (hiring manager)",
+    )
+    router.add(
+        "calibration",
+        calibration_command,
+        usage="calibration <role>",
+        summary="each interviewer's ratings against their panels'",
+    )
+
+    def decision_handler(outcome: str) -> ActionHandler:
+        def handle(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+            target = parse_target(button_value(body))
+            decision = services.decisions.decide(
+                actor,
+                candidate_id=target.candidate_id,
+                outcome=outcome,
+                role_id=target.role_id,
+                stage_key=target.stage_key,
+            )
+            if decision is None:
+                return  # the same decision is being recorded by another click
+            confirm(client, body, actor, services.decisions.after_decision(actor.team_id, decision.id))
+
+        handle.__name__ = f"decision_{outcome}"
+        return handle
+
+    for action_id, outcome in ACTIONS.items():
+        on_action(app, ctx, action_id, decision_handler(outcome))
+
+    def open_pivot(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+        target = parse_target(button_value(body))
+        choice = services.decisions.pivot_targets(
+            actor, target.candidate_id, target.role_id, target.stage_key
+        )
+        open_modal(client, body["trigger_id"], pivot_modal(choice))
+
+    on_action(app, ctx, PIVOT, open_pivot)
+
+    def submit_pivot(actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]) -> Any:
+        role = vals.get("role")
+        if not (isinstance(role, str) and role.isdecimal()):
+            raise InvalidInput({"role": "Choose the role to pivot to."})
+        if not str(meta.get("candidate_id", "")).isdecimal():
+            raise Conflict("This pivot form is out of date; press the button again.")
+        decision = services.decisions.decide(
+            actor,
+            candidate_id=int(meta["candidate_id"]),
+            outcome="pivot",
+            role_id=int(meta["role_id"]) if str(meta.get("role_id", "")).isdecimal() else None,
+            stage_key=meta.get("stage_key") or None,
+            target_role_id=int(role),
+            note=text(vals, "note"),
+            request_key=f"view:{view.get('id')}",
+        )
+        if decision is None:
+            return None
+
+        def follow_up() -> None:
+            client = ctx.client_for(actor.team_id)
+            recorded = services.decisions.after_decision(actor.team_id, decision.id)
+            if recorded.debrief is None:
+                dm(client, actor.user_id, recorded_text(recorded))
+            if recorded.problems:
+                dm(client, actor.user_id, "The pivot is recorded, but: " + " ".join(recorded.problems))
+
+        return follow_up
+
+    on_submit(app, ctx, PIVOT_MODAL, submit_pivot)

@@ -1,0 +1,1 @@
+"""Slack surfaces for briefings, scorecards and calibration."""

@@ -1,0 +1,175 @@
+"""Block Kit for the App Home tab. It never exceeds Slack's 100 blocks: long lists come in pages with
+"More" buttons (action `home_more`, the value is the `HomeCursor` of the next page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DividerBlock,
+    HeaderBlock,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from handlers.block_kit import context, option, section
+from handlers.feedback.feedback_blocks import FEEDBACK_VIEW, feedback_value, pending_item
+from handlers.mrkdwn import clip, esc, plain, user, when
+from hiring.home import HomeCursor, HomePage, Page, RoleOverview, StageRow
+
+HOME_MORE = "home_more"
+MAX_BLOCKS = 100
+
+
+def header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=plain(text, 150)))
+
+
+def pager(page: Page[Any], forward: HomeCursor, back: HomeCursor, noun: str, block_id: str) -> Block | None:
+    """A "More" button when the list goes on, a "Back to the start" one on its last page."""
+    if page.more:
+        shown = page.offset + len(page.items)
+        label, cursor = f"More {noun} ({shown} of {page.total} shown)", forward
+    elif page.offset > 0:
+        label, cursor = f"Back to the first {noun}", back
+    else:
+        return None
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[ButtonElement(text=plain(label), action_id=HOME_MORE, value=cursor.encode())],
+    )
+
+
+def stage_blocks(role: RoleOverview, stage: StageRow, cursor: HomeCursor) -> list[Block]:
+    page = stage.candidates
+    names = ", ".join(
+        esc(c.name) + (f" _({esc(c.status)})_" if c.status != "active" else "") for c in page.items
+    )
+    rest = f" …and {page.total - page.offset - len(page.items)} more" if page.more else ""
+    block = section(clip(f"*{esc(stage.name)}* ({page.total}): {names}{rest}"))
+    block.accessory = StaticSelectElement(
+        action_id=FEEDBACK_VIEW,
+        placeholder="Read feedback…",
+        options=[option(c.name, feedback_value(c.candidate_id, stage.stage_key)) for c in page.items],
+    )
+    blocks: list[Block] = [block]
+    more = pager(
+        page,
+        cursor.moved(
+            stage_role=role.role_id, stage_key=stage.stage_key, stage_offset=page.offset + len(page.items)
+        ),
+        cursor.moved(stage_role=role.role_id, stage_key=stage.stage_key, stage_offset=0),
+        "candidates",
+        f"more:{role.role_id}:{stage.stage_key}",
+    )
+    if more is not None:
+        blocks.append(more)
+    return blocks
+
+
+def role_blocks(role: RoleOverview, cursor: HomeCursor, tz: str, budget: int) -> list[Block]:
+    """One role: its candidates per stage and its late scorecards, in at most `budget` blocks."""
+    blocks: list[Block] = [
+        section(
+            f"*{esc(role.title)}* in <#{role.channel_id}> · {role.candidates_total} candidate(s) in process"
+        )
+    ]
+    empty = [s.name for s in role.stages if not s.candidates.total]
+    late: list[Block] = []
+    if role.late_total:
+        lines = [
+            f"• {user(s.author_id)} — {esc(s.candidate_name)}, {esc(s.interview_title)} "
+            f"(due {when(s.due_at, tz, with_zone=False)})"
+            for s in role.late
+        ]
+        if role.late_total > len(role.late):
+            lines.append(f"…and {role.late_total - len(role.late)} more")
+        late.append(section(clip(f":warning: *Late scorecards* ({role.late_total})\n" + "\n".join(lines))))
+    tail = [*late, *([context("No one at: " + ", ".join(esc(n) for n in empty))] if empty else [])]
+    room = budget - len(blocks) - len(tail) - 1
+    skipped = 0
+    for stage in (s for s in role.stages if s.candidates.total):
+        chunk = stage_blocks(role, stage, cursor)
+        if len(chunk) > room:
+            skipped += 1
+            continue
+        blocks.extend(chunk)
+        room -= len(chunk)
+    if skipped:
+        tail.append(context(f"{skipped} more stage(s) do not fit here; use `/interview feedback <name>`."))
+    return [*blocks, *tail]
+
+
+def home_view(page: HomePage) -> View:
+    """The Home tab: upcoming interviews, scorecards to submit, and my roles (managers)."""
+    tz, cursor = page.tz, page.cursor
+    blocks: list[Block] = [context(f"Times in {tz} · updated {when(page.now, tz, with_zone=False)}")]
+
+    blocks.append(header("Your upcoming interviews"))
+    if not page.upcoming.total:
+        blocks.append(context("No interviews booked for you."))
+    for item in page.upcoming.items:
+        where = (
+            f"<{item.video_link}|video call>"
+            if item.video_link and item.video_link.startswith(("https://", "http://"))
+            else (esc(item.room) if item.room else ("on site" if item.mode == "onsite" else "online"))
+        )
+        shadow = " · shadowing" if item.is_shadow else ""
+        blocks.append(
+            section(
+                f"*{when(item.start_at, tz, with_zone=False)}* · *{esc(item.title)}* with "
+                f"{esc(item.candidate_name)}{shadow}\n{esc(item.role_title)} — {esc(item.stage_name)} · {where}"
+            )
+        )
+    more = pager(
+        page.upcoming,
+        cursor.moved(upcoming=page.upcoming.offset + len(page.upcoming.items)),
+        cursor.moved(upcoming=0),
+        "interviews",
+        "more:upcoming",
+    )
+    if more is not None:
+        blocks.append(more)
+
+    blocks.append(DividerBlock())
+    blocks.append(header("Scorecards to submit"))
+    if not page.pending.total:
+        blocks.append(context("Nothing to submit: you're all caught up."))
+    blocks.extend(pending_item(p, tz) for p in page.pending.items)
+    more = pager(
+        page.pending,
+        cursor.moved(pending=page.pending.offset + len(page.pending.items)),
+        cursor.moved(pending=0),
+        "scorecards",
+        "more:pending",
+    )
+    if more is not None:
+        blocks.append(more)
+
+    if page.manages_roles:
+        blocks.append(DividerBlock())
+        blocks.append(header("Your roles"))
+        shown = 0
+        for role in page.roles.items:
+            budget = MAX_BLOCKS - len(blocks) - 2  # keep room for a divider and the "More roles" button
+            chunk = role_blocks(role, cursor, tz, budget)
+            if shown and len(chunk) > budget:
+                break
+            blocks.extend(chunk[:budget])
+            blocks.append(DividerBlock())
+            shown += 1
+        roles_page = Page(items=page.roles.items[:shown], offset=page.roles.offset, total=page.roles.total)
+        more = pager(
+            roles_page,
+            cursor.moved(roles=page.roles.offset + shown, stage_role=None, stage_key=None, stage_offset=0),
+            cursor.moved(roles=0, stage_role=None, stage_key=None, stage_offset=0),
+            "roles",
+            "more:roles",
+        )
+        if more is not None:
+            blocks.append(more)
+    return View(type="home", callback_id="home", blocks=blocks[:MAX_BLOCKS])

@@ -1,0 +1,1 @@
+"""Slack surfaces for panels and interviewer pools."""

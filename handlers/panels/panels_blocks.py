@@ -1,0 +1,132 @@
+"""Block Kit for panels: the panel modal (stage select, interviewers per interview, shadows) and the
+summary posted to the hiring channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    InputBlock,
+    StaticSelectElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from handlers.block_kit import Rendered, context, modal, option, section
+from handlers.mrkdwn import esc, plain, user
+from hiring.errors import DomainError
+from hiring.panels.panels import PanelDraft
+from hiring.panels.pools import kind_label
+from hiring.roles.messages import PanelSummary
+
+PANEL_MODAL = "panel_modal"
+PANEL_STAGE = "panel_stage"
+MODAL_BLOCK_LIMIT = 100
+MODES = {"online": "video", "onsite": "on-site"}
+
+
+def _minutes(n: int) -> str:
+    return f"{n} min" if n < 60 or n % 60 else f"{n // 60} h"
+
+
+def _people(n: int) -> str:
+    return "1 interviewer" if n == 1 else f"{n} interviewers"
+
+
+def panel_modal(draft: PanelDraft) -> View:
+    """The panel modal for one stage: a stage select (changing it redraws the modal), one
+    interviewer picker per interview (`iv:<key>`, pre-filled) and a shadow picker where allowed."""
+    stage_options = [option(name, key) for key, name in draft.stages][:100]
+    current = next((o for o in stage_options if o.value == draft.stage_key), None)
+    blocks: list[Any] = [
+        section(f"*{esc(draft.candidate_name)}* · {esc(draft.role_title)}"),
+        InputBlock(
+            block_id="stage",
+            label="Stage",
+            dispatch_action=True,
+            element=StaticSelectElement(action_id=PANEL_STAGE, options=stage_options, initial_option=current),
+        ),
+    ]
+    if not draft.interviews:
+        blocks.append(section(f"{esc(draft.stage_name)} has no interviews to staff; choose another stage."))
+    elif not draft.editable:
+        blocks.append(
+            section(
+                f"The {esc(draft.stage_name)} panel is already booked — use `/interview reschedule` to change it."
+            )
+        )
+        for iv in draft.interviews:
+            people = ", ".join(user(u) for u in iv.interviewer_ids) or "nobody"
+            shadow = f" (shadow {user(iv.shadow_id)})" if iv.shadow_id else ""
+            blocks.append(section(f"• *{esc(iv.name)}* — {people}{shadow}"))
+    else:
+        note = (
+            "This stage's panel is saved; saving again replaces its interviewers."
+            if draft.saved
+            else "Suggested by fair rotation: the qualified pool members with the fewest recent interviews."
+        )
+        blocks.append(context(note))
+        for iv in draft.interviews:
+            # The action id carries the stage so Slack does not keep another stage's picks on redraw.
+            blocks.append(
+                InputBlock(
+                    block_id=f"iv:{iv.key}",
+                    label=plain(
+                        f"{iv.name} · {_minutes(iv.duration_minutes)} · {MODES.get(iv.mode, iv.mode)} · "
+                        f"choose {iv.count}",
+                        2000,
+                    ),
+                    hint=plain(
+                        f"{_people(iv.count)} from the {kind_label(iv.kind)} pools "
+                        f"({iv.qualified} qualified).",
+                        2000,
+                    ),
+                    element=UserMultiSelectElement(
+                        action_id=f"pick:{draft.stage_key}",
+                        initial_users=iv.interviewer_ids or None,
+                        max_selected_items=max(iv.count, len(iv.interviewer_ids)),
+                    ),
+                )
+            )
+            if iv.shadow_allowed:
+                blocks.append(
+                    InputBlock(
+                        block_id=f"sh:{iv.key}",
+                        label=plain(f"Shadow for {iv.name}", 2000),
+                        optional=True,
+                        element=UserSelectElement(
+                            action_id=f"shadow:{draft.stage_key}", initial_user=iv.shadow_id
+                        ),
+                    )
+                )
+    if len(blocks) > MODAL_BLOCK_LIMIT:
+        raise DomainError(
+            f"{draft.stage_name} has too many interviews to fit one Slack modal; split the stage in the plan."
+        )
+    return modal(
+        callback_id=PANEL_MODAL,
+        title="Panel",
+        blocks=blocks,
+        submit="Save panel",  # Slack requires a submit button beside input blocks
+        meta={"candidate_id": draft.candidate_id, "stage_key": draft.stage_key},
+    )
+
+
+def render_panel_summary(msg: PanelSummary) -> Rendered:
+    verb = "updated" if msg.updated else "ready"
+    lines = [
+        f"*Panel {verb}* for *{esc(msg.candidate_name)}* ({esc(msg.role_title)}) — {esc(msg.stage_name)}"
+    ]
+    for iv in msg.interviews:
+        people = ", ".join(user(u) for u in iv.interviewer_ids) or "nobody yet"
+        shadows = f"; shadow {', '.join(user(u) for u in iv.shadow_ids)}" if iv.shadow_ids else ""
+        lines.append(
+            f"• *{esc(iv.title)}* · {_minutes(iv.duration_minutes)} · {MODES.get(iv.mode, iv.mode)} — "
+            f"{people}{shadows}"
+        )
+    blocks = [
+        section("\n".join(lines)),
+        context(f"{'Changed' if msg.updated else 'Saved'} by {user(msg.created_by)}. Ready for booking."),
+    ]
+    return f"Panel {verb} for {esc(msg.candidate_name)}: {esc(msg.stage_name)}", blocks

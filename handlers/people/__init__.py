@@ -1,0 +1,1 @@
+"""Slack surfaces for people's working hours."""

@@ -1,0 +1,1 @@
+"""Slack surfaces for erasure and the audit trail."""

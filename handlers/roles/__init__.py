@@ -1,0 +1,1 @@
+"""Slack surfaces for roles, candidates and status."""

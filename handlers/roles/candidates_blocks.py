@@ -1,0 +1,119 @@
+"""Block Kit for candidates: the candidate modal and the channel note."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    EmailInputElement,
+    InputBlock,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from handlers.block_kit import Rendered, context, modal, option, section
+from handlers.mrkdwn import esc, user
+from hiring.roles.messages import CandidateAdded
+from storage.models import Candidate, Role
+
+CANDIDATE_MODAL = "candidate_modal"
+SHAREABLE = "shareable"
+
+
+def candidate_modal(*, roles: list[Role], default_tz: str, candidate: Candidate | None = None) -> View:
+    """Add (or edit) a candidate: name, email, role, time zone, accommodations, links and notes."""
+    role_options = [option(r.title, str(r.id)) for r in roles][:100]
+    initial_role = next((o for o in role_options if candidate and o.value == str(candidate.role_id)), None)
+    if initial_role is None and len(role_options) == 1:
+        initial_role = role_options[0]
+    share = option("Interviewers may see the accommodations", SHAREABLE)
+    c = candidate
+    blocks = [
+        InputBlock(
+            block_id="name",
+            label="Name",
+            element=PlainTextInputElement(
+                action_id="value", max_length=200, initial_value=c.name if c else None
+            ),
+        ),
+        InputBlock(
+            block_id="email",
+            label="Email",
+            optional=True,
+            hint="Calendar invites go here.",
+            element=EmailInputElement(action_id="value", initial_value=(c.email or None) if c else None),
+        ),
+        InputBlock(
+            block_id="role",
+            label="Role",
+            element=StaticSelectElement(action_id="value", options=role_options, initial_option=initial_role),
+        ),
+        InputBlock(
+            block_id="timezone",
+            label="Candidate's time zone",
+            hint="An IANA name such as America/New_York.",
+            element=PlainTextInputElement(action_id="value", initial_value=c.timezone if c else default_tz),
+        ),
+        InputBlock(
+            block_id="accommodations",
+            label="Accommodations",
+            optional=True,
+            hint="Seen only by the hiring manager and recruiters unless shared below.",
+            element=PlainTextInputElement(
+                action_id="value",
+                multiline=True,
+                max_length=3000,
+                initial_value=(c.accommodations or None) if c else None,
+            ),
+        ),
+        InputBlock(
+            block_id="share",
+            label="Sharing",
+            optional=True,
+            element=CheckboxesElement(
+                action_id="value",
+                options=[share],
+                initial_options=[share] if c and c.accommodations_shareable else None,
+            ),
+        ),
+        InputBlock(
+            block_id="links",
+            label="Links (CV, portfolio, code)",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id="value",
+                multiline=True,
+                max_length=3000,
+                initial_value=(c.links or None) if c else None,
+            ),
+        ),
+        InputBlock(
+            block_id="notes",
+            label="Notes",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id="value",
+                multiline=True,
+                max_length=3000,
+                initial_value=(c.notes or None) if c else None,
+            ),
+        ),
+    ]
+    return modal(
+        callback_id=CANDIDATE_MODAL,
+        title="Edit candidate" if c else "New candidate",
+        blocks=blocks,
+        submit="Save" if c else "Add candidate",
+        meta={"candidate_id": c.id} if c else {},
+    )
+
+
+def render_candidate_added(msg: CandidateAdded) -> Rendered:
+    text = (
+        f"New candidate *{esc(msg.candidate_name)}* for *{esc(msg.role_title)}*, "
+        f"starting at {esc(msg.stage_name)} (added by {user(msg.added_by)})."
+    )
+    return f"New candidate {esc(msg.candidate_name)} for {esc(msg.role_title)}", [
+        section(text),
+        context("Build their panel with `/interview panel <name>`."),
+    ]

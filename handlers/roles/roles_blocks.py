@@ -1,0 +1,113 @@
+"""Block Kit for roles: the role modal, the announcement and the roles listing."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ConversationFilter,
+    ConversationSelectElement,
+    HeaderBlock,
+    InputBlock,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from handlers.block_kit import Rendered, context, modal, option, section
+from handlers.mrkdwn import esc, plain, user
+from hiring.roles.messages import RoleAnnouncement
+from storage.models import Plan, Role
+
+ROLE_MODAL = "role_modal"
+
+
+def role_modal(*, plans: list[Plan], requester_id: str, default_tz: str, role: Role | None = None) -> View:
+    """Create (or edit) a role: title, hiring channel, hiring manager, recruiters, plan, time zone."""
+    plan_options = [option(p.name, str(p.id)) for p in plans][:100]
+    initial_plan = next((o for o in plan_options if role and o.value == str(role.plan_id)), None)
+    blocks = [
+        InputBlock(
+            block_id="title",
+            label="Role title",
+            element=PlainTextInputElement(
+                action_id="value",
+                max_length=150,
+                initial_value=role.title if role else None,
+                placeholder="Senior Backend Engineer",
+            ),
+        ),
+        InputBlock(
+            block_id="channel",
+            label="Hiring channel",
+            hint="Loopbot must be a member of it (/invite @Loopbot).",
+            element=ConversationSelectElement(
+                action_id="value",
+                initial_conversation=role.channel_id if role else None,
+                filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+            ),
+        ),
+        InputBlock(
+            block_id="hiring_manager",
+            label="Hiring manager",
+            element=UserSelectElement(
+                action_id="value", initial_user=role.hiring_manager_id if role else requester_id
+            ),
+        ),
+        InputBlock(
+            block_id="recruiters",
+            label="Recruiters",
+            optional=True,
+            element=UserMultiSelectElement(
+                action_id="value", initial_users=role.recruiter_ids if role and role.recruiter_ids else None
+            ),
+        ),
+        InputBlock(
+            block_id="plan",
+            label="Interview plan",
+            element=StaticSelectElement(action_id="value", options=plan_options, initial_option=initial_plan),
+        ),
+        InputBlock(
+            block_id="timezone",
+            label="Time zone",
+            hint="An IANA name such as Europe/London; digests go out in it.",
+            element=PlainTextInputElement(
+                action_id="value", initial_value=role.timezone if role else default_tz
+            ),
+        ),
+    ]
+    meta = {"role_id": role.id} if role else {}
+    return modal(
+        callback_id=ROLE_MODAL,
+        title="Edit role" if role else "New role",
+        blocks=blocks,
+        submit="Save" if role else "Create role",
+        meta=meta,
+    )
+
+
+def render_role_announcement(msg: RoleAnnouncement) -> Rendered:
+    recruiters = ", ".join(user(r) for r in msg.recruiter_ids) or "none yet"
+    stages = " → ".join(esc(s) for s in msg.stages)
+    blocks = [
+        HeaderBlock(text=PlainTextObject(text=plain(f"New role: {msg.title}", 150))),
+        section(
+            f"*Hiring manager:* {user(msg.hiring_manager_id)}\n*Recruiters:* {recruiters}\n"
+            f"*Plan:* {esc(msg.plan_name)}\n*Stages:* {stages}"
+        ),
+        context(f"Times in {esc(msg.timezone)}. Add candidates with `/interview candidate`."),
+    ]
+    return f"New role: {esc(msg.title)}", blocks
+
+
+def roles_listing(roles: list[Role], counts: dict[int, int]) -> str:
+    if not roles:
+        return "No open roles yet. Create one with `/interview role`."
+    lines = ["*Open roles*"]
+    for role in roles:
+        lines.append(
+            f"• *{esc(role.title)}* in <#{role.channel_id}> — hiring manager {user(role.hiring_manager_id)}, "
+            f"plan {esc(role.plan.name)}, {counts.get(role.id, 0)} active candidate(s)"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Slack surfaces for availability, options, booking and busy time."""

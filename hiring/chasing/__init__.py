@@ -1,0 +1,1 @@
+"""Chasing: reminders for late feedback and the hiring channels' digests."""

@@ -1,0 +1,659 @@
+"""Channel digests: what a hiring channel should know this morning, as domain data, and when to post it.
+
+Each open role gets a digest in its hiring channel on its schedule (`Role.digest_days` at
+`Role.digest_time` in the role's time zone; default weekdays 09:00). The outbox source keys each one
+`digest:{role_id}:{local date}`, so it goes out exactly once, and after downtime the first tick
+catches up (up to `CATCH_UP` late; older ones are skipped, the next one comes on schedule). The
+summary is one message; the details of each non-empty section follow in its thread (keys
+`digest:{role_id}:{date}:{n}-{section}`). `/interview digest` posts one now, keyed per request.
+
+No scores ever appear in a digest: only who, what, when and how late.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import String, and_, cast, exists, literal, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
+
+from hiring.chasing.reminders import CHASED_CANDIDATES, HELD_STATUSES, parse_days, zone
+from hiring.clock import Clock
+from hiring.decisions.debriefs import DEBRIEF_PREFIX
+from hiring.errors import ExternalServiceError, NotFound, PermissionDenied
+from hiring.outbox import Dispatcher, Due, Source, among, sent_notifications
+from hiring.permissions import Actor, manages, require_manager
+from hiring.plans.plans import spec_of
+from hiring.plans.schema import PlanSpec
+from hiring.ports import Notifier, Sent
+from storage.models import (
+    Candidate,
+    Decision,
+    FeedbackReport,
+    Interview,
+    Notification,
+    Panel,
+    Role,
+    Scorecard,
+    Seat,
+)
+from storage.uow import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
+_PIPELINE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest")
+
+UPCOMING_HOURS = 48
+FEEDBACK_WINDOW = timedelta(days=7)
+CATCH_UP = timedelta(hours=12)
+SECTIONS = ("upcoming", "late", "waiting", "pipeline", "feedback_time", "reports")
+
+
+# -- the schedule ---------------------------------------------------------------------------------
+def _clock_time(text: str) -> time:
+    try:
+        hours, minutes = (int(part) for part in (text or "09:00").split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        return time(9, 0)
+
+
+def latest_occurrence(
+    tz: str, days: str, at: str, now: datetime, *, catch_up: timedelta = CATCH_UP
+) -> datetime | None:
+    """The most recent scheduled digest moment at or before `now` (UTC), if it is at most
+    `catch_up` old; None otherwise (or when the schedule has no days)."""
+    local_zone = zone(tz)
+    local_now = now.astimezone(local_zone)
+    wanted = parse_days(days)
+    for back in range(8):
+        day = local_now.date() - timedelta(days=back)
+        if day.weekday() not in wanted:
+            continue
+        moment = datetime.combine(day, _clock_time(at)).replace(tzinfo=local_zone).astimezone(UTC)
+        if moment <= now:
+            return moment if now - moment <= catch_up else None
+    return None
+
+
+def next_occurrence(tz: str, days: str, at: str, now: datetime) -> datetime | None:
+    """The next scheduled digest moment strictly after `now` (UTC), or None without days."""
+    local_zone = zone(tz)
+    local_now = now.astimezone(local_zone)
+    wanted = parse_days(days)
+    for ahead in range(9):
+        day = local_now.date() + timedelta(days=ahead)
+        if day.weekday() not in wanted:
+            continue
+        moment = datetime.combine(day, _clock_time(at)).replace(tzinfo=local_zone).astimezone(UTC)
+        if moment > now:
+            return moment
+    return None
+
+
+def digest_key(role_id: int, tz: str, moment: datetime) -> str:
+    """The key of a scheduled digest: one per role and local date."""
+    return f"digest:{role_id}:{moment.astimezone(zone(tz)).date().isoformat()}"
+
+
+def part_key(key: str, section: str) -> str:
+    """The key of one thread reply of a digest; numbered so replies go out in `SECTIONS` order."""
+    return f"{key}:{SECTIONS.index(section) + 1}-{section}"
+
+
+# -- contents -------------------------------------------------------------------------------------
+class UpcomingInterview(NamedTuple):
+    start_at: datetime
+    candidate_name: str
+    interview_title: str
+    interviewer_ids: tuple[str, ...]
+
+
+class LateScorecard(NamedTuple):
+    candidate_name: str
+    interview_title: str
+    due_at: datetime
+    late_by: timedelta
+
+
+@dataclass(frozen=True)
+class LatePerson:
+    """One interviewer's late scorecards, the latest first."""
+
+    user_id: str
+    scorecards: tuple[LateScorecard, ...]
+
+    @property
+    def worst(self) -> timedelta:
+        return max(s.late_by for s in self.scorecards)
+
+
+@dataclass(frozen=True)
+class WaitingDecision:
+    """A debriefed stage nobody has decided yet."""
+
+    candidate_name: str
+    stage_name: str
+    since: datetime
+    waiting: timedelta
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage_name: str
+    active: int
+    on_hold: int = 0
+
+
+@dataclass(frozen=True)
+class InterviewerDelay:
+    """An interviewer's median time from interview end to submitted scorecard (this week)."""
+
+    user_id: str
+    scorecards: int
+    median: timedelta
+
+
+@dataclass(frozen=True)
+class PendingReport:
+    """A drafted candidate feedback report that has not been sent."""
+
+    candidate_name: str
+    drafted_at: datetime
+    waiting: timedelta
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A role's digest as of `now` (times shown in `tz`)."""
+
+    role_id: int
+    role_title: str
+    channel_id: str
+    tz: str
+    now: datetime
+    upcoming: tuple[UpcomingInterview, ...]
+    late: tuple[LatePerson, ...]
+    waiting: tuple[WaitingDecision, ...]
+    stages: tuple[StageCount, ...]
+    median_feedback: timedelta | None
+    feedback_count: int
+    delays: tuple[InterviewerDelay, ...]
+    reports: tuple[PendingReport, ...]
+
+    @property
+    def late_count(self) -> int:
+        return sum(len(p.scorecards) for p in self.late)
+
+    @property
+    def active_candidates(self) -> int:
+        return sum(s.active + s.on_hold for s in self.stages)
+
+    def sections(self) -> list[str]:
+        """The sections with details worth a thread reply."""
+        present = {
+            "upcoming": bool(self.upcoming),
+            "late": bool(self.late),
+            "waiting": bool(self.waiting),
+            "pipeline": self.active_candidates > 0,
+            "feedback_time": bool(self.delays),
+            "reports": bool(self.reports),
+        }
+        return [s for s in SECTIONS if present[s]]
+
+
+@dataclass(frozen=True)
+class DigestSummary:
+    """The digest message itself: counts and the top few of each section."""
+
+    digest: Digest
+    scheduled: bool = True
+    details_in_thread: bool = True
+
+
+@dataclass(frozen=True)
+class DigestDetail:
+    """One section of a digest in full, posted in the summary's thread."""
+
+    digest: Digest
+    section: str
+
+
+@dataclass(frozen=True)
+class DigestPosted:
+    """What `/interview digest` did."""
+
+    role_title: str
+    channel_id: str
+    posted: bool
+
+
+# -- the service ----------------------------------------------------------------------------------
+class DigestService:
+    """Builds digests from current state and says which are due (the outbox posts them)."""
+
+    def __init__(self, db: Database, clock: Clock, notifier: Notifier) -> None:
+        self.db = db
+        self.clock = clock
+        self.notifier = notifier
+
+    def build(self, team_id: str, role_id: int, now: datetime | None = None) -> Digest:
+        """The digest of one role as of `now` (default: the clock's now)."""
+        now = now or self.clock.now()
+        with self.db.uow(team_id) as uow:
+            role = uow.roles.get(role_id)
+            if role is None:
+                raise NotFound("That role does not exist.")
+            return self._build(uow, role, now)
+
+    def _build(self, uow: UnitOfWork, role: Role, now: datetime) -> Digest:
+        """Every query starts from the role's candidates (indexed), never from all interviews."""
+        # Plain rows through the connection (no ORM entities are loaded here).
+        session, team_id = uow.session.connection(), role.team_id
+        spec = spec_of(role.plan)
+        # On PostgreSQL the pipeline half (stage counts, time to feedback, reports) runs at once on a
+        # second connection, so the database works on it while this thread handles the first half's
+        # rows. On SQLite every unit of work takes the write lock as it begins, so a second one would
+        # only wait for this one: there the halves run in turn.
+        later = (
+            _PIPELINE_POOL.submit(self._pipeline_alone, team_id, role.id, spec, now)
+            if session.dialect.name == "postgresql"
+            else None
+        )
+        stage_names = {s.key: s.name for s in spec.stages}
+        in_role = and_(
+            Candidate.team_id == team_id,
+            Candidate.role_id == role.id,
+            Candidate.status.in_(CHASED_CANDIDATES),
+            Candidate.erased_at.is_(None),
+        )
+        # Each panel with its candidate and, for the candidate's current stage, when its debrief went
+        # out (the outbox row keyed by `debrief_key`, found through its unique key).
+        panels: dict[int, Any] = {
+            row[0]: row
+            for row in session.execute(
+                select(
+                    Panel.id,
+                    Panel.candidate_id,
+                    Panel.stage_key,
+                    Panel.created_at,
+                    Candidate.name,
+                    Notification.sent_at,
+                )
+                .join(Candidate, Candidate.id == Panel.candidate_id)
+                .outerjoin(
+                    Notification,
+                    and_(
+                        Panel.stage_key == Candidate.stage_key,
+                        Notification.key == literal(DEBRIEF_PREFIX) + cast(Panel.id, String),
+                        Notification.sent_at.is_not(None),
+                    ),
+                )
+                .where(in_role, Panel.status != "cancelled")
+            ).all()
+        }
+        # Joined from the role's candidates (their index drives every lookup); the interview status is
+        # checked here, or SQLite would scan the status index of every interview instead.
+        interviews = [
+            row
+            for row in session.execute(
+                select(
+                    Interview.id,
+                    Interview.panel_id,
+                    Interview.title,
+                    Interview.start_at,
+                    Interview.end_at,
+                    Interview.status,
+                )
+                .select_from(Candidate)
+                .join(Panel, Panel.candidate_id == Candidate.id)
+                .join(Interview, Interview.panel_id == Panel.id)
+                .where(in_role, Panel.status != "cancelled")
+            ).all()
+            if row[5] in HELD_STATUSES
+        ]
+        decisions: dict[int, list[tuple[str, str, datetime]]] = defaultdict(list)
+        for candidate_id, stage_key, outcome, decided_at in session.execute(
+            select(Decision.candidate_id, Decision.stage_key, Decision.outcome, Decision.decided_at)
+            .select_from(Candidate)
+            .join(Decision, Decision.candidate_id == Candidate.id)
+            .where(in_role)
+        ).all():
+            decisions[candidate_id].append((stage_key, outcome, decided_at))
+
+        horizon = now + timedelta(hours=UPCOMING_HOURS)
+        due_after = timedelta(hours=role.feedback_due_hours)
+        due_before = now - due_after
+        soon = sorted(
+            (
+                (iid, panel_id, title, start)
+                for iid, panel_id, title, start, _, _ in interviews
+                if start is not None and now <= start < horizon
+            ),
+            key=lambda i: (i[3], i[0]),
+        )
+        # A decision on a panel's stage stops chasing its interviews.
+        decided = {
+            panel_id
+            for panel_id, candidate_id, stage_key, *_ in panels.values()
+            if any(key == stage_key for key, _, _ in decisions.get(candidate_id, ()))
+        }
+        overdue = [
+            (iid, panel_id, title, end_at)
+            for iid, panel_id, title, _, end_at, _ in interviews
+            if end_at is not None and end_at <= due_before and panel_id not in decided
+        ]
+        seats: dict[int, list[str]] = defaultdict(list)
+        soon_ids = sorted({i[0] for i in soon})
+        for interview_id, user_id in (
+            session.execute(
+                select(Seat.interview_id, Seat.user_id)
+                .where(among(session, Seat.interview_id, soon_ids), Seat.kind == "interviewer")
+                .order_by(Seat.id)
+            ).all()
+            if soon_ids
+            else []
+        ):
+            seats[interview_id].append(user_id)
+        # Only the overdue seats still missing a submitted scorecard (an anti-join: most are in).
+        card = aliased(Scorecard)
+        missing: dict[int, list[str]] = defaultdict(list)
+        overdue_ids = sorted(i[0] for i in overdue)
+        for interview_id, user_id in (
+            session.execute(
+                select(Seat.interview_id, Seat.user_id)
+                .where(
+                    among(session, Seat.interview_id, overdue_ids),
+                    Seat.kind == "interviewer",
+                    ~exists().where(
+                        card.interview_id == Seat.interview_id,
+                        card.author_id == Seat.user_id,
+                        card.status == "submitted",
+                    ),
+                )
+                .order_by(Seat.id)
+            ).all()
+            if overdue_ids
+            else []
+        ):
+            missing[interview_id].append(user_id)
+        upcoming = tuple(
+            UpcomingInterview(start, panels[panel_id][4], title, tuple(seats.get(iid, ())))
+            for iid, panel_id, title, start in soon
+        )
+        by_person: dict[str, list[LateScorecard]] = defaultdict(list)
+        for iid, panel_id, title, end_at in overdue:
+            due_at = end_at + due_after
+            for user_id in missing.get(iid, ()):
+                by_person[user_id].append(LateScorecard(panels[panel_id][4], title, due_at, now - due_at))
+        late = tuple(
+            sorted(
+                (
+                    LatePerson(u, tuple(sorted(cards, key=lambda c: (-c.late_by, c.candidate_name))))
+                    for u, cards in by_person.items()
+                ),
+                key=lambda p: (-len(p.scorecards), -p.worst, p.user_id),
+            )
+        )
+        waiting = _waiting(panels, decisions, stage_names, now)
+
+        pipeline = later.result() if later is not None else _pipeline(session, team_id, role.id, spec, now)
+        return Digest(
+            role_id=role.id,
+            role_title=role.title,
+            channel_id=role.channel_id,
+            tz=role.timezone,
+            now=now,
+            upcoming=upcoming,
+            late=late,
+            waiting=waiting,
+            stages=pipeline.stages,
+            median_feedback=pipeline.median_feedback,
+            feedback_count=pipeline.feedback_count,
+            delays=pipeline.delays,
+            reports=pipeline.reports,
+        )
+
+    def _pipeline_alone(self, team_id: str, role_id: int, spec: PlanSpec, now: datetime) -> _Pipeline:
+        """The pipeline half in a unit of work of its own (on another thread)."""
+        with self.db.uow(team_id) as uow:
+            return _pipeline(uow.session.connection(), team_id, role_id, spec, now)
+
+    # -- scheduled digests (the outbox source) ----------------------------------------------------
+    def schedules(self) -> list[tuple[str, str, str]]:
+        """The distinct (time zone, days, time) of every open role's digest, for the job runner."""
+        with self.db.uow("") as uow:
+            rows = uow.session.execute(
+                select(Role.timezone, Role.digest_days, Role.digest_time)
+                .where(Role.status == "open")
+                .distinct()
+            ).all()
+        return sorted((tz, days, at) for tz, days, at in rows)
+
+    def source(self, now: datetime) -> Iterator[Due]:
+        """Each open role's digest once its scheduled moment has come (and the thread replies of one
+        whose summary went out but whose details did not, e.g. after a crash in between)."""
+        with self.db.uow("") as uow:
+            roles = uow.session.execute(
+                select(Role.id, Role.team_id, Role.timezone, Role.digest_days, Role.digest_time).where(
+                    Role.status == "open"
+                )
+            ).all()
+            keyed: dict[str, tuple[int, str]] = {}
+            for role_id, team_id, tz, days, at in roles:
+                moment = latest_occurrence(tz, days, at, now)
+                if moment is not None:
+                    keyed[digest_key(role_id, tz, moment)] = (role_id, team_id)
+            if not keyed:
+                return
+            parents = sent_notifications(uow.session, list(keyed))
+            part_keys = [
+                part_key(key, section)
+                for key, row in parents.items()
+                for section in (row.payload or {}).get("sections", [])
+            ]
+            parts_sent = set(sent_notifications(uow.session, part_keys))
+        for key, (role_id, team_id) in keyed.items():
+            parent = parents.get(key)
+            if parent is not None:
+                missing = [
+                    s
+                    for s in (parent.payload or {}).get("sections", [])
+                    if part_key(key, s) not in parts_sent
+                ]
+                if not missing or not parent.channel_id or not parent.message_ts:
+                    continue
+            try:
+                digest = self.build(team_id, role_id, now)
+            except NotFound:
+                continue
+            if parent is None:
+                yield self._summary_due(team_id, key, digest, scheduled=True)
+            else:
+                thread = (parent.channel_id or "", parent.message_ts or "")
+                yield from self._detail_dues(team_id, key, digest, thread, only=missing)
+
+    def _summary_due(self, team_id: str, key: str, digest: Digest, *, scheduled: bool) -> Due:
+        sections = digest.sections()
+
+        def details(sent: Sent) -> list[Due]:
+            return self._detail_dues(team_id, key, digest, (sent.channel_id, sent.ts), only=sections)
+
+        return Due(
+            team_id=team_id,
+            key=key,
+            kind="digest",
+            to=digest.channel_id,
+            content=DigestSummary(digest, scheduled=scheduled, details_in_thread=bool(sections)),
+            followups=details,
+            payload={"sections": sections},
+        )
+
+    def _detail_dues(
+        self, team_id: str, key: str, digest: Digest, thread: tuple[str, str], *, only: Sequence[str]
+    ) -> list[Due]:
+        channel_id, ts = thread
+        return [
+            Due(
+                team_id=team_id,
+                key=part_key(key, section),
+                kind="digest_detail",
+                to=channel_id,
+                content=DigestDetail(digest, section),
+                thread_ts=ts,
+            )
+            for section in digest.sections()
+            if section in only
+        ]
+
+    # -- on request -------------------------------------------------------------------------------
+    def roles_for(self, actor: Actor, channel_id: str, query: str = "") -> list[Role]:
+        """The roles `/interview digest [role]` means: the named one, else those of this channel the
+        actor manages, else the only role they manage."""
+        with self.db.uow(actor.team_id) as uow:
+            roles = uow.roles.all()
+        if query.strip():
+            wanted = query.strip().lower()
+            named = [r for r in roles if r.title.lower() == wanted or str(r.id) == wanted]
+            if not named:
+                raise NotFound(f"No open role called “{query.strip()}”. `/interview roles` lists them.")
+            return named[:1]
+        mine = [r for r in roles if manages(actor, r)]
+        here = [r for r in mine if r.channel_id == channel_id]
+        if here:
+            return here
+        if len(mine) == 1:
+            return mine
+        if not mine:
+            raise PermissionDenied("You don't manage any open role, so there is no digest to post.")
+        names = ", ".join(f"“{r.title}”" for r in mine[:5])
+        raise NotFound(f"Which role? Use `/interview digest <role title>`, e.g. one of {names}.")
+
+    def post_now(self, actor: Actor, role_id: int, request_key: str) -> DigestPosted:
+        """Post a role's digest (summary, details in its thread) now. The same `request_key` (a
+        retried request) posts it only once."""
+        with self.db.uow(actor.team_id) as uow:
+            role = uow.roles.get(role_id)
+            if role is None:
+                raise NotFound("That role no longer exists.")
+            require_manager(actor, role, "post this role's digest")
+            digest = self._build(uow, role, self.clock.now())
+        due = self._summary_due(actor.team_id, f"digest-now:{role_id}:{request_key}", digest, scheduled=False)
+        report = Dispatcher(self.db, self.clock, self.notifier).send_now([due])
+        if report.failed and not report.sent:
+            raise ExternalServiceError(
+                f"I couldn't post the digest in <#{digest.channel_id}>: {report.last_error or 'Slack failed'}"
+            )
+        return DigestPosted(digest.role_title, digest.channel_id, posted=report.sent > 0)
+
+
+class _Pipeline(NamedTuple):
+    stages: tuple[StageCount, ...]
+    median_feedback: timedelta | None
+    feedback_count: int
+    delays: tuple[InterviewerDelay, ...]
+    reports: tuple[PendingReport, ...]
+
+
+def _pipeline(session: Connection, team_id: str, role_id: int, spec: PlanSpec, now: datetime) -> _Pipeline:
+    """Candidates per stage, this week's time to feedback and the reports not sent yet."""
+    names = {s.key: s.name for s in spec.stages}
+    # Every candidate of the role, in any status: the active ones are counted per stage, and all of
+    # their ids lead to this week's scorecards through the scorecards' candidate index.
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    everyone: list[int] = []
+    for candidate_id, stage_key, status, kept in session.execute(
+        select(Candidate.id, Candidate.stage_key, Candidate.status, Candidate.erased_at.is_(None)).where(
+            Candidate.team_id == team_id, Candidate.role_id == role_id
+        )
+    ).all():
+        everyone.append(candidate_id)
+        if kept and status in CHASED_CANDIDATES:
+            counts[stage_key][status] += 1
+    order = [s.key for s in spec.stages] + sorted(k for k in counts if k not in names)
+    stages = tuple(
+        StageCount(names.get(k, k), counts[k]["active"], counts[k]["on_hold"]) for k in order if k in counts
+    )
+
+    delays_by_person: dict[str, list[timedelta]] = defaultdict(list)
+    for author_id, submitted_at, end_at in session.execute(
+        select(Scorecard.author_id, Scorecard.submitted_at, Interview.end_at)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .where(
+            among(session, Scorecard.candidate_id, everyone),
+            Scorecard.status == "submitted",
+            Scorecard.is_shadow.is_(False),
+            Scorecard.submitted_at >= now - FEEDBACK_WINDOW,
+            Scorecard.submitted_at <= now,
+        )
+    ).all():
+        if submitted_at is not None and end_at is not None:
+            delays_by_person[author_id].append(max(submitted_at - end_at, timedelta(0)))
+    every = [d for ds in delays_by_person.values() for d in ds]
+    median = _median(every)
+    delays = tuple(
+        sorted(
+            (InterviewerDelay(u, len(ds), _median(ds) or timedelta(0)) for u, ds in delays_by_person.items()),
+            key=lambda d: (-d.median, d.user_id),
+        )
+    )
+
+    reports = tuple(
+        PendingReport(name, created_at, now - created_at)
+        for name, created_at, _ in sorted(
+            session.execute(
+                select(Candidate.name, FeedbackReport.created_at, FeedbackReport.id)
+                .select_from(Candidate)
+                .join(FeedbackReport, FeedbackReport.candidate_id == Candidate.id)
+                .where(
+                    Candidate.team_id == team_id,
+                    Candidate.role_id == role_id,
+                    Candidate.erased_at.is_(None),
+                    FeedbackReport.sent_at.is_(None),
+                )
+            ).all(),
+            key=lambda r: (r[1], r[2]),
+        )
+    )
+    return _Pipeline(stages, median, len(every), delays, reports)
+
+
+def _waiting(
+    panels: dict[int, Any],
+    decisions: dict[int, list[tuple[str, str, datetime]]],
+    stage_names: dict[str, str],
+    now: datetime,
+) -> tuple[WaitingDecision, ...]:
+    """Current-stage panels whose debrief was posted and that have no final decision since: a
+    decision on the stage other than "hold", or a pivot, after the panel was made."""
+    waiting = []
+    for _, candidate_id, stage_key, created_at, name, debriefed_at in panels.values():
+        if debriefed_at is None:
+            continue
+        closed = any(
+            decided_at >= created_at and (outcome == "pivot" or (key == stage_key and outcome != "hold"))
+            for key, outcome, decided_at in decisions.get(candidate_id, ())
+        )
+        if not closed:
+            waiting.append(
+                WaitingDecision(name, stage_names.get(stage_key, stage_key), debriefed_at, now - debriefed_at)
+            )
+    return tuple(sorted(waiting, key=lambda w: (w.since, w.candidate_name)))
+
+
+def _median(values: Sequence[timedelta]) -> timedelta | None:
+    if not values:
+        return None
+    return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
+
+
+def digest_sources(digests: DigestService) -> list[Source]:
+    """The outbox sources of digests (one: each role's scheduled digest)."""
+    return [digests.source]

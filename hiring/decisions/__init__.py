@@ -1,0 +1,1 @@
+"""Decisions: debriefs, decisions and pivots, and candidate feedback reports."""

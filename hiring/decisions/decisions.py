@@ -1,0 +1,519 @@
+"""Decisions on a candidate's stage: advance, reject, hold, offer, or pivot to another open role.
+
+Only the role's hiring manager (or a workspace admin) decides. Each decision is one `Decision` row
+with an audit event and a drafted feedback report, recorded at most once however often the button
+is pressed; afterwards the debrief is updated, the recruiters get the report, and on a pivot the
+other role's hiring channel and hiring manager are told.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from hiring.clock import Clock
+from hiring.decisions.debriefs import (
+    DECIDABLE,
+    DebriefService,
+    Summary,
+    cards_of,
+    competency_label,
+    panel_state,
+    scale_of,
+    scorecards_for,
+    stage_name,
+    summarise,
+)
+from hiring.decisions.reports import ReportCard, ReportFacts, ReportService
+from hiring.errors import Conflict, DomainError, InvalidInput, NotFound
+from hiring.permissions import Actor, require_decider
+from hiring.plans.plans import spec_of
+from hiring.ports import Notifier, Sent
+from hiring.roles.candidates import candidate_snapshot, live_candidate
+from storage.models import Candidate, Decision, FeedbackReport, Role
+from storage.uow import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = ("advance", "reject", "hold", "offer", "pivot")
+STATUS_AFTER = {
+    "advance": "active",
+    "reject": "rejected",
+    "hold": "on_hold",
+    "offer": "offer",
+    "pivot": "active",
+}
+PAST_TENSE = {
+    "advance": "advanced",
+    "reject": "rejected",
+    "hold": "put on hold",
+    "offer": "made an offer",
+    "pivot": "pivoted to another role",
+}
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One earlier decision on the candidate, for the other role's channel after a pivot."""
+
+    role_title: str
+    stage_name: str
+    outcome: str
+    decided_by: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class PivotArrival:
+    """Posted to the target role's hiring channel: the candidate, their scorecards and history."""
+
+    candidate_id: int
+    candidate_name: str
+    from_role_title: str
+    to_role_title: str
+    stage_name: str
+    decided_by: str
+    decided_at: datetime
+    note: str
+    hiring_manager_id: str
+    timezone: str
+    summary: Summary
+    history: list[HistoryLine]
+
+
+@dataclass(frozen=True)
+class PivotNotice:
+    """DM to the target role's hiring manager."""
+
+    candidate_name: str
+    from_role_title: str
+    to_role_title: str
+    stage_name: str
+    decided_by: str
+    note: str
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class PivotChoice:
+    """What the pivot modal offers: the candidate's stage and the open roles to move them to."""
+
+    candidate_id: int
+    candidate_name: str
+    role_id: int
+    role_title: str
+    stage_key: str
+    stage_name: str
+    roles: list[Role]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What was decided, for the confirmation shown to the decider."""
+
+    decision_id: int
+    candidate_name: str
+    outcome: str
+    stage_name: str
+    next_stage_name: str | None
+    target_role_title: str | None
+    debrief: Sent | None
+    problems: list[str]
+
+
+def local_time(moment: datetime, tz: str) -> str:
+    """`Tue 24 Nov 10:00` in `tz` (for domain messages)."""
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+class DecisionService:
+    """Records decisions and tells everyone concerned."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        notifier: Notifier,
+        debriefs: DebriefService,
+        reports: ReportService,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.notifier = notifier
+        self.debriefs = debriefs
+        self.reports = reports
+
+    # -- checks ------------------------------------------------------------------------------------
+    def _current(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        candidate_id: int,
+        role_id: int | None,
+        stage_key: str | None,
+        *,
+        lock: bool = False,
+    ) -> Candidate:
+        """The candidate, if the actor may decide and the stage they clicked on is still undecided.
+        `lock` makes a concurrent decision on the same candidate wait for this one, then see it."""
+        candidate = live_candidate(uow, candidate_id, lock=lock)
+        require_decider(actor, candidate.role)
+        stale = (role_id is not None and role_id != candidate.role_id) or (
+            stage_key is not None and stage_key != candidate.stage_key
+        )
+        if stale or candidate.status not in DECIDABLE:
+            raise Conflict(self._already(uow, candidate))
+        return candidate
+
+    def _already(self, uow: UnitOfWork, candidate: Candidate) -> str:
+        latest = uow.session.scalar(
+            select(Decision)
+            .where(Decision.candidate_id == candidate.id)
+            .order_by(Decision.decided_at.desc(), Decision.id.desc())
+            .limit(1)
+        )
+        if latest is None:
+            return f"This candidate is no longer at that stage (now {candidate.status.replace('_', ' ')})."
+        when = local_time(latest.decided_at, candidate.role.timezone)
+        return (
+            f"Already decided: {PAST_TENSE.get(latest.outcome, latest.outcome)} by <@{latest.decided_by}> "
+            f"on {when}. Use `/interview decide` for the candidate's current stage."
+        )
+
+    def pivot_targets(
+        self, actor: Actor, candidate_id: int, role_id: int | None, stage_key: str | None
+    ) -> PivotChoice:
+        """The open roles the candidate can be pivoted to (all but their own); checks permission first."""
+        with self.db.uow(actor.team_id) as uow:
+            candidate = self._current(uow, actor, candidate_id, role_id, stage_key)
+            roles = [r for r in uow.roles.all(status="open") if r.id != candidate.role_id]
+            if not roles:
+                raise Conflict(
+                    "There is no other open role to pivot this candidate to. Create one with `/interview role`."
+                )
+            return PivotChoice(
+                candidate_id=candidate.id,
+                candidate_name=candidate.name,
+                role_id=candidate.role_id,
+                role_title=candidate.role.title,
+                stage_key=candidate.stage_key,
+                stage_name=stage_name(spec_of(candidate.role.plan), candidate.stage_key),
+                roles=roles,
+            )
+
+    # -- deciding ----------------------------------------------------------------------------------
+    def decide(
+        self,
+        actor: Actor,
+        *,
+        candidate_id: int,
+        outcome: str,
+        role_id: int | None = None,
+        stage_key: str | None = None,
+        target_role_id: int | None = None,
+        note: str = "",
+        request_key: str | None = None,
+    ) -> Decision | None:
+        """Record a decision on the candidate's current stage. None when this request (or the same
+        click) was already handled. `role_id`/`stage_key` are what the button showed: a click on a
+        message that is out of date is refused."""
+        if outcome not in OUTCOMES:
+            raise InvalidInput({"outcome": f"Unknown decision “{outcome}”."})
+        note = note.strip()
+        if len(note) > 2000:
+            raise InvalidInput({"note": "Keep the note under 2,000 characters."})
+        redact = self._interviewer_names(actor.team_id, candidate_id)
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            candidate = self._current(uow, actor, candidate_id, role_id, stage_key, lock=True)
+            role = candidate.role
+            spec = spec_of(role.plan)
+            try:
+                stage = spec.stage(candidate.stage_key)
+                following = spec.next_stage(candidate.stage_key)
+            except (KeyError, ValueError):
+                raise Conflict(
+                    "The candidate's stage is no longer in the role's interview plan; "
+                    "edit the candidate with `/interview candidate` first."
+                ) from None
+            target: Role | None = None
+            if outcome == "advance" and following is None:
+                raise Conflict(
+                    "This is the last stage of the plan, so there is nothing to advance to: make an offer or reject."
+                )
+            if outcome == "offer" and following is not None:
+                raise Conflict(
+                    "An offer comes after the last stage of the plan; advance the candidate first."
+                )
+            if outcome == "hold" and candidate.status == "on_hold":
+                raise Conflict("This candidate is already on hold at this stage.")
+            if outcome == "pivot":
+                target = uow.roles.get(target_role_id) if target_role_id is not None else None
+                if target is None or target.status != "open":
+                    raise InvalidInput({"role": "Choose an open role."})
+                if target.id == candidate.role_id:
+                    raise InvalidInput({"role": "The candidate is already in this role; choose another."})
+            if request_key and not uow.idempotency.claim(request_key, now):
+                return None
+            earlier = (
+                uow.session.scalar(select(func.count()).where(Decision.candidate_id == candidate.id)) or 0
+            )
+            if not uow.idempotency.claim(f"decision:{candidate.id}:{earlier + 1}", now):
+                return None
+            facts = self._report_facts(uow, candidate, role, outcome, redact, now=now)
+            before = candidate_snapshot(candidate)
+            decided_stage = candidate.stage_key
+            status = STATUS_AFTER[outcome]
+            if status != candidate.status:
+                candidate.status = status
+                candidate.status_changed_at = now
+            if outcome == "advance":
+                assert following is not None
+                candidate.stage_key = following.key
+                facts = _with(facts, next_stage_name=following.name)
+            if target is not None:
+                target_spec = spec_of(target.plan)
+                keys = [s.key for s in target_spec.stages]
+                candidate.role_id = target.id
+                candidate.role = target
+                candidate.stage_key = decided_stage if decided_stage in keys else keys[0]
+                facts = _with(facts, target_role_title=target.title)
+            candidate.updated_at = now
+            decision = Decision(
+                team_id=actor.team_id,
+                candidate_id=candidate.id,
+                role_id=role.id,
+                stage_key=decided_stage,
+                outcome=outcome,
+                target_role_id=target.id if target else None,
+                decided_by=actor.user_id,
+                decided_at=now,
+                note=note,
+            )
+            uow.session.add(decision)
+            uow.flush()
+            uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action=f"decision.{outcome}",
+                subject_type="decision",
+                subject_id=decision.id,
+                candidate_id=candidate.id,
+                before=before,
+                after={
+                    **candidate_snapshot(candidate),
+                    "outcome": outcome,
+                    "stage_decided": stage.key,
+                    "target_role_id": decision.target_role_id,
+                    "has_note": bool(note),
+                },
+            )
+            self.reports.create(uow, decision, facts, now)
+            uow.commit()
+            return decision
+
+    def _interviewer_names(self, team_id: str, candidate_id: int) -> list[str]:
+        """Names of everyone who sat on the candidate's current stage (never in the report)."""
+        with self.db.uow(team_id) as uow:
+            candidate = uow.candidates.get(candidate_id)
+            if candidate is None:
+                return []
+            panel = uow.panels.current(candidate.id, candidate.stage_key)
+            users = sorted({s.user_id for i in panel.interviews for s in i.seats}) if panel else []
+        return self.reports.names_of(team_id, users) if users else []
+
+    def _report_facts(
+        self,
+        uow: UnitOfWork,
+        candidate: Candidate,
+        role: Role,
+        outcome: str,
+        redact: list[str],
+        *,
+        now: datetime,
+    ) -> ReportFacts:
+        spec = spec_of(role.plan)
+        panel = uow.panels.current(candidate.id, candidate.stage_key)
+        cards: list[ReportCard] = []
+        if panel is not None:
+            state = panel_state(
+                role,
+                panel,
+                cards_of(panel, scorecards_for(uow.session, (i.id for i in panel.interviews))),
+                now,
+            )
+            counted = {c.id for c in state.counted}
+            by_id = {i.id: i for i in state.live}
+            for card in state.cards:
+                if card.id not in counted:
+                    continue
+                scale = scale_of(spec, panel.stage_key, by_id[card.interview_id].interview_key)
+                cards.append(ReportCard(card.ratings or {}, card.evidence or "", scale.min, scale.max))
+        return ReportFacts(
+            candidate_name=candidate.name,
+            role_title=role.title,
+            stage_name=stage_name(spec, candidate.stage_key),
+            outcome=outcome,
+            competencies=dict(spec.competencies),
+            cards=cards,
+            redact=redact,
+        )
+
+    # -- after the decision ------------------------------------------------------------------------
+    def after_decision(self, team_id: str, decision_id: int) -> Recorded:
+        """Update the debrief, tell the other role on a pivot and DM the report. Failures are
+        collected (the decision stands) and returned for the decider."""
+        problems: list[str] = []
+        debrief_sent: Sent | None = None
+        found = self.debriefs.for_decision(team_id, decision_id)
+        if found is not None:
+            debrief, debrief_sent = found
+            try:
+                self.notifier.update(team_id, debrief_sent, debrief)
+            except DomainError as err:
+                problems.append(f"I couldn't update the debrief message ({err.message}).")
+        with self.db.uow(team_id) as uow:
+            decision = uow.session.get(Decision, decision_id)
+            if decision is None:
+                raise NotFound("That decision no longer exists.")
+            candidate = uow.candidates.get(decision.candidate_id)
+            role = uow.roles.get(decision.role_id)
+            target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None
+            assert candidate is not None and role is not None
+            spec = spec_of(role.plan)
+            try:
+                nxt = spec.next_stage(decision.stage_key) if decision.outcome == "advance" else None
+            except ValueError:
+                nxt = None
+            report_id = uow.session.scalar(
+                select(FeedbackReport.id).where(FeedbackReport.decision_id == decision.id)
+            )
+            arrival = self._arrival(uow, decision, candidate, role, target) if target else None
+        if arrival is not None and target is not None:
+            problems.extend(self._announce_pivot(team_id, decision, target, arrival))
+        if report_id is not None:
+            failed = self.reports.deliver(team_id, report_id)
+            if failed:
+                who = ", ".join(f"<@{u}>" for u in failed)
+                problems.append(
+                    f"I couldn't DM the feedback report to {who}; digests list it until it is sent."
+                )
+        return Recorded(
+            decision_id=decision_id,
+            candidate_name=candidate.name,
+            outcome=decision.outcome,
+            stage_name=stage_name(spec, decision.stage_key),
+            next_stage_name=nxt.name if nxt else None,
+            target_role_title=target.title if target else None,
+            debrief=debrief_sent,
+            problems=problems,
+        )
+
+    def _arrival(
+        self, uow: UnitOfWork, decision: Decision, candidate: Candidate, role: Role, target: Role
+    ) -> PivotArrival:
+        spec = spec_of(role.plan)
+        summary = summarise([], labels={})
+        panels = [
+            p
+            for p in uow.panels.for_candidate(candidate.id)
+            if p.stage_key == decision.stage_key
+            and p.status != "cancelled"
+            and p.created_at <= decision.decided_at
+        ]
+        if panels:
+            panel = panels[-1]
+            state = panel_state(
+                role,
+                panel,
+                cards_of(panel, scorecards_for(uow.session, (i.id for i in panel.interviews))),
+                decision.decided_at,
+            )
+            summary = summarise(
+                state.facts,
+                labels={k: competency_label(k) for k in spec.competencies},
+                missing=[(i.title, u) for i, u in state.missing],
+            )
+        roles = {r.id: r for r in uow.roles.all(status=None)}
+        history = []
+        for d in uow.session.scalars(
+            select(Decision)
+            .where(Decision.candidate_id == candidate.id)
+            .order_by(Decision.decided_at, Decision.id)
+        ):
+            decided_role = roles.get(d.role_id)
+            history.append(
+                HistoryLine(
+                    role_title=decided_role.title if decided_role else "",
+                    stage_name=stage_name(spec_of(decided_role.plan), d.stage_key)
+                    if decided_role
+                    else d.stage_key,
+                    outcome=d.outcome,
+                    decided_by=d.decided_by,
+                    decided_at=d.decided_at,
+                )
+            )
+        return PivotArrival(
+            candidate_id=candidate.id,
+            candidate_name=candidate.name,
+            from_role_title=role.title,
+            to_role_title=target.title,
+            stage_name=stage_name(spec_of(target.plan), candidate.stage_key),
+            decided_by=decision.decided_by,
+            decided_at=decision.decided_at,
+            note=decision.note,
+            hiring_manager_id=target.hiring_manager_id,
+            timezone=target.timezone,
+            summary=summary,
+            history=history,
+        )
+
+    def _announce_pivot(
+        self, team_id: str, decision: Decision, target: Role, arrival: PivotArrival
+    ) -> list[str]:
+        problems = []
+        try:
+            sent = self.notifier.send(team_id, target.channel_id, arrival)
+            with self.db.uow(team_id) as uow:
+                uow.messages.record(
+                    channel_id=sent.channel_id,
+                    ts=sent.ts,
+                    kind="pivot",
+                    candidate_id=decision.candidate_id,
+                    at=self.clock.now(),
+                )
+                uow.commit()
+        except DomainError as err:
+            problems.append(f"I couldn't post to the other role's hiring channel ({err.message}).")
+        notice = PivotNotice(
+            candidate_name=arrival.candidate_name,
+            from_role_title=arrival.from_role_title,
+            to_role_title=arrival.to_role_title,
+            stage_name=arrival.stage_name,
+            decided_by=decision.decided_by,
+            note=decision.note,
+            channel_id=target.channel_id,
+        )
+        try:
+            sent = self.notifier.send(team_id, target.hiring_manager_id, notice)
+            with self.db.uow(team_id) as uow:
+                uow.messages.record(
+                    channel_id=sent.channel_id,
+                    ts=sent.ts,
+                    kind="pivot_dm",
+                    candidate_id=decision.candidate_id,
+                    at=self.clock.now(),
+                )
+                uow.commit()
+        except DomainError as err:
+            problems.append(f"I couldn't DM <@{target.hiring_manager_id}> ({err.message}).")
+        return problems
+
+
+def _with(facts: ReportFacts, **changes: object) -> ReportFacts:
+    return replace(facts, **changes)  # type: ignore[arg-type]

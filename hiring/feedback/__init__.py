@@ -1,0 +1,1 @@
+"""Feedback: briefings, scorecards, the question bank and calibration."""

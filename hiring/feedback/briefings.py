@@ -1,0 +1,244 @@
+"""Briefings: the DM each interviewer gets a set time before an interview (default 30 minutes).
+
+It says who, what and when (in the interviewer's own time zone): the candidate, the role, the
+interview's focus and competencies, the questions assigned to this interviewer from the bank, the
+links, and the accommodations the recruiter marked as shareable (nothing else of them). Questions
+are assigned when the briefing is built: no two interviewers of a candidate, in any stage, get the
+same question (`question_assignments` is unique per candidate and question).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from hiring.clock import Clock
+from hiring.feedback.scorecards import unsent
+from hiring.outbox import Due
+from hiring.panels.interview_info import Competency, InterviewInfo, interview_info, person_timezone
+from hiring.ports import Directory
+from storage.feedback_repository import FeedbackRepository
+from storage.models import Candidate, Interview, Panel, Question, QuestionAssignment, Role, Seat
+from storage.uow import Database, UnitOfWork
+
+QUESTIONS_PER_INTERVIEWER = 3
+DEFAULT_BRIEFING_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class BriefingQuestion:
+    text: str
+    competency: str
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """What an interviewer (or shadow) needs before an interview, times in their own time zone."""
+
+    interview_id: int
+    title: str
+    focus: str
+    mode: str
+    start_at: datetime
+    end_at: datetime
+    tz: str
+    stage_name: str
+    candidate_name: str
+    role_title: str
+    competencies: tuple[Competency, ...]
+    scale_range: str
+    questions: tuple[BriefingQuestion, ...]
+    is_shadow: bool
+    interviewer_ids: tuple[str, ...]
+    shadow_ids: tuple[str, ...]
+    video_link: str | None
+    room: str | None
+    candidate_links: str
+    accommodations: str
+
+
+def rank_questions(pool: list[Question], focus_keys: set[str], competencies: list[str]) -> list[Question]:
+    """Questions for an interview, best first: the questions written for its focus (probing one of its
+    competencies, or none in particular), taking the competencies in turn so that a few questions
+    cover as many of them as possible. Only when the focus has none left do questions of other foci
+    that probe one of its competencies stand in (so one interview does not use up another's)."""
+    wanted = set(competencies)
+    focused = [
+        q
+        for q in pool
+        if q.focus in focus_keys and (not wanted or not q.competency or q.competency in wanted)
+    ]
+    if focused:
+        return _in_turn(focused, competencies)
+    return _in_turn([q for q in pool if q.competency in wanted], competencies)
+
+
+def _in_turn(questions: list[Question], competencies: list[str]) -> list[Question]:
+    groups: dict[str, list[Question]] = {c: [] for c in competencies}
+    for q in sorted(questions, key=lambda q: (q.bank, q.key, q.id)):
+        groups.setdefault(q.competency if q.competency in groups else "", []).append(q)
+    ranked: list[Question] = []
+    queues = [g for g in groups.values() if g]
+    while queues:
+        for queue in list(queues):
+            ranked.append(queue.pop(0))
+            if not queue:
+                queues.remove(queue)
+    return ranked
+
+
+class BriefingService:
+    """Builds briefings and says which are due; the outbox sends them exactly once."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        directory: Directory,
+        seed_questions: Callable[[str], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.directory = directory
+        self.seed_questions = seed_questions
+
+    def assign_questions(
+        self, uow: UnitOfWork, interview: Interview, info: InterviewInfo, seat: Seat
+    ) -> list[Question]:
+        """The bank questions this interviewer asks (assigned once, then the same every time). Nobody
+        else of the candidate's loops, in any stage, has them."""
+        if seat.kind == "shadow":
+            return []
+        repo = FeedbackRepository(uow.session, uow.team_id)
+        already = repo.assigned(interview.id, seat.user_id)
+        if already:
+            return already[:QUESTIONS_PER_INTERVIEWER]
+        seated = {s.user_id for s in interview.seats}
+        for stale in repo.assignments_of_interview(interview.id):
+            if stale.user_id not in seated:  # the interviewer was replaced before asking them
+                uow.session.delete(stale)
+        uow.flush()
+        used = repo.used_question_ids(info.candidate_id)
+        focus_keys = {info.focus_key, interview.interview_key}
+        competencies = [c.key for c in info.competencies]
+        pool = [q for q in repo.questions_for(sorted(focus_keys), competencies) if q.id not in used]
+        picked: list[Question] = []
+        for question in rank_questions(pool, focus_keys, competencies):
+            if len(picked) == QUESTIONS_PER_INTERVIEWER:
+                break
+            try:
+                with uow.session.begin_nested():
+                    uow.session.add(
+                        QuestionAssignment(
+                            team_id=uow.team_id,
+                            candidate_id=info.candidate_id,
+                            interview_id=interview.id,
+                            user_id=seat.user_id,
+                            question_id=question.id,
+                        )
+                    )
+            except IntegrityError:  # another briefing of this candidate took it a moment ago
+                continue
+            picked.append(question)
+        return picked
+
+    def build(self, team_id: str, seat_id: int) -> Briefing | None:
+        """The briefing for one seat (assigning its questions), or None when the interview is no
+        longer booked."""
+        with self.db.uow(team_id) as uow:
+            seat = uow.session.scalar(
+                select(Seat).where(Seat.team_id == team_id, Seat.id == seat_id).with_for_update()
+            )
+            if seat is None:
+                return None
+            interview = uow.session.get(Interview, seat.interview_id)
+            if interview is None or interview.status != "booked" or interview.start_at is None:
+                return None
+            info = interview_info(interview)
+            candidate = interview.panel.candidate
+            questions = self.assign_questions(uow, interview, info, seat)
+            names = {c.key: c.name for c in info.competencies}
+            briefing = Briefing(
+                interview_id=interview.id,
+                title=info.title,
+                focus=info.focus,
+                mode=info.mode,
+                start_at=interview.start_at,
+                end_at=interview.end_at or interview.start_at + timedelta(minutes=interview.duration_minutes),
+                tz=person_timezone(uow, self.directory, seat.user_id, info.role_timezone),
+                stage_name=info.stage_name,
+                candidate_name=candidate.name,
+                role_title=info.role_title,
+                competencies=info.competencies,
+                scale_range=info.scale_range,
+                questions=tuple(
+                    BriefingQuestion(text=q.text, competency=names.get(q.competency, "")) for q in questions
+                ),
+                is_shadow=seat.kind == "shadow",
+                interviewer_ids=tuple(s.user_id for s in interview.seats if s.kind != "shadow"),
+                shadow_ids=tuple(s.user_id for s in interview.seats if s.kind == "shadow"),
+                video_link=interview.video_link,
+                room=interview.room,
+                candidate_links=candidate.links or "",
+                accommodations=candidate.accommodations if candidate.accommodations_shareable else "",
+            )
+            uow.commit()
+            return briefing
+
+    def due(self, now: datetime) -> list[Due]:
+        """Briefings whose time has come: the interview is booked and starts within the role's
+        briefing time. A moved interview has a new key (so a new briefing at its new time); a
+        cancelled one is simply no longer due."""
+        with self.db.uow("") as uow:
+            longest = uow.session.scalar(select(func.max(Role.briefing_minutes))) or DEFAULT_BRIEFING_MINUTES
+            rows = uow.session.execute(
+                select(
+                    Seat.id,
+                    Seat.team_id,
+                    Seat.user_id,
+                    Interview.start_at,
+                    Role.briefing_minutes,
+                    Candidate.id,
+                )
+                .join(Interview, Seat.interview_id == Interview.id)
+                .join(Panel, Interview.panel_id == Panel.id)
+                .join(Candidate, Panel.candidate_id == Candidate.id)
+                .join(Role, Candidate.role_id == Role.id)
+                .where(
+                    Interview.status == "booked",
+                    Panel.status != "cancelled",
+                    Candidate.erased_at.is_(None),
+                    Interview.start_at > now,
+                    Interview.start_at <= now + timedelta(minutes=max(longest, 0)),
+                )
+                .order_by(Interview.start_at, Seat.id)
+            ).all()
+            rows = [r for r in rows if r.start_at - timedelta(minutes=r.briefing_minutes) <= now]
+            keys = {r[0]: f"brief:{r[0]}:{r.start_at:%Y%m%dT%H%M}" for r in rows}
+            fresh = unsent(uow, keys.values())
+        due = []
+        seeded: set[str] = set()
+        for seat_id, team_id, user_id, _, _, candidate_id in rows:
+            if keys[seat_id] not in fresh:
+                continue
+            if self.seed_questions is not None and team_id not in seeded:
+                self.seed_questions(team_id)  # the built-in question banks, once per workspace
+                seeded.add(team_id)
+            briefing = self.build(team_id, seat_id)
+            if briefing is None:
+                continue
+            due.append(
+                Due(
+                    team_id=team_id,
+                    key=keys[seat_id],
+                    kind="briefing",
+                    to=user_id,
+                    content=briefing,
+                    candidate_id=candidate_id,
+                )
+            )
+        return due

@@ -1,0 +1,701 @@
+"""Scorecards: the form after an interview, drafts, submissions and edits until the stage's decision,
+shadow scorecards, and the independence rule (no one on the panel sees other people's feedback for a
+candidate's stage before their own is in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from hiring.clock import Clock
+from hiring.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from hiring.outbox import Due, sent_among
+from hiring.panels.interview_info import (
+    Competency,
+    InterviewInfo,
+    interview_info,
+    person_timezone,
+    stage_name,
+)
+from hiring.permissions import Actor
+from hiring.ports import Directory, Notifier
+from hiring.roles.candidates import live_candidate
+from storage.feedback_repository import HELD_STATUSES, FeedbackRepository, undecided
+from storage.models import Candidate, Interview, Panel, Scorecard, Seat
+from storage.uow import Database, UnitOfWork
+
+T = TypeVar("T")
+EVIDENCE_MIN_CHARS = 50
+TEXT_LIMIT = 3000
+RECOMMENDATIONS: dict[str, str] = {
+    "strong_no": "Strong no",
+    "no": "No",
+    "yes": "Yes",
+    "strong_yes": "Strong yes",
+}
+# Scorecard requests are not sent for interviews that ended longer ago than this (e.g. after a long
+# outage): they still show as pending in `/interview feedback` and the App Home.
+REQUEST_LOOKBACK = timedelta(days=7)
+
+
+@dataclass
+class ScorecardInput:
+    """What the scorecard modal collects: raw select values per competency, recommendation and text."""
+
+    ratings: dict[str, str | None] = field(default_factory=dict)
+    recommendation: str | None = None
+    evidence: str = ""
+    private_note: str = ""
+
+
+@dataclass(frozen=True)
+class ScorecardForm:
+    """What the scorecard modal shows: the interview, the scale and the saved draft or submission."""
+
+    info: InterviewInfo
+    is_shadow: bool
+    status: str  # new | draft | submitted
+    ratings: dict[str, int]
+    recommendation: str | None
+    evidence: str
+    private_note: str
+    submitted_at: datetime | None
+    tz: str
+    evidence_min: int = EVIDENCE_MIN_CHARS
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A stored submission (or edit) and the people whose App Home it changes."""
+
+    scorecard_id: int
+    interview_id: int
+    candidate_id: int
+    stage_key: str
+    author_id: str
+    is_shadow: bool
+    edited: bool
+    affected: tuple[str, ...]
+    title: str
+    candidate_name: str
+
+
+@dataclass(frozen=True)
+class ScorecardRequest:
+    """The DM sent when an interview ends: please submit your scorecard (button inside)."""
+
+    interview_id: int
+    title: str
+    candidate_name: str
+    role_title: str
+    stage_name: str
+    is_shadow: bool
+    ended_at: datetime
+    due_at: datetime
+    tz: str
+    has_draft: bool = False
+
+
+@dataclass(frozen=True)
+class ScorecardReceipt:
+    """The DM confirming a submission, with buttons to edit it and to read the panel's feedback."""
+
+    interview_id: int
+    candidate_id: int
+    stage_key: str
+    title: str
+    candidate_name: str
+    is_shadow: bool
+    edited: bool
+
+
+@dataclass(frozen=True)
+class PendingScorecard:
+    """A scorecard the user still owes: the interview has ended and the stage is undecided."""
+
+    interview_id: int
+    title: str
+    candidate_name: str
+    role_title: str
+    stage_name: str
+    ended_at: datetime
+    due_at: datetime
+    late: bool
+    has_draft: bool
+    is_shadow: bool
+
+
+@dataclass(frozen=True)
+class ScorecardEntry:
+    """One seat's scorecard as a given viewer may see it; hidden content is None, with a reason."""
+
+    interview_id: int
+    interview_title: str
+    author_id: str
+    is_shadow: bool
+    status: str  # submitted | draft | missing
+    visible: bool
+    reason: str | None = None
+    scorecard_id: int | None = None
+    ratings: tuple[tuple[str, str], ...] = ()
+    recommendation: str | None = None
+    evidence: str | None = None
+    private_note: str | None = None
+    submitted_at: datetime | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Shadow scorecards are shown but never counted."""
+        return self.status == "submitted" and not self.is_shadow
+
+
+@dataclass(frozen=True)
+class StageFeedback:
+    """A candidate's stage feedback for one viewer, with why anything is hidden."""
+
+    candidate_id: int
+    candidate_name: str
+    role_title: str
+    stage_key: str
+    stage_name: str
+    viewer: str  # manager | panel | outsider
+    can_see_others: bool
+    reason: str | None
+    entries: tuple[ScorecardEntry, ...]
+    decided: bool
+    submitted: int = 0
+    expected: int = 0
+
+
+def validate(info: InterviewInfo, data: ScorecardInput) -> tuple[dict[str, int], dict[str, str]]:
+    """Clean ratings and field errors (block id → message) for a scorecard submission."""
+    errors: dict[str, str] = {}
+    ratings: dict[str, int] = {}
+    points = info.points
+    for c in info.competencies:
+        raw = data.ratings.get(c.key)
+        value = int(raw) if isinstance(raw, str) and raw.lstrip("-").isdecimal() else None
+        if raw in (None, ""):
+            errors[f"c:{c.key}"] = f"Rate {c.name.lower()} on the {info.scale_range} scale."
+        elif value is None or value not in points:
+            errors[f"c:{c.key}"] = f"Choose one of the options ({info.scale_range})."
+        else:
+            ratings[c.key] = value
+    if not data.recommendation:
+        errors["recommendation"] = "Choose an overall recommendation: strong no, no, yes or strong yes."
+    elif data.recommendation not in RECOMMENDATIONS:
+        errors["recommendation"] = "Choose one of: strong no, no, yes or strong yes."
+    evidence = data.evidence.strip()
+    if len(evidence) < EVIDENCE_MIN_CHARS:
+        have = f"you have {len(evidence)}" if evidence else "it is empty"
+        errors["evidence"] = (
+            f"Write at least {EVIDENCE_MIN_CHARS} characters of evidence — what the candidate said or did "
+            f"that supports your ratings ({have})."
+        )
+    elif len(evidence) > TEXT_LIMIT:
+        errors["evidence"] = (
+            f"Keep the evidence under {TEXT_LIMIT:,} characters (you have {len(evidence):,})."
+        )
+    if len(data.private_note.strip()) > TEXT_LIMIT:
+        errors["private_note"] = f"Keep the note under {TEXT_LIMIT:,} characters."
+    return ratings, errors
+
+
+def snapshot(card: Scorecard) -> dict[str, Any]:
+    """Audited fields of a scorecard (texts are summarised, so erasure leaves nothing in the audit)."""
+    return {
+        "status": card.status,
+        "is_shadow": card.is_shadow,
+        "ratings": dict(card.ratings or {}),
+        "recommendation": card.recommendation,
+        "evidence_chars": len(card.evidence or ""),
+        "has_private_note": bool(card.private_note),
+    }
+
+
+def _again_on_conflict(write: Callable[[], T]) -> T:
+    """Run a scorecard write; once more if a concurrent first write of the same scorecard (a second
+    modal of the same author) won the race, which makes this one an update."""
+    try:
+        return write()
+    except IntegrityError:
+        return write()
+
+
+def unsent(uow: UnitOfWork, keys: Iterable[str]) -> set[str]:
+    """The keys among `keys` that have not been sent yet (so sources skip rebuilding sent items)."""
+    keys = list(keys)
+    return set(keys) - sent_among(uow.session, keys)
+
+
+class ScorecardService:
+    """Opens, drafts, submits and shows scorecards; only the interview's own interviewers may write
+    them, and nothing changes once the stage's decision is recorded."""
+
+    def __init__(self, db: Database, clock: Clock, directory: Directory, notifier: Notifier) -> None:
+        self.db = db
+        self.clock = clock
+        self.directory = directory
+        self.notifier = notifier
+
+    # -- writing ------------------------------------------------------------------------------------
+    def _check(
+        self, uow: UnitOfWork, repo: FeedbackRepository, actor: Actor, interview_id: int, now: datetime
+    ) -> tuple[Interview, Seat, InterviewInfo]:
+        """The interview and the actor's seat on it, or the reason they may not write its scorecard."""
+        interview = repo.interview(interview_id)
+        if interview is None or interview.panel.candidate.erased_at is not None:
+            raise NotFound("That interview no longer exists.")
+        seat = next((s for s in interview.seats if s.user_id == actor.user_id), None)
+        if seat is None:
+            raise PermissionDenied(
+                "Only the people who ran this interview can write its scorecard. "
+                "`/interview feedback` lists the scorecards you owe."
+            )
+        info = interview_info(interview)
+        if interview.status == "cancelled" or interview.panel.status == "cancelled":
+            raise Conflict(
+                f"“{info.title}” with {info.candidate_name} was cancelled, so it has no scorecard."
+            )
+        if interview.start_at is None or interview.status not in HELD_STATUSES:
+            raise Conflict(f"“{info.title}” with {info.candidate_name} is not booked yet.")
+        if now < interview.start_at:
+            raise Conflict(
+                f"“{info.title}” with {info.candidate_name} has not started yet; "
+                "its scorecard opens when the interview starts."
+            )
+        if repo.decision(info.candidate_id, info.stage_key) is not None:
+            raise Conflict(
+                f"The decision on {info.candidate_name}'s {info.stage_name} has been recorded, so its "
+                "scorecards can no longer be changed."
+            )
+        return interview, seat, info
+
+    def form(self, actor: Actor, interview_id: int) -> ScorecardForm:
+        """What the modal shows: the plan's competencies and scale, prefilled with the draft or the
+        submitted scorecard."""
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            repo = FeedbackRepository(uow.session, actor.team_id)
+            _, seat, info = self._check(uow, repo, actor, interview_id, now)
+            card = repo.scorecard(interview_id, actor.user_id)
+            tz = person_timezone(uow, self.directory, actor.user_id, info.role_timezone)
+            ratings = {k: int(v) for k, v in (card.ratings or {}).items()} if card else {}
+            return ScorecardForm(
+                info=info,
+                is_shadow=seat.kind == "shadow",
+                status=card.status if card else "new",
+                ratings={k: v for k, v in ratings.items() if v in info.points},
+                recommendation=card.recommendation if card else None,
+                evidence=card.evidence if card else "",
+                private_note=card.private_note if card else "",
+                submitted_at=card.submitted_at if card else None,
+                tz=tz,
+            )
+
+    def _write(
+        self,
+        uow: UnitOfWork,
+        repo: FeedbackRepository,
+        info: InterviewInfo,
+        seat: Seat,
+        now: datetime,
+        **fields: Any,
+    ) -> tuple[Scorecard, dict[str, Any] | None]:
+        """Create or update the author's scorecard (unique per interview and author) with `fields`;
+        returns it and what it was before. A concurrent first write raises `IntegrityError` at the
+        flush."""
+        card = repo.scorecard(info.interview_id, seat.user_id)
+        before = snapshot(card) if card is not None else None
+        if card is None:
+            card = Scorecard(
+                team_id=seat.team_id,
+                interview_id=info.interview_id,
+                candidate_id=info.candidate_id,
+                stage_key=info.stage_key,
+                author_id=seat.user_id,
+                is_shadow=seat.kind == "shadow",
+                status="draft",
+                created_at=now,
+            )
+            uow.session.add(card)
+        for name, value in fields.items():
+            setattr(card, name, value)
+        card.updated_at = now
+        return card, before
+
+    def submit(
+        self, actor: Actor, interview_id: int, data: ScorecardInput, *, request_key: str | None = None
+    ) -> Submitted | None:
+        """Validate and store the actor's scorecard (an edit updates it in place). None when
+        `request_key` was already handled (a Slack retry)."""
+        return _again_on_conflict(lambda: self._submit(actor, interview_id, data, request_key))
+
+    def _submit(
+        self, actor: Actor, interview_id: int, data: ScorecardInput, request_key: str | None
+    ) -> Submitted | None:
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            # A Slack retry stops here; the claim is undone if anything below refuses the submission.
+            if request_key and not uow.idempotency.claim(request_key, now):
+                return None
+            repo = FeedbackRepository(uow.session, actor.team_id)
+            _, seat, info = self._check(uow, repo, actor, interview_id, now)
+            ratings, errors = validate(info, data)
+            if errors:
+                raise InvalidInput(errors)
+            card, before = self._write(
+                uow,
+                repo,
+                info,
+                seat,
+                now,
+                ratings=ratings,
+                recommendation=data.recommendation,
+                evidence=data.evidence.strip(),
+                private_note=data.private_note.strip(),
+                is_shadow=seat.kind == "shadow",
+                status="submitted",
+            )
+            edited = before is not None and before["status"] == "submitted"
+            if card.submitted_at is None:
+                card.submitted_at = now
+            uow.flush()
+            uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action="scorecard.updated" if edited else "scorecard.submitted",
+                subject_type="scorecard",
+                subject_id=card.id,
+                candidate_id=info.candidate_id,
+                before=before,
+                after=snapshot(card),
+            )
+            uow.commit()
+            affected = tuple(dict.fromkeys([actor.user_id, info.hiring_manager_id, *info.recruiter_ids]))
+            return Submitted(
+                scorecard_id=card.id,
+                interview_id=interview_id,
+                candidate_id=info.candidate_id,
+                stage_key=info.stage_key,
+                author_id=actor.user_id,
+                is_shadow=card.is_shadow,
+                edited=edited,
+                affected=affected,
+                title=info.title,
+                candidate_name=info.candidate_name,
+            )
+
+    def save_draft(self, actor: Actor, interview_id: int, data: ScorecardInput) -> bool:
+        """Keep what a closed modal held, unvalidated, so it reopens filled. A submitted scorecard is
+        never downgraded to a draft. False when nothing was saved."""
+        return _again_on_conflict(lambda: self._save_draft(actor, interview_id, data))
+
+    def _save_draft(self, actor: Actor, interview_id: int, data: ScorecardInput) -> bool:
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            repo = FeedbackRepository(uow.session, actor.team_id)
+            try:
+                _, seat, info = self._check(uow, repo, actor, interview_id, now)
+            except (NotFound, PermissionDenied, Conflict):
+                return False
+            existing = repo.scorecard(interview_id, actor.user_id)
+            if existing is not None and existing.status == "submitted":
+                return False
+            ratings = {}
+            for c in info.competencies:
+                raw = data.ratings.get(c.key)
+                if isinstance(raw, str) and raw.isdecimal() and int(raw) in info.points:
+                    ratings[c.key] = int(raw)
+            recommendation = data.recommendation if data.recommendation in RECOMMENDATIONS else None
+            evidence = data.evidence.strip()[:TEXT_LIMIT]
+            note = data.private_note.strip()[:TEXT_LIMIT]
+            if existing is None and not (ratings or recommendation or evidence or note):
+                return False
+            card, before = self._write(
+                uow,
+                repo,
+                info,
+                seat,
+                now,
+                ratings=ratings,
+                recommendation=recommendation,
+                evidence=evidence,
+                private_note=note,
+            )
+            uow.flush()
+            uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action="scorecard.draft_saved",
+                subject_type="scorecard",
+                subject_id=card.id,
+                candidate_id=info.candidate_id,
+                before=before,
+                after=snapshot(card),
+            )
+            uow.commit()
+            return True
+
+    def acknowledge(self, team_id: str, submitted: Submitted) -> None:
+        """DM the author a receipt (edit and read-the-panel buttons) and remember the message."""
+        receipt = ScorecardReceipt(
+            interview_id=submitted.interview_id,
+            candidate_id=submitted.candidate_id,
+            stage_key=submitted.stage_key,
+            title=submitted.title,
+            candidate_name=submitted.candidate_name,
+            is_shadow=submitted.is_shadow,
+            edited=submitted.edited,
+        )
+        sent = self.notifier.send(team_id, submitted.author_id, receipt)
+        with self.db.uow(team_id) as uow:
+            uow.messages.record(
+                channel_id=sent.channel_id,
+                ts=sent.ts,
+                kind="scorecard_receipt",
+                candidate_id=submitted.candidate_id,
+                at=self.clock.now(),
+            )
+            uow.commit()
+
+    # -- reading --------------------------------------------------------------------------------
+    def pending(self, team_id: str, user_id: str) -> list[PendingScorecard]:
+        """The scorecards `user_id` still owes, oldest interview first."""
+        now = self.clock.now()
+        with self.db.uow(team_id) as uow:
+            repo = FeedbackRepository(uow.session, team_id)
+            result = []
+            for seat, interview, draft in repo.pending_for(user_id, now):
+                info = interview_info(interview)
+                assert info.end_at is not None
+                due = info.end_at + timedelta(hours=info.feedback_due_hours)
+                result.append(
+                    PendingScorecard(
+                        interview_id=info.interview_id,
+                        title=info.title,
+                        candidate_name=info.candidate_name,
+                        role_title=info.role_title,
+                        stage_name=info.stage_name,
+                        ended_at=info.end_at,
+                        due_at=due,
+                        late=now > due,
+                        has_draft=draft is not None,
+                        is_shadow=seat.kind == "shadow",
+                    )
+                )
+            return result
+
+    def visible_scorecards(self, actor: Actor, candidate_id: int, stage_key: str) -> StageFeedback:
+        """A candidate's stage feedback as `actor` may see it. Panel members (interviewers and shadows,
+        whatever else they are) see other people's ratings, recommendations and evidence only once all
+        their own scorecards for the stage are submitted; the hiring manager, the role's recruiters and
+        admins who are not on the panel see every submitted scorecard; private notes are for the hiring
+        manager (and admins) only; anyone else sees nothing. Every scorecard of someone else that is
+        shown is audited as `scorecard.viewed`."""
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            repo = FeedbackRepository(uow.session, actor.team_id)
+            candidate = live_candidate(uow, candidate_id)
+            role = candidate.role
+            name = stage_name(role.plan, stage_key)
+            decided = repo.decision(candidate_id, stage_key) is not None
+            seats = repo.stage_seats(candidate_id, stage_key)
+            cards = {(c.interview_id, c.author_id): c for c in repo.stage_scorecards(candidate_id, stage_key)}
+            mine = [(s, i) for s, i in seats if s.user_id == actor.user_id]
+            is_manager = (
+                actor.is_admin
+                or actor.user_id == role.hiring_manager_id
+                or actor.user_id in role.recruiter_ids
+            )
+            sees_notes = actor.is_admin or actor.user_id == role.hiring_manager_id
+            base: dict[str, Any] = {
+                "candidate_id": candidate_id,
+                "candidate_name": candidate.name,
+                "role_title": role.title,
+                "stage_key": stage_key,
+                "stage_name": name,
+                "decided": decided,
+            }
+            if mine:
+                owed = [
+                    i.title
+                    for s, i in mine
+                    if (c := cards.get((i.id, s.user_id))) is None or c.status != "submitted"
+                ]
+                viewer, can_see = "panel", not owed
+                reason = (
+                    None
+                    if can_see
+                    else "Other people's feedback stays hidden until you submit your own scorecard for "
+                    f"this stage ({', '.join(owed)}), so that every opinion is independent."
+                )
+            elif is_manager:
+                viewer, can_see, reason = "manager", True, None
+            else:
+                return StageFeedback(
+                    **base,
+                    viewer="outsider",
+                    can_see_others=False,
+                    reason=f"Only the panel of {name}, the hiring manager and the recruiters see its feedback.",
+                    entries=(),
+                )
+            infos: dict[int, InterviewInfo] = {}
+            pairs: list[tuple[Interview, str, bool, Scorecard | None]] = [
+                (i, s.user_id, s.kind == "shadow", cards.pop((i.id, s.user_id), None)) for s, i in seats
+            ]
+            for orphan in cards.values():  # scorecards whose author has since left the panel
+                interview = repo.interview(orphan.interview_id)
+                if interview is not None:
+                    pairs.append((interview, orphan.author_id, orphan.is_shadow, orphan))
+            entries = []
+            viewed = []
+            for interview, author, is_shadow, card in pairs:
+                info = infos.setdefault(interview.id, interview_info(interview))
+                entry = self._entry(actor, info, author, is_shadow, card, can_see, sees_notes)
+                if entry.visible and card is not None and author != actor.user_id:
+                    viewed.append(card)
+                entries.append(entry)
+            for card in viewed:
+                uow.audit.record(
+                    at=now,
+                    actor_id=actor.user_id,
+                    action="scorecard.viewed",
+                    subject_type="scorecard",
+                    subject_id=card.id,
+                    candidate_id=candidate_id,
+                )
+            if viewed:
+                uow.commit()
+            counted = [e for e in entries if not e.is_shadow]
+            return StageFeedback(
+                **base,
+                viewer=viewer,
+                can_see_others=can_see,
+                reason=reason,
+                entries=tuple(entries),
+                submitted=sum(1 for e in counted if e.status == "submitted"),
+                expected=len(counted),
+            )
+
+    @staticmethod
+    def _entry(
+        actor: Actor,
+        info: InterviewInfo,
+        author: str,
+        is_shadow: bool,
+        card: Scorecard | None,
+        can_see: bool,
+        sees_notes: bool,
+    ) -> ScorecardEntry:
+        status = card.status if card is not None else "missing"
+        own = author == actor.user_id
+        common: dict[str, Any] = {
+            "interview_id": info.interview_id,
+            "interview_title": info.title,
+            "author_id": author,
+            "is_shadow": is_shadow,
+            "status": status,
+            "scorecard_id": card.id if card else None,
+            "submitted_at": card.submitted_at if card else None,
+        }
+        if card is None or not (own or (can_see and status == "submitted")):
+            if card is None or status != "submitted":
+                reason = "Not submitted yet."
+            else:
+                reason = "Hidden until you submit your own scorecard for this stage."
+            return ScorecardEntry(**common, visible=False, reason=reason)
+        names = {c.key: c for c in info.competencies}
+        labels = {p.value: p.label for p in info.scale}
+        ratings = tuple(
+            (names.get(k, Competency(k, k, "")).name, labels.get(int(v), str(v)))
+            for k, v in (card.ratings or {}).items()
+        )
+        return ScorecardEntry(
+            **common,
+            visible=True,
+            ratings=ratings,
+            recommendation=card.recommendation,
+            evidence=card.evidence,
+            private_note=(card.private_note or None) if (own or sees_notes) else None,
+        )
+
+    def feedback_stage(self, team_id: str, candidate_id: int, current_stage: str) -> str:
+        """The stage whose feedback to show for a candidate: their current stage when it has a panel,
+        else the stage of their most recent panel."""
+        with self.db.uow(team_id) as uow:
+            repo = FeedbackRepository(uow.session, team_id)
+            if repo.stage_seats(candidate_id, current_stage):
+                return current_stage
+            return repo.latest_stage(candidate_id) or current_stage
+
+    # -- the scorecard request at the interview's end (an outbox source) -----------------------
+    def due_requests(self, now: datetime) -> list[Due]:
+        """A "submit your scorecard" DM for every seat of an interview that has ended (within
+        `REQUEST_LOOKBACK`), whose stage is undecided and whose scorecard is not submitted yet."""
+        submitted = aliased(Scorecard)
+        with self.db.uow("") as uow:
+            rows = uow.session.execute(
+                select(Seat.id, Seat.team_id, Interview.end_at)
+                .join(Interview, Seat.interview_id == Interview.id)
+                .join(Panel, Interview.panel_id == Panel.id)
+                .join(Candidate, Panel.candidate_id == Candidate.id)
+                .where(
+                    Interview.status.in_(HELD_STATUSES),
+                    Panel.status != "cancelled",
+                    Candidate.erased_at.is_(None),
+                    Interview.end_at <= now,
+                    Interview.end_at > now - REQUEST_LOOKBACK,
+                    undecided(),
+                    ~exists().where(
+                        submitted.interview_id == Interview.id,
+                        submitted.author_id == Seat.user_id,
+                        submitted.status == "submitted",
+                    ),
+                )
+                .order_by(Interview.end_at, Seat.id)
+            ).all()
+            keys = {seat_id: f"scorecard-request:{seat_id}:{end:%Y%m%dT%H%M}" for seat_id, _, end in rows}
+            fresh = unsent(uow, keys.values())
+        due = []
+        for seat_id, team_id, _ in rows:
+            if keys[seat_id] not in fresh:
+                continue
+            with self.db.uow(team_id) as uow:
+                seat = uow.session.get(Seat, seat_id)
+                if seat is None:
+                    continue
+                interview = uow.session.get(Interview, seat.interview_id)
+                assert interview is not None and interview.end_at is not None
+                info = interview_info(interview)
+                has_draft = FeedbackRepository(uow.session, team_id).scorecard(interview.id, seat.user_id)
+                content = ScorecardRequest(
+                    interview_id=interview.id,
+                    title=info.title,
+                    candidate_name=info.candidate_name,
+                    role_title=info.role_title,
+                    stage_name=info.stage_name,
+                    is_shadow=seat.kind == "shadow",
+                    ended_at=interview.end_at,
+                    due_at=interview.end_at + timedelta(hours=info.feedback_due_hours),
+                    tz=person_timezone(uow, self.directory, seat.user_id, info.role_timezone),
+                    has_draft=has_draft is not None,
+                )
+                due.append(
+                    Due(
+                        team_id=team_id,
+                        key=keys[seat_id],
+                        kind="scorecard_request",
+                        to=seat.user_id,
+                        content=content,
+                        candidate_id=info.candidate_id,
+                    )
+                )
+        return due

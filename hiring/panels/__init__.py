@@ -1,0 +1,1 @@
+"""Panels: who interviews a candidate, interviewer pools and fair rotation."""

@@ -1,0 +1,411 @@
+"""Panels: who interviews a candidate in each interview of a stage, ready for booking.
+
+`draft` proposes interviewers by fair rotation (or the saved panel's), `save` validates and stores
+the panel, its interviews and seats in one transaction, `announce` posts the summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from hiring.clock import Clock
+from hiring.errors import Conflict, ExternalServiceError, InvalidInput, NotFound
+from hiring.panels.pools import RUNS_INTERVIEWS, Membership, PoolService, a_kind
+from hiring.people.people import PeopleService
+from hiring.permissions import Actor, require_manager
+from hiring.plans.plans import spec_of
+from hiring.plans.schema import InterviewSpec, StageSpec
+from hiring.ports import Notifier
+from hiring.roles.candidates import live_candidate
+from hiring.roles.messages import PanelInterviewLine, PanelSummary
+from storage.models import Interview, Panel, Seat, SlackMessage
+from storage.uow import Database, UnitOfWork
+
+WHAT = "build panels for this role"
+
+
+@dataclass
+class SeatChoice:
+    """The people chosen for one interview: exactly N interviewers and an optional shadow."""
+
+    interviewer_ids: list[str] = field(default_factory=list)
+    shadow_id: str | None = None
+
+
+@dataclass(frozen=True)
+class InterviewDraft:
+    """One interview of the stage with the proposed (or saved) interviewers."""
+
+    key: str
+    name: str
+    duration_minutes: int
+    mode: str
+    count: int
+    kind: str
+    qualified: int
+    interviewer_ids: list[str]
+    shadow_allowed: bool
+    shadow_id: str | None
+
+
+@dataclass(frozen=True)
+class PanelDraft:
+    """What the panel modal shows for one candidate and stage."""
+
+    candidate_id: int
+    candidate_name: str
+    role_title: str
+    stage_key: str
+    stage_name: str
+    stages: list[tuple[str, str]]
+    interviews: list[InterviewDraft]
+    saved: bool
+    editable: bool
+
+
+@dataclass(frozen=True)
+class SavedPanel:
+    panel_id: int
+    candidate_id: int
+    updated: bool
+    changed: bool
+    announce: bool = True
+
+
+def panel_snapshot(panel: Panel) -> dict[str, object]:
+    """The audited state of a panel: its stage, status and who sits where."""
+    return {
+        "stage": panel.stage_key,
+        "status": panel.status,
+        "interviews": {
+            iv.interview_key: {
+                "interviewers": [s.user_id for s in iv.seats if s.kind == "interviewer"],
+                "shadows": [s.user_id for s in iv.seats if s.kind == "shadow"],
+            }
+            for iv in panel.interviews
+        },
+    }
+
+
+def changeable(panel: Panel) -> bool:
+    """A panel can be re-staffed here until booking starts."""
+    return (
+        panel.status == "ready"
+        and panel.booked_at is None
+        and all(iv.status == "planned" for iv in panel.interviews)
+    )
+
+
+def _summary_posted_since(uow: UnitOfWork, candidate_id: int, since: datetime | None) -> bool:
+    """Whether a panel summary for the candidate was posted at or after `since`."""
+    if since is None:
+        return False
+    found = uow.session.scalar(
+        select(SlackMessage.id)
+        .where(
+            SlackMessage.team_id == uow.team_id,
+            SlackMessage.candidate_id == candidate_id,
+            SlackMessage.kind == "panel",
+            SlackMessage.created_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class PanelService:
+    """Drafts and saves panels; only the role's hiring manager, recruiters or an admin may."""
+
+    def __init__(
+        self, db: Database, clock: Clock, pools: PoolService, people: PeopleService, notifier: Notifier
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.pools = pools
+        self.names = people
+        self.notifier = notifier
+
+    def draft(self, actor: Actor, candidate_id: int, stage_key: str | None = None) -> PanelDraft:
+        """The panel modal's content for a stage (default: the candidate's current stage): the saved
+        panel's people when there is one, else rotation's suggestion per interview."""
+        with self.db.uow(actor.team_id) as uow:
+            candidate = live_candidate(uow, candidate_id)
+            require_manager(actor, candidate.role, WHAT)
+            spec = spec_of(candidate.role.plan)
+            try:
+                stage = spec.stage(stage_key or candidate.stage_key)
+            except KeyError:
+                raise NotFound("That stage is not in the role's plan any more.") from None
+            panel = uow.panels.current(candidate.id, stage.key)
+            saved = {iv.interview_key: iv for iv in panel.interviews} if panel else {}
+            used: set[str] = set()  # people already in this loop: others are preferred
+            picks: list[str] = []  # this draft's picks so far, counted as load
+            interviews = []
+            for iv in stage.interviews:
+                existing = saved.get(iv.key)
+                suggestion = self.pools.suggest_in(uow, iv.pool, iv.interviewers, exclude=used, pending=picks)
+                if existing is not None:
+                    chosen = [s.user_id for s in existing.seats if s.kind == "interviewer"]
+                    shadow = next((s.user_id for s in existing.seats if s.kind == "shadow"), None)
+                else:
+                    chosen = list(suggestion.interviewer_ids)
+                    if len(chosen) < iv.interviewers:  # a small pool: people sit twice, spread evenly
+                        more = self.pools.suggest_in(
+                            uow, iv.pool, iv.interviewers - len(chosen), exclude=chosen, pending=picks
+                        )
+                        chosen += more.interviewer_ids
+                    shadow = suggestion.shadow_id if iv.shadow_allowed else None
+                used.update(chosen)
+                picks.extend(chosen)
+                if shadow:
+                    used.add(shadow)
+                    picks.append(shadow)
+                interviews.append(
+                    InterviewDraft(
+                        key=iv.key,
+                        name=iv.name,
+                        duration_minutes=iv.duration_minutes,
+                        mode=iv.mode,
+                        count=iv.interviewers,
+                        kind=iv.pool,
+                        qualified=suggestion.qualified,
+                        interviewer_ids=chosen,
+                        shadow_allowed=iv.shadow_allowed,
+                        shadow_id=shadow if iv.shadow_allowed else None,
+                    )
+                )
+            return PanelDraft(
+                candidate_id=candidate.id,
+                candidate_name=candidate.name,
+                role_title=candidate.role.title,
+                stage_key=stage.key,
+                stage_name=stage.name,
+                stages=[(s.key, s.name) for s in spec.stages],
+                interviews=interviews,
+                saved=panel is not None,
+                editable=panel is None or changeable(panel),
+            )
+
+    def validate(
+        self, uow: UnitOfWork, stage: StageSpec, choices: Mapping[str, SeatChoice]
+    ) -> dict[str, str]:
+        """Errors by modal block id (`iv:<key>`, `sh:<key>`): N interviewers per interview, each a
+        qualified or reverse-shadow pool member of the interview's kind; a shadow who is not also
+        an interviewer there."""
+        errors: dict[str, str] = {}
+        members: dict[str, dict[str, Membership]] = {}
+        for iv in stage.interviews:
+            pool = members.setdefault(iv.pool, self.pools.memberships(uow, iv.pool))
+            choice = choices.get(iv.key) or SeatChoice()
+            ids = list(dict.fromkeys(choice.interviewer_ids))
+            if len(ids) != iv.interviewers:
+                chose = f" (you chose {len(ids)})" if ids else ""
+                errors[f"iv:{iv.key}"] = (
+                    f"Choose {_plural(iv.interviewers, 'interviewer')} for {iv.name}{chose}."
+                )
+            else:
+                outside = [u for u in ids if u not in pool or pool[u].level not in RUNS_INTERVIEWS]
+                if outside:
+                    errors[f"iv:{iv.key}"] = self._not_members(uow, outside, iv)
+            shadow = choice.shadow_id
+            if shadow:
+                if not iv.shadow_allowed:
+                    errors[f"sh:{iv.key}"] = f"{iv.name} takes no shadow."
+                elif shadow in ids:
+                    who = self.names.names_in(uow, [shadow])[shadow]
+                    errors[f"sh:{iv.key}"] = (
+                        f"{who} already interviews in {iv.name}; choose a different shadow or none."
+                    )
+                elif shadow not in pool:
+                    who = self.names.names_in(uow, [shadow])[shadow]
+                    errors[f"sh:{iv.key}"] = (
+                        f"{who} is not in {a_kind(iv.pool)} pool; add them as a shadow with "
+                        "/interview pool first."
+                    )
+        return errors
+
+    def _not_members(self, uow: UnitOfWork, user_ids: list[str], iv: InterviewSpec) -> str:
+        names = self.names.names_in(uow, user_ids)
+        who = ", ".join(names[u] for u in user_ids)
+        verb = (
+            "is not a qualified or reverse-shadow member"
+            if len(user_ids) == 1
+            else "are not qualified or reverse-shadow members"
+        )
+        return (
+            f"{who} {verb} of {a_kind(iv.pool)} pool, so can't run {iv.name}. Choose someone else, "
+            "or add them with /interview pool."
+        )
+
+    def save(
+        self,
+        actor: Actor,
+        candidate_id: int,
+        stage_key: str,
+        choices: Mapping[str, SeatChoice],
+        *,
+        request_key: str | None = None,
+    ) -> SavedPanel | None:
+        """Validate and save the stage's panel (its interviews "planned", seats per choice) in one
+        transaction with an audit event. Re-saving an unbooked panel replaces its seats; a booked
+        one is refused. None when `request_key` was already handled."""
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            candidate = live_candidate(uow, candidate_id, lock=True)
+            require_manager(actor, candidate.role, WHAT)
+            if candidate.status != "active":
+                raise Conflict(
+                    f"This candidate is {candidate.status}; panels are built only for active candidates."
+                )
+            spec = spec_of(candidate.role.plan)
+            try:
+                stage = spec.stage(stage_key)
+            except KeyError:
+                raise InvalidInput({"stage": "That stage is not in the role's plan any more."}) from None
+            if not stage.interviews:
+                raise InvalidInput({"stage": f"{stage.name} has no interviews to staff."})
+            panel = uow.panels.current(candidate.id, stage.key)
+            if panel is not None and not changeable(panel):
+                raise Conflict(
+                    f"The {stage.name} panel is already booked — use `/interview reschedule` to change it."
+                )
+            errors = self.validate(uow, stage, choices)
+            if errors:
+                raise InvalidInput(errors)
+            if request_key and not uow.idempotency.claim(request_key, now):
+                return None
+            before = panel_snapshot(panel) if panel is not None else None
+            last_change = panel.updated_at if panel is not None else None
+            if panel is None:
+                panel = Panel(
+                    team_id=actor.team_id,
+                    candidate_id=candidate.id,
+                    stage_key=stage.key,
+                    status="ready",
+                    created_by=actor.user_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                uow.session.add(panel)
+            self._staff(uow, panel, stage, choices)
+            uow.flush()
+            after = panel_snapshot(panel)
+            changed = before != after
+            if changed:
+                panel.updated_at = now
+                uow.audit.record(
+                    at=now,
+                    actor_id=actor.user_id,
+                    action="panel.created" if before is None else "panel.updated",
+                    subject_type="panel",
+                    subject_id=panel.id,
+                    candidate_id=candidate.id,
+                    before=before,
+                    after=after,
+                )
+            # Unchanged: post the summary again only if the last one never made it to the channel.
+            announce = changed or not _summary_posted_since(uow, candidate.id, last_change)
+            uow.commit()
+            return SavedPanel(
+                panel_id=panel.id,
+                candidate_id=candidate.id,
+                updated=before is not None,
+                changed=changed,
+                announce=announce,
+            )
+
+    def _staff(
+        self, uow: UnitOfWork, panel: Panel, stage: StageSpec, choices: Mapping[str, SeatChoice]
+    ) -> None:
+        """Make the panel's interviews match the plan's stage and their seats match the choices
+        (seats of people who stay are kept, so nothing is deleted and re-added)."""
+        by_key = {iv.interview_key: iv for iv in panel.interviews}
+        wanted_keys = {iv.key for iv in stage.interviews}
+        for key, dropped in by_key.items():
+            if key not in wanted_keys:
+                panel.interviews.remove(dropped)
+        pools = {iv.pool: self.pools.memberships(uow, iv.pool) for iv in stage.interviews}
+        for position, spec in enumerate(stage.interviews):
+            interview = by_key.get(spec.key)
+            if interview is None:
+                interview = Interview(team_id=panel.team_id, interview_key=spec.key, status="planned")
+                panel.interviews.append(interview)
+            interview.title = spec.name
+            interview.focus = spec.focus
+            interview.duration_minutes = spec.duration_minutes
+            interview.mode = spec.mode
+            interview.position = position
+            choice = choices.get(spec.key) or SeatChoice()
+            wanted = {u: "interviewer" for u in dict.fromkeys(choice.interviewer_ids)}
+            if choice.shadow_id and spec.shadow_allowed:
+                wanted.setdefault(choice.shadow_id, "shadow")
+            seats = {s.user_id: s for s in interview.seats}
+            for user_id, leaving in seats.items():
+                if user_id not in wanted:
+                    interview.seats.remove(leaving)
+            for user_id, kind in wanted.items():
+                seat = seats.get(user_id)
+                if seat is None:
+                    seat = Seat(team_id=panel.team_id, user_id=user_id)
+                    interview.seats.append(seat)
+                seat.kind = kind
+                membership = pools[spec.pool].get(user_id)
+                seat.pool_id = membership.pool_id if membership else None
+        panel.interviews.sort(key=lambda iv: iv.position)
+
+    def announce(self, team_id: str, panel_id: int, *, by: str, updated: bool = False) -> None:
+        """Post the panel's summary (who, what, how long; never scores) to the role's hiring channel;
+        `by` saved (or changed) it."""
+        with self.db.uow(team_id) as uow:
+            panel = uow.panels.get(panel_id)
+            if panel is None or panel.candidate.erased_at is not None:
+                return
+            candidate = panel.candidate
+            spec = spec_of(candidate.role.plan)
+            try:
+                stage_name = spec.stage(panel.stage_key).name
+            except KeyError:
+                stage_name = panel.stage_key
+            content = PanelSummary(
+                candidate_id=candidate.id,
+                candidate_name=candidate.name,
+                role_title=candidate.role.title,
+                stage_name=stage_name,
+                created_by=by,
+                interviews=[
+                    PanelInterviewLine(
+                        title=iv.title,
+                        duration_minutes=iv.duration_minutes,
+                        mode=iv.mode,
+                        interviewer_ids=[s.user_id for s in iv.seats if s.kind == "interviewer"],
+                        shadow_ids=[s.user_id for s in iv.seats if s.kind == "shadow"],
+                    )
+                    for iv in panel.interviews
+                ],
+                updated=updated,
+            )
+            channel = candidate.role.channel_id
+        try:
+            sent = self.notifier.send(team_id, channel, content)
+        except ExternalServiceError as err:
+            raise ExternalServiceError(
+                f"The panel is saved, but its summary could not be posted to <#{channel}>: {err.message} "
+                "Once that is fixed, save the panel again (unchanged) to post it."
+            ) from err
+        with self.db.uow(team_id) as uow:
+            uow.messages.record(
+                channel_id=sent.channel_id,
+                ts=sent.ts,
+                kind="panel",
+                candidate_id=content.candidate_id,
+                at=self.clock.now(),
+            )
+            uow.commit()

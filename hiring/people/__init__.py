@@ -1,0 +1,1 @@
+"""People: working hours, time zones and the directory of Slack users."""

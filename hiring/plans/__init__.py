@@ -1,0 +1,1 @@
+"""Interview plans: the plan format, built-in plans and custom ones."""

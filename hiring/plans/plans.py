@@ -1,0 +1,309 @@
+"""The plan catalogue: built-in plans per workspace, imports from files and modals."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from hiring.clock import Clock
+from hiring.errors import Conflict, InvalidInput, NotFound
+from hiring.permissions import Actor, require_manager, require_plan_author
+from hiring.plans.schema import PlanFileError, PlanSpec, builtin_plans, parse_plan, parse_plan_text
+from hiring.plans.summary import stage_outline
+from hiring.ports import Notifier
+from hiring.text import close_matches
+from storage.models import Candidate, Interview, Panel, Plan, Role
+from storage.uow import Database, UnitOfWork
+
+LIST_TTL = 30.0
+
+
+@dataclass(frozen=True)
+class PlanSaved:
+    """A DM to the author of a plan saved from the plan modal."""
+
+    plan_key: str
+    plan_name: str
+    stages: list[str]
+    created: bool
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> tuple[PlanSpec, ...]:
+    return tuple(builtin_plans())
+
+
+@lru_cache(maxsize=512)
+def _parse(definition_json: str) -> PlanSpec:
+    return parse_plan(json.loads(definition_json))
+
+
+def spec_of(plan: Plan) -> PlanSpec:
+    """The validated plan document of a stored plan (parsed once, cached)."""
+    return _parse(json.dumps(plan.definition, sort_keys=True))
+
+
+class PlanService:
+    """Lists, imports and provides plans for one workspace."""
+
+    def __init__(self, db: Database, clock: Clock, notifier: Notifier | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.notifier = notifier
+        self._lists: dict[str, tuple[float, list[Plan]]] = {}
+
+    def ensure_builtin(self, team_id: str) -> None:
+        """Make sure the workspace has every built-in plan, current (idempotent, safe across replicas)."""
+        with self.db.uow(team_id) as uow:
+            existing = {p.key: p for p in uow.plans.all()}
+            changed = False
+            for spec in _builtin():
+                definition = spec.model_dump(mode="json")
+                plan = existing.get(spec.key)
+                if plan is None:
+                    uow.session.add(
+                        Plan(
+                            team_id=team_id,
+                            key=spec.key,
+                            name=spec.name,
+                            source="builtin",
+                            definition=definition,
+                            created_at=self.clock.now(),
+                        )
+                    )
+                    changed = True
+                elif plan.source == "builtin" and plan.definition != definition:
+                    plan.definition = definition
+                    plan.name = spec.name
+                    changed = True
+            if changed:
+                try:
+                    uow.commit()
+                except IntegrityError:
+                    pass  # another replica seeded them at the same moment
+
+    def list(self, team_id: str) -> list[Plan]:
+        """The workspace's plans, cached briefly: modals open without a database round trip.
+
+        Imports through this service clear the cache at once; other replicas see a new plan within
+        `LIST_TTL` seconds."""
+        now = time.monotonic()
+        cached = self._lists.get(team_id)
+        if cached is not None and now - cached[0] < LIST_TTL:
+            return cached[1]
+        self.ensure_builtin(team_id)
+        with self.db.uow(team_id) as uow:
+            plans = uow.plans.all()
+        self._lists[team_id] = (now, plans)
+        return plans
+
+    def import_spec(
+        self, team_id: str, spec: PlanSpec, *, source: str = "file", actor_id: str = "cli"
+    ) -> tuple[Plan, bool]:
+        """Store a validated plan; returns (plan, created). Audited.
+
+        Re-importing a key replaces its definition, as long as every stage and interview key that
+        candidates of roles using the plan are at (or were interviewed in) is kept. Built-in keys
+        are reserved."""
+        result = self._import(team_id, spec, source=source, actor_id=actor_id)
+        assert result is not None
+        return result
+
+    def create_from_text(
+        self, actor: Actor, text: str, *, request_key: str | None = None
+    ) -> tuple[Plan, bool] | None:
+        """Validate a plan typed or pasted into the plan modal (YAML or JSON) and store it with
+        source "modal"; returns (plan, created). Every problem is reported next to the `definition`
+        field (`InvalidInput`) and nothing is saved. None when `request_key` was already handled."""
+        with self.db.uow(actor.team_id) as uow:
+            roles = uow.roles.all()
+        require_plan_author(actor, roles)
+        try:
+            spec = parse_plan_text(text, "plan")
+        except PlanFileError as err:
+            raise InvalidInput({DEFINITION: problems_text(err.problems)}) from None
+        return self._import(
+            actor.team_id, spec, source="modal", actor_id=actor.user_id, actor=actor, request_key=request_key
+        )
+
+    def check_author(self, actor: Actor) -> None:
+        """Raise `PermissionDenied` unless the actor may add plans (`hiring.permissions.require_plan_author`)."""
+        with self.db.uow(actor.team_id) as uow:
+            require_plan_author(actor, uow.roles.all())
+
+    def announce_saved(self, team_id: str, plan_id: int, user_id: str, *, created: bool = True) -> None:
+        """Tell the author, in a DM, that their plan was saved and how to use it."""
+        if self.notifier is None:
+            return
+        with self.db.uow(team_id) as uow:
+            plan = uow.plans.get(plan_id)
+        if plan is None:
+            return
+        spec = spec_of(plan)
+        sent = self.notifier.send(
+            team_id,
+            user_id,
+            PlanSaved(
+                plan_key=plan.key,
+                plan_name=plan.name,
+                stages=[stage_outline(s) for s in spec.stages],
+                created=created,
+            ),
+        )
+        with self.db.uow(team_id) as uow:
+            uow.messages.record(
+                channel_id=sent.channel_id,
+                ts=sent.ts,
+                kind="plan_saved",
+                candidate_id=None,
+                at=self.clock.now(),
+            )
+            uow.commit()
+
+    def find(self, team_id: str, query: str) -> Plan:
+        """A plan by key, or by name (case-insensitive); `NotFound` suggests close matches."""
+        plans = self.list(team_id)
+        wanted = query.strip().lower()
+        for plan in plans:
+            if plan.key == wanted or plan.name.lower() == wanted:
+                return plan
+        close = close_matches(query.strip(), [p.key for p in plans] + [p.name for p in plans])
+        hint = f" Did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+        raise NotFound(f"There is no plan `{query.strip()}`.{hint} `/interview plans` lists them.")
+
+    def _import(
+        self,
+        team_id: str,
+        spec: PlanSpec,
+        *,
+        source: str,
+        actor_id: str,
+        actor: Actor | None = None,
+        request_key: str | None = None,
+    ) -> tuple[Plan, bool] | None:
+        if spec.key in {b.key for b in _builtin()}:
+            raise Conflict(f"`{spec.key}` is the key of a built-in plan; give your plan another `key`.")
+        self.ensure_builtin(team_id)
+        now = self.clock.now()
+        definition = spec.model_dump(mode="json")
+        with self.db.uow(team_id) as uow:
+            if request_key and not uow.idempotency.claim(request_key, now):
+                return None
+            plan = uow.plans.by_key(spec.key)
+            created = plan is None
+            before = None
+            if plan is None:
+                try:
+                    plan = uow.plans.add(
+                        Plan(
+                            team_id=team_id,
+                            key=spec.key,
+                            name=spec.name,
+                            source=source,
+                            definition=definition,
+                            created_at=now,
+                        )
+                    )
+                except IntegrityError:
+                    raise Conflict(
+                        f"A plan `{spec.key}` was added at the same moment; submit again to replace it."
+                    ) from None
+            else:
+                if plan.source == "builtin":
+                    raise Conflict(
+                        f"`{spec.key}` is the key of a built-in plan; give your plan another `key`."
+                    )
+                if actor is not None:
+                    for role in _roles_using(uow, plan.id):
+                        require_manager(actor, role, f"replace the plan “{plan.name}” used by “{role.title}”")
+                missing = _keys_in_use(uow, plan.id, spec)
+                if missing:
+                    raise Conflict(
+                        f"Candidates of roles using “{plan.name}” are in or went through {', '.join(missing)}; "
+                        "keep those keys (you may rename stages and interviews with `name`)."
+                    )
+                before = plan_snapshot(plan)
+                plan.name = spec.name
+                plan.source = source
+                plan.definition = definition
+                uow.flush()
+            uow.audit.record(
+                at=now,
+                actor_id=actor_id,
+                action="plan.created" if created else "plan.updated",
+                subject_type="plan",
+                subject_id=plan.id,
+                before=before,
+                after=plan_snapshot(plan),
+            )
+            uow.commit()
+        self._lists.pop(team_id, None)
+        return plan, created
+
+
+DEFINITION = "definition"
+MAX_ERROR_LINES = 6
+MAX_ERROR_CHARS = 1200
+
+
+def problems_text(problems: list[str]) -> str:
+    """Validation problems for a modal field: one per line, trimmed to a readable length."""
+    shown = [p if len(p) <= 180 else p[:179] + "…" for p in problems[:MAX_ERROR_LINES]]
+    text = "\n".join(shown)
+    while len(text) > MAX_ERROR_CHARS and len(shown) > 1:
+        shown.pop()
+        text = "\n".join(shown)
+    hidden = len(problems) - len(shown)
+    if hidden:
+        text += f"\n…and {hidden} more (`loopbot plans validate FILE` lists them all)"
+    return text
+
+
+def plan_snapshot(plan: Plan) -> dict[str, object]:
+    """The audited fields of a plan."""
+    stages = plan.definition.get("stages") or []
+    return {
+        "key": plan.key,
+        "name": plan.name,
+        "source": plan.source,
+        "stages": [s.get("key") for s in stages if isinstance(s, dict)],
+    }
+
+
+def _roles_using(uow: UnitOfWork, plan_id: int) -> list[Role]:
+    return [r for r in uow.roles.all(status=None) if r.plan_id == plan_id]
+
+
+def _keys_in_use(uow: UnitOfWork, plan_id: int, spec: PlanSpec) -> list[str]:
+    """Stage and interview keys that candidates of roles using the plan refer to but `spec` lacks."""
+    team = uow.team_id
+    stage_keys = set(
+        uow.session.scalars(
+            select(Candidate.stage_key)
+            .join(Role, Candidate.role_id == Role.id)
+            .where(Role.team_id == team, Role.plan_id == plan_id, Candidate.erased_at.is_(None))
+            .distinct()
+        )
+    )
+    used = uow.session.execute(
+        select(Panel.stage_key, Interview.interview_key)
+        .join(Interview, Interview.panel_id == Panel.id)
+        .join(Candidate, Panel.candidate_id == Candidate.id)
+        .join(Role, Candidate.role_id == Role.id)
+        .where(Role.team_id == team, Role.plan_id == plan_id)
+        .distinct()
+    ).all()
+    stage_keys |= {stage for stage, _ in used}
+    known = {s.key: {i.key for i in s.interviews} for s in spec.stages}
+    missing = [f"stage `{k}`" for k in sorted(stage_keys) if k not in known]
+    missing += [
+        f"interview `{stage}.{key}`"
+        for stage, key in sorted(set(used))
+        if stage in known and key not in known[stage]
+    ]
+    return missing

@@ -1,0 +1,1 @@
+"""Privacy: erasure on request and by retention."""

@@ -1,0 +1,1 @@
+"""Roles and candidates, and where a candidate stands."""

@@ -1,0 +1,213 @@
+"""Candidates: add, edit, find (with close-match suggestions) and summarise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from hiring.clock import Clock
+from hiring.errors import InvalidInput, NotFound
+from hiring.permissions import Actor, manages, require_manager
+from hiring.plans.plans import spec_of
+from hiring.ports import Notifier
+from hiring.roles.messages import CandidateAdded
+from hiring.text import EMAIL, close_matches, timezone_hint, valid_timezone
+from storage.models import Candidate, Role
+from storage.uow import Database, UnitOfWork
+
+
+def live_candidate(uow: UnitOfWork, candidate_id: int, *, lock: bool = False) -> Candidate:
+    """The candidate, unless they do not exist or their data was erased (NotFound)."""
+    candidate = uow.candidates.get(candidate_id, lock=lock)
+    if candidate is None or candidate.erased_at is not None:
+        raise NotFound("That candidate no longer exists.")
+    return candidate
+
+
+@dataclass
+class CandidateInput:
+    """What the candidate modal collects (block ids are the field names)."""
+
+    name: str
+    email: str
+    role_id: int | None
+    timezone: str
+    accommodations: str = ""
+    accommodations_shareable: bool = False
+    links: str = ""
+    notes: str = ""
+
+
+def candidate_snapshot(c: Candidate) -> dict[str, object]:
+    """Audited fields (personal text is summarised, not copied, so erasure leaves no trace in audit)."""
+    return {
+        "role_id": c.role_id,
+        "stage": c.stage_key,
+        "status": c.status,
+        "timezone": c.timezone,
+        "has_email": bool(c.email),
+        "has_accommodations": bool(c.accommodations),
+        "accommodations_shareable": c.accommodations_shareable,
+    }
+
+
+class CandidateService:
+    """Creates, edits and finds candidates; only the role's managers may change them."""
+
+    def __init__(self, db: Database, clock: Clock, notifier: Notifier) -> None:
+        self.db = db
+        self.clock = clock
+        self.notifier = notifier
+
+    def validate(self, data: CandidateInput) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if not data.name.strip():
+            errors["name"] = "Enter the candidate's name."
+        elif len(data.name.strip()) > 200:
+            errors["name"] = "Keep the name under 200 characters."
+        if data.email.strip() and not EMAIL.match(data.email.strip()):
+            errors["email"] = f"“{data.email.strip()[:80]}” is not an email address, e.g. ada@example.com."
+        if data.role_id is None:
+            errors["role"] = "Choose the role."
+        if not valid_timezone(data.timezone):
+            errors["timezone"] = timezone_hint(data.timezone)
+        for field, limit in (("accommodations", 3000), ("links", 3000), ("notes", 3000)):
+            if len(getattr(data, field)) > limit:
+                errors[field] = f"Keep this under {limit} characters."
+        return errors
+
+    def save(
+        self,
+        actor: Actor,
+        data: CandidateInput,
+        *,
+        candidate_id: int | None = None,
+        request_key: str | None = None,
+    ) -> Candidate | None:
+        """Create (or edit) a candidate. None when `request_key` was already handled."""
+        errors = self.validate(data)
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            role = uow.roles.get(data.role_id) if data.role_id is not None else None
+            if data.role_id is not None and (role is None or role.status != "open"):
+                errors["role"] = "That role is not open; choose another."
+            if errors:
+                raise InvalidInput(errors)
+            assert role is not None
+            require_manager(actor, role, "add or change candidates for this role")
+            if request_key and not uow.idempotency.claim(request_key, now):
+                return None
+            if candidate_id is None:
+                candidate = Candidate(
+                    team_id=actor.team_id,
+                    role_id=role.id,
+                    stage_key=spec_of(role.plan).stages[0].key,
+                    status="active",
+                    status_changed_at=now,
+                    created_by=actor.user_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                before = None
+            else:
+                candidate = live_candidate(uow, candidate_id)
+                require_manager(actor, candidate.role, "change this candidate")
+                before = candidate_snapshot(candidate)
+                if candidate.role_id != role.id:
+                    candidate.stage_key = spec_of(role.plan).stages[0].key
+                candidate.role_id = role.id
+            candidate.role = role
+            candidate.name = data.name.strip()
+            candidate.email = data.email.strip() or None
+            candidate.timezone = data.timezone
+            candidate.accommodations = data.accommodations.strip()
+            candidate.accommodations_shareable = data.accommodations_shareable
+            candidate.links = data.links.strip()
+            candidate.notes = data.notes.strip()
+            candidate.updated_at = now
+            uow.session.add(candidate)
+            uow.flush()
+            uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action="candidate.created" if before is None else "candidate.updated",
+                subject_type="candidate",
+                subject_id=candidate.id,
+                candidate_id=candidate.id,
+                before=before,
+                after=candidate_snapshot(candidate),
+            )
+            uow.commit()
+            return candidate
+
+    def announce(self, team_id: str, candidate_id: int, added_by: str) -> None:
+        """Tell the hiring channel a candidate was added (name, role, stage; nothing private)."""
+        with self.db.uow(team_id) as uow:
+            c = uow.candidates.get(candidate_id)
+            if c is None or c.erased_at is not None:
+                return
+            content = CandidateAdded(
+                candidate_id=c.id,
+                candidate_name=c.name,
+                role_title=c.role.title,
+                stage_name=spec_of(c.role.plan).stage(c.stage_key).name,
+                added_by=added_by,
+            )
+            channel = c.role.channel_id
+        sent = self.notifier.send(team_id, channel, content)
+        with self.db.uow(team_id) as uow:
+            uow.messages.record(
+                channel_id=sent.channel_id,
+                ts=sent.ts,
+                kind="candidate",
+                candidate_id=candidate_id,
+                at=self.clock.now(),
+            )
+            uow.commit()
+
+    def find(
+        self, team_id: str, query: str, *, suggest_from: Callable[[Candidate], bool] | None = None
+    ) -> Candidate:
+        """The candidate called `query` (or `#id`), or NotFound suggesting close names (only of
+        candidates for which `suggest_from` is true, when given: never hint names someone may not see)."""
+        query = query.strip().strip("“”\"'")
+        if not query:
+            raise NotFound("Name the candidate, e.g. `/interview status Ada Lovelace`.")
+        with self.db.uow(team_id) as uow:
+            if query.lstrip("#").isdecimal() and len(query.lstrip("#")) <= 9:
+                found = uow.candidates.get(int(query.lstrip("#")))
+                if found is not None and found.erased_at is None:
+                    return found
+            candidates = uow.candidates.all()
+        exact = [c for c in candidates if c.name.lower() == query.lower()]
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            ids = ", ".join(f"`#{c.id}` ({c.role.title})" for c in exact)
+            raise NotFound(f"Several candidates are called “{query}”: {ids}. Use the number.")
+        visible = [c for c in candidates if suggest_from is None or suggest_from(c)]
+        close = close_matches(query, [c.name for c in visible])
+        hint = f" Did you mean {', '.join(f'“{c}”' for c in close)}?" if close else ""
+        raise NotFound(f"No candidate called “{query}”.{hint}")
+
+    def visible_to(self, actor: Actor, candidate: Candidate) -> bool:
+        return manages(actor, candidate.role)
+
+    def active_counts(self, team_id: str) -> dict[int, int]:
+        """Active candidates per role id."""
+        with self.db.uow(team_id) as uow:
+            rows = uow.session.execute(
+                select(Candidate.role_id, func.count())
+                .where(
+                    Candidate.team_id == team_id, Candidate.status == "active", Candidate.erased_at.is_(None)
+                )
+                .group_by(Candidate.role_id)
+            )
+            return {role_id: n for role_id, n in rows}
+
+    def roles_for(self, actor: Actor) -> list[Role]:
+        """Open roles the actor may add candidates to."""
+        with self.db.uow(actor.team_id) as uow:
+            return [r for r in uow.roles.all() if manages(actor, r)]

@@ -1,0 +1,200 @@
+"""Roles: create, edit and list open positions; announce them in their hiring channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hiring.clock import Clock
+from hiring.errors import InvalidInput, NotFound
+from hiring.permissions import Actor, require_manager
+from hiring.plans.plans import PlanService, spec_of
+from hiring.ports import Directory, Notifier
+from hiring.roles.messages import RoleAnnouncement
+from hiring.text import close_matches, timezone_hint, valid_timezone
+from storage.models import Role, RoleRecruiter
+from storage.uow import Database
+
+
+@dataclass
+class RoleInput:
+    """What the role modal collects (block ids are the field names)."""
+
+    title: str
+    channel_id: str | None
+    hiring_manager_id: str | None
+    recruiter_ids: list[str] = field(default_factory=list)
+    plan_id: int | None = None
+    timezone: str = "UTC"
+
+
+def role_snapshot(role: Role) -> dict[str, object]:
+    """The audited fields of a role."""
+    return {
+        "title": role.title,
+        "channel_id": role.channel_id,
+        "hiring_manager_id": role.hiring_manager_id,
+        "recruiters": role.recruiter_ids,
+        "plan": role.plan.key if role.plan else None,
+        "timezone": role.timezone,
+        "status": role.status,
+    }
+
+
+class RoleService:
+    """Creates and changes roles; every change is audited."""
+
+    def __init__(
+        self, db: Database, clock: Clock, plans: PlanService, directory: Directory, notifier: Notifier
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.plans = plans
+        self.directory = directory
+        self.notifier = notifier
+
+    def validate(self, actor: Actor, data: RoleInput) -> dict[str, str]:
+        """Field errors for the role modal (block id → message); empty when the input is good."""
+        errors: dict[str, str] = {}
+        title = data.title.strip()
+        if not title:
+            errors["title"] = "Give the role a title, e.g. “Senior Backend Engineer”."
+        elif len(title) > 150:
+            errors["title"] = "Keep the title under 150 characters."
+        if not data.hiring_manager_id:
+            errors["hiring_manager"] = "Choose the hiring manager."
+        if data.plan_id is None:
+            errors["plan"] = "Choose an interview plan."
+        if not valid_timezone(data.timezone):
+            errors["timezone"] = timezone_hint(data.timezone)
+        if not data.channel_id:
+            errors["channel"] = "Choose the hiring channel."
+        else:
+            problem = self.directory.channel_problem(actor.team_id, data.channel_id)
+            if problem:
+                errors["channel"] = problem
+        return errors
+
+    def create(self, actor: Actor, data: RoleInput, *, request_key: str | None = None) -> Role | None:
+        """Validate and save a new role (nothing is saved when any field is wrong).
+
+        Returns None when `request_key` was already handled (a retried or doubled submission)."""
+        errors = self.validate(actor, data)
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            if request_key and not errors and not uow.idempotency.claim(request_key, now):
+                return None
+            plan = uow.plans.get(data.plan_id) if data.plan_id is not None else None
+            if data.plan_id is not None and plan is None:
+                errors["plan"] = "That plan no longer exists; choose another."
+            if errors:
+                raise InvalidInput(errors)
+            assert plan is not None and data.channel_id and data.hiring_manager_id
+            role = Role(
+                team_id=actor.team_id,
+                title=data.title.strip(),
+                channel_id=data.channel_id,
+                hiring_manager_id=data.hiring_manager_id,
+                plan_id=plan.id,
+                timezone=data.timezone,
+                created_by=actor.user_id,
+                created_at=now,
+                updated_at=now,
+                recruiters=[RoleRecruiter(user_id=u) for u in dict.fromkeys(data.recruiter_ids)],
+            )
+            role.plan = plan
+            uow.roles.add(role)
+            uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action="role.created",
+                subject_type="role",
+                subject_id=role.id,
+                after=role_snapshot(role),
+            )
+            uow.commit()
+            return role
+
+    def update(self, actor: Actor, role_id: int, data: RoleInput) -> Role:
+        """Change a role (hiring manager, recruiters or admin only)."""
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            role = uow.roles.get(role_id)
+            if role is None:
+                raise NotFound("That role no longer exists.")
+            require_manager(actor, role)
+            errors = self.validate(actor, data)
+            plan = uow.plans.get(data.plan_id) if data.plan_id is not None else None
+            if data.plan_id is not None and plan is None:
+                errors["plan"] = "That plan no longer exists; choose another."
+            if errors:
+                raise InvalidInput(errors)
+            assert plan is not None and data.channel_id and data.hiring_manager_id
+            before = role_snapshot(role)
+            role.title = data.title.strip()
+            role.channel_id = data.channel_id
+            role.hiring_manager_id = data.hiring_manager_id
+            role.plan = plan
+            role.timezone = data.timezone
+            role.recruiters = [RoleRecruiter(user_id=u) for u in dict.fromkeys(data.recruiter_ids)]
+            role.updated_at = now
+            uow.flush()
+            uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action="role.updated",
+                subject_type="role",
+                subject_id=role.id,
+                before=before,
+                after=role_snapshot(role),
+            )
+            uow.commit()
+            return role
+
+    def announce(self, team_id: str, role_id: int) -> None:
+        """Post the new role to its hiring channel and remember the message."""
+        with self.db.uow(team_id) as uow:
+            role = uow.roles.get(role_id)
+            if role is None:
+                return
+            spec = spec_of(role.plan)
+            content = RoleAnnouncement(
+                role_id=role.id,
+                title=role.title,
+                hiring_manager_id=role.hiring_manager_id,
+                recruiter_ids=role.recruiter_ids,
+                plan_name=spec.name,
+                stages=[s.name for s in spec.stages],
+                timezone=role.timezone,
+            )
+            channel = role.channel_id
+        sent = self.notifier.send(team_id, channel, content)
+        with self.db.uow(team_id) as uow:
+            uow.messages.record(
+                channel_id=sent.channel_id, ts=sent.ts, kind="role", candidate_id=None, at=self.clock.now()
+            )
+            uow.commit()
+
+    def find(self, team_id: str, query: str) -> Role:
+        """The open role whose title matches `query`, or NotFound suggesting close titles."""
+        roles = self.list(team_id)
+        exact = [r for r in roles if r.title.lower() == query.strip().lower()]
+        if exact:
+            return exact[0]
+        if query.strip().isdecimal() and len(query.strip()) <= 9:
+            by_id = [r for r in roles if r.id == int(query)]
+            if by_id:
+                return by_id[0]
+        close = close_matches(query, [r.title for r in roles])
+        hint = f" Did you mean {', '.join(f'“{c}”' for c in close)}?" if close else ""
+        raise NotFound(f"No open role called “{query}”.{hint} `/interview roles` lists them.")
+
+    def get(self, actor: Actor, role_id: int) -> Role:
+        with self.db.uow(actor.team_id) as uow:
+            role = uow.roles.get(role_id)
+            if role is None:
+                raise NotFound("That role does not exist.")
+            return role
+
+    def list(self, team_id: str, *, status: str | None = "open") -> list[Role]:
+        with self.db.uow(team_id) as uow:
+            return uow.roles.all(status=status)

@@ -1,0 +1,254 @@
+"""`/interview status`: where a candidate stands, in plain words, for the people allowed to know.
+
+The role's managers (hiring manager, recruiters) and admins see everything but scores: stage,
+status, panels with interviewers and times, how many scorecards are in, the latest decision. A
+panel interviewer sees only the schedule of their own interviews. Anyone else is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from hiring.clock import Clock
+from hiring.errors import PermissionDenied
+from hiring.people.people import PeopleService
+from hiring.permissions import Actor, manages
+from hiring.plans.plans import spec_of
+from hiring.plans.schema import PlanSpec
+from hiring.roles.candidates import CandidateService, live_candidate
+from storage.models import Candidate, Decision, Interview, Panel, Role, Scorecard, Seat
+from storage.uow import Database, UnitOfWork
+
+
+@dataclass(frozen=True)
+class InterviewStatus:
+    title: str
+    duration_minutes: int
+    mode: str
+    status: str
+    start_at: datetime | None
+    interviewer_ids: list[str]
+    shadow_ids: list[str]
+    room: str | None = None
+    video_link: str | None = None
+    my_seat: str | None = None  # "interviewer" / "shadow" for the person asking
+
+
+@dataclass(frozen=True)
+class PanelStatus:
+    stage_name: str
+    status: str
+    interviews: list[InterviewStatus]
+
+
+@dataclass(frozen=True)
+class ScorecardCount:
+    """How many scorecards are in for a stage (counts only, never ratings)."""
+
+    stage_name: str
+    submitted: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class DecisionStatus:
+    outcome: str
+    stage_name: str
+    decided_by: str
+    decided_at: datetime
+    target_role_title: str | None = None
+
+
+@dataclass(frozen=True)
+class CandidateStatus:
+    """What `/interview status` shows; `full` is False for an interviewer's schedule-only view."""
+
+    full: bool
+    candidate_id: int
+    candidate_name: str
+    role_title: str
+    tz: str
+    stage_name: str = ""
+    status: str = ""
+    status_since: datetime | None = None
+    panels: list[PanelStatus] = field(default_factory=list)
+    scorecards: list[ScorecardCount] = field(default_factory=list)
+    decision: DecisionStatus | None = None
+
+
+def _stage_name(spec: PlanSpec, key: str) -> str:
+    try:
+        return spec.stage(key).name
+    except KeyError:
+        return key
+
+
+def _seated_candidate_ids(uow: UnitOfWork, user_id: str) -> set[int]:
+    """Candidates whose live panels have the person as interviewer or shadow."""
+    rows = uow.session.scalars(
+        select(Panel.candidate_id)
+        .join(Interview, Interview.panel_id == Panel.id)
+        .join(Seat, Seat.interview_id == Interview.id)
+        .where(
+            Seat.team_id == uow.team_id,
+            Seat.user_id == user_id,
+            Panel.status != "cancelled",
+            Interview.status != "cancelled",
+        )
+        .distinct()
+    )
+    return set(rows)
+
+
+class StatusService:
+    """Builds candidate status summaries, respecting who may see what."""
+
+    def __init__(
+        self, db: Database, clock: Clock, candidates: CandidateService, people: PeopleService
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.candidates = candidates
+        self.people = people
+
+    def find(self, actor: Actor, query: str) -> Candidate:
+        """The candidate called `query`; close-match suggestions name only candidates the actor may
+        see (an exact name the actor is not allowed to see is refused by `status`)."""
+        with self.db.uow(actor.team_id) as uow:
+            seated = _seated_candidate_ids(uow, actor.user_id)
+        return self.candidates.find(
+            actor.team_id, query, suggest_from=lambda c: manages(actor, c.role) or c.id in seated
+        )
+
+    def status(self, actor: Actor, candidate_id: int) -> CandidateStatus:
+        """The full status for the role's managers and admins; the schedule of their own interviews
+        for panel interviewers; PermissionDenied for anyone else."""
+        with self.db.uow(actor.team_id) as uow:
+            candidate = live_candidate(uow, candidate_id)
+            role = candidate.role
+            full = manages(actor, role)
+            if not full and candidate.id not in _seated_candidate_ids(uow, actor.user_id):
+                raise PermissionDenied(
+                    f"Only the hiring manager (<@{role.hiring_manager_id}>), the role's recruiters, a "
+                    "workspace admin or the candidate's interviewers may see this candidate's status."
+                )
+            tz = self.people.timezone_in(uow, actor.user_id, role.timezone)
+            return self._build(uow, actor, candidate, role, full=full, tz=tz)
+
+    def _build(
+        self, uow: UnitOfWork, actor: Actor, candidate: Candidate, role: Role, *, full: bool, tz: str
+    ) -> CandidateStatus:
+        spec = spec_of(role.plan)
+        order = {s.key: i for i, s in enumerate(spec.stages)}
+        panels = [p for p in uow.panels.for_candidate(candidate.id) if p.status != "cancelled"]
+        panels.sort(key=lambda p: (order.get(p.stage_key, len(order)), p.id))
+        panel_lines: list[PanelStatus] = []
+        for panel in panels:
+            lines = []
+            for iv in panel.interviews:
+                if iv.status == "cancelled":
+                    continue
+                mine = next((s.kind for s in iv.seats if s.user_id == actor.user_id), None)
+                if not full and mine is None:
+                    continue
+                lines.append(
+                    InterviewStatus(
+                        title=iv.title,
+                        duration_minutes=iv.duration_minutes,
+                        mode=iv.mode,
+                        status=iv.status,
+                        start_at=iv.start_at,
+                        interviewer_ids=[s.user_id for s in iv.seats if s.kind == "interviewer"],
+                        shadow_ids=[s.user_id for s in iv.seats if s.kind == "shadow"],
+                        room=iv.room,
+                        video_link=iv.video_link,
+                        my_seat=mine,
+                    )
+                )
+            if lines:
+                panel_lines.append(
+                    PanelStatus(
+                        stage_name=_stage_name(spec, panel.stage_key), status=panel.status, interviews=lines
+                    )
+                )
+        if not full:
+            return CandidateStatus(
+                full=False,
+                candidate_id=candidate.id,
+                candidate_name=candidate.name,
+                role_title=role.title,
+                tz=tz,
+                panels=panel_lines,
+            )
+        return CandidateStatus(
+            full=True,
+            candidate_id=candidate.id,
+            candidate_name=candidate.name,
+            role_title=role.title,
+            tz=tz,
+            stage_name=_stage_name(spec, candidate.stage_key),
+            status=candidate.status,
+            status_since=candidate.status_changed_at,
+            panels=panel_lines,
+            scorecards=self._scorecard_counts(uow, candidate, spec, panels),
+            decision=self._latest_decision(uow, candidate, spec),
+        )
+
+    def _scorecard_counts(
+        self, uow: UnitOfWork, candidate: Candidate, spec: PlanSpec, panels: list[Panel]
+    ) -> list[ScorecardCount]:
+        submitted = dict(
+            uow.session.execute(
+                select(Scorecard.stage_key, func.count(Scorecard.id))
+                .where(
+                    Scorecard.team_id == uow.team_id,
+                    Scorecard.candidate_id == candidate.id,
+                    Scorecard.status == "submitted",
+                    Scorecard.is_shadow.is_(False),
+                )
+                .group_by(Scorecard.stage_key)
+            ).all()
+        )
+        expected: dict[str, int] = {}
+        for panel in panels:
+            seats = sum(
+                1
+                for iv in panel.interviews
+                if iv.status != "cancelled"
+                for s in iv.seats
+                if s.kind == "interviewer"
+            )
+            expected[panel.stage_key] = expected.get(panel.stage_key, 0) + seats
+        keys = [s.key for s in spec.stages if s.key in expected or s.key in submitted]
+        keys += [k for k in {*expected, *submitted} if k not in keys]
+        return [
+            ScorecardCount(
+                stage_name=_stage_name(spec, key),
+                submitted=int(submitted.get(key, 0)),
+                expected=expected.get(key, 0),
+            )
+            for key in keys
+        ]
+
+    def _latest_decision(
+        self, uow: UnitOfWork, candidate: Candidate, spec: PlanSpec
+    ) -> DecisionStatus | None:
+        decision = uow.session.scalar(
+            select(Decision)
+            .where(Decision.team_id == uow.team_id, Decision.candidate_id == candidate.id)
+            .order_by(Decision.decided_at.desc(), Decision.id.desc())
+            .limit(1)
+        )
+        if decision is None:
+            return None
+        target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None
+        return DecisionStatus(
+            outcome=decision.outcome,
+            stage_name=_stage_name(spec, decision.stage_key),
+            decided_by=decision.decided_by,
+            decided_at=decision.decided_at,
+            target_role_title=target.title if target else None,
+        )

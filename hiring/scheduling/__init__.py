@@ -1,0 +1,1 @@
+"""Scheduling: candidate availability, options, booking, moves, declines and busy time."""

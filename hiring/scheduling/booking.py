@@ -1,0 +1,1188 @@
+"""Scheduling a candidate's loop: ranked options, booking it in one calendar call, moving the same
+events, cancelling them, replacing an interviewer who declined; and telling everyone once.
+
+* `options` builds the solver's problem from the candidate's live panel (interviewers fixed by its
+  seats, shadows best effort), the stage's rules, people's working hours and time zones, calendar
+  free/busy (people and, for on-site interviews, rooms), existing bookings (load limits) and the
+  candidate's windows.
+* `book` / `reschedule` re-check free/busy, then write every event in one gateway call (`book`, or
+  `move` with the same event ids). Event ids are derived from the interview ids, so a retried
+  booking re-uses them and the calendar answers "already there". The panel is marked `changing`
+  while the calendar is written (a second click, or a colleague, waits or gets nothing); times,
+  links and rooms are stored in one transaction only after the calendar succeeded. When it fails,
+  nothing is stored and the error says what failed; when storing fails, the events are undone.
+* Notices (channel summary, a DM per interviewer and shadow) are derived from the audit trail
+  (`panel.booked`, `panel.rescheduled`, `panel.cancelled`, `seat.replaced`), keyed per audit event
+  and recipient, and sent through the outbox: once, right away, and retried by later ticks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from hiring.chasing.reminders import WorkingHours, parse_days, zone
+from hiring.clock import Clock
+from hiring.errors import Conflict, ExternalServiceError, NotFound
+from hiring.outbox import TickReport
+from hiring.panels.interview_info import person_timezone, stage_name
+from hiring.panels.panels import changeable
+from hiring.panels.pools import RUNS_INTERVIEWS, PoolService
+from hiring.people.people import PeopleService
+from hiring.permissions import Actor, require_manager
+from hiring.plans.plans import spec_of
+from hiring.plans.schema import StageSpec
+from hiring.ports import Directory, Notifier
+from hiring.roles.candidates import live_candidate
+from hiring.scheduling.messages import SlotLine
+from hiring.scheduling.notices import ScheduleNotices, loop_snapshot, slot_lines
+from hiring.text import valid_timezone
+from scheduling import solver
+from scheduling.builtin_calendar import BuiltinCalendar
+from scheduling.calendar_protocol import (
+    BookedEvent,
+    BookingError,
+    CalendarError,
+    CalendarGateway,
+    EventSpec,
+    Interval,
+    is_free,
+    subtract,
+)
+from storage.models import (
+    Candidate,
+    IdempotencyKey,
+    Interview,
+    Panel,
+    Person,
+    Seat,
+)
+from storage.uow import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+WHAT = "schedule this role's interviews"
+CHANGING = "changing"  # a panel whose events are being written to the calendar right now
+CHANGE_LEASE = timedelta(minutes=5)  # after this, a `changing` panel is taken to be abandoned
+MAX_OPTIONS = 5
+LOAD_MARGIN = timedelta(days=8)  # bookings this far around the horizon count towards weekly limits
+BUILTIN_VIDEO = "https://meet.jit.si/loopbot-{token}"
+STALE = "The panel or its times changed since these options were worked out."
+
+
+def event_id_for(team_id: str, interview_id: int, salt: str) -> str:
+    """The calendar event id of an interview: `lb` + SHA-1 hex (base32hex-safe, 42 characters).
+
+    The same interview always gets the same id, so a retried booking finds its events instead of
+    adding new ones; `salt` (the panel's creation time) keeps ids apart between installations that
+    book into one calendar."""
+    return "lb" + hashlib.sha1(f"{team_id}:{interview_id}:{salt}".encode()).hexdigest()
+
+
+def ics_token_of(url: str | None) -> str | None:
+    """The token of a built-in invite URL (`…/ics/<token>.ics`)."""
+    if not url:
+        return None
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    return name[: -len(".ics")] if name.endswith(".ics") else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def panel_state(panel: Panel, moving: bool) -> str:
+    """A short hash of what options depend on: the interviews, who sits them and (when moving) their
+    current times. A "Book this" button carries it; a changed panel makes the button stale."""
+    data = [
+        panel.id,
+        moving,
+        [
+            [
+                iv.id,
+                iv.duration_minutes,
+                iv.mode,
+                _iso(iv.start_at) if moving else None,
+                sorted([s.user_id, s.kind] for s in iv.seats),
+            ]
+            for iv in sorted(panel.interviews, key=lambda i: i.id)
+        ],
+    ]
+    return hashlib.sha1(json.dumps(data).encode()).hexdigest()[:10]
+
+
+# -- what options and choices look like -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedSlot:
+    """One interview of an option: when, who and where."""
+
+    interview_id: int
+    title: str
+    mode: str
+    start: datetime
+    end: datetime
+    interviewer_ids: tuple[str, ...]
+    shadow_ids: tuple[str, ...] = ()
+    room: str | None = None
+
+
+@dataclass(frozen=True)
+class ChosenSlot:
+    """What booking needs of one slot (the interviewers are the panel's, guarded by the state)."""
+
+    interview_id: int
+    start: datetime
+    room: str | None = None
+    shadow_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a "Book this" button carries: the option's index, the panel state it was worked out
+    for, and its slots. `encode` fits a button's 2,000-character value (rooms by their index in
+    the configured list, starts in minutes since the epoch)."""
+
+    index: int
+    state: str
+    slots: tuple[ChosenSlot, ...]
+
+    def encode(self, rooms: Sequence[str]) -> str:
+        parts = []
+        for s in self.slots:
+            room = str(list(rooms).index(s.room)) if s.room is not None and s.room in rooms else "-"
+            start = int(s.start.timestamp()) // 60
+            parts.append(f"{s.interview_id}.{start}.{room}.{'+'.join(s.shadow_ids) or '-'}")
+        return f"{self.index}|{self.state}|{','.join(parts)}"
+
+    @classmethod
+    def decode(cls, raw: str, rooms: Sequence[str]) -> Choice:
+        """Parse a button value; a malformed one is treated as stale."""
+        try:
+            index, state, body = raw.split("|", 2)
+            slots = []
+            for part in body.split(","):
+                interview_id, start, room, shadows = part.split(".")
+                slots.append(
+                    ChosenSlot(
+                        interview_id=int(interview_id),
+                        start=datetime.fromtimestamp(int(start) * 60, UTC),
+                        room=rooms[int(room)] if room != "-" and int(room) < len(rooms) else None,
+                        shadow_ids=tuple(shadows.split("+")) if shadows != "-" else (),
+                    )
+                )
+            return cls(index=int(index), state=state, slots=tuple(slots))
+        except (ValueError, IndexError):
+            raise Conflict(f"{STALE} Here are fresh options.") from None
+
+
+@dataclass(frozen=True)
+class ScheduleOption:
+    """A ranked proposal (index 0 is best) with the solver's one-line reason."""
+
+    index: int
+    slots: tuple[PlannedSlot, ...]
+    reason: str
+    choice: Choice
+
+
+@dataclass(frozen=True)
+class ScheduleOptions:
+    """What the schedule modal shows: the options, or why nothing fits (`blocked`)."""
+
+    candidate_id: int
+    candidate_name: str
+    candidate_tz: str
+    role_title: str
+    stage_name: str
+    panel_id: int
+    moving: bool
+    options: list[ScheduleOption]
+    blocked: str | None
+    viewer_tz: str
+    current: tuple[PlannedSlot, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    """A loop booked (or moved): its times, and what to tell whom."""
+
+    panel_id: int
+    candidate_id: int
+    candidate_name: str
+    candidate_tz: str
+    stage_name: str
+    moved: bool
+    slots: tuple[SlotLine, ...]
+    audit_id: int
+    candidate_invited: bool
+    invite_urls: tuple[str, ...]
+    people: tuple[str, ...]
+    dropped_shadows: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CancelPreview:
+    """What `/interview cancel` asks to confirm."""
+
+    candidate_id: int
+    candidate_name: str
+    stage_name: str
+    panel_id: int
+    slots: tuple[SlotLine, ...]
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    panel_id: int
+    candidate_name: str
+    audit_id: int
+    people: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReplaceResult:
+    seat_id: int
+    interview_id: int
+    old_id: str
+    new_id: str
+    audit_id: int
+
+
+# -- a loop as read from the database ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Iv:
+    id: int
+    key: str
+    title: str
+    mode: str
+    duration: int
+    status: str
+    start_at: datetime | None
+    end_at: datetime | None
+    event_id: str | None
+    room: str | None
+    video_link: str | None
+    interviewers: tuple[str, ...]
+    shadows: tuple[str, ...]
+    pool: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class _Loop:
+    team_id: str
+    candidate_id: int
+    candidate_name: str
+    candidate_email: str | None
+    candidate_tz: str
+    role_title: str
+    role_tz: str
+    stage_name: str
+    rules: solver.StageRules
+    panel_id: int
+    panel_created: str
+    previous_status: str
+    interviews: tuple[_Iv, ...]
+    windows: tuple[tuple[datetime, datetime], ...]
+
+    @property
+    def people(self) -> list[str]:
+        return list(dict.fromkeys(u for iv in self.interviews for u in (*iv.interviewers, *iv.shadows)))
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What scheduling needs of a person: email (their calendar id), time zone, working hours."""
+
+    user_id: str
+    email: str | None
+    tz: str
+    name: str = ""
+    work_start_minute: int = 9 * 60
+    work_end_minute: int = 17 * 60
+    work_days: str = "0,1,2,3,4"
+
+    @classmethod
+    def of(cls, person: Person) -> Contact:
+        return cls(
+            user_id=person.user_id,
+            email=(person.email or "").strip().lower() or None,
+            tz=person.tz if valid_timezone(person.tz) else "UTC",
+            name=person.display_name or person.user_id,
+            work_start_minute=person.work_start_minute,
+            work_end_minute=person.work_end_minute,
+            work_days=person.work_days,
+        )
+
+    def works(self, start: datetime, end: datetime) -> bool:
+        """True when [start, end) lies inside their working hours on one working day."""
+        hours = WorkingHours(
+            tz=self.tz,
+            start_minute=self.work_start_minute,
+            end_minute=self.work_end_minute,
+            days=parse_days(self.work_days),
+        )
+        last = end - timedelta(minutes=1)
+        tz = zone(self.tz)
+        same_day = start.astimezone(tz).date() == last.astimezone(tz).date()
+        return same_day and hours.contains(start) and hours.contains(last)
+
+
+def _rules(stage: StageSpec | None) -> solver.StageRules:
+    if stage is None:
+        return solver.StageRules()
+    c = stage.constraints
+    return solver.StageRules(
+        ordered=c.ordered,
+        same_day=c.same_day,
+        buffer_minutes=c.buffer_minutes,
+        break_after_minutes=c.break_after_minutes,
+        break_minutes=c.break_minutes,
+        max_span_minutes=c.max_span_minutes,
+    )
+
+
+def _mentions(user_ids: Iterable[str]) -> str:
+    ids = [f"<@{u}>" for u in dict.fromkeys(user_ids)]
+    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
+
+
+class SchedulingService:
+    """Options, booking, moving, cancelling and replacing; the role's managers and admins only."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        calendar: CalendarGateway,
+        people: PeopleService,
+        pools: PoolService,
+        directory: Directory,
+        notifier: Notifier,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.calendar = calendar
+        self.people = people
+        self.pools = pools
+        self.directory = directory
+        self.notifier = notifier
+        self.notices = ScheduleNotices(db, clock, calendar, directory, notifier)
+
+    @property
+    def rooms(self) -> tuple[str, ...]:
+        return tuple(self.calendar.rooms)
+
+    @property
+    def builtin(self) -> bool:
+        """True with the built-in calendar (which has .ics invites and a "can't make it" button)."""
+        return isinstance(self.calendar, BuiltinCalendar)
+
+    # -- reading ------------------------------------------------------------------------------------
+    def _panel(self, uow: UnitOfWork, candidate: Candidate) -> Panel:
+        panel = uow.panels.current(candidate.id, candidate.stage_key)
+        if panel is None:
+            stage = stage_name(candidate.role.plan, candidate.stage_key)
+            raise Conflict(
+                f"There is no panel for the {stage} stage yet: build it with `/interview panel` first."
+            )
+        return panel
+
+    def check(self, actor: Actor, candidate_id: int) -> None:
+        """Raise unless the actor may schedule this candidate (a quick check before a modal opens)."""
+        with self.db.uow(actor.team_id) as uow:
+            candidate = live_candidate(uow, candidate_id)
+            require_manager(actor, candidate.role, WHAT)
+
+    def _changing(self, panel: Panel, now: datetime) -> bool:
+        return panel.status == CHANGING and panel.updated_at > now - CHANGE_LEASE
+
+    def _check(self, panel: Panel, now: datetime, *, moving: bool) -> None:
+        """Booking needs a panel not booked yet; moving needs a booked one whose interviews are all
+        still ahead. A `changing` panel is in someone's hands unless its lease has run out."""
+        if self._changing(panel, now):
+            raise Conflict("These interviews are being booked or changed right now. Try again in a moment.")
+        booked = all(iv.status == "booked" for iv in panel.interviews) and bool(panel.interviews)
+        if not moving:
+            if booked or panel.status == "booked":
+                raise Conflict(
+                    "This loop is already booked. Use `/interview reschedule` to move it, or "
+                    "`/interview cancel` to cancel it."
+                )
+            if not (changeable(panel) or (panel.status == CHANGING and not booked)):
+                raise Conflict("This panel can't be booked in its current state.")
+            return
+        if not booked or panel.status not in ("booked", CHANGING):
+            raise Conflict("Nothing is booked for this stage yet; use `/interview schedule` first.")
+        if any(iv.start_at is None or iv.start_at <= now for iv in panel.interviews):
+            raise Conflict(
+                "Some of these interviews have started or taken place already, so the loop can't be "
+                "moved or cancelled as a whole."
+            )
+
+    def _loop(self, uow: UnitOfWork, candidate: Candidate, panel: Panel) -> _Loop:
+        spec = spec_of(candidate.role.plan)
+        try:
+            stage: StageSpec | None = spec.stage(panel.stage_key)
+        except KeyError:
+            stage = None
+        specs = {iv.key: iv for iv in stage.interviews} if stage else {}
+        booked = all(iv.status == "booked" for iv in panel.interviews)
+        interviews = []
+        for iv in sorted(panel.interviews, key=lambda i: (i.position, i.id)):
+            plan_iv = specs.get(iv.interview_key)
+            interviews.append(
+                _Iv(
+                    id=iv.id,
+                    key=iv.interview_key,
+                    title=iv.title,
+                    mode=iv.mode,
+                    duration=iv.duration_minutes,
+                    status=iv.status,
+                    start_at=iv.start_at,
+                    end_at=iv.end_at,
+                    event_id=iv.event_id,
+                    room=iv.room,
+                    video_link=iv.video_link,
+                    interviewers=tuple(s.user_id for s in iv.seats if s.kind != "shadow"),
+                    shadows=tuple(s.user_id for s in iv.seats if s.kind == "shadow"),
+                    pool=plan_iv.pool if plan_iv else "engineer",
+                    notes=" ".join((plan_iv.candidate_notes if plan_iv else "").split()),
+                )
+            )
+        return _Loop(
+            team_id=uow.team_id,
+            candidate_id=candidate.id,
+            candidate_name=candidate.name,
+            candidate_email=(candidate.email or "").strip() or None,
+            candidate_tz=candidate.timezone if valid_timezone(candidate.timezone) else "UTC",
+            role_title=candidate.role.title,
+            role_tz=candidate.role.timezone if valid_timezone(candidate.role.timezone) else "UTC",
+            stage_name=stage.name if stage else panel.stage_key,
+            rules=_rules(stage),
+            panel_id=panel.id,
+            panel_created=panel.created_at.astimezone(UTC).isoformat(),
+            previous_status="booked" if booked and panel.interviews else "ready",
+            interviews=tuple(interviews),
+            windows=tuple((w.start_at, w.end_at) for w in candidate.windows),
+        )
+
+    def contacts(self, team_id: str, user_ids: Sequence[str]) -> dict[str, Contact]:
+        """Email, time zone and working hours of people, refreshed from Slack (falling back to what
+        is stored)."""
+        found = {u: Contact.of(p) for u, p in self.people.ensure_many(team_id, user_ids).items()}
+        missing = [u for u in user_ids if u not in found]
+        if missing:
+            with self.db.uow(team_id) as uow:
+                found.update({u: Contact.of(p) for u, p in uow.people.many(missing).items()})
+        return {u: found.get(u) or Contact(user_id=u, email=None, tz="UTC") for u in user_ids}
+
+    def _free_busy(
+        self, team_id: str, calendars: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, list[Interval]]:
+        if not calendars:
+            return {}
+        try:
+            return self.calendar.free_busy(team_id, list(dict.fromkeys(calendars)), start, end)
+        except CalendarError as err:
+            raise ExternalServiceError(_said(err)) from err
+
+    def _own_time_freed(
+        self, loop: _Loop, who: Mapping[str, Contact], busy: dict[str, list[Interval]]
+    ) -> dict[str, list[Interval]]:
+        """When moving, the loop's own events do not make its people (and rooms) busy."""
+        for iv in loop.interviews:
+            if iv.start_at is None or iv.end_at is None:
+                continue
+            hole = Interval(iv.start_at, iv.end_at)
+            for calendar in [who[u].email for u in (*iv.interviewers, *iv.shadows)] + [iv.room]:
+                if calendar and calendar in busy:
+                    busy[calendar] = subtract(busy[calendar], hole)
+        return busy
+
+    # -- options ------------------------------------------------------------------------------------
+    def options(self, actor: Actor, candidate_id: int, *, moving: bool = False) -> ScheduleOptions:
+        """The best ways to book (or, `moving`, to move) the candidate's current stage, best first,
+        or why nothing fits. Times come back in UTC; `viewer_tz` is how the actor sees times."""
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            candidate = live_candidate(uow, candidate_id)
+            require_manager(actor, candidate.role, WHAT)
+            if candidate.status != "active":
+                raise Conflict(f"This candidate is {candidate.status}; there is nothing to schedule.")
+            panel = self._panel(uow, candidate)
+            self._check(panel, now, moving=moving)
+            if not panel.interviews or any(
+                not any(s.kind != "shadow" for s in iv.seats) for iv in panel.interviews
+            ):
+                raise Conflict("Every interview needs its interviewers first: use `/interview panel`.")
+            loop = self._loop(uow, candidate, panel)
+            state = panel_state(panel, moving)
+            viewer_tz = person_timezone(uow, self.directory, actor.user_id, loop.role_tz)
+        current = tuple(self._planned(iv) for iv in loop.interviews) if moving else ()
+
+        def answer(
+            options: list[ScheduleOption], blocked: str | None, notes: tuple[str, ...] = ()
+        ) -> ScheduleOptions:
+            return ScheduleOptions(
+                candidate_id=loop.candidate_id,
+                candidate_name=loop.candidate_name,
+                candidate_tz=loop.candidate_tz,
+                role_title=loop.role_title,
+                stage_name=loop.stage_name,
+                panel_id=loop.panel_id,
+                moving=moving,
+                options=options,
+                blocked=blocked,
+                viewer_tz=viewer_tz,
+                current=current,
+                notes=notes,
+            )
+
+        windows = [(s, e) for s, e in loop.windows if e > now]
+        if not windows:
+            return answer(
+                [],
+                "No availability is entered for this candidate (or all of it is past): add their "
+                "windows with `/interview availability` first.",
+            )
+        who = self.contacts(actor.team_id, loop.people)
+        no_email = [u for iv in loop.interviews for u in iv.interviewers if not who[u].email]
+        if no_email:
+            raise Conflict(
+                f"I don't know the email address of {_mentions(no_email)}, so I can't read their calendar "
+                "or invite them. Their Slack profile needs an email (and Loopbot the users:read.email scope)."
+            )
+        notes: list[str] = []
+        quiet = [u for iv in loop.interviews for u in iv.shadows if not who[u].email]
+        if quiet:
+            notes.append(f"{_mentions(quiet)} can't shadow: Slack shows no email address for them.")
+        lo, hi = max(now, min(s for s, _ in windows)), max(e for _, e in windows)
+        onsite = any(iv.mode == "onsite" for iv in loop.interviews)
+        rooms = list(self.rooms) if onsite else []
+        emails = [w.email for w in who.values() if w.email]
+        busy = self._free_busy(actor.team_id, [*emails, *rooms], lo, hi)
+        if moving:
+            busy = self._own_time_freed(loop, who, busy)
+        limits, bookings, loads = self._load(actor.team_id, loop, lo - LOAD_MARGIN, hi + LOAD_MARGIN)
+        people: dict[str, solver.Person] = {}
+        for user_id, w in who.items():
+            daily, weekly = limits.get(user_id, (None, None))
+            people[user_id] = solver.Person(
+                id=user_id,
+                tz=w.tz,
+                work_start_minute=w.work_start_minute,
+                work_end_minute=w.work_end_minute,
+                work_days=parse_days(w.work_days),
+                busy=tuple(solver.Interval(b.start, b.end) for b in busy.get(w.email or "", [])),
+                daily_limit=daily,
+                weekly_limit=weekly,
+                existing_bookings=tuple(bookings.get(user_id, ())),
+                recent_load=loads.get(user_id, 0),
+                name=w.name or user_id,
+            )
+        interviews = tuple(
+            solver.InterviewReq(
+                key=iv.key,
+                duration_minutes=iv.duration,
+                interviewers=iv.interviewers,
+                shadows=tuple(u for u in iv.shadows if who[u].email),
+                shadow_count=len(iv.shadows),
+                onsite=iv.mode == "onsite",
+                title=iv.title,
+            )
+            for iv in loop.interviews
+        )
+        problem = solver.Problem(
+            windows=tuple(solver.Interval(s, e) for s, e in windows),
+            interviews=interviews,
+            people=people,
+            rooms=tuple(
+                solver.Room(id=r, busy=tuple(solver.Interval(b.start, b.end) for b in busy.get(r, [])))
+                for r in rooms
+            ),
+            rules=loop.rules,
+            candidate_tz=loop.candidate_tz,
+            now=now,
+            k=MAX_OPTIONS + 1 if moving else MAX_OPTIONS,
+        )
+        solution = solver.solve(problem)
+        by_key = {iv.key: iv for iv in loop.interviews}
+        held = {(iv.key, iv.start_at) for iv in loop.interviews}
+        found = [
+            o for o in solution.options if not moving or {(s.interview_key, s.start) for s in o.slots} != held
+        ]
+        options = []
+        for index, option in enumerate(found[:MAX_OPTIONS]):
+            slots = tuple(
+                PlannedSlot(
+                    interview_id=by_key[s.interview_key].id,
+                    title=by_key[s.interview_key].title,
+                    mode=by_key[s.interview_key].mode,
+                    start=s.start,
+                    end=s.end,
+                    interviewer_ids=s.interviewers,
+                    shadow_ids=s.shadows,
+                    room=s.room,
+                )
+                for s in option.slots
+            )
+            choice = Choice(
+                index=index,
+                state=state,
+                slots=tuple(ChosenSlot(s.interview_id, s.start, s.room, s.shadow_ids) for s in slots),
+            )
+            options.append(ScheduleOption(index=index, slots=slots, reason=option.reason, choice=choice))
+        blocked = solution.blocked
+        if not options and blocked is None:
+            blocked = "The only time that fits is the one booked now; add more availability to move the loop."
+        return answer(options, blocked, tuple(notes))
+
+    def _planned(self, iv: _Iv) -> PlannedSlot:
+        assert iv.start_at is not None and iv.end_at is not None
+        return PlannedSlot(
+            interview_id=iv.id,
+            title=iv.title,
+            mode=iv.mode,
+            start=iv.start_at,
+            end=iv.end_at,
+            interviewer_ids=iv.interviewers,
+            shadow_ids=iv.shadows,
+            room=iv.room,
+        )
+
+    def _load(
+        self, team_id: str, loop: _Loop, lo: datetime, hi: datetime
+    ) -> tuple[dict[str, tuple[int | None, int | None]], dict[str, list[datetime]], dict[str, int]]:
+        """Daily/weekly limits (from the pools of each interview's kind), other booked interviews
+        (they count towards the limits) and recent load, per person."""
+        people = loop.people
+        with self.db.uow(team_id) as uow:
+            limits: dict[str, tuple[int | None, int | None]] = {}
+            for iv in loop.interviews:
+                members = self.pools.memberships(uow, iv.pool)
+                for user_id in iv.interviewers:
+                    member = members.get(user_id)
+                    if member is not None and user_id not in limits:
+                        limits[user_id] = (member.daily_limit, member.weekly_limit)
+            rows = uow.session.execute(
+                select(Seat.user_id, Interview.start_at)
+                .join(Interview, Seat.interview_id == Interview.id)
+                .join(Panel, Interview.panel_id == Panel.id)
+                .where(
+                    Seat.team_id == team_id,
+                    Seat.user_id.in_(people),
+                    Seat.kind != "shadow",
+                    Interview.status == "booked",
+                    Panel.status != "cancelled",
+                    Panel.id != loop.panel_id,
+                    Interview.start_at >= lo,
+                    Interview.start_at < hi,
+                )
+            ).all()
+            bookings: dict[str, list[datetime]] = {}
+            for user_id, start_at in rows:
+                if start_at is not None:
+                    bookings.setdefault(user_id, []).append(start_at)
+            loads = {u: load.recent for u, load in self.pools.loads_in(uow, people).items()}
+        return limits, bookings, loads
+
+    # -- booking and moving -------------------------------------------------------------------------
+    def book(
+        self, actor: Actor, candidate_id: int, choice: Choice, *, request_key: str | None = None
+    ) -> BookingResult | None:
+        """Book the chosen option: every event in one calendar call, then the times stored in one
+        transaction. None when `request_key` was already handled (a double click)."""
+        return self._place(actor, candidate_id, choice, moving=False, request_key=request_key)
+
+    def reschedule(
+        self, actor: Actor, candidate_id: int, choice: Choice, *, request_key: str | None = None
+    ) -> BookingResult | None:
+        """Move the booked loop to the chosen option: the same events, patched in one calendar call."""
+        return self._place(actor, candidate_id, choice, moving=True, request_key=request_key)
+
+    def _place(
+        self, actor: Actor, candidate_id: int, choice: Choice, *, moving: bool, request_key: str | None
+    ) -> BookingResult | None:
+        now = self.clock.now()
+        loop = self._reserve(actor, candidate_id, choice, moving=moving, request_key=request_key, now=now)
+        if loop is None:
+            return None
+        try:
+            who = self.contacts(actor.team_id, loop.people)
+            specs, shadows = self._specs(loop, choice, who, moving=moving)
+            booked = (self.calendar.move if moving else self.calendar.book)(actor.team_id, specs)
+        except CalendarError as err:
+            self._release(loop, request_key)
+            raise ExternalServiceError(_calendar_problem(err, moving)) from err
+        except Exception:
+            self._release(loop, request_key)
+            raise
+        try:
+            return self._store(actor, loop, specs, booked, shadows, moving=moving, now=now)
+        except Exception:
+            log.exception("storing a booking failed; undoing its calendar events")
+            self._undo(loop, specs, who, moving=moving)
+            self._release(loop, request_key)
+            raise
+
+    def _reserve(
+        self,
+        actor: Actor,
+        candidate_id: int,
+        choice: Choice,
+        *,
+        moving: bool,
+        request_key: str | None,
+        now: datetime,
+    ) -> _Loop | None:
+        """Check the choice against the panel and mark the panel `changing` (committed), so a second
+        click or a colleague cannot write the same events at the same time."""
+        with self.db.uow(actor.team_id) as uow:
+            candidate = live_candidate(uow, candidate_id, lock=True)
+            require_manager(actor, candidate.role, WHAT)
+            if request_key and not uow.idempotency.claim(request_key, now):
+                return None
+            if candidate.status != "active":
+                raise Conflict(f"This candidate is {candidate.status}; there is nothing to schedule.")
+            panel = self._panel(uow, candidate)
+            self._check(panel, now, moving=moving)
+            if panel_state(panel, moving) != choice.state:
+                raise Conflict(f"{STALE} Here are fresh options.")
+            ids = sorted(iv.id for iv in panel.interviews)
+            if sorted(s.interview_id for s in choice.slots) != ids:
+                raise Conflict(f"{STALE} Here are fresh options.")
+            if any(s.start <= now for s in choice.slots):
+                raise Conflict("That option starts in the past now. Here are fresh options.")
+            loop = self._loop(uow, candidate, panel)
+            panel.status = CHANGING
+            panel.updated_at = now
+            uow.commit()
+            return loop
+
+    def _release(self, loop: _Loop, request_key: str | None, status: str | None = None) -> None:
+        """Give the panel back as it was (and forget the request, so the button can be pressed again)."""
+        try:
+            with self.db.uow(loop.team_id) as uow:
+                panel = uow.panels.get(loop.panel_id)
+                if panel is not None and panel.status == CHANGING:
+                    panel.status = status or loop.previous_status
+                    panel.updated_at = self.clock.now()
+                if request_key:
+                    claimed = uow.session.get(IdempotencyKey, (loop.team_id, request_key))
+                    if claimed is not None:
+                        uow.session.delete(claimed)
+                uow.commit()
+        except Exception:
+            log.exception("could not release panel %s after a failed change", loop.panel_id)
+
+    def _specs(
+        self, loop: _Loop, choice: Choice, who: Mapping[str, Contact], *, moving: bool
+    ) -> tuple[list[EventSpec], dict[int, tuple[str, ...]]]:
+        """The events to write, after re-checking free/busy: an interviewer who became busy stops
+        the booking; a shadow who did is left out; a room that was taken is picked again."""
+        missing = [u for iv in loop.interviews for u in iv.interviewers if not who[u].email]
+        if missing:
+            raise Conflict(f"I don't know the email address of {_mentions(missing)}, so I can't invite them.")
+        by_id = {iv.id: iv for iv in loop.interviews}
+        ends = {
+            s.interview_id: s.start + timedelta(minutes=by_id[s.interview_id].duration) for s in choice.slots
+        }
+        lo = min(s.start for s in choice.slots)
+        hi = max(ends.values())
+        rooms = [s.room for s in choice.slots if s.room]
+        emails = [w.email for w in who.values() if w.email]
+        busy = self._free_busy(loop.team_id, [*emails, *rooms], lo, hi)
+        if moving:
+            busy = self._own_time_freed(loop, who, busy)
+        taken = [
+            u
+            for s in choice.slots
+            for u in by_id[s.interview_id].interviewers
+            if not is_free(busy.get(who[u].email or "", []), s.start, ends[s.interview_id])
+        ]
+        if taken:
+            verb = "is" if len(set(taken)) == 1 else "are"
+            raise Conflict(
+                f"{_mentions(taken)} {verb} no longer free for that option. Here are fresh options."
+            )
+        specs = []
+        shadows: dict[int, tuple[str, ...]] = {}
+        for slot in sorted(choice.slots, key=lambda s: s.start):
+            iv = by_id[slot.interview_id]
+            end = ends[iv.id]
+            kept = tuple(
+                u
+                for u in slot.shadow_ids
+                if u in iv.shadows
+                and who[u].email
+                and is_free(busy.get(who[u].email or "", []), slot.start, end)
+            )
+            shadows[iv.id] = kept
+            room = None
+            if iv.mode == "onsite":
+                # A room taken meanwhile is left to the calendar, which picks a free one (when moving,
+                # the one the event holds if that is still free).
+                room = slot.room if slot.room and is_free(busy.get(slot.room, []), slot.start, end) else None
+            specs.append(self._spec(loop, iv, slot.start, end, who, kept, room, moving=moving))
+        return specs, shadows
+
+    def _spec(
+        self,
+        loop: _Loop,
+        iv: _Iv,
+        start: datetime,
+        end: datetime,
+        who: Mapping[str, Contact],
+        shadows: Sequence[str],
+        room: str | None,
+        *,
+        moving: bool,
+        interviewers: Sequence[str] | None = None,
+    ) -> EventSpec:
+        attendees = [who[u].email for u in (*(interviewers or iv.interviewers), *shadows) if who[u].email]
+        if loop.candidate_email:
+            attendees.append(loop.candidate_email)
+        online = iv.mode != "onsite"
+        video = None
+        if online and self.builtin:
+            video = iv.video_link or BUILTIN_VIDEO.format(token=secrets.token_hex(10))
+        description = f"{loop.stage_name} for the {loop.role_title} role: {iv.title}."
+        if iv.notes:
+            description = f"{description}\n\n{iv.notes}"
+        return EventSpec(
+            event_id=iv.event_id
+            if moving and iv.event_id
+            else event_id_for(loop.team_id, iv.id, loop.panel_created),
+            summary=f"Interview: {loop.candidate_name} · {iv.title}",
+            description=description,
+            start=start,
+            end=end,
+            attendees=tuple(a for a in attendees if a),
+            online=online,
+            room=room,
+            timezone=loop.candidate_tz,
+            video_link=video,
+        )
+
+    def _store(
+        self,
+        actor: Actor,
+        loop: _Loop,
+        specs: list[EventSpec],
+        booked: list[BookedEvent],
+        shadows: Mapping[int, tuple[str, ...]],
+        *,
+        moving: bool,
+        now: datetime,
+    ) -> BookingResult:
+        events = {b.event_id: b for b in booked}
+        by_event = {s.event_id: s for s in specs}
+        dropped: list[str] = []
+        with self.db.uow(loop.team_id) as uow:
+            panel = uow.panels.get(loop.panel_id)
+            if panel is None or panel.status != CHANGING:
+                raise Conflict("The panel changed while its events were being written.")
+            before = loop_snapshot(panel) if moving else None
+            ids = {
+                iv.id: (
+                    iv.event_id
+                    if moving and iv.event_id
+                    else event_id_for(loop.team_id, iv.id, loop.panel_created)
+                )
+                for iv in loop.interviews
+            }
+            for interview in panel.interviews:
+                event_id = ids[interview.id]
+                event = events.get(event_id)
+                if event is None or event_id not in by_event:
+                    raise Conflict("The calendar did not confirm every interview.")
+                interview.start_at = event.start
+                interview.end_at = event.end
+                interview.event_id = event_id
+                interview.status = "booked"
+                interview.room = event.room if interview.mode == "onsite" else None
+                interview.video_link = event.video_link
+                interview.ics_token = ics_token_of(event.ics_url) or interview.ics_token
+                keep = set(shadows.get(interview.id, ()))
+                for seat in list(interview.seats):
+                    if seat.kind == "shadow" and seat.user_id not in keep:
+                        dropped.append(seat.user_id)
+                        interview.seats.remove(seat)
+            panel.status = "booked"
+            panel.updated_at = now
+            if not moving:
+                panel.booked_at = now
+            uow.flush()
+            after = loop_snapshot(panel)
+            audit = uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action="panel.rescheduled" if moving else "panel.booked",
+                subject_type="panel",
+                subject_id=panel.id,
+                candidate_id=loop.candidate_id,
+                before=before,
+                after=after,
+            )
+            uow.commit()
+            slots = slot_lines(after, before)
+            urls = [self._ics_url(iv) for iv in sorted(panel.interviews, key=lambda i: i.start_at or now)]
+            invites = tuple(url for url in urls if url)
+            people = tuple(dict.fromkeys([*loop.people]))
+            return BookingResult(
+                panel_id=panel.id,
+                candidate_id=loop.candidate_id,
+                candidate_name=loop.candidate_name,
+                candidate_tz=loop.candidate_tz,
+                stage_name=loop.stage_name,
+                moved=moving,
+                slots=slots,
+                audit_id=audit.id,
+                candidate_invited=loop.candidate_email is not None,
+                invite_urls=invites,
+                people=people,
+                dropped_shadows=tuple(dropped),
+            )
+
+    def _undo(self, loop: _Loop, specs: list[EventSpec], who: Mapping[str, Contact], *, moving: bool) -> None:
+        """Put the calendar back after storing failed: cancel new events, or move events back."""
+        try:
+            if not moving:
+                self.calendar.cancel(loop.team_id, [s.event_id for s in specs])
+                return
+            back = [
+                self._spec(loop, iv, iv.start_at, iv.end_at, who, iv.shadows, iv.room, moving=True)
+                for iv in loop.interviews
+                if iv.start_at is not None and iv.end_at is not None
+            ]
+            self.calendar.move(loop.team_id, back)
+        except Exception:
+            log.exception("could not undo the calendar events of panel %s", loop.panel_id)
+
+    def announce(self, team_id: str, audit_id: int) -> TickReport:
+        """Tell the hiring channel and everyone on the loop about one change, right away (exactly once;
+        a later tick retries what Slack did not take)."""
+        return self.notices.announce(team_id, audit_id)
+
+    def _ics_url(self, interview: Interview) -> str | None:
+        if not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
+            return None
+        return self.calendar.ics_url(interview.ics_token)
+
+    # -- cancelling ---------------------------------------------------------------------------------
+    def cancel_preview(self, actor: Actor, candidate_id: int) -> CancelPreview:
+        """The booked loop `/interview cancel` asks to confirm (checks permission and state)."""
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            candidate = live_candidate(uow, candidate_id)
+            require_manager(actor, candidate.role, WHAT)
+            panel = self._panel(uow, candidate)
+            self._check(panel, now, moving=True)
+            loop = self._loop(uow, candidate, panel)
+            return CancelPreview(
+                candidate_id=candidate.id,
+                candidate_name=candidate.name,
+                stage_name=loop.stage_name,
+                panel_id=panel.id,
+                slots=slot_lines(loop_snapshot(panel), None),
+            )
+
+    def cancel(
+        self, actor: Actor, candidate_id: int, panel_id: int, *, request_key: str | None = None
+    ) -> CancelResult | None:
+        """Cancel the loop's events (everyone invited is told by the calendar), then mark its
+        interviews and the panel cancelled. None when `request_key` was already handled."""
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            candidate = live_candidate(uow, candidate_id, lock=True)
+            require_manager(actor, candidate.role, WHAT)
+            if request_key and not uow.idempotency.claim(request_key, now):
+                return None
+            panel = self._panel(uow, candidate)
+            if panel.id != panel_id:
+                raise Conflict(f"{STALE} Run `/interview cancel` again.")
+            self._check(panel, now, moving=True)
+            loop = self._loop(uow, candidate, panel)
+            panel.status = CHANGING
+            panel.updated_at = now
+            uow.commit()
+        event_ids = [iv.event_id for iv in loop.interviews if iv.event_id]
+        try:
+            self.calendar.cancel(actor.team_id, event_ids)
+        except CalendarError as err:
+            self._release(loop, request_key)
+            raise ExternalServiceError(f"{_said(err)} Nothing was cancelled here; try again.") from err
+        except Exception:
+            self._release(loop, request_key)
+            raise
+        with self.db.uow(actor.team_id) as uow:
+            held = uow.panels.get(loop.panel_id)
+            assert held is not None
+            panel = held
+            before = loop_snapshot(panel)
+            before["status"] = "booked"
+            for interview in panel.interviews:
+                interview.status = "cancelled"
+            panel.status = "cancelled"
+            panel.updated_at = now
+            audit = uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action="panel.cancelled",
+                subject_type="panel",
+                subject_id=panel.id,
+                candidate_id=loop.candidate_id,
+                before=before,
+                after={"status": "cancelled"},
+            )
+            uow.commit()
+            return CancelResult(
+                panel_id=panel.id,
+                candidate_name=loop.candidate_name,
+                audit_id=audit.id,
+                people=tuple(loop.people),
+            )
+
+    # -- declines: replacing an interviewer, and saying "can't make it" -----------------------------
+    def replace(
+        self, actor: Actor, seat_id: int, new_user_id: str, *, request_key: str | None = None
+    ) -> ReplaceResult | None:
+        """Give a declined seat to `new_user_id`: the event is patched with the new attendee list
+        (same id, same time), then the seat changes hands. None when already done."""
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            seat = uow.session.scalar(select(Seat).where(Seat.team_id == uow.team_id, Seat.id == seat_id))
+            if seat is None:
+                raise NotFound("That interview seat no longer exists.")
+            interview = uow.session.get(Interview, seat.interview_id)
+            assert interview is not None
+            candidate = live_candidate(uow, interview.panel.candidate_id, lock=True)
+            require_manager(actor, candidate.role, "replace interviewers for this role")
+            if request_key and not uow.idempotency.claim(request_key, now):
+                return None
+            panel = interview.panel
+            if seat.user_id == new_user_id:
+                return None
+            if panel.status == "cancelled" or interview.status != "booked" or not interview.event_id:
+                raise Conflict("That interview is no longer booked.")
+            if self._changing(panel, now):
+                raise Conflict("These interviews are being changed right now. Try again in a moment.")
+            if interview.start_at is None or interview.start_at <= now:
+                raise Conflict("That interview has started already.")
+            if seat.response_status != "declined":
+                raise Conflict(f"<@{seat.user_id}> has not declined that interview (any more).")
+            if any(s.user_id == new_user_id for iv in panel.interviews for s in iv.seats):
+                raise Conflict(f"<@{new_user_id}> is on this loop already.")
+            loop = self._loop(uow, candidate, panel)
+            iv = next(i for i in loop.interviews if i.id == interview.id)
+            member = self.pools.memberships(uow, iv.pool).get(new_user_id)
+            if member is None or member.level not in RUNS_INTERVIEWS:
+                raise Conflict(f"<@{new_user_id}> can't run {iv.title}: they are not qualified in its pool.")
+            old_user = seat.user_id
+            panel.status = CHANGING
+            panel.updated_at = now
+            uow.commit()
+        try:
+            who = self.contacts(actor.team_id, [*loop.people, new_user_id])
+            if not who[new_user_id].email:
+                raise Conflict(f"I don't know <@{new_user_id}>'s email address, so I can't invite them.")
+            assert iv.start_at is not None and iv.end_at is not None
+            busy = self._free_busy(actor.team_id, [who[new_user_id].email or ""], iv.start_at, iv.end_at)
+            if not is_free(busy.get(who[new_user_id].email or "", []), iv.start_at, iv.end_at):
+                raise Conflict(f"<@{new_user_id}> is no longer free then; choose someone else.")
+            people = [new_user_id if u == old_user else u for u in iv.interviewers]
+            spec = self._spec(
+                loop, iv, iv.start_at, iv.end_at, who, iv.shadows, iv.room, moving=True, interviewers=people
+            )
+            self.calendar.move(actor.team_id, [spec])
+        except CalendarError as err:
+            self._release(loop, request_key, status="booked")
+            raise ExternalServiceError(_calendar_problem(err, True)) from err
+        except Exception:
+            self._release(loop, request_key, status="booked")
+            raise
+        with self.db.uow(actor.team_id) as uow:
+            seat = uow.session.get(Seat, seat_id)
+            held = uow.panels.get(loop.panel_id)
+            assert seat is not None and held is not None
+            panel = held
+            seat.user_id = new_user_id
+            seat.response_status = "needsAction"
+            seat.decline_handled_at = None  # the seat's new holder has not answered yet
+            seat.pool_id = member.pool_id
+            panel.status = "booked"
+            panel.updated_at = now
+            audit = uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action="seat.replaced",
+                subject_type="seat",
+                subject_id=seat_id,
+                candidate_id=loop.candidate_id,
+                before={"user": old_user, "response": "declined"},
+                after={"user": new_user_id, "interview_id": iv.id, "panel_id": loop.panel_id},
+            )
+            uow.commit()
+            return ReplaceResult(seat_id, iv.id, old_user, new_user_id, audit.id)
+
+    def decline_own(self, actor: Actor, interview_id: int) -> str:
+        """An interviewer says "can't make it" (built-in calendar): their invite is declined, and
+        the next tick tells the recruiters and proposes a replacement."""
+        if not isinstance(self.calendar, BuiltinCalendar):
+            raise Conflict(
+                "Decline the invitation in your calendar; Loopbot notices and tells the recruiter."
+            )
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            interview = uow.session.scalar(
+                select(Interview).where(Interview.team_id == uow.team_id, Interview.id == interview_id)
+            )
+            seat = (
+                next((s for s in interview.seats if s.user_id == actor.user_id), None) if interview else None
+            )
+            if interview is None or seat is None:
+                raise NotFound("You are not on that interview (any more).")
+            if interview.status != "booked" or not interview.event_id or interview.start_at is None:
+                raise Conflict("That interview is no longer booked.")
+            if interview.start_at <= now:
+                raise Conflict("That interview has started already.")
+            if seat.response_status == "declined":
+                return "You already said you can't make it; the recruiters know."
+            event_id = interview.event_id
+        email = self.contacts(actor.team_id, [actor.user_id])[actor.user_id].email
+        if not email:
+            raise Conflict("Slack shows no email address for you, so I can't find your invitation.")
+        try:
+            self.calendar.set_response(actor.team_id, event_id, email, "declined")
+        except CalendarError as err:
+            raise ExternalServiceError(_said(err)) from err
+        return "Thanks for saying so. I'll tell the recruiters and propose someone to take your place."
+
+
+def _said(err: CalendarError) -> str:
+    """A calendar's error message, safe to show in Slack: it may quote event titles, which carry the
+    candidate's name (so no `<…>` links or mentions can come through)."""
+    return err.message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _calendar_problem(err: CalendarError, moving: bool) -> str:
+    text = _said(err)
+    if isinstance(err, BookingError) and err.orphaned_event_ids:
+        text += " Check the calendar for events left behind."
+    elif not moving and "Nothing was booked" not in text and "nothing is booked" not in text:
+        text += " Nothing was booked."
+    return text

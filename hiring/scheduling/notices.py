@@ -1,0 +1,305 @@
+"""Notices of scheduling changes: the hiring channel's summary and a DM per interviewer and shadow.
+
+They are derived from the audit trail (`panel.booked`, `panel.rescheduled`, `panel.cancelled`,
+`seat.replaced`), keyed `sched:{audit_id}:…` per recipient, and go through the outbox: sent right
+after the change (`announce`), and retried by later ticks when that failed (`due`, the source).
+A change superseded by a later one of the same loop is not announced any more: the later one says
+what holds now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hiring.clock import Clock
+from hiring.outbox import Dispatcher, Due, TickReport
+from hiring.panels.interview_info import person_timezone, stage_name
+from hiring.ports import Directory, Notifier
+from hiring.scheduling.messages import InterviewNotice, LoopNotice, ReplacementNotice, SlotLine
+from scheduling.builtin_calendar import BuiltinCalendar
+from scheduling.calendar_protocol import CalendarGateway
+from storage.models import AuditEvent, Interview, Notification, Panel
+from storage.uow import Database, UnitOfWork
+
+NOTICE_WINDOW = timedelta(days=2)  # later ticks retry unsent notices of changes this recent
+LOOP_ACTIONS = ("panel.booked", "panel.rescheduled", "panel.cancelled")
+NOTICE_ACTIONS = (*LOOP_ACTIONS, "seat.replaced")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _at(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def loop_snapshot(panel: Panel) -> dict[str, Any]:
+    """The audited state of a loop: per interview, when, who, where and its event id."""
+    return {
+        "stage": panel.stage_key,
+        "status": panel.status,
+        "interviews": {
+            iv.interview_key: {
+                "id": iv.id,
+                "title": iv.title,
+                "mode": iv.mode,
+                "start": _iso(iv.start_at),
+                "end": _iso(iv.end_at),
+                "interviewers": [s.user_id for s in iv.seats if s.kind != "shadow"],
+                "shadows": [s.user_id for s in iv.seats if s.kind == "shadow"],
+                "room": iv.room,
+                "video_link": iv.video_link,
+                "event_id": iv.event_id,
+            }
+            for iv in panel.interviews
+        },
+    }
+
+
+def slot_lines(snapshot: Mapping[str, Any], before: Mapping[str, Any] | None) -> tuple[SlotLine, ...]:
+    """The interviews of an audited loop snapshot, in time order (with their previous start when moved)."""
+    previous = {v.get("id"): _at(v.get("start")) for v in ((before or {}).get("interviews") or {}).values()}
+    lines = []
+    for v in (snapshot.get("interviews") or {}).values():
+        start, end = _at(v.get("start")), _at(v.get("end"))
+        if start is None or end is None:
+            continue
+        lines.append(
+            SlotLine(
+                interview_id=int(v["id"]),
+                title=str(v.get("title", "")),
+                mode=str(v.get("mode", "online")),
+                start=start,
+                end=end,
+                interviewer_ids=tuple(v.get("interviewers") or ()),
+                shadow_ids=tuple(v.get("shadows") or ()),
+                room=v.get("room"),
+                video_link=v.get("video_link"),
+                previous_start=previous.get(v.get("id")),
+            )
+        )
+    return tuple(sorted(lines, key=lambda s: (s.start, s.interview_id)))
+
+
+class ScheduleNotices:
+    """Builds and sends the notices of scheduling changes, exactly once each."""
+
+    def __init__(
+        self, db: Database, clock: Clock, calendar: CalendarGateway, directory: Directory, notifier: Notifier
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.calendar = calendar
+        self.directory = directory
+        self.dispatcher = Dispatcher(db, clock, notifier)
+
+    def announce(self, team_id: str, audit_id: int) -> TickReport:
+        """Send the notices of one change right away (exactly once; a later tick retries failures)."""
+        return self.dispatcher.send_now(self.for_change(team_id, audit_id))
+
+    def for_change(self, team_id: str, audit_id: int) -> list[Due]:
+        """The notices of one booking, move, cancellation or replacement (see `due`)."""
+        with self.db.uow(team_id) as uow:
+            event = uow.session.get(AuditEvent, audit_id)
+            if event is None or event.team_id != team_id:
+                return []
+            return self._notices_in(uow, event)
+
+    def due(self, now: datetime) -> list[Due]:
+        """The outbox source: notices of recent changes (the dispatcher skips those already sent)."""
+        with self.db.uow("") as uow:
+            rows = uow.session.execute(
+                select(AuditEvent.team_id, AuditEvent.id)
+                .where(AuditEvent.action.in_(NOTICE_ACTIONS), AuditEvent.at >= now - NOTICE_WINDOW)
+                .order_by(AuditEvent.id)
+            ).all()
+            done = self._all_sent(uow, now)
+        teams: dict[str, list[int]] = {}
+        for team_id, audit_id in rows:
+            if audit_id not in done:
+                teams.setdefault(team_id, []).append(audit_id)
+        due: list[Due] = []
+        for team_id, ids in teams.items():
+            with self.db.uow(team_id) as uow:
+                for audit_id in ids:
+                    event = uow.session.get(AuditEvent, audit_id)
+                    if event is not None:
+                        due.extend(self._notices_in(uow, event))
+        return due
+
+    def _all_sent(self, uow: UnitOfWork, now: datetime) -> set[int]:
+        """Changes whose notices were all claimed and sent (`announce` claims a change's notices
+        together), so the tick need not build them again."""
+        claims = uow.session.execute(
+            select(Notification.key, Notification.sent_at).where(
+                Notification.key.startswith("sched:"),
+                Notification.claimed_at >= now - NOTICE_WINDOW - timedelta(hours=1),
+            )
+        ).all()
+        seen: set[int] = set()
+        unsent: set[int] = set()
+        for key, sent_at in claims:
+            part = key.split(":")[1]
+            if not part.isdecimal():
+                continue
+            seen.add(int(part))
+            if sent_at is None:
+                unsent.add(int(part))
+        return seen - unsent
+
+    def _notices_in(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
+        if event.action == "seat.replaced":
+            return self._replacement_notices(uow, event)
+        if event.action not in LOOP_ACTIONS:
+            return []
+        panel = uow.panels.get(int(event.subject_id))
+        if panel is None or panel.candidate.erased_at is not None:
+            return []
+        later = uow.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.team_id == uow.team_id,
+                AuditEvent.subject_type == "panel",
+                AuditEvent.subject_id == event.subject_id,
+                AuditEvent.action.in_(LOOP_ACTIONS),
+                AuditEvent.id > event.id,
+            )
+        )
+        if later:
+            return []  # a later change's notices say what holds now
+        kind = {"panel.booked": "booked", "panel.rescheduled": "moved", "panel.cancelled": "cancelled"}[
+            event.action
+        ]
+        snapshot = (event.before if kind == "cancelled" else event.after) or {}
+        slots = slot_lines(snapshot, event.before if kind == "moved" else None)
+        candidate = panel.candidate
+        role = candidate.role
+        rows = {iv.id: iv for iv in panel.interviews}
+        due = [
+            Due(
+                team_id=uow.team_id,
+                key=f"sched:{event.id}:{role.channel_id}",
+                kind=f"loop-{kind}",
+                to=role.channel_id,
+                content=LoopNotice(
+                    kind=kind,
+                    candidate_id=candidate.id,
+                    candidate_name=candidate.name,
+                    role_title=role.title,
+                    stage_name=stage_name(role.plan, panel.stage_key),
+                    tz=role.timezone,
+                    by=event.actor_id,
+                    slots=slots,
+                    candidate_invited=bool(candidate.email),
+                ),
+                candidate_id=candidate.id,
+            )
+        ]
+        for slot in slots:
+            row = rows.get(slot.interview_id)
+            ics = self._ics_url(row)
+            for user_id in (*slot.interviewer_ids, *slot.shadow_ids):
+                colleagues = tuple(u for u in (*slot.interviewer_ids, *slot.shadow_ids) if u != user_id)
+                due.append(
+                    Due(
+                        team_id=uow.team_id,
+                        key=f"sched:{event.id}:{slot.interview_id}:{user_id}",
+                        kind=f"interview-{kind}",
+                        to=user_id,
+                        content=InterviewNotice(
+                            kind=kind,
+                            interview_id=slot.interview_id,
+                            candidate_name=candidate.name,
+                            role_title=role.title,
+                            stage_name=stage_name(role.plan, panel.stage_key),
+                            title=slot.title,
+                            mode=slot.mode,
+                            start=slot.start,
+                            end=slot.end,
+                            tz=person_timezone(uow, self.directory, user_id, role.timezone),
+                            by=event.actor_id,
+                            is_shadow=user_id in slot.shadow_ids,
+                            video_link=slot.video_link,
+                            room=slot.room,
+                            ics_url=ics,
+                            previous_start=slot.previous_start,
+                            colleague_ids=colleagues,
+                            can_decline=isinstance(self.calendar, BuiltinCalendar)
+                            and kind != "cancelled"
+                            and user_id not in slot.shadow_ids,
+                        ),
+                        candidate_id=candidate.id,
+                    )
+                )
+        return due
+
+    def _replacement_notices(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
+        after, before = event.after or {}, event.before or {}
+        interview = uow.session.get(Interview, int(after.get("interview_id") or 0))
+        if interview is None or interview.team_id != uow.team_id or interview.status != "booked":
+            return []
+        candidate = interview.panel.candidate
+        if candidate.erased_at is not None or interview.start_at is None or interview.end_at is None:
+            return []
+        role = candidate.role
+        old, new = str(before.get("user")), str(after.get("user"))
+        stage = stage_name(role.plan, interview.panel.stage_key)
+        everyone = tuple(s.user_id for s in interview.seats)
+
+        def notice(user_id: str, kind: str) -> Due:
+            return Due(
+                team_id=uow.team_id,
+                key=f"sched:{event.id}:{interview.id}:{user_id}",
+                kind=f"interview-{kind}",
+                to=user_id,
+                content=InterviewNotice(
+                    kind=kind,
+                    interview_id=interview.id,
+                    candidate_name=candidate.name,
+                    role_title=role.title,
+                    stage_name=stage,
+                    title=interview.title,
+                    mode=interview.mode,
+                    start=interview.start_at,  # type: ignore[arg-type]
+                    end=interview.end_at,  # type: ignore[arg-type]
+                    tz=person_timezone(uow, self.directory, user_id, role.timezone),
+                    by=event.actor_id,
+                    video_link=interview.video_link if kind == "added" else None,
+                    room=interview.room,
+                    ics_url=self._ics_url(interview) if kind == "added" else None,
+                    colleague_ids=tuple(u for u in everyone if u != user_id) if kind == "added" else (),
+                    can_decline=isinstance(self.calendar, BuiltinCalendar) and kind == "added",
+                ),
+                candidate_id=candidate.id,
+            )
+
+        return [
+            Due(
+                team_id=uow.team_id,
+                key=f"sched:{event.id}:{role.channel_id}",
+                kind="interviewer-replaced",
+                to=role.channel_id,
+                content=ReplacementNotice(
+                    candidate_id=candidate.id,
+                    candidate_name=candidate.name,
+                    title=interview.title,
+                    start=interview.start_at,
+                    tz=role.timezone,
+                    old_id=old,
+                    new_id=new,
+                    by=event.actor_id,
+                ),
+                candidate_id=candidate.id,
+            ),
+            notice(new, "added"),
+            notice(old, "removed"),
+        ]
+
+    def _ics_url(self, interview: Interview | None) -> str | None:
+        if interview is None or not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
+            return None
+        return self.calendar.ics_url(interview.ics_token)

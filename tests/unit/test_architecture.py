@@ -1,0 +1,102 @@
+"""The shape of the code: dependencies point one way and no module imports itself back.
+
+Every import counts, also those inside functions and under `TYPE_CHECKING`: a cycle hidden from the
+interpreter is still a cycle for a reader."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("bot", "handlers", "hiring", "scheduling", "storage")
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found[name] = path
+    return found
+
+
+def imports(path: Path, known: set[str]) -> Iterator[str]:
+    """The project modules `path` imports (a package import counts as its `__init__`)."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+        else:
+            continue
+        for name in names:
+            if name in known:
+                yield name
+
+
+def graph() -> dict[str, set[str]]:
+    found = modules()
+    known = set(found)
+    return {name: set(imports(path, known)) - {name} for name, path in found.items()}
+
+
+def test_no_import_cycles() -> None:
+    edges = graph()
+    # A package's __init__ importing its own modules is how a package re-exports; not a cycle.
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(edges[node]):
+            if node.startswith(target + "."):
+                continue  # a module importing its own package's __init__
+            if state.get(target) == 1:
+                cycles.append([*stack[stack.index(target) :], target])
+            elif target not in state:
+                visit(target, [*stack, target])
+        state[node] = 2
+
+    for name in sorted(edges):
+        if name not in state:
+            visit(name, [name])
+    assert not cycles, "\n".join(" → ".join(c) for c in cycles)
+
+
+LAYERS = {
+    "storage": {"storage"},
+    "scheduling": {"scheduling", "storage"},
+    "hiring": {"hiring", "scheduling", "storage"},
+    "handlers": {"handlers", "hiring", "scheduling", "storage"},
+}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_dependencies_point_one_way(layer: str) -> None:
+    wrong = [
+        f"{name} imports {target}"
+        for name, targets in graph().items()
+        if name.split(".")[0] == layer
+        for target in targets
+        if target.split(".")[0] not in LAYERS[layer]
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_domain_imports_neither_slack_nor_google() -> None:
+    wrong = []
+    for path in (ROOT / "hiring").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [module or ""]
+            wrong += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.split(".")[0] in {"slack_sdk", "slack_bolt", "googleapiclient"}
+            ]
+    assert not wrong, wrong
