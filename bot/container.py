@@ -165,6 +165,27 @@ def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
     )
 
 
+def bolt_app(
+    settings: Settings, clients: ClientPool, oauth: OAuthSettings | None, listeners: Background
+) -> App:
+    """The Bolt app: signed requests, OAuth when enabled, listeners run on `listeners`."""
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    return App(
+        client=clients.default,
+        signing_secret=secret,
+        oauth_settings=oauth,
+        installation_store_bot_only=True if oauth else None,
+        # Bolt's threaded runner with our tracked executor: the listener acks, Bolt answers Slack,
+        # and the same worker thread goes on with the slow part (measured: the fastest path from
+        # a command to its modal; see benchmarks/command_to_modal.py).
+        process_before_response=False,
+        listener_executor=listeners,
+        token_verification_enabled=False,
+        ssl_check_enabled=True,
+        url_verification_enabled=True,
+    )
+
+
 def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Loopbot:
     """Build the whole application from settings. Applies migrations first unless told not to."""
     install_redaction(settings.secret_values())
@@ -185,21 +206,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
     # and the acks a large one (measured in tests/integration/test_load.py).
     listeners = Background(workers=32)
     background = Background(workers=6)
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    app = App(
-        client=clients.default,
-        signing_secret=secret,
-        oauth_settings=oauth,
-        installation_store_bot_only=True if oauth else None,
-        # Bolt's threaded runner with our tracked executor: the listener acks, Bolt answers Slack,
-        # and the same worker thread goes on with the slow part (measured: the fastest path from
-        # a command to its modal; see benchmarks/command_to_modal.py).
-        process_before_response=False,
-        listener_executor=listeners,
-        token_verification_enabled=False,
-        ssl_check_enabled=True,
-        url_verification_enabled=True,
-    )
+    app = bolt_app(settings, clients, oauth, listeners)
     ctx = HandlerContext(
         services=services,
         background=background,

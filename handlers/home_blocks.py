@@ -106,10 +106,20 @@ def role_blocks(role: RoleOverview, cursor: HomeCursor, tz: str, budget: int) ->
 
 def home_view(page: HomePage) -> View:
     """The Home tab: upcoming interviews, scorecards to submit, and my roles (managers)."""
-    tz, cursor = page.tz, page.cursor
+    tz = page.tz
     blocks: list[Block] = [context(f"Times in {tz} · updated {when(page.now, tz, with_zone=False)}")]
+    blocks.extend(_upcoming_section(page))
+    blocks.append(DividerBlock())
+    blocks.extend(_pending_section(page))
+    if page.manages_roles:
+        blocks.extend(_roles_section(page, used=len(blocks)))
+    return View(type="home", callback_id="home", blocks=blocks[:MAX_BLOCKS])
 
-    blocks.append(header("Your upcoming interviews"))
+
+def _upcoming_section(page: HomePage) -> list[Block]:
+    """The "Your upcoming interviews" section: one line per interview, paged."""
+    tz, cursor = page.tz, page.cursor
+    blocks: list[Block] = [header("Your upcoming interviews")]
     if not page.upcoming.total:
         blocks.append(context("No interviews booked for you."))
     for item in page.upcoming.items:
@@ -132,14 +142,16 @@ def home_view(page: HomePage) -> View:
         "interviews",
         "more:upcoming",
     )
-    if more is not None:
-        blocks.append(more)
+    return [*blocks, *([more] if more is not None else [])]
 
-    blocks.append(DividerBlock())
-    blocks.append(header("Scorecards to submit"))
+
+def _pending_section(page: HomePage) -> list[Block]:
+    """The "Scorecards to submit" section: one item per pending scorecard, paged."""
+    cursor = page.cursor
+    blocks: list[Block] = [header("Scorecards to submit")]
     if not page.pending.total:
         blocks.append(context("Nothing to submit: you're all caught up."))
-    blocks.extend(pending_item(p, tz) for p in page.pending.items)
+    blocks.extend(pending_item(p, page.tz) for p in page.pending.items)
     more = pager(
         page.pending,
         cursor.moved(pending=page.pending.offset + len(page.pending.items)),
@@ -147,29 +159,28 @@ def home_view(page: HomePage) -> View:
         "scorecards",
         "more:pending",
     )
-    if more is not None:
-        blocks.append(more)
+    return [*blocks, *([more] if more is not None else [])]
 
-    if page.manages_roles:
+
+def _roles_section(page: HomePage, *, used: int) -> list[Block]:
+    """The "Your roles" section: the roles that fit after the `used` blocks above, then a pager."""
+    cursor = page.cursor
+    blocks: list[Block] = [DividerBlock(), header("Your roles")]
+    shown = 0
+    for role in page.roles.items:
+        budget = MAX_BLOCKS - used - len(blocks) - 2  # keep room for a divider and the "More roles" button
+        chunk = role_blocks(role, cursor, page.tz, budget)
+        if shown and len(chunk) > budget:
+            break
+        blocks.extend(chunk[:budget])
         blocks.append(DividerBlock())
-        blocks.append(header("Your roles"))
-        shown = 0
-        for role in page.roles.items:
-            budget = MAX_BLOCKS - len(blocks) - 2  # keep room for a divider and the "More roles" button
-            chunk = role_blocks(role, cursor, tz, budget)
-            if shown and len(chunk) > budget:
-                break
-            blocks.extend(chunk[:budget])
-            blocks.append(DividerBlock())
-            shown += 1
-        roles_page = Page(items=page.roles.items[:shown], offset=page.roles.offset, total=page.roles.total)
-        more = pager(
-            roles_page,
-            cursor.moved(roles=page.roles.offset + shown, stage_role=None, stage_key=None, stage_offset=0),
-            cursor.moved(roles=0, stage_role=None, stage_key=None, stage_offset=0),
-            "roles",
-            "more:roles",
-        )
-        if more is not None:
-            blocks.append(more)
-    return View(type="home", callback_id="home", blocks=blocks[:MAX_BLOCKS])
+        shown += 1
+    roles_page = Page(items=page.roles.items[:shown], offset=page.roles.offset, total=page.roles.total)
+    more = pager(
+        roles_page,
+        cursor.moved(roles=page.roles.offset + shown, stage_role=None, stage_key=None, stage_offset=0),
+        cursor.moved(roles=0, stage_role=None, stage_key=None, stage_offset=0),
+        "roles",
+        "more:roles",
+    )
+    return [*blocks, *([more] if more is not None else [])]

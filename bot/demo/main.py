@@ -106,6 +106,14 @@ def flow_plans(demo: Demo) -> None:
 
 
 def flow_pools_and_panels(demo: Demo) -> None:
+    """Pools, working hours, then Grace Hopper's panels and her status."""
+    _demo_pools(demo)
+    _demo_hours(demo)
+    _demo_panels(demo)
+
+
+def _demo_pools(demo: Demo) -> None:
+    """Managers create the interviewer pools; a bad weekly limit is fixed on the way."""
     demo.step("Interviewer pools: who may run which kind of interview, and how often")
     demo.say("UOTTO", "pool")
     demo.say("UHANA", "pool")
@@ -133,10 +141,18 @@ def flow_pools_and_panels(demo: Demo) -> None:
             f"creates the “{name}” pool",
         )
     demo.say("UOTTO", "pools")
+
+
+def _demo_hours(demo: Demo) -> None:
+    """Interviewers set their working hours, one of them wrongly first."""
     demo.step("People set their working hours (the time zone comes from Slack unless given)")
     demo.say("UPRIYA", "hours")
     demo.say("UJONAS", "hours 18:00-09:00")
     demo.say("UJONAS", "hours 08:00-16:00 Mon-Thu")
+
+
+def _demo_panels(demo: Demo) -> None:
+    """The hiring manager builds and corrects Grace Hopper's panels, then people ask for her status."""
     demo.step("The hiring manager builds Grace Hopper's panels, pre-filled by fair rotation")
     demo.say("UHANA", "panel Grace Hoper")
     demo.say("UOTTO", "panel Grace Hopper")

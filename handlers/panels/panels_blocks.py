@@ -37,69 +37,16 @@ def _people(n: int) -> str:
 def panel_modal(draft: PanelDraft) -> View:
     """The panel modal for one stage: a stage select (changing it redraws the modal), one
     interviewer picker per interview (`iv:<key>`, pre-filled) and a shadow picker where allowed."""
-    stage_options = [option(name, key) for key, name in draft.stages][:100]
-    current = next((o for o in stage_options if o.value == draft.stage_key), None)
     blocks: list[Any] = [
         section(f"*{esc(draft.candidate_name)}* · {esc(draft.role_title)}"),
-        InputBlock(
-            block_id="stage",
-            label="Stage",
-            dispatch_action=True,
-            element=StaticSelectElement(action_id=PANEL_STAGE, options=stage_options, initial_option=current),
-        ),
+        _stage_select(draft),
     ]
     if not draft.interviews:
         blocks.append(section(f"{esc(draft.stage_name)} has no interviews to staff; choose another stage."))
     elif not draft.editable:
-        blocks.append(
-            section(
-                f"The {esc(draft.stage_name)} panel is already booked — use `/interview reschedule` to change it."
-            )
-        )
-        for iv in draft.interviews:
-            people = ", ".join(user(u) for u in iv.interviewer_ids) or "nobody"
-            shadow = f" (shadow {user(iv.shadow_id)})" if iv.shadow_id else ""
-            blocks.append(section(f"• *{esc(iv.name)}* — {people}{shadow}"))
+        blocks.extend(_booked_panel_blocks(draft))
     else:
-        note = (
-            "This stage's panel is saved; saving again replaces its interviewers."
-            if draft.saved
-            else "Suggested by fair rotation: the qualified pool members with the fewest recent interviews."
-        )
-        blocks.append(context(note))
-        for iv in draft.interviews:
-            # The action id carries the stage so Slack does not keep another stage's picks on redraw.
-            blocks.append(
-                InputBlock(
-                    block_id=f"iv:{iv.key}",
-                    label=plain(
-                        f"{iv.name} · {_minutes(iv.duration_minutes)} · {MODES.get(iv.mode, iv.mode)} · "
-                        f"choose {iv.count}",
-                        2000,
-                    ),
-                    hint=plain(
-                        f"{_people(iv.count)} from the {kind_label(iv.kind)} pools "
-                        f"({iv.qualified} qualified).",
-                        2000,
-                    ),
-                    element=UserMultiSelectElement(
-                        action_id=f"pick:{draft.stage_key}",
-                        initial_users=iv.interviewer_ids or None,
-                        max_selected_items=max(iv.count, len(iv.interviewer_ids)),
-                    ),
-                )
-            )
-            if iv.shadow_allowed:
-                blocks.append(
-                    InputBlock(
-                        block_id=f"sh:{iv.key}",
-                        label=plain(f"Shadow for {iv.name}", 2000),
-                        optional=True,
-                        element=UserSelectElement(
-                            action_id=f"shadow:{draft.stage_key}", initial_user=iv.shadow_id
-                        ),
-                    )
-                )
+        blocks.extend(_panel_picker_blocks(draft))
     if len(blocks) > MODAL_BLOCK_LIMIT:
         raise DomainError(
             f"{draft.stage_name} has too many interviews to fit one Slack modal; split the stage in the plan."
@@ -111,6 +58,75 @@ def panel_modal(draft: PanelDraft) -> View:
         submit="Save panel",  # Slack requires a submit button beside input blocks
         meta={"candidate_id": draft.candidate_id, "stage_key": draft.stage_key},
     )
+
+
+def _stage_select(draft: PanelDraft) -> InputBlock:
+    """The stage select; choosing another stage redraws the modal."""
+    stage_options = [option(name, key) for key, name in draft.stages][:100]
+    current = next((o for o in stage_options if o.value == draft.stage_key), None)
+    return InputBlock(
+        block_id="stage",
+        label="Stage",
+        dispatch_action=True,
+        element=StaticSelectElement(action_id=PANEL_STAGE, options=stage_options, initial_option=current),
+    )
+
+
+def _booked_panel_blocks(draft: PanelDraft) -> list[Any]:
+    """A booked stage's panel, read-only, with a pointer to rescheduling."""
+    blocks: list[Any] = [
+        section(
+            f"The {esc(draft.stage_name)} panel is already booked — use `/interview reschedule` to change it."
+        )
+    ]
+    for iv in draft.interviews:
+        people = ", ".join(user(u) for u in iv.interviewer_ids) or "nobody"
+        shadow = f" (shadow {user(iv.shadow_id)})" if iv.shadow_id else ""
+        blocks.append(section(f"• *{esc(iv.name)}* — {people}{shadow}"))
+    return blocks
+
+
+def _panel_picker_blocks(draft: PanelDraft) -> list[Any]:
+    """An editable stage: a note, then an interviewer picker (and shadow picker) per interview."""
+    note = (
+        "This stage's panel is saved; saving again replaces its interviewers."
+        if draft.saved
+        else "Suggested by fair rotation: the qualified pool members with the fewest recent interviews."
+    )
+    blocks: list[Any] = [context(note)]
+    for iv in draft.interviews:
+        # The action id carries the stage so Slack does not keep another stage's picks on redraw.
+        blocks.append(
+            InputBlock(
+                block_id=f"iv:{iv.key}",
+                label=plain(
+                    f"{iv.name} · {_minutes(iv.duration_minutes)} · {MODES.get(iv.mode, iv.mode)} · "
+                    f"choose {iv.count}",
+                    2000,
+                ),
+                hint=plain(
+                    f"{_people(iv.count)} from the {kind_label(iv.kind)} pools ({iv.qualified} qualified).",
+                    2000,
+                ),
+                element=UserMultiSelectElement(
+                    action_id=f"pick:{draft.stage_key}",
+                    initial_users=iv.interviewer_ids or None,
+                    max_selected_items=max(iv.count, len(iv.interviewer_ids)),
+                ),
+            )
+        )
+        if iv.shadow_allowed:
+            blocks.append(
+                InputBlock(
+                    block_id=f"sh:{iv.key}",
+                    label=plain(f"Shadow for {iv.name}", 2000),
+                    optional=True,
+                    element=UserSelectElement(
+                        action_id=f"shadow:{draft.stage_key}", initial_user=iv.shadow_id
+                    ),
+                )
+            )
+    return blocks
 
 
 def render_panel_summary(msg: PanelSummary) -> Rendered:

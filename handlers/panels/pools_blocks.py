@@ -30,6 +30,21 @@ def _users(block_id: str, label: str, users: list[str], *, optional: bool, hint:
     )
 
 
+def _limit(block_id: str, label: str, maximum: int, initial: int) -> InputBlock:
+    """A whole-number input for an interview limit, between 1 and `maximum`."""
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        element=NumberInputElement(
+            action_id="value",
+            is_decimal_allowed=False,
+            min_value=1,
+            max_value=maximum,
+            initial_value=str(initial),
+        ),
+    )
+
+
 def pool_modal(*, kinds: list[str], pool: Pool | None = None) -> View:
     """Create (or edit) a pool: name, kind, members by level, daily and weekly limits."""
     kind_options = [option(kind_label(k).capitalize(), k) for k in kinds][:100]
@@ -74,28 +89,8 @@ def pool_modal(*, kinds: list[str], pool: Pool | None = None) -> View:
             optional=True,
             hint="In training: they sit in and watch; offered as a panel's shadow.",
         ),
-        InputBlock(
-            block_id="daily_limit",
-            label="Interviews per person per day (at most)",
-            element=NumberInputElement(
-                action_id="value",
-                is_decimal_allowed=False,
-                min_value=1,
-                max_value=MAX_DAILY,
-                initial_value=str(daily),
-            ),
-        ),
-        InputBlock(
-            block_id="weekly_limit",
-            label="Interviews per person per week (at most)",
-            element=NumberInputElement(
-                action_id="value",
-                is_decimal_allowed=False,
-                min_value=1,
-                max_value=MAX_WEEKLY,
-                initial_value=str(weekly),
-            ),
-        ),
+        _limit("daily_limit", "Interviews per person per day (at most)", MAX_DAILY, daily),
+        _limit("weekly_limit", "Interviews per person per week (at most)", MAX_WEEKLY, weekly),
     ]
     return modal(
         callback_id=POOL_MODAL,

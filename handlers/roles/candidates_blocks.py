@@ -22,13 +22,25 @@ SHAREABLE = "shareable"
 
 def candidate_modal(*, roles: list[Role], default_tz: str, candidate: Candidate | None = None) -> View:
     """Add (or edit) a candidate: name, email, role, time zone, accommodations, links and notes."""
-    role_options = [option(r.title, str(r.id)) for r in roles][:100]
-    initial_role = next((o for o in role_options if candidate and o.value == str(candidate.role_id)), None)
-    if initial_role is None and len(role_options) == 1:
-        initial_role = role_options[0]
-    share = option("Interviewers may see the accommodations", SHAREABLE)
     c = candidate
     blocks = [
+        *_identity_inputs(roles, default_tz, c),
+        *_accommodation_inputs(c),
+        _long_text_input("links", "Links (CV, portfolio, code)", (c.links or None) if c else None),
+        _long_text_input("notes", "Notes", (c.notes or None) if c else None),
+    ]
+    return modal(
+        callback_id=CANDIDATE_MODAL,
+        title="Edit candidate" if c else "New candidate",
+        blocks=blocks,
+        submit="Save" if c else "Add candidate",
+        meta={"candidate_id": c.id} if c else {},
+    )
+
+
+def _identity_inputs(roles: list[Role], default_tz: str, c: Candidate | None) -> list[InputBlock]:
+    """The name, email, role and time zone inputs."""
+    return [
         InputBlock(
             block_id="name",
             label="Name",
@@ -43,17 +55,33 @@ def candidate_modal(*, roles: list[Role], default_tz: str, candidate: Candidate 
             hint="Calendar invites go here.",
             element=EmailInputElement(action_id="value", initial_value=(c.email or None) if c else None),
         ),
-        InputBlock(
-            block_id="role",
-            label="Role",
-            element=StaticSelectElement(action_id="value", options=role_options, initial_option=initial_role),
-        ),
+        _role_input(roles, c),
         InputBlock(
             block_id="timezone",
             label="Candidate's time zone",
             hint="An IANA name such as America/New_York.",
             element=PlainTextInputElement(action_id="value", initial_value=c.timezone if c else default_tz),
         ),
+    ]
+
+
+def _role_input(roles: list[Role], c: Candidate | None) -> InputBlock:
+    """The role select, preselecting the candidate's role (or the only role there is)."""
+    role_options = [option(r.title, str(r.id)) for r in roles][:100]
+    initial_role = next((o for o in role_options if c and o.value == str(c.role_id)), None)
+    if initial_role is None and len(role_options) == 1:
+        initial_role = role_options[0]
+    return InputBlock(
+        block_id="role",
+        label="Role",
+        element=StaticSelectElement(action_id="value", options=role_options, initial_option=initial_role),
+    )
+
+
+def _accommodation_inputs(c: Candidate | None) -> list[InputBlock]:
+    """The accommodations text and the checkbox that shares it with interviewers."""
+    share = option("Interviewers may see the accommodations", SHAREABLE)
+    return [
         InputBlock(
             block_id="accommodations",
             label="Accommodations",
@@ -76,35 +104,21 @@ def candidate_modal(*, roles: list[Role], default_tz: str, candidate: Candidate 
                 initial_options=[share] if c and c.accommodations_shareable else None,
             ),
         ),
-        InputBlock(
-            block_id="links",
-            label="Links (CV, portfolio, code)",
-            optional=True,
-            element=PlainTextInputElement(
-                action_id="value",
-                multiline=True,
-                max_length=3000,
-                initial_value=(c.links or None) if c else None,
-            ),
-        ),
-        InputBlock(
-            block_id="notes",
-            label="Notes",
-            optional=True,
-            element=PlainTextInputElement(
-                action_id="value",
-                multiline=True,
-                max_length=3000,
-                initial_value=(c.notes or None) if c else None,
-            ),
-        ),
     ]
-    return modal(
-        callback_id=CANDIDATE_MODAL,
-        title="Edit candidate" if c else "New candidate",
-        blocks=blocks,
-        submit="Save" if c else "Add candidate",
-        meta={"candidate_id": c.id} if c else {},
+
+
+def _long_text_input(block_id: str, label: str, initial_value: str | None) -> InputBlock:
+    """An optional multiline text input of up to 3000 characters."""
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=True,
+        element=PlainTextInputElement(
+            action_id="value",
+            multiline=True,
+            max_length=3000,
+            initial_value=initial_value,
+        ),
     )
 
 

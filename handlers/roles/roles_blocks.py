@@ -25,8 +25,6 @@ ROLE_MODAL = "role_modal"
 
 def role_modal(*, plans: list[Plan], requester_id: str, default_tz: str, role: Role | None = None) -> View:
     """Create (or edit) a role: title, hiring channel, hiring manager, recruiters, plan, time zone."""
-    plan_options = [option(p.name, str(p.id)) for p in plans][:100]
-    initial_plan = next((o for o in plan_options if role and o.value == str(role.plan_id)), None)
     blocks = [
         InputBlock(
             block_id="title",
@@ -63,11 +61,7 @@ def role_modal(*, plans: list[Plan], requester_id: str, default_tz: str, role: R
                 action_id="value", initial_users=role.recruiter_ids if role and role.recruiter_ids else None
             ),
         ),
-        InputBlock(
-            block_id="plan",
-            label="Interview plan",
-            element=StaticSelectElement(action_id="value", options=plan_options, initial_option=initial_plan),
-        ),
+        _plan_input(plans, role),
         InputBlock(
             block_id="timezone",
             label="Time zone",
@@ -84,6 +78,17 @@ def role_modal(*, plans: list[Plan], requester_id: str, default_tz: str, role: R
         blocks=blocks,
         submit="Save" if role else "Create role",
         meta=meta,
+    )
+
+
+def _plan_input(plans: list[Plan], role: Role | None) -> InputBlock:
+    """The interview plan select, preselecting the role's plan."""
+    plan_options = [option(p.name, str(p.id)) for p in plans][:100]
+    initial_plan = next((o for o in plan_options if role and o.value == str(role.plan_id)), None)
+    return InputBlock(
+        block_id="plan",
+        label="Interview plan",
+        element=StaticSelectElement(action_id="value", options=plan_options, initial_option=initial_plan),
     )
 
 

@@ -22,7 +22,7 @@ from hiring.plans.schema import InterviewSpec, StageSpec
 from hiring.ports import Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.roles.messages import PanelInterviewLine, PanelSummary
-from storage.models import Interview, Panel, Seat, SlackMessage
+from storage.models import Candidate, Interview, Panel, Seat, SlackMessage
 from storage.uow import Database, UnitOfWork
 
 WHAT = "build panels for this role"
@@ -115,6 +115,54 @@ def _summary_posted_since(uow: UnitOfWork, candidate_id: int, since: datetime | 
         .limit(1)
     )
     return found is not None
+
+
+def _stage_to_staff(candidate: Candidate, stage_key: str) -> StageSpec:
+    """The plan's stage to build a panel for; the candidate must be active and the stage have interviews."""
+    if candidate.status != "active":
+        raise Conflict(f"This candidate is {candidate.status}; panels are built only for active candidates.")
+    spec = spec_of(candidate.role.plan)
+    try:
+        stage = spec.stage(stage_key)
+    except KeyError:
+        raise InvalidInput({"stage": "That stage is not in the role's plan any more."}) from None
+    if not stage.interviews:
+        raise InvalidInput({"stage": f"{stage.name} has no interviews to staff."})
+    return stage
+
+
+def _new_panel(actor: Actor, candidate_id: int, stage_key: str, now: datetime) -> Panel:
+    """A fresh, ready panel for the candidate's stage (not yet added to the session)."""
+    return Panel(
+        team_id=actor.team_id,
+        candidate_id=candidate_id,
+        stage_key=stage_key,
+        status="ready",
+        created_by=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _audit_change(
+    uow: UnitOfWork, actor: Actor, panel: Panel, before: dict[str, object] | None, now: datetime
+) -> bool:
+    """Audit the panel's creation or update and touch `updated_at`, if it changed; return whether it did."""
+    after = panel_snapshot(panel)
+    changed = before != after
+    if changed:
+        panel.updated_at = now
+        uow.audit.record(
+            at=now,
+            actor_id=actor.user_id,
+            action="panel.created" if before is None else "panel.updated",
+            subject_type="panel",
+            subject_id=panel.id,
+            candidate_id=panel.candidate_id,
+            before=before,
+            after=after,
+        )
+    return changed
 
 
 def _plural(n: int, word: str) -> str:
@@ -261,17 +309,7 @@ class PanelService:
         with self.db.uow(actor.team_id) as uow:
             candidate = live_candidate(uow, candidate_id, lock=True)
             require_manager(actor, candidate.role, WHAT)
-            if candidate.status != "active":
-                raise Conflict(
-                    f"This candidate is {candidate.status}; panels are built only for active candidates."
-                )
-            spec = spec_of(candidate.role.plan)
-            try:
-                stage = spec.stage(stage_key)
-            except KeyError:
-                raise InvalidInput({"stage": "That stage is not in the role's plan any more."}) from None
-            if not stage.interviews:
-                raise InvalidInput({"stage": f"{stage.name} has no interviews to staff."})
+            stage = _stage_to_staff(candidate, stage_key)
             panel = uow.panels.current(candidate.id, stage.key)
             if panel is not None and not changeable(panel):
                 raise Conflict(
@@ -285,32 +323,11 @@ class PanelService:
             before = panel_snapshot(panel) if panel is not None else None
             last_change = panel.updated_at if panel is not None else None
             if panel is None:
-                panel = Panel(
-                    team_id=actor.team_id,
-                    candidate_id=candidate.id,
-                    stage_key=stage.key,
-                    status="ready",
-                    created_by=actor.user_id,
-                    created_at=now,
-                    updated_at=now,
-                )
+                panel = _new_panel(actor, candidate.id, stage.key, now)
                 uow.session.add(panel)
             self._staff(uow, panel, stage, choices)
             uow.flush()
-            after = panel_snapshot(panel)
-            changed = before != after
-            if changed:
-                panel.updated_at = now
-                uow.audit.record(
-                    at=now,
-                    actor_id=actor.user_id,
-                    action="panel.created" if before is None else "panel.updated",
-                    subject_type="panel",
-                    subject_id=panel.id,
-                    candidate_id=candidate.id,
-                    before=before,
-                    after=after,
-                )
+            changed = _audit_change(uow, actor, panel, before, now)
             # Unchanged: post the summary again only if the last one never made it to the channel.
             announce = changed or not _summary_posted_since(uow, candidate.id, last_change)
             uow.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -186,6 +187,8 @@ class PlanService:
         actor: Actor | None = None,
         request_key: str | None = None,
     ) -> tuple[Plan, bool] | None:
+        """Add the plan or replace the team's plan of that key, audited; (plan, created), or None when
+        `request_key` was already handled."""
         if spec.key in {b.key for b in _builtin()}:
             raise Conflict(f"`{spec.key}` is the key of a built-in plan; give your plan another `key`.")
         self.ensure_builtin(team_id)
@@ -198,40 +201,9 @@ class PlanService:
             created = plan is None
             before = None
             if plan is None:
-                try:
-                    plan = uow.plans.add(
-                        Plan(
-                            team_id=team_id,
-                            key=spec.key,
-                            name=spec.name,
-                            source=source,
-                            definition=definition,
-                            created_at=now,
-                        )
-                    )
-                except IntegrityError:
-                    raise Conflict(
-                        f"A plan `{spec.key}` was added at the same moment; submit again to replace it."
-                    ) from None
+                plan = _add_plan(uow, team_id, spec, source=source, definition=definition, now=now)
             else:
-                if plan.source == "builtin":
-                    raise Conflict(
-                        f"`{spec.key}` is the key of a built-in plan; give your plan another `key`."
-                    )
-                if actor is not None:
-                    for role in _roles_using(uow, plan.id):
-                        require_manager(actor, role, f"replace the plan “{plan.name}” used by “{role.title}”")
-                missing = _keys_in_use(uow, plan.id, spec)
-                if missing:
-                    raise Conflict(
-                        f"Candidates of roles using “{plan.name}” are in or went through {', '.join(missing)}; "
-                        "keep those keys (you may rename stages and interviews with `name`)."
-                    )
-                before = plan_snapshot(plan)
-                plan.name = spec.name
-                plan.source = source
-                plan.definition = definition
-                uow.flush()
+                before = _replace_plan(uow, plan, spec, source=source, definition=definition, actor=actor)
             uow.audit.record(
                 at=now,
                 actor_id=actor_id,
@@ -273,6 +245,63 @@ def plan_snapshot(plan: Plan) -> dict[str, object]:
         "source": plan.source,
         "stages": [s.get("key") for s in stages if isinstance(s, dict)],
     }
+
+
+def _add_plan(
+    uow: UnitOfWork,
+    team_id: str,
+    spec: PlanSpec,
+    *,
+    source: str,
+    definition: dict[str, object],
+    now: datetime,
+) -> Plan:
+    """Insert a new plan; a concurrent insert of the same key is a `Conflict`."""
+    try:
+        return uow.plans.add(
+            Plan(
+                team_id=team_id,
+                key=spec.key,
+                name=spec.name,
+                source=source,
+                definition=definition,
+                created_at=now,
+            )
+        )
+    except IntegrityError:
+        raise Conflict(
+            f"A plan `{spec.key}` was added at the same moment; submit again to replace it."
+        ) from None
+
+
+def _replace_plan(
+    uow: UnitOfWork,
+    plan: Plan,
+    spec: PlanSpec,
+    *,
+    source: str,
+    definition: dict[str, object],
+    actor: Actor | None,
+) -> dict[str, object]:
+    """Overwrite a custom plan with `spec`, keeping every stage and interview key candidates have used;
+    return its snapshot from before."""
+    if plan.source == "builtin":
+        raise Conflict(f"`{spec.key}` is the key of a built-in plan; give your plan another `key`.")
+    if actor is not None:
+        for role in _roles_using(uow, plan.id):
+            require_manager(actor, role, f"replace the plan “{plan.name}” used by “{role.title}”")
+    missing = _keys_in_use(uow, plan.id, spec)
+    if missing:
+        raise Conflict(
+            f"Candidates of roles using “{plan.name}” are in or went through {', '.join(missing)}; "
+            "keep those keys (you may rename stages and interviews with `name`)."
+        )
+    before = plan_snapshot(plan)
+    plan.name = spec.name
+    plan.source = source
+    plan.definition = definition
+    uow.flush()
+    return before
 
 
 def _roles_using(uow: UnitOfWork, plan_id: int) -> list[Role]:

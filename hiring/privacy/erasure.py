@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from hiring.clock import Clock
 from hiring.errors import NotFound, PermissionDenied
@@ -65,6 +66,58 @@ class AuditLine:
     subject: str
 
 
+def _cancel_future_interviews(s: Session, candidate: Candidate, now: datetime) -> list[str]:
+    """Cancel the candidate's future booked interviews (and panels left with none), scrub their calendar
+    events of the candidate; return the ids of the future events to cancel in the calendar."""
+    interviews = list(s.scalars(select(Interview).join(Panel).where(Panel.candidate_id == candidate.id)))
+    event_ids = [i.event_id for i in interviews if i.event_id]
+    future_event_ids = [
+        i.event_id
+        for i in interviews
+        if i.event_id and i.status == "booked" and i.start_at and i.start_at > now
+    ]
+    for interview in interviews:
+        if interview.status == "booked" and interview.start_at and interview.start_at > now:
+            interview.status = "cancelled"
+    for panel in {i.panel for i in interviews}:
+        if panel.status == "booked" and all(i.status == "cancelled" for i in panel.interviews):
+            panel.status = "cancelled"
+    if event_ids:
+        _scrub_calendar_events(s, event_ids, candidate.email)
+    return future_event_ids
+
+
+def _scrub_calendar_events(s: Session, event_ids: list[str], email: str | None) -> None:
+    """Drop the candidate's name, description and email from the stored calendar events."""
+    for event in s.scalars(select(CalendarEvent).where(CalendarEvent.id.in_(event_ids))):
+        event.summary = "Interview (candidate data erased)"
+        event.description = ""
+        event.attendees = [
+            a for a in event.attendees or [] if (a.get("email") if isinstance(a, dict) else a) != email
+        ]
+
+
+def _blank_candidate(candidate: Candidate, now: datetime) -> None:
+    """Blank the candidate's personal fields and mark them erased."""
+    candidate.name = f"Erased candidate #{candidate.id}"
+    candidate.email = None
+    candidate.notes = ""
+    candidate.links = ""
+    candidate.accommodations = ""
+    candidate.accommodations_shareable = False
+    candidate.erased_at = now
+    candidate.updated_at = now
+
+
+def _blank_personal_records(s: Session, candidate_id: int) -> None:
+    """Delete the candidate's availability and blank their scorecard text and feedback reports."""
+    s.execute(delete(AvailabilityWindow).where(AvailabilityWindow.candidate_id == candidate_id))
+    s.execute(
+        update(Scorecard).where(Scorecard.candidate_id == candidate_id).values(evidence="", private_note="")
+    )
+    s.execute(update(FeedbackReport).where(FeedbackReport.candidate_id == candidate_id).values(body=""))
+
+
 class PrivacyService:
     """Forget candidates on request or after the retention period; show audit trails to admins."""
 
@@ -103,48 +156,9 @@ class PrivacyService:
                     "Only the role's recruiters or a workspace admin may erase a candidate's data."
                 )
             erasure = Erasure(team_id=actor.team_id, candidate_id=candidate_id)
-            s = uow.session
-            interviews = list(
-                s.scalars(select(Interview).join(Panel).where(Panel.candidate_id == candidate_id))
-            )
-            event_ids = [i.event_id for i in interviews if i.event_id]
-            erasure.event_ids = [
-                i.event_id
-                for i in interviews
-                if i.event_id and i.status == "booked" and i.start_at and i.start_at > now
-            ]
-            for interview in interviews:
-                if interview.status == "booked" and interview.start_at and interview.start_at > now:
-                    interview.status = "cancelled"
-            for panel in {i.panel for i in interviews}:
-                if panel.status == "booked" and all(i.status == "cancelled" for i in panel.interviews):
-                    panel.status = "cancelled"
-            if event_ids:
-                for event in s.scalars(select(CalendarEvent).where(CalendarEvent.id.in_(event_ids))):
-                    event.summary = "Interview (candidate data erased)"
-                    event.description = ""
-                    event.attendees = [
-                        a
-                        for a in event.attendees or []
-                        if (a.get("email") if isinstance(a, dict) else a) != candidate.email
-                    ]
-            candidate.name = f"Erased candidate #{candidate.id}"
-            candidate.email = None
-            candidate.notes = ""
-            candidate.links = ""
-            candidate.accommodations = ""
-            candidate.accommodations_shareable = False
-            candidate.erased_at = now
-            candidate.updated_at = now
-            s.execute(delete(AvailabilityWindow).where(AvailabilityWindow.candidate_id == candidate_id))
-            s.execute(
-                update(Scorecard)
-                .where(Scorecard.candidate_id == candidate_id)
-                .values(evidence="", private_note="")
-            )
-            s.execute(
-                update(FeedbackReport).where(FeedbackReport.candidate_id == candidate_id).values(body="")
-            )
+            erasure.event_ids = _cancel_future_interviews(uow.session, candidate, now)
+            _blank_candidate(candidate, now)
+            _blank_personal_records(uow.session, candidate_id)
             erasure.messages = [Sent(m.channel_id, m.ts) for m in uow.messages.for_candidate(candidate_id)]
             uow.audit.record(
                 at=now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -51,6 +52,19 @@ def candidate_snapshot(c: Candidate) -> dict[str, object]:
         "has_accommodations": bool(c.accommodations),
         "accommodations_shareable": c.accommodations_shareable,
     }
+
+
+def _fill(candidate: Candidate, role: Role, data: CandidateInput, now: datetime) -> None:
+    """Copy the modal's fields (trimmed) and the role onto the candidate."""
+    candidate.role = role
+    candidate.name = data.name.strip()
+    candidate.email = data.email.strip() or None
+    candidate.timezone = data.timezone
+    candidate.accommodations = data.accommodations.strip()
+    candidate.accommodations_shareable = data.accommodations_shareable
+    candidate.links = data.links.strip()
+    candidate.notes = data.notes.strip()
+    candidate.updated_at = now
 
 
 class CandidateService:
@@ -118,15 +132,7 @@ class CandidateService:
                 if candidate.role_id != role.id:
                     candidate.stage_key = spec_of(role.plan).stages[0].key
                 candidate.role_id = role.id
-            candidate.role = role
-            candidate.name = data.name.strip()
-            candidate.email = data.email.strip() or None
-            candidate.timezone = data.timezone
-            candidate.accommodations = data.accommodations.strip()
-            candidate.accommodations_shareable = data.accommodations_shareable
-            candidate.links = data.links.strip()
-            candidate.notes = data.notes.strip()
-            candidate.updated_at = now
+            _fill(candidate, role, data, now)
             uow.session.add(candidate)
             uow.flush()
             uow.audit.record(
