@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-HOSTILE = ("<!channel>", "<!here>", "<@U", "<http", "*bold*", "_it_")
-
 # What Slack shows for user text the app escaped, written out here rather than imported from the app
 # (handlers.mrkdwn.esc), so the tests pin the visible form: `&<>` as entities (Slack shows them as
 # the characters, but never parses a mention or link), the formatting characters as look-alikes.
