@@ -135,13 +135,23 @@ def _days_of(c: Compiled, mask: int) -> list[date]:
 
 def _interview_problem(c: Compiled, iv: InterviewData) -> str:
     """Why a single interview has no possible start."""
-    g, d = c.g, iv.duration
-    req = c.problem.interviews[iv.index]
-    label = req.label
+    d = iv.duration
+    label = c.problem.interviews[iv.index].label
     window = iv.window_starts
     span = days_text(window_days(c))
     if not window:
         return f"No window of the candidate is {_minutes(d)} long for {label}; ask the candidate for longer windows."
+    return (
+        _fixed_problem(c, iv, window, span)
+        or _pool_problem(c, iv, window, span, label)
+        or _room_problem(c, iv, window, span, label)
+        or _parts_problem(c, iv, window, span, label)
+    )
+
+
+def _fixed_problem(c: Compiled, iv: InterviewData, window: int, span: str) -> str | None:
+    """Why a fixed interviewer alone rules out every start, or None."""
+    g, d = c.g, iv.duration
     for p in iv.fixed:
         person = c.people[p]
         who = person.person.label
@@ -156,38 +166,57 @@ def _interview_problem(c: Compiled, iv: InterviewData) -> str:
                 f"candidate's windows ({days_text(_days_of(c, window & person.raw_starts_for(d, g)))}); "
                 f"widen the windows or swap {who}."
             )
-    if iv.count:
-        size = len(iv.pool)
-        if size < iv.count:
-            return (
-                f"The pool for {label} has {size} available {'person' if size == 1 else 'people'} "
-                f"(interviewers fixed elsewhere in the loop cannot be picked) but {label} needs {iv.count}; "
-                f"add people to the pool."
-            )
-        if not window & c.at_least(iv.pool, iv.count, d, raw=True):
-            need = "anyone" if iv.count == 1 else f"{iv.count} people"
-            return (
-                f"No one in the pool for {label} has {_minutes(d)} free inside the candidate's windows on {span}; "
-                "widen the windows or add people to the pool."
-                if iv.count == 1
-                else f"The pool for {label} never has {need} free together for {_minutes(d)} inside the "
-                f"candidate's windows on {span}; widen the windows or add people to the pool."
-            )
-        if not window & c.at_least(iv.pool, iv.count, d):
-            return (
-                f"Everyone free in the pool for {label} inside the candidate's windows is at their daily or weekly "
-                "interview limit; widen the windows or add people to the pool."
-            )
-    if iv.onsite:
-        rooms = c.room_starts(d)
-        if not rooms:
-            return f"{label} is on-site but no rooms are set up; add a room."
-        any_room = 0
-        for r in rooms:
-            any_room |= r
-        if not window & any_room:
-            return f"No room is free for {_minutes(d)} inside the candidate's windows on {span}; widen the windows or book another room."
-    # Each part fits alone: find two that never meet.
+    return None
+
+
+def _pool_problem(c: Compiled, iv: InterviewData, window: int, span: str, label: str) -> str | None:
+    """Why the pool alone rules out every start, or None."""
+    d = iv.duration
+    if not iv.count:
+        return None
+    size = len(iv.pool)
+    if size < iv.count:
+        return (
+            f"The pool for {label} has {size} available {'person' if size == 1 else 'people'} "
+            f"(interviewers fixed elsewhere in the loop cannot be picked) but {label} needs {iv.count}; "
+            f"add people to the pool."
+        )
+    if not window & c.at_least(iv.pool, iv.count, d, raw=True):
+        need = "anyone" if iv.count == 1 else f"{iv.count} people"
+        return (
+            f"No one in the pool for {label} has {_minutes(d)} free inside the candidate's windows on {span}; "
+            "widen the windows or add people to the pool."
+            if iv.count == 1
+            else f"The pool for {label} never has {need} free together for {_minutes(d)} inside the "
+            f"candidate's windows on {span}; widen the windows or add people to the pool."
+        )
+    if not window & c.at_least(iv.pool, iv.count, d):
+        return (
+            f"Everyone free in the pool for {label} inside the candidate's windows is at their daily or weekly "
+            "interview limit; widen the windows or add people to the pool."
+        )
+    return None
+
+
+def _room_problem(c: Compiled, iv: InterviewData, window: int, span: str, label: str) -> str | None:
+    """Why the rooms alone rule out every start of an on-site interview, or None."""
+    d = iv.duration
+    if not iv.onsite:
+        return None
+    rooms = c.room_starts(d)
+    if not rooms:
+        return f"{label} is on-site but no rooms are set up; add a room."
+    any_room = 0
+    for r in rooms:
+        any_room |= r
+    if not window & any_room:
+        return f"No room is free for {_minutes(d)} inside the candidate's windows on {span}; widen the windows or book another room."
+    return None
+
+
+def _parts_problem(c: Compiled, iv: InterviewData, window: int, span: str, label: str) -> str:
+    """Each part fits alone: name two that never meet, or else everyone the interview needs."""
+    g, d = c.g, iv.duration
     parts: list[tuple[str, int, bool]] = [  # (who, when free, a person one could swap)
         (c.people[p].person.label, c.people[p].starts_for(d, g), True) for p in iv.fixed
     ]
@@ -259,14 +288,9 @@ def static_block(c: Compiled) -> str | None:
 
 def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
     """The binding constraint, found by checking each interview alone and then relaxing one rule at a time."""
-    if c is None or not c.interviews:
-        if c is None:
-            after = (
-                f" after {problem_now:%a} {problem_now.day} {problem_now:%b} {problem_now:%H:%M} UTC"
-                if problem_now
-                else ""
-            )
-            return f"The candidate has no availability{after}; ask the candidate for new windows."
+    if c is None:
+        return _no_availability(problem_now)
+    if not c.interviews:
         return "The stage has no interviews to schedule."
     static = static_block(c)
     if static:
@@ -281,8 +305,38 @@ def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
     rules = SearchRules.of(c)
     span = days_text(window_days(c))
     n = len(c.interviews)
+    budget = EXPLAIN_STEPS
+    for applies, relaxed, message in _relaxations(c, rules, span):
+        if applies and budget > 0:
+            search = Search(c, relaxed, 1, step_limit=budget)
+            found = search.run()
+            budget -= search.steps
+            if found:
+                return message
+    clash = _clashing_pair(c, rules, span, budget)
+    if clash:
+        return clash
+    return (
+        f"The {n} interviews do not fit together inside the candidate's windows on {span} with everyone free; "
+        "widen the windows or swap interviewers."
+    )
+
+
+def _no_availability(problem_now: datetime | None) -> str:
+    """The message for a candidate with no availability (after `problem_now`, when known)."""
+    after = (
+        f" after {problem_now:%a} {problem_now.day} {problem_now:%b} {problem_now:%H:%M} UTC"
+        if problem_now
+        else ""
+    )
+    return f"The candidate has no availability{after}; ask the candidate for new windows."
+
+
+def _relaxations(c: Compiled, rules: SearchRules, span: str) -> list[tuple[bool, SearchRules, str]]:
+    """(whether the rule applies, the rules without it, the message when that makes the loop fit), in order."""
+    n = len(c.interviews)
     total = sum(iv.duration for iv in c.interviews)
-    relaxations: list[tuple[bool, SearchRules, str]] = [
+    return [
         (
             rules.same_day,
             SearchRules(
@@ -323,16 +377,11 @@ def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
             "shorten the buffers or widen the windows.",
         ),
     ]
-    budget = EXPLAIN_STEPS
-    for applies, relaxed, message in relaxations:
-        if applies and budget > 0:
-            search = Search(c, relaxed, 1, step_limit=budget)
-            found = search.run()
-            budget -= search.steps
-            if found:
-                return message
-    # Two interviews that cannot both happen under the rules.
-    for a, b in combinations(range(n), 2):
+
+
+def _clashing_pair(c: Compiled, rules: SearchRules, span: str, budget: int) -> str | None:
+    """Two interviews that cannot both happen under the rules (searched within `budget` steps), or None."""
+    for a, b in combinations(range(len(c.interviews)), 2):
         if budget <= 0:
             break
         search = Search(c, rules, 1, step_limit=budget)
@@ -344,7 +393,4 @@ def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
                 f"{la} and {lb} cannot both fit inside the candidate's windows on {span} with their interviewers "
                 "free and the stage's rules; widen the windows or swap interviewers."
             )
-    return (
-        f"The {n} interviews do not fit together inside the candidate's windows on {span} with everyone free; "
-        "widen the windows or swap interviewers."
-    )
+    return None

@@ -26,7 +26,7 @@ collide, otherwise a small branch and bound over the colliding seats), so the le
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from scheduling.solver_compile import Compiled, InterviewData, PersonData
@@ -263,7 +263,31 @@ def assign(
         if cap is not None and stretch * weight + load >= cap:
             return None
         return stretch, load, picks
+    return _assign_exact(c, costs, layout, weight, cap)
 
+
+def _seat_bounds(c: Compiled, items: list[tuple[int, int]], ranked: list[_Lazy], weight: int) -> list[int]:
+    """Lower bounds on the cost of seating items[m:], for each m (the last entry is 0)."""
+    ivs = c.interviews
+    lower = []
+    for (i, _), cands in zip(items, ranked, strict=True):
+        cands.get(ivs[i].count - 1)
+        lower.append(sum(st * weight + ld for st, ld, _ in cands.items[: ivs[i].count]))
+    suffix = [0] * (len(items) + 1)
+    for m in range(len(items) - 1, -1, -1):
+        suffix[m] = suffix[m + 1] + lower[m]
+    return suffix
+
+
+def _assign_exact(
+    c: Compiled,
+    costs: PeopleCosts,
+    layout: tuple[tuple[int, int], ...],
+    weight: int,
+    cap: int | None,
+) -> tuple[int, int, dict[int, tuple[int, ...]]] | None:
+    """`assign` when the cheapest picks collide: the exact search for distinct pool people."""
+    ivs = c.interviews
     # Exact: branch and bound over the pool seats (cost = stretch * weight + load), taking each
     # interview's candidates cheapest first and only as deep as the bound allows.
     items = [(i, s) for i, s in layout if ivs[i].count]
@@ -272,13 +296,7 @@ def assign(
     for i, s in layout:
         base_st += costs.fixed_stretch(ivs[i], s)
         base_ld += ivs[i].fixed_load
-    lower = []
-    for (i, _), cands in zip(items, ranked, strict=True):
-        cands.get(ivs[i].count - 1)
-        lower.append(sum(st * weight + ld for st, ld, _ in cands.items[: ivs[i].count]))
-    suffix = [0] * (len(items) + 1)
-    for m in range(len(items) - 1, -1, -1):
-        suffix[m] = suffix[m + 1] + lower[m]
+    suffix = _seat_bounds(c, items, ranked, weight)
     best_cost: list[int | None] = [None if cap is None else cap - base_st * weight - base_ld]
     best_picks: list[list[tuple[int, ...]] | None] = [None]
     chosen_now: list[tuple[int, ...]] = []
@@ -317,14 +335,109 @@ def assign(
     item(0, 0, 0)
     if best_picks[0] is None:
         return None
+    return _totals(c, items, best_picks[0], base_st, base_ld)
+
+
+def _totals(
+    c: Compiled,
+    items: list[tuple[int, int]],
+    groups: list[tuple[int, ...]],
+    base_st: int,
+    base_ld: int,
+) -> tuple[int, int, dict[int, tuple[int, ...]]]:
+    """(stretch, load, picks) of the fixed costs plus the chosen pool people `groups` for `items`."""
+    ivs = c.interviews
     out: dict[int, tuple[int, ...]] = {}
-    for (i, s), group in zip(items, best_picks[0], strict=True):
+    for (i, s), group in zip(items, groups, strict=True):
         out[i] = group
         for p in group:
             person = c.people[p]
             base_st += c.stretch(person.tz, s * c.g, ivs[i].duration)
             base_ld += person.load
     return base_st, base_ld, out
+
+
+def _interchangeable(ivs: Sequence[InterviewData]) -> list[int]:
+    """Per interview, the later-indexed interviews with the same signature (they go later)."""
+    n = len(ivs)
+    blockers = [0] * n
+    for i in range(n):
+        for j in range(i + 1, n):
+            if ivs[j].signature == ivs[i].signature:
+                blockers[i] |= 1 << j
+    return blockers
+
+
+def _sharing(ivs: Sequence[InterviewData]) -> list[int]:
+    """Pool interviews whose members are all known (small pools) and that share members with
+    another such interview: placing one checks that distinct people are still possible."""
+    n = len(ivs)
+    shares = [0] * n
+    for i in range(n):
+        for j in range(n):
+            a_iv, b_iv = ivs[i], ivs[j]
+            if (
+                i != j
+                and a_iv.count
+                and b_iv.count
+                and a_iv.pool_exact
+                and b_iv.pool_exact
+                and set(a_iv.pool) & set(b_iv.pool)
+            ):
+                shares[i] |= 1 << j
+    return shares
+
+
+def _chain_bound(
+    c: Compiled, rules: SearchRules, starts: list[int], dur: list[int]
+) -> Callable[[int, int], int]:
+    """`chain(rem, t)`: an upper bound on the first start when the interviews in `rem` all end by
+    minute `t`, or -1 when they cannot."""
+    g = c.g
+    n = len(starts)
+    buffer = rules.buffer
+    ordered = rules.ordered
+    block_total: dict[int, int] = {}  # interviews bitmask -> minutes back to back with buffers
+
+    def last_at(i: int, hi: int) -> int:
+        """The latest possible start of interview i at or before grid index `hi`, or -1."""
+        if hi < 0:
+            return -1
+        return (starts[i] & ((2 << hi) - 1)).bit_length() - 1
+
+    def chain(rem: int, t: int) -> int:
+        if ordered:
+            j = rem.bit_length() - 1
+            first = -1
+            while j >= 0:
+                if rem >> j & 1:
+                    sj = last_at(j, (t - dur[j]) // g)
+                    if sj < 0:
+                        return -1
+                    first = sj
+                    t = sj * g - buffer
+                j -= 1
+            return first
+        total = block_total.get(rem)
+        if total is None:
+            total = block_total[rem] = sum(dur[j] + buffer for j in range(n) if rem >> j & 1) - buffer
+        first = (t - total) // g
+        if first < 0:
+            return -1
+        j = 0
+        r = rem
+        while r:
+            if r & 1:
+                sj = last_at(j, (t - dur[j]) // g)
+                if sj < 0:
+                    return -1
+                if sj < first:
+                    first = sj
+            r >>= 1
+            j += 1
+        return first
+
+    return chain
 
 
 class Search:
@@ -388,69 +501,10 @@ class Search:
         step_limit = self.step_limit if self.step_limit is not None else 1 << 62
         top = self.top
         # Interchangeable interviews (any order only): the highest index goes latest.
-        blockers = [0] * n
-        if not ordered:
-            for i in range(n):
-                for j in range(i + 1, n):
-                    if ivs[j].signature == ivs[i].signature:
-                        blockers[i] |= 1 << j
+        blockers = _interchangeable(ivs) if not ordered else [0] * n
         placed: list[tuple[int, int]] = []  # latest first
-        # Pool interviews whose members are all known (small pools) and that share members with
-        # another such interview: placing one checks that distinct people are still possible.
-        shares = [0] * n
-        for i in range(n):
-            for j in range(n):
-                a_iv, b_iv = ivs[i], ivs[j]
-                if (
-                    i != j
-                    and a_iv.count
-                    and b_iv.count
-                    and a_iv.pool_exact
-                    and b_iv.pool_exact
-                    and set(a_iv.pool) & set(b_iv.pool)
-                ):
-                    shares[i] |= 1 << j
-        block_total: dict[int, int] = {}  # interviews bitmask -> minutes back to back with buffers
-
-        def last_at(i: int, hi: int) -> int:
-            """The latest possible start of interview i at or before grid index `hi`, or -1."""
-            if hi < 0:
-                return -1
-            return (starts[i] & ((2 << hi) - 1)).bit_length() - 1
-
-        def chain(rem: int, t: int) -> int:
-            """Upper bound on the first start when the interviews in `rem` all end by minute `t`,
-            or -1 when they cannot."""
-            if ordered:
-                j = rem.bit_length() - 1
-                first = -1
-                while j >= 0:
-                    if rem >> j & 1:
-                        sj = last_at(j, (t - dur[j]) // g)
-                        if sj < 0:
-                            return -1
-                        first = sj
-                        t = sj * g - buffer
-                    j -= 1
-                return first
-            total = block_total.get(rem)
-            if total is None:
-                total = block_total[rem] = sum(dur[j] + buffer for j in range(n) if rem >> j & 1) - buffer
-            first = (t - total) // g
-            if first < 0:
-                return -1
-            j = 0
-            r = rem
-            while r:
-                if r & 1:
-                    sj = last_at(j, (t - dur[j]) // g)
-                    if sj < 0:
-                        return -1
-                    if sj < first:
-                        first = sj
-                r >>= 1
-                j += 1
-            return first
+        shares = _sharing(ivs)
+        chain = _chain_bound(c, rules, starts, dur)
 
         def place(
             pos: int,

@@ -18,6 +18,7 @@ events, cancelling them, replacing an interviewer who declined; and telling ever
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -360,6 +361,86 @@ def _mentions(user_ids: Iterable[str]) -> str:
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
+def _solver_people(
+    who: Mapping[str, Contact],
+    busy: Mapping[str, list[Interval]],
+    limits: Mapping[str, tuple[int | None, int | None]],
+    bookings: Mapping[str, list[datetime]],
+    loads: Mapping[str, int],
+) -> dict[str, solver.Person]:
+    """The solver's people: working hours, busy times, limits, other bookings and recent load."""
+    people: dict[str, solver.Person] = {}
+    for user_id, w in who.items():
+        daily, weekly = limits.get(user_id, (None, None))
+        people[user_id] = solver.Person(
+            id=user_id,
+            tz=w.tz,
+            work_start_minute=w.work_start_minute,
+            work_end_minute=w.work_end_minute,
+            work_days=parse_days(w.work_days),
+            busy=tuple(solver.Interval(b.start, b.end) for b in busy.get(w.email or "", [])),
+            daily_limit=daily,
+            weekly_limit=weekly,
+            existing_bookings=tuple(bookings.get(user_id, ())),
+            recent_load=loads.get(user_id, 0),
+            name=w.name or user_id,
+        )
+    return people
+
+
+def _solver_interviews(loop: _Loop, who: Mapping[str, Contact]) -> tuple[solver.InterviewReq, ...]:
+    """The solver's interviews (shadows without an email are left off but still counted)."""
+    return tuple(
+        solver.InterviewReq(
+            key=iv.key,
+            duration_minutes=iv.duration,
+            interviewers=iv.interviewers,
+            shadows=tuple(u for u in iv.shadows if who[u].email),
+            shadow_count=len(iv.shadows),
+            onsite=iv.mode == "onsite",
+            title=iv.title,
+        )
+        for iv in loop.interviews
+    )
+
+
+def _record_events(
+    panel: Panel,
+    loop: _Loop,
+    events: Mapping[str, BookedEvent],
+    by_event: Mapping[str, EventSpec],
+    shadows: Mapping[int, tuple[str, ...]],
+    *,
+    moving: bool,
+) -> list[str]:
+    """Write the confirmed events onto the panel's interviews; the shadows dropped on the way."""
+    dropped: list[str] = []
+    ids = {
+        iv.id: (
+            iv.event_id if moving and iv.event_id else event_id_for(loop.team_id, iv.id, loop.panel_created)
+        )
+        for iv in loop.interviews
+    }
+    for interview in panel.interviews:
+        event_id = ids[interview.id]
+        event = events.get(event_id)
+        if event is None or event_id not in by_event:
+            raise Conflict("The calendar did not confirm every interview.")
+        interview.start_at = event.start
+        interview.end_at = event.end
+        interview.event_id = event_id
+        interview.status = "booked"
+        interview.room = event.room if interview.mode == "onsite" else None
+        interview.video_link = event.video_link
+        interview.ics_token = ics_token_of(event.ics_url) or interview.ics_token
+        keep = set(shadows.get(interview.id, ()))
+        for seat in list(interview.seats):
+            if seat.kind == "shadow" and seat.user_id not in keep:
+                dropped.append(seat.user_id)
+                interview.seats.remove(seat)
+    return dropped
+
+
 class SchedulingService:
     """Options, booking, moving, cancelling and replacing; the role's managers and admins only."""
 
@@ -518,6 +599,42 @@ class SchedulingService:
         """The best ways to book (or, `moving`, to move) the candidate's current stage, best first,
         or why nothing fits. Times come back in UTC; `viewer_tz` is how the actor sees times."""
         now = self.clock.now()
+        loop, state, viewer_tz = self._options_loop(actor, candidate_id, now, moving)
+        current = tuple(self._planned(iv) for iv in loop.interviews) if moving else ()
+        empty = ScheduleOptions(
+            candidate_id=loop.candidate_id,
+            candidate_name=loop.candidate_name,
+            candidate_tz=loop.candidate_tz,
+            role_title=loop.role_title,
+            stage_name=loop.stage_name,
+            panel_id=loop.panel_id,
+            moving=moving,
+            options=[],
+            blocked=None,
+            viewer_tz=viewer_tz,
+            current=current,
+            notes=(),
+        )
+        windows = [(s, e) for s, e in loop.windows if e > now]
+        if not windows:
+            return dataclasses.replace(
+                empty,
+                blocked="No availability is entered for this candidate (or all of it is past): add their "
+                "windows with `/interview availability` first.",
+            )
+        who, notes = self._emailed_contacts(actor.team_id, loop)
+        problem = self._problem(actor.team_id, loop, who, windows, now, moving)
+        solution = solver.solve(problem)
+        options = self._schedule_options(loop, solution, state, moving)
+        blocked = solution.blocked
+        if not options and blocked is None:
+            blocked = "The only time that fits is the one booked now; add more availability to move the loop."
+        return dataclasses.replace(empty, options=options, blocked=blocked, notes=tuple(notes))
+
+    def _options_loop(
+        self, actor: Actor, candidate_id: int, now: datetime, moving: bool
+    ) -> tuple[_Loop, str, str]:
+        """The loop to schedule, its panel state and the actor's time zone, once checked schedulable."""
         with self.db.uow(actor.team_id) as uow:
             candidate = live_candidate(uow, candidate_id)
             require_manager(actor, candidate.role, WHAT)
@@ -532,34 +649,12 @@ class SchedulingService:
             loop = self._loop(uow, candidate, panel)
             state = panel_state(panel, moving)
             viewer_tz = person_timezone(uow, self.directory, actor.user_id, loop.role_tz)
-        current = tuple(self._planned(iv) for iv in loop.interviews) if moving else ()
+        return loop, state, viewer_tz
 
-        def answer(
-            options: list[ScheduleOption], blocked: str | None, notes: tuple[str, ...] = ()
-        ) -> ScheduleOptions:
-            return ScheduleOptions(
-                candidate_id=loop.candidate_id,
-                candidate_name=loop.candidate_name,
-                candidate_tz=loop.candidate_tz,
-                role_title=loop.role_title,
-                stage_name=loop.stage_name,
-                panel_id=loop.panel_id,
-                moving=moving,
-                options=options,
-                blocked=blocked,
-                viewer_tz=viewer_tz,
-                current=current,
-                notes=notes,
-            )
-
-        windows = [(s, e) for s, e in loop.windows if e > now]
-        if not windows:
-            return answer(
-                [],
-                "No availability is entered for this candidate (or all of it is past): add their "
-                "windows with `/interview availability` first.",
-            )
-        who = self.contacts(actor.team_id, loop.people)
+    def _emailed_contacts(self, team_id: str, loop: _Loop) -> tuple[dict[str, Contact], list[str]]:
+        """The loop's people's contacts (every interviewer must have an email) and notes on
+        shadows who can't take part for lack of one."""
+        who = self.contacts(team_id, loop.people)
         no_email = [u for iv in loop.interviews for u in iv.interviewers if not who[u].email]
         if no_email:
             raise Conflict(
@@ -570,46 +665,30 @@ class SchedulingService:
         quiet = [u for iv in loop.interviews for u in iv.shadows if not who[u].email]
         if quiet:
             notes.append(f"{_mentions(quiet)} can't shadow: Slack shows no email address for them.")
+        return who, notes
+
+    def _problem(
+        self,
+        team_id: str,
+        loop: _Loop,
+        who: Mapping[str, Contact],
+        windows: list[tuple[datetime, datetime]],
+        now: datetime,
+        moving: bool,
+    ) -> solver.Problem:
+        """The solver's problem for the loop: everyone's calendars, limits and load inside the windows."""
         lo, hi = max(now, min(s for s, _ in windows)), max(e for _, e in windows)
         onsite = any(iv.mode == "onsite" for iv in loop.interviews)
         rooms = list(self.rooms) if onsite else []
         emails = [w.email for w in who.values() if w.email]
-        busy = self._free_busy(actor.team_id, [*emails, *rooms], lo, hi)
+        busy = self._free_busy(team_id, [*emails, *rooms], lo, hi)
         if moving:
             busy = self._own_time_freed(loop, who, busy)
-        limits, bookings, loads = self._load(actor.team_id, loop, lo - LOAD_MARGIN, hi + LOAD_MARGIN)
-        people: dict[str, solver.Person] = {}
-        for user_id, w in who.items():
-            daily, weekly = limits.get(user_id, (None, None))
-            people[user_id] = solver.Person(
-                id=user_id,
-                tz=w.tz,
-                work_start_minute=w.work_start_minute,
-                work_end_minute=w.work_end_minute,
-                work_days=parse_days(w.work_days),
-                busy=tuple(solver.Interval(b.start, b.end) for b in busy.get(w.email or "", [])),
-                daily_limit=daily,
-                weekly_limit=weekly,
-                existing_bookings=tuple(bookings.get(user_id, ())),
-                recent_load=loads.get(user_id, 0),
-                name=w.name or user_id,
-            )
-        interviews = tuple(
-            solver.InterviewReq(
-                key=iv.key,
-                duration_minutes=iv.duration,
-                interviewers=iv.interviewers,
-                shadows=tuple(u for u in iv.shadows if who[u].email),
-                shadow_count=len(iv.shadows),
-                onsite=iv.mode == "onsite",
-                title=iv.title,
-            )
-            for iv in loop.interviews
-        )
-        problem = solver.Problem(
+        limits, bookings, loads = self._load(team_id, loop, lo - LOAD_MARGIN, hi + LOAD_MARGIN)
+        return solver.Problem(
             windows=tuple(solver.Interval(s, e) for s, e in windows),
-            interviews=interviews,
-            people=people,
+            interviews=_solver_interviews(loop, who),
+            people=_solver_people(who, busy, limits, bookings, loads),
             rooms=tuple(
                 solver.Room(id=r, busy=tuple(solver.Interval(b.start, b.end) for b in busy.get(r, [])))
                 for r in rooms
@@ -619,7 +698,11 @@ class SchedulingService:
             now=now,
             k=MAX_OPTIONS + 1 if moving else MAX_OPTIONS,
         )
-        solution = solver.solve(problem)
+
+    def _schedule_options(
+        self, loop: _Loop, solution: solver.Solution, state: str, moving: bool
+    ) -> list[ScheduleOption]:
+        """The solver's options as schedule options (when `moving`, leaving out the times held now)."""
         by_key = {iv.key: iv for iv in loop.interviews}
         held = {(iv.key, iv.start_at) for iv in loop.interviews}
         found = [
@@ -646,10 +729,7 @@ class SchedulingService:
                 slots=tuple(ChosenSlot(s.interview_id, s.start, s.room, s.shadow_ids) for s in slots),
             )
             options.append(ScheduleOption(index=index, slots=slots, reason=option.reason, choice=choice))
-        blocked = solution.blocked
-        if not options and blocked is None:
-            blocked = "The only time that fits is the one booked now; add more availability to move the loop."
-        return answer(options, blocked, tuple(notes))
+        return options
 
     def _planned(self, iv: _Iv) -> PlannedSlot:
         assert iv.start_at is not None and iv.end_at is not None
@@ -891,37 +971,12 @@ class SchedulingService:
     ) -> BookingResult:
         events = {b.event_id: b for b in booked}
         by_event = {s.event_id: s for s in specs}
-        dropped: list[str] = []
         with self.db.uow(loop.team_id) as uow:
             panel = uow.panels.get(loop.panel_id)
             if panel is None or panel.status != CHANGING:
                 raise Conflict("The panel changed while its events were being written.")
             before = loop_snapshot(panel) if moving else None
-            ids = {
-                iv.id: (
-                    iv.event_id
-                    if moving and iv.event_id
-                    else event_id_for(loop.team_id, iv.id, loop.panel_created)
-                )
-                for iv in loop.interviews
-            }
-            for interview in panel.interviews:
-                event_id = ids[interview.id]
-                event = events.get(event_id)
-                if event is None or event_id not in by_event:
-                    raise Conflict("The calendar did not confirm every interview.")
-                interview.start_at = event.start
-                interview.end_at = event.end
-                interview.event_id = event_id
-                interview.status = "booked"
-                interview.room = event.room if interview.mode == "onsite" else None
-                interview.video_link = event.video_link
-                interview.ics_token = ics_token_of(event.ics_url) or interview.ics_token
-                keep = set(shadows.get(interview.id, ()))
-                for seat in list(interview.seats):
-                    if seat.kind == "shadow" and seat.user_id not in keep:
-                        dropped.append(seat.user_id)
-                        interview.seats.remove(seat)
+            dropped = _record_events(panel, loop, events, by_event, shadows, moving=moving)
             panel.status = "booked"
             panel.updated_at = now
             if not moving:
@@ -939,24 +994,39 @@ class SchedulingService:
                 after=after,
             )
             uow.commit()
-            slots = slot_lines(after, before)
-            urls = [self._ics_url(iv) for iv in sorted(panel.interviews, key=lambda i: i.start_at or now)]
-            invites = tuple(url for url in urls if url)
-            people = tuple(dict.fromkeys([*loop.people]))
-            return BookingResult(
-                panel_id=panel.id,
-                candidate_id=loop.candidate_id,
-                candidate_name=loop.candidate_name,
-                candidate_tz=loop.candidate_tz,
-                stage_name=loop.stage_name,
-                moved=moving,
-                slots=slots,
-                audit_id=audit.id,
-                candidate_invited=loop.candidate_email is not None,
-                invite_urls=invites,
-                people=people,
-                dropped_shadows=tuple(dropped),
-            )
+            return self._booking_result(loop, panel, after, before, audit.id, dropped, moving=moving, now=now)
+
+    def _booking_result(
+        self,
+        loop: _Loop,
+        panel: Panel,
+        after: Mapping[str, object],
+        before: Mapping[str, object] | None,
+        audit_id: int,
+        dropped: list[str],
+        *,
+        moving: bool,
+        now: datetime,
+    ) -> BookingResult:
+        """What booking (or moving) the loop did, for the announcements."""
+        slots = slot_lines(after, before)
+        urls = [self._ics_url(iv) for iv in sorted(panel.interviews, key=lambda i: i.start_at or now)]
+        invites = tuple(url for url in urls if url)
+        people = tuple(dict.fromkeys([*loop.people]))
+        return BookingResult(
+            panel_id=panel.id,
+            candidate_id=loop.candidate_id,
+            candidate_name=loop.candidate_name,
+            candidate_tz=loop.candidate_tz,
+            stage_name=loop.stage_name,
+            moved=moving,
+            slots=slots,
+            audit_id=audit_id,
+            candidate_invited=loop.candidate_email is not None,
+            invite_urls=invites,
+            people=people,
+            dropped_shadows=tuple(dropped),
+        )
 
     def _undo(self, loop: _Loop, specs: list[EventSpec], who: Mapping[str, Contact], *, moving: bool) -> None:
         """Put the calendar back after storing failed: cancel new events, or move events back."""
@@ -1064,6 +1134,47 @@ class SchedulingService:
         """Give a declined seat to `new_user_id`: the event is patched with the new attendee list
         (same id, same time), then the seat changes hands. None when already done."""
         now = self.clock.now()
+        claimed = self._claim_replacement(actor, seat_id, new_user_id, request_key, now)
+        if claimed is None:
+            return None
+        loop, iv, pool_id, old_user = claimed
+        try:
+            self._invite_replacement(actor.team_id, loop, iv, old_user, new_user_id)
+        except CalendarError as err:
+            self._release(loop, request_key, status="booked")
+            raise ExternalServiceError(_calendar_problem(err, True)) from err
+        except Exception:
+            self._release(loop, request_key, status="booked")
+            raise
+        with self.db.uow(actor.team_id) as uow:
+            seat = uow.session.get(Seat, seat_id)
+            held = uow.panels.get(loop.panel_id)
+            assert seat is not None and held is not None
+            panel = held
+            seat.user_id = new_user_id
+            seat.response_status = "needsAction"
+            seat.decline_handled_at = None  # the seat's new holder has not answered yet
+            seat.pool_id = pool_id
+            panel.status = "booked"
+            panel.updated_at = now
+            audit = uow.audit.record(
+                at=now,
+                actor_id=actor.user_id,
+                action="seat.replaced",
+                subject_type="seat",
+                subject_id=seat_id,
+                candidate_id=loop.candidate_id,
+                before={"user": old_user, "response": "declined"},
+                after={"user": new_user_id, "interview_id": iv.id, "panel_id": loop.panel_id},
+            )
+            uow.commit()
+            return ReplaceResult(seat_id, iv.id, old_user, new_user_id, audit.id)
+
+    def _claim_replacement(
+        self, actor: Actor, seat_id: int, new_user_id: str, request_key: str | None, now: datetime
+    ) -> tuple[_Loop, _Iv, int, str] | None:
+        """Check the declined seat can go to `new_user_id` and mark its panel as changing:
+        (loop, interview, the new holder's pool id, the old holder), or None when already done."""
         with self.db.uow(actor.team_id) as uow:
             seat = uow.session.scalar(select(Seat).where(Seat.team_id == uow.team_id, Seat.id == seat_id))
             if seat is None:
@@ -1096,48 +1207,24 @@ class SchedulingService:
             panel.status = CHANGING
             panel.updated_at = now
             uow.commit()
-        try:
-            who = self.contacts(actor.team_id, [*loop.people, new_user_id])
-            if not who[new_user_id].email:
-                raise Conflict(f"I don't know <@{new_user_id}>'s email address, so I can't invite them.")
-            assert iv.start_at is not None and iv.end_at is not None
-            busy = self._free_busy(actor.team_id, [who[new_user_id].email or ""], iv.start_at, iv.end_at)
-            if not is_free(busy.get(who[new_user_id].email or "", []), iv.start_at, iv.end_at):
-                raise Conflict(f"<@{new_user_id}> is no longer free then; choose someone else.")
-            people = [new_user_id if u == old_user else u for u in iv.interviewers]
-            spec = self._spec(
-                loop, iv, iv.start_at, iv.end_at, who, iv.shadows, iv.room, moving=True, interviewers=people
-            )
-            self.calendar.move(actor.team_id, [spec])
-        except CalendarError as err:
-            self._release(loop, request_key, status="booked")
-            raise ExternalServiceError(_calendar_problem(err, True)) from err
-        except Exception:
-            self._release(loop, request_key, status="booked")
-            raise
-        with self.db.uow(actor.team_id) as uow:
-            seat = uow.session.get(Seat, seat_id)
-            held = uow.panels.get(loop.panel_id)
-            assert seat is not None and held is not None
-            panel = held
-            seat.user_id = new_user_id
-            seat.response_status = "needsAction"
-            seat.decline_handled_at = None  # the seat's new holder has not answered yet
-            seat.pool_id = member.pool_id
-            panel.status = "booked"
-            panel.updated_at = now
-            audit = uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action="seat.replaced",
-                subject_type="seat",
-                subject_id=seat_id,
-                candidate_id=loop.candidate_id,
-                before={"user": old_user, "response": "declined"},
-                after={"user": new_user_id, "interview_id": iv.id, "panel_id": loop.panel_id},
-            )
-            uow.commit()
-            return ReplaceResult(seat_id, iv.id, old_user, new_user_id, audit.id)
+        return loop, iv, member.pool_id, old_user
+
+    def _invite_replacement(
+        self, team_id: str, loop: _Loop, iv: _Iv, old_user: str, new_user_id: str
+    ) -> None:
+        """Patch the interview's event so `new_user_id` (who must be free then) takes `old_user`'s place."""
+        who = self.contacts(team_id, [*loop.people, new_user_id])
+        if not who[new_user_id].email:
+            raise Conflict(f"I don't know <@{new_user_id}>'s email address, so I can't invite them.")
+        assert iv.start_at is not None and iv.end_at is not None
+        busy = self._free_busy(team_id, [who[new_user_id].email or ""], iv.start_at, iv.end_at)
+        if not is_free(busy.get(who[new_user_id].email or "", []), iv.start_at, iv.end_at):
+            raise Conflict(f"<@{new_user_id}> is no longer free then; choose someone else.")
+        people = [new_user_id if u == old_user else u for u in iv.interviewers]
+        spec = self._spec(
+            loop, iv, iv.start_at, iv.end_at, who, iv.shadows, iv.room, moving=True, interviewers=people
+        )
+        self.calendar.move(team_id, [spec])
 
     def decline_own(self, actor: Actor, interview_id: int) -> str:
         """An interviewer says "can't make it" (built-in calendar): their invite is declined, and

@@ -128,47 +128,7 @@ class DeclineService:
             }
             for interview in interviews:
                 said = {a.email.lower(): a.status for a in answers.get(interview.event_id or "", [])}
-                panel = interview.panel
-                candidate = panel.candidate
-                role = candidate.role
-                try:
-                    stage = spec_of(role.plan).stage(panel.stage_key)
-                    pools = {i.key: i.pool for i in stage.interviews}
-                except KeyError:
-                    pools = {}
-                for seat in interview.seats:
-                    status = said.get(emails.get(seat.user_id, ""))
-                    if status and status != seat.response_status:
-                        if seat.response_status == "declined":
-                            seat.decline_handled_at = None  # changed their mind: a new decline is news
-                        seat.response_status = status
-                    if (
-                        seat.kind == "shadow"
-                        or seat.response_status != "declined"
-                        or seat.decline_handled_at is not None
-                        or interview.start_at is None
-                        or interview.end_at is None
-                    ):
-                        continue
-                    found.append(
-                        Declined(
-                            seat_id=seat.id,
-                            user_id=seat.user_id,
-                            interview_id=interview.id,
-                            title=interview.title,
-                            start=interview.start_at,
-                            end=interview.end_at,
-                            pool=pools.get(interview.interview_key, "engineer"),
-                            candidate_id=candidate.id,
-                            candidate_name=candidate.name,
-                            role_title=role.title,
-                            role_tz=role.timezone,
-                            recipients=tuple(role.recruiter_ids) or (role.hiring_manager_id,),
-                            on_loop=tuple(
-                                dict.fromkeys(s.user_id for iv in panel.interviews for s in iv.seats)
-                            ),
-                        )
-                    )
+                found.extend(_declines_in(interview, said, emails))
             uow.commit()
         return found
 
@@ -249,3 +209,49 @@ class DeclineService:
             if is_free(busy.get(who[user_id].email or "", []), declined.start, declined.end):
                 return user_id, ""
         return None, "Everyone else in the pool is busy then; consider `/interview reschedule`."
+
+
+def _declines_in(interview: Interview, said: Mapping[str, str], emails: Mapping[str, str]) -> list[Declined]:
+    """Store the interview's seats' answers (`said`, by email); its interviewer seats that are
+    declined and not handled yet."""
+    found: list[Declined] = []
+    panel = interview.panel
+    candidate = panel.candidate
+    role = candidate.role
+    try:
+        stage = spec_of(role.plan).stage(panel.stage_key)
+        pools = {i.key: i.pool for i in stage.interviews}
+    except KeyError:
+        pools = {}
+    for seat in interview.seats:
+        status = said.get(emails.get(seat.user_id, ""))
+        if status and status != seat.response_status:
+            if seat.response_status == "declined":
+                seat.decline_handled_at = None  # changed their mind: a new decline is news
+            seat.response_status = status
+        if (
+            seat.kind == "shadow"
+            or seat.response_status != "declined"
+            or seat.decline_handled_at is not None
+            or interview.start_at is None
+            or interview.end_at is None
+        ):
+            continue
+        found.append(
+            Declined(
+                seat_id=seat.id,
+                user_id=seat.user_id,
+                interview_id=interview.id,
+                title=interview.title,
+                start=interview.start_at,
+                end=interview.end_at,
+                pool=pools.get(interview.interview_key, "engineer"),
+                candidate_id=candidate.id,
+                candidate_name=candidate.name,
+                role_title=role.title,
+                role_tz=role.timezone,
+                recipients=tuple(role.recruiter_ids) or (role.hiring_manager_id,),
+                on_loop=tuple(dict.fromkeys(s.user_id for iv in panel.interviews for s in iv.seats)),
+            )
+        )
+    return found

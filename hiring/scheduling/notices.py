@@ -160,16 +160,7 @@ class ScheduleNotices:
         panel = uow.panels.get(int(event.subject_id))
         if panel is None or panel.candidate.erased_at is not None:
             return []
-        later = uow.session.scalar(
-            select(func.count(AuditEvent.id)).where(
-                AuditEvent.team_id == uow.team_id,
-                AuditEvent.subject_type == "panel",
-                AuditEvent.subject_id == event.subject_id,
-                AuditEvent.action.in_(LOOP_ACTIONS),
-                AuditEvent.id > event.id,
-            )
-        )
-        if later:
+        if _changed_later(uow, event):
             return []  # a later change's notices say what holds now
         kind = {"panel.booked": "booked", "panel.rescheduled": "moved", "panel.cancelled": "cancelled"}[
             event.action
@@ -200,41 +191,56 @@ class ScheduleNotices:
             )
         ]
         for slot in slots:
-            row = rows.get(slot.interview_id)
-            ics = self._ics_url(row)
-            for user_id in (*slot.interviewer_ids, *slot.shadow_ids):
-                colleagues = tuple(u for u in (*slot.interviewer_ids, *slot.shadow_ids) if u != user_id)
-                due.append(
-                    Due(
-                        team_id=uow.team_id,
-                        key=f"sched:{event.id}:{slot.interview_id}:{user_id}",
-                        kind=f"interview-{kind}",
-                        to=user_id,
-                        content=InterviewNotice(
-                            kind=kind,
-                            interview_id=slot.interview_id,
-                            candidate_name=candidate.name,
-                            role_title=role.title,
-                            stage_name=stage_name(role.plan, panel.stage_key),
-                            title=slot.title,
-                            mode=slot.mode,
-                            start=slot.start,
-                            end=slot.end,
-                            tz=person_timezone(uow, self.directory, user_id, role.timezone),
-                            by=event.actor_id,
-                            is_shadow=user_id in slot.shadow_ids,
-                            video_link=slot.video_link,
-                            room=slot.room,
-                            ics_url=ics,
-                            previous_start=slot.previous_start,
-                            colleague_ids=colleagues,
-                            can_decline=isinstance(self.calendar, BuiltinCalendar)
-                            and kind != "cancelled"
-                            and user_id not in slot.shadow_ids,
-                        ),
-                        candidate_id=candidate.id,
-                    )
+            due.extend(self._slot_notices(uow, event, panel, kind, slot, rows.get(slot.interview_id)))
+        return due
+
+    def _slot_notices(
+        self,
+        uow: UnitOfWork,
+        event: AuditEvent,
+        panel: Panel,
+        kind: str,
+        slot: SlotLine,
+        row: Interview | None,
+    ) -> list[Due]:
+        """One interview's notices to each of its interviewers and shadows."""
+        candidate = panel.candidate
+        role = candidate.role
+        ics = self._ics_url(row)
+        due = []
+        for user_id in (*slot.interviewer_ids, *slot.shadow_ids):
+            colleagues = tuple(u for u in (*slot.interviewer_ids, *slot.shadow_ids) if u != user_id)
+            due.append(
+                Due(
+                    team_id=uow.team_id,
+                    key=f"sched:{event.id}:{slot.interview_id}:{user_id}",
+                    kind=f"interview-{kind}",
+                    to=user_id,
+                    content=InterviewNotice(
+                        kind=kind,
+                        interview_id=slot.interview_id,
+                        candidate_name=candidate.name,
+                        role_title=role.title,
+                        stage_name=stage_name(role.plan, panel.stage_key),
+                        title=slot.title,
+                        mode=slot.mode,
+                        start=slot.start,
+                        end=slot.end,
+                        tz=person_timezone(uow, self.directory, user_id, role.timezone),
+                        by=event.actor_id,
+                        is_shadow=user_id in slot.shadow_ids,
+                        video_link=slot.video_link,
+                        room=slot.room,
+                        ics_url=ics,
+                        previous_start=slot.previous_start,
+                        colleague_ids=colleagues,
+                        can_decline=isinstance(self.calendar, BuiltinCalendar)
+                        and kind != "cancelled"
+                        and user_id not in slot.shadow_ids,
+                    ),
+                    candidate_id=candidate.id,
                 )
+            )
         return due
 
     def _replacement_notices(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
@@ -251,31 +257,7 @@ class ScheduleNotices:
         everyone = tuple(s.user_id for s in interview.seats)
 
         def notice(user_id: str, kind: str) -> Due:
-            return Due(
-                team_id=uow.team_id,
-                key=f"sched:{event.id}:{interview.id}:{user_id}",
-                kind=f"interview-{kind}",
-                to=user_id,
-                content=InterviewNotice(
-                    kind=kind,
-                    interview_id=interview.id,
-                    candidate_name=candidate.name,
-                    role_title=role.title,
-                    stage_name=stage,
-                    title=interview.title,
-                    mode=interview.mode,
-                    start=interview.start_at,  # type: ignore[arg-type]
-                    end=interview.end_at,  # type: ignore[arg-type]
-                    tz=person_timezone(uow, self.directory, user_id, role.timezone),
-                    by=event.actor_id,
-                    video_link=interview.video_link if kind == "added" else None,
-                    room=interview.room,
-                    ics_url=self._ics_url(interview) if kind == "added" else None,
-                    colleague_ids=tuple(u for u in everyone if u != user_id) if kind == "added" else (),
-                    can_decline=isinstance(self.calendar, BuiltinCalendar) and kind == "added",
-                ),
-                candidate_id=candidate.id,
-            )
+            return self._seat_notice(uow, event, interview, stage, everyone, user_id, kind)
 
         return [
             Due(
@@ -299,7 +281,60 @@ class ScheduleNotices:
             notice(old, "removed"),
         ]
 
+    def _seat_notice(
+        self,
+        uow: UnitOfWork,
+        event: AuditEvent,
+        interview: Interview,
+        stage: str,
+        everyone: tuple[str, ...],
+        user_id: str,
+        kind: str,
+    ) -> Due:
+        """The notice to `user_id` that they were `kind` ("added" or "removed") on a replaced seat."""
+        candidate = interview.panel.candidate
+        role = candidate.role
+        return Due(
+            team_id=uow.team_id,
+            key=f"sched:{event.id}:{interview.id}:{user_id}",
+            kind=f"interview-{kind}",
+            to=user_id,
+            content=InterviewNotice(
+                kind=kind,
+                interview_id=interview.id,
+                candidate_name=candidate.name,
+                role_title=role.title,
+                stage_name=stage,
+                title=interview.title,
+                mode=interview.mode,
+                start=interview.start_at,  # type: ignore[arg-type]
+                end=interview.end_at,  # type: ignore[arg-type]
+                tz=person_timezone(uow, self.directory, user_id, role.timezone),
+                by=event.actor_id,
+                video_link=interview.video_link if kind == "added" else None,
+                room=interview.room,
+                ics_url=self._ics_url(interview) if kind == "added" else None,
+                colleague_ids=tuple(u for u in everyone if u != user_id) if kind == "added" else (),
+                can_decline=isinstance(self.calendar, BuiltinCalendar) and kind == "added",
+            ),
+            candidate_id=candidate.id,
+        )
+
     def _ics_url(self, interview: Interview | None) -> str | None:
         if interview is None or not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
             return None
         return self.calendar.ics_url(interview.ics_token)
+
+
+def _changed_later(uow: UnitOfWork, event: AuditEvent) -> bool:
+    """Whether a later audited change of the same loop follows `event`."""
+    later = uow.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.team_id == uow.team_id,
+            AuditEvent.subject_type == "panel",
+            AuditEvent.subject_id == event.subject_id,
+            AuditEvent.action.in_(LOOP_ACTIONS),
+            AuditEvent.id > event.id,
+        )
+    )
+    return bool(later)
