@@ -136,9 +136,9 @@ def _top(title: str, count_text: str, lines: list[str], more: int, hint: str) ->
 
 
 # -- the summary --------------------------------------------------------------------------------------
-def render_digest_summary(msg: DigestSummary) -> Rendered:
+def _summary_head(msg: DigestSummary) -> list[Block]:
+    """The digest summary's header, its moment and candidate count, and the pipeline per stage."""
     d = msg.digest
-    hint = "in the thread" if msg.details_in_thread else ""
     blocks: list[Block] = [
         json_header(f"Hiring digest · {d.role_title}"),
         context(
@@ -153,6 +153,14 @@ def render_digest_summary(msg: DigestSummary) -> Rendered:
                 "*Pipeline:* " + " · ".join(f"{esc(s.stage_name)} {s.active + s.on_hold}" for s in d.stages)
             )
         )
+    return blocks
+
+
+def render_digest_summary(msg: DigestSummary) -> Rendered:
+    """The digest's channel message: the top few of each section, the rest in the thread."""
+    d = msg.digest
+    hint = "in the thread" if msg.details_in_thread else ""
+    blocks = _summary_head(msg)
     blocks.append(
         _top(
             TITLES["upcoming"],

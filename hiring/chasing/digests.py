@@ -605,7 +605,15 @@ def _pipeline(session: Connection, team_id: str, role_id: int, spec: PlanSpec, n
         )
     )
 
-    reports = tuple(
+    reports = _pending_reports(session, team_id, role_id, now)
+    return _Pipeline(stages, median, len(every), delays, reports)
+
+
+def _pending_reports(
+    session: Connection, team_id: str, role_id: int, now: datetime
+) -> tuple[PendingReport, ...]:
+    """The role's candidate feedback reports not sent yet, oldest first."""
+    return tuple(
         PendingReport(name, created_at, now - created_at)
         for name, created_at, _ in sorted(
             session.execute(
@@ -622,7 +630,6 @@ def _pipeline(session: Connection, team_id: str, role_id: int, spec: PlanSpec, n
             key=lambda r: (r[1], r[2]),
         )
     )
-    return _Pipeline(stages, median, len(every), delays, reports)
 
 
 def _waiting(

@@ -31,7 +31,7 @@ from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from hiring.clock import Clock
 from hiring.errors import DomainError
@@ -434,32 +434,7 @@ class ChasingService:
         with self.db.uow(team_id or "") as uow:
             # Plain rows through the connection: this runs every tick over every pending scorecard.
             found = uow.session.connection().execute(query).all()
-            role_ids = sorted({r[8] for r in found})
-            roles: dict[int, RoleChase] = {}
-            for i in range(0, len(role_ids), 500):
-                for role in uow.session.execute(
-                    select(
-                        Role.id,
-                        Role.title,
-                        Role.channel_id,
-                        Role.hiring_manager_id,
-                        Role.timezone,
-                        Role.digest_days,
-                        Role.feedback_due_hours,
-                        Role.first_nudge_minutes,
-                        Role.nudge_interval_hours,
-                        Role.channel_late_after_hours,
-                    ).where(Role.id.in_(role_ids[i : i + 500]))
-                ):
-                    roles[role[0]] = RoleChase(
-                        role_id=role[0],
-                        title=role[1],
-                        channel_id=role[2],
-                        hiring_manager_id=role[3],
-                        tz=role[4],
-                        policy=ChasePolicy(role[6], role[7], role[8], role[9]),
-                        channel_hours=WorkingHours(tz=role[4], days=parse_days(role[5])),
-                    )
+            roles = _role_chases(uow.session, sorted({r[8] for r in found}))
         pending = [
             PendingScorecard(r[0], r[1], r[2], r[3], r[4], r[5] is not None, r[6], r[7], roles[r[8]])
             for r in found
@@ -611,3 +586,33 @@ class ChasingService:
 def chasing_sources(chasing: ChasingService) -> list[Source]:
     """The outbox sources of chasing (one: the ladder)."""
     return [chasing.source]
+
+
+def _role_chases(session: Session, role_ids: list[int]) -> dict[int, RoleChase]:
+    """Each role's chasing settings by id, read 500 roles a query."""
+    roles: dict[int, RoleChase] = {}
+    for i in range(0, len(role_ids), 500):
+        for role in session.execute(
+            select(
+                Role.id,
+                Role.title,
+                Role.channel_id,
+                Role.hiring_manager_id,
+                Role.timezone,
+                Role.digest_days,
+                Role.feedback_due_hours,
+                Role.first_nudge_minutes,
+                Role.nudge_interval_hours,
+                Role.channel_late_after_hours,
+            ).where(Role.id.in_(role_ids[i : i + 500]))
+        ):
+            roles[role[0]] = RoleChase(
+                role_id=role[0],
+                title=role[1],
+                channel_id=role[2],
+                hiring_manager_id=role[3],
+                tz=role[4],
+                policy=ChasePolicy(role[6], role[7], role[8], role[9]),
+                channel_hours=WorkingHours(tz=role[4], days=parse_days(role[5])),
+            )
+    return roles

@@ -279,6 +279,25 @@ def outlier_flag(card: CardFacts, usual: tuple[float, int] | None) -> Flag | Non
     )
 
 
+def _card_line(c: CardFacts, labels: Mapping[str, str]) -> CardLine:
+    """One scorecard's line in a debrief: its ratings in the role's competency order."""
+    return CardLine(
+        interview_title=c.interview_title,
+        author_id=c.author_id,
+        recommendation=c.recommendation,
+        ratings=[
+            RatingLine(labels.get(k) or competency_label(k), v, c.scale_min, c.scale_max)
+            for k, v in sorted(
+                int_ratings(c.ratings).items(),
+                key=lambda kv: list(labels).index(kv[0]) if kv[0] in labels else len(labels),
+            )
+        ],
+        evidence=excerpt(c.evidence),
+        is_shadow=c.is_shadow,
+        counted=c.counted and not c.is_shadow,
+    )
+
+
 def summarise(
     cards: Sequence[CardFacts],
     *,
@@ -313,26 +332,8 @@ def summarise(
         if flag is not None:
             flags.append(flag)
     evidence_for, evidence_against = strongest_evidence(cards)
-    lines = [
-        CardLine(
-            interview_title=c.interview_title,
-            author_id=c.author_id,
-            recommendation=c.recommendation,
-            ratings=[
-                RatingLine(labels.get(k) or competency_label(k), v, c.scale_min, c.scale_max)
-                for k, v in sorted(
-                    int_ratings(c.ratings).items(),
-                    key=lambda kv: list(labels).index(kv[0]) if kv[0] in labels else len(labels),
-                )
-            ],
-            evidence=excerpt(c.evidence),
-            is_shadow=c.is_shadow,
-            counted=c.counted and not c.is_shadow,
-        )
-        for c in cards
-    ]
     return Summary(
-        cards=lines,
+        cards=[_card_line(c, labels) for c in cards],
         competencies=competency_lines(cards, labels),
         recommendations=recommendations,
         verdict=verdict(recs),
@@ -756,17 +757,7 @@ class DebriefService:
                     f"{len(state.expected)} scorecards in.",
                 ),
             )
-        shown = decision
-        if shown is None:
-            holds = [
-                d
-                for d in decisions
-                if d.candidate_id == candidate.id
-                and d.stage_key == state.panel.stage_key
-                and d.outcome == "hold"
-                and d.decided_at >= state.panel.created_at
-            ]
-            shown = max(holds, key=lambda d: (d.decided_at, d.id)) if holds else None
+        shown = decision if decision is not None else _latest_hold(candidate, state, decisions)
         return Debrief(
             candidate_id=candidate.id,
             candidate_name=candidate.name,
@@ -915,3 +906,16 @@ class DebriefService:
 def _hide(debrief: Debrief) -> Debrief:
     """The prompt for a decider who still owes a scorecard: no one sees others' scores first."""
     return replace(debrief, summary=summarise([], labels={}), hidden=True)
+
+
+def _latest_hold(candidate: Candidate, state: PanelState, decisions: Sequence[Decision]) -> Decision | None:
+    """The candidate's latest hold on the panel's stage since the panel was created, if any."""
+    holds = [
+        d
+        for d in decisions
+        if d.candidate_id == candidate.id
+        and d.stage_key == state.panel.stage_key
+        and d.outcome == "hold"
+        and d.decided_at >= state.panel.created_at
+    ]
+    return max(holds, key=lambda d: (d.decided_at, d.id)) if holds else None

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from hiring.clock import Clock
 from hiring.decisions.debriefs import RECOMMENDATION_SCORES, int_ratings, normalised, scale_of
@@ -74,23 +75,7 @@ class CalibrationService:
             require_manager(actor, role, "see interviewer calibration for this role")
             spec = spec_of(role.plan)
             default = spec.scales.get("default") or next(iter(spec.scales.values()))
-            pivots = list(
-                uow.session.scalars(
-                    select(Decision).where(
-                        Decision.team_id == actor.team_id,
-                        Decision.outcome == "pivot",
-                        or_(Decision.role_id == role.id, Decision.target_role_id == role.id),
-                    )
-                )
-            )
-            candidate_ids = set(
-                uow.session.scalars(
-                    select(Candidate.id).where(
-                        Candidate.team_id == actor.team_id, Candidate.role_id == role.id
-                    )
-                )
-            ) | {d.candidate_id for d in pivots}
-            ids = sorted(candidate_ids)
+            ids = _candidate_ids(uow.session, actor.team_id, role.id)
             rows = list(
                 uow.session.execute(
                     select(Scorecard, Interview, Panel)
@@ -193,3 +178,22 @@ def _calibration(
 def _histogram(values: list[float], low: int, high: int) -> dict[int, int]:
     counts = Counter(min(high, max(low, round(v))) for v in values)
     return {point: counts.get(point, 0) for point in range(low, high + 1)}
+
+
+def _candidate_ids(session: Session, team_id: str, role_id: int) -> list[int]:
+    """The ids of the role's candidates and of those pivoted into or out of it, sorted."""
+    pivots = list(
+        session.scalars(
+            select(Decision).where(
+                Decision.team_id == team_id,
+                Decision.outcome == "pivot",
+                or_(Decision.role_id == role_id, Decision.target_role_id == role_id),
+            )
+        )
+    )
+    candidate_ids = set(
+        session.scalars(
+            select(Candidate.id).where(Candidate.team_id == team_id, Candidate.role_id == role_id)
+        )
+    ) | {d.candidate_id for d in pivots}
+    return sorted(candidate_ids)

@@ -5,14 +5,14 @@ candidate's stage before their own is in).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import exists, select
+from sqlalchemy import Row, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from hiring.clock import Clock
 from hiring.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -640,28 +640,8 @@ class ScorecardService:
     def due_requests(self, now: datetime) -> list[Due]:
         """A "submit your scorecard" DM for every seat of an interview that has ended (within
         `REQUEST_LOOKBACK`), whose stage is undecided and whose scorecard is not submitted yet."""
-        submitted = aliased(Scorecard)
         with self.db.uow("") as uow:
-            rows = uow.session.execute(
-                select(Seat.id, Seat.team_id, Interview.end_at)
-                .join(Interview, Seat.interview_id == Interview.id)
-                .join(Panel, Interview.panel_id == Panel.id)
-                .join(Candidate, Panel.candidate_id == Candidate.id)
-                .where(
-                    Interview.status.in_(HELD_STATUSES),
-                    Panel.status != "cancelled",
-                    Candidate.erased_at.is_(None),
-                    Interview.end_at <= now,
-                    Interview.end_at > now - REQUEST_LOOKBACK,
-                    undecided(),
-                    ~exists().where(
-                        submitted.interview_id == Interview.id,
-                        submitted.author_id == Seat.user_id,
-                        submitted.status == "submitted",
-                    ),
-                )
-                .order_by(Interview.end_at, Seat.id)
-            ).all()
+            rows = _seats_awaiting_scorecards(uow.session, now)
             keys = {seat_id: f"scorecard-request:{seat_id}:{end:%Y%m%dT%H%M}" for seat_id, _, end in rows}
             fresh = unsent(uow, keys.values())
         due = []
@@ -699,3 +679,29 @@ class ScorecardService:
                     )
                 )
         return due
+
+
+def _seats_awaiting_scorecards(session: Session, now: datetime) -> Sequence[Row[int, str, datetime | None]]:
+    """(seat id, team id, interview end) of every seat of a recently ended interview, on an
+    undecided stage, whose scorecard is not submitted yet; oldest interview first."""
+    submitted = aliased(Scorecard)
+    return session.execute(
+        select(Seat.id, Seat.team_id, Interview.end_at)
+        .join(Interview, Seat.interview_id == Interview.id)
+        .join(Panel, Interview.panel_id == Panel.id)
+        .join(Candidate, Panel.candidate_id == Candidate.id)
+        .where(
+            Interview.status.in_(HELD_STATUSES),
+            Panel.status != "cancelled",
+            Candidate.erased_at.is_(None),
+            Interview.end_at <= now,
+            Interview.end_at > now - REQUEST_LOOKBACK,
+            undecided(),
+            ~exists().where(
+                submitted.interview_id == Interview.id,
+                submitted.author_id == Seat.user_id,
+                submitted.status == "submitted",
+            ),
+        )
+        .order_by(Interview.end_at, Seat.id)
+    ).all()
