@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import select
+import threading
+from http.client import HTTPConnection, HTTPMessage, HTTPSConnection
 from typing import Any
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit
+from urllib.request import Request
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -15,11 +22,92 @@ from slack_sdk.web import SlackResponse
 
 from bot.observability import Metrics
 
+Host = tuple[str, str, int | None]  # scheme, host name, port
+
+
+class KeptConnections:
+    """Idle HTTP/1.1 connections per host, reused by every call (thread-safe).
+
+    slack_sdk's `urllib` transport opens a new connection (and, against slack.com, a new TLS
+    session) for every call; this keeps them open between calls, as a browser does."""
+
+    def __init__(self, limit: int = 16) -> None:
+        self._idle: dict[Host, list[HTTPConnection]] = {}
+        self._lock = threading.Lock()
+        self._limit = limit
+
+    def request(self, req: Request, *, timeout: float, ssl: Any) -> tuple[int, str, HTTPMessage, bytes]:
+        """Send `req`; returns status, reason, headers and body. A failure to connect is raised as
+        `URLError`, as `urllib` raises it (so the retry handlers treat both alike)."""
+        parts = urlsplit(req.full_url)
+        key = (parts.scheme, parts.hostname or "", parts.port)
+        conn = self._take(key)
+        if conn is None:
+            conn = (
+                HTTPSConnection(key[1], key[2], timeout=timeout, context=ssl)
+                if key[0] == "https"
+                else HTTPConnection(key[1], key[2], timeout=timeout)
+            )
+            try:
+                conn.connect()
+            except OSError as err:
+                raise URLError(err) from err
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        try:
+            conn.request(req.get_method(), path, body=req.data, headers=dict(req.header_items()))
+            response = conn.getresponse()
+            body = response.read()
+        except BaseException:
+            conn.close()
+            raise
+        if response.will_close:
+            conn.close()
+        else:
+            self._give(key, conn)
+        return response.status, response.reason, response.headers, body
+
+    def _take(self, key: Host) -> HTTPConnection | None:
+        while True:
+            with self._lock:
+                idle = self._idle.get(key)
+                conn = idle.pop() if idle else None
+            if conn is None:
+                return None
+            # An idle connection with something to read has been closed by the server: drop it.
+            if conn.sock is not None and not select.select([conn.sock], [], [], 0)[0]:
+                return conn
+            conn.close()
+
+    def _give(self, key: Host, conn: HTTPConnection) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(key, [])
+            if len(idle) < self._limit:
+                idle.append(conn)
+                return
+        conn.close()
+
 
 class CountingWebClient(WebClient):
-    """A WebClient that counts every call by method and outcome."""
+    """A WebClient that counts every call by method and outcome, over kept-alive connections."""
 
     metrics: Metrics | None = None
+    connections: KeptConnections | None = None
+
+    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
+        # slack_sdk's transport step (its retry handlers and error handling around it are kept):
+        # the same contract as urllib's, over a kept-alive connection.
+        if self.connections is None or self.proxy is not None or not url.lower().startswith("http"):
+            return super()._perform_urllib_http_request_internal(url, req)  # type: ignore[no-any-return]
+        status, reason, headers, body = self.connections.request(req, timeout=self.timeout, ssl=self.ssl)
+        if status >= 400:
+            raise HTTPError(url, status, reason, headers, io.BytesIO(body))
+        if headers.get_content_type() == "application/gzip":
+            return {"status": status, "headers": headers, "body": body}
+        return {
+            "status": status,
+            "headers": headers,
+            "body": body.decode(headers.get_content_charset() or "utf-8"),
+        }
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
         try:
@@ -44,6 +132,7 @@ def make_client(
     """A WebClient that honours `Retry-After` on 429 and retries 5xx and dropped connections."""
     client = CountingWebClient(token=token, base_url=base_url, timeout=timeout)
     client.metrics = metrics
+    client.connections = KeptConnections()
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),

@@ -1,5 +1,6 @@
-"""The Web API client's deliberate retries: rate limits retried after `Retry-After`, server errors
-retried then raised, other errors raised at once, an unreachable server a connection error."""
+"""The Web API client keeps its HTTP connections open between calls, and still behaves as slack_sdk's
+own transport does: rate limits retried after `Retry-After`, errors raised, a connection closed by the
+server replaced without the caller noticing."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ class Server:
     """A tiny HTTP/1.1 Slack stand-in: answers `ok`, or what `script` says for the next calls."""
 
     def __init__(self) -> None:
+        self.peers: list[int] = []
         self.calls: list[str] = []
         self.script: list[tuple[int, dict[str, str], dict[str, Any]]] = []
+        self.close_after_next = False
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -31,6 +34,7 @@ class Server:
 
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                outer.peers.append(self.client_address[1])
                 outer.calls.append(self.path)
                 status, headers, body = outer.script.pop(0) if outer.script else (200, {}, {"ok": True})
                 data = json.dumps(body).encode()
@@ -39,6 +43,9 @@ class Server:
                     self.send_header(name, value)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
+                if outer.close_after_next:
+                    outer.close_after_next = False
+                    self.close_connection = True
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -57,6 +64,24 @@ def server() -> Iterator[Server]:
     s = Server()
     yield s
     s.stop()
+
+
+def test_calls_share_one_connection(server: Server) -> None:
+    client = make_client("xoxb-test", server.url)
+    for _ in range(5):
+        assert client.api_test()["ok"] is True
+    assert len(server.calls) == 5
+    assert len(set(server.peers)) == 1
+
+
+def test_a_connection_the_server_closed_is_replaced(server: Server) -> None:
+    client = make_client("xoxb-test", server.url)
+    server.close_after_next = True
+    client.api_test()
+    client.api_test()
+    client.api_test()
+    assert len(server.calls) == 3
+    assert len(set(server.peers)) == 2
 
 
 def test_rate_limits_are_retried_after_retry_after_and_errors_raised(server: Server) -> None:
