@@ -114,8 +114,10 @@ def run_web(settings: Settings) -> int:
         log.warning(
             "Loopbot listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, server.port
         )
+        stop = _stop_on_signals()
         server.start()
-        _wait_for_stop_signal()
+        while not stop.wait(1.0):
+            pass
         log.warning("Loopbot stopping: finishing the requests and work in flight")
         server.stop()
     finally:
@@ -123,14 +125,14 @@ def run_web(settings: Settings) -> int:
     return 0
 
 
-def _wait_for_stop_signal() -> None:
-    """Block until SIGTERM (how platforms stop a process) or SIGINT (Ctrl-C). Both are handled here
-    explicitly, so a signal that the parent process ignored is not ignored by Loopbot too."""
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM (how platforms stop a process) or SIGINT (Ctrl-C), installed before
+    serving starts. Both are handled here explicitly, so a signal that the parent process ignored is
+    not ignored by Loopbot too."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    while not stop.wait(1.0):
-        pass
+    return stop
 
 
 def run_worker(settings: Settings) -> int:
