@@ -19,8 +19,8 @@ from hiring.feedback.scorecards import PendingScorecard, ScorecardService
 from hiring.panels.interview_info import interview_info, person_timezone
 from hiring.plans.plans import spec_of
 from hiring.ports import Directory
-from storage.feedback_repository import FeedbackRepository
 from storage.models import Role
+from storage.repositories.feedback import FeedbackRepository
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)

@@ -42,7 +42,7 @@ from hiring.clock import Clock
 from hiring.errors import ExternalServiceError, RateLimited
 from hiring.ports import Notifier, Sent
 from storage.models import Notification, SlackMessage
-from storage.repositories import insert_ignoring
+from storage.repositories.base import insert_ignoring
 from storage.uow import Database
 
 log = logging.getLogger(__name__)

@@ -32,8 +32,8 @@ from scheduling.calendar_protocol import (
     window,
 )
 from scheduling.ics import Invite, invite_ics
-from storage.calendar_repository import event_by_token
 from storage.models import CalendarEvent
+from storage.repositories.scheduling import event_by_token
 from storage.uow import Database, UnitOfWork
 
 RESPONSES = frozenset({"needsAction", "accepted", "declined", "tentative"})

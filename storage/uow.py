@@ -9,19 +9,18 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.calendar_repository import CalendarRepository
 from storage.database import make_engine
-from storage.repositories import (
-    AuditRepository,
-    CandidateRepository,
-    IdempotencyRepository,
-    MessageRepository,
-    PanelRepository,
-    PeopleRepository,
-    PlanRepository,
-    PoolRepository,
-    RoleRepository,
-)
+from storage.repositories.chasing import ChasingRepository
+from storage.repositories.decisions import DecisionsRepository
+from storage.repositories.feedback import FeedbackRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.panels import PanelRepository, PoolRepository
+from storage.repositories.people import PeopleRepository
+from storage.repositories.plans import PlanRepository
+from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.records import AuditRepository, IdempotencyRepository, MessageRepository
+from storage.repositories.roles import CandidateRepository, RoleRepository
+from storage.repositories.scheduling import CalendarRepository
 
 T = TypeVar("T")
 
@@ -46,6 +45,11 @@ class UnitOfWork:
         self.messages = MessageRepository(s, t)
         self.idempotency = IdempotencyRepository(s, t)
         self.calendar = CalendarRepository(s, t)
+        self.feedback = FeedbackRepository(s, t)
+        self.decisions = DecisionsRepository(s, t)
+        self.chasing = ChasingRepository(s, t)
+        self.privacy = PrivacyRepository(s, t)
+        self.outbox = OutboxRepository(s, t)
         return self
 
     def __exit__(

@@ -21,8 +21,8 @@ from hiring.feedback.scorecards import unsent
 from hiring.outbox import Due
 from hiring.panels.interview_info import Competency, InterviewInfo, interview_info, person_timezone
 from hiring.ports import Directory
-from storage.feedback_repository import FeedbackRepository
 from storage.models import Candidate, Interview, Panel, Question, QuestionAssignment, Role, Seat
+from storage.repositories.feedback import FeedbackRepository
 from storage.uow import Database, UnitOfWork
 
 QUESTIONS_PER_INTERVIEWER = 3

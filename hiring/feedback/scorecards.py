@@ -27,8 +27,8 @@ from hiring.panels.interview_info import (
 from hiring.permissions import Actor
 from hiring.ports import Directory, Notifier
 from hiring.roles.candidates import live_candidate
-from storage.feedback_repository import HELD_STATUSES, FeedbackRepository, undecided
 from storage.models import Candidate, Interview, Panel, Scorecard, Seat
+from storage.repositories.feedback import HELD_STATUSES, FeedbackRepository, undecided
 from storage.uow import Database, UnitOfWork
 
 T = TypeVar("T")

@@ -22,7 +22,7 @@ from storage.models import (
     Scorecard,
     Seat,
 )
-from storage.repositories import _Repository
+from storage.repositories.base import Repository
 
 # Interview statuses that mean "it happens (or happened) as booked".
 HELD_STATUSES = ("booked", "completed")
@@ -43,7 +43,7 @@ def undecided() -> ColumnElement[bool]:
     return ~exists().where(d.candidate_id == Panel.candidate_id, d.stage_key == Panel.stage_key)
 
 
-class FeedbackRepository(_Repository):
+class FeedbackRepository(Repository):
     """Seats, scorecards, decisions and question assignments (scoped to one workspace)."""
 
     def interview(self, interview_id: int) -> Interview | None:

@@ -9,14 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import BusyBlock, CalendarEvent
+from storage.repositories.base import Repository
 
 
-class CalendarRepository:
-    """Queries scoped to one workspace. Adds and queries; never commits."""
-
-    def __init__(self, session: Session, team_id: str) -> None:
-        self.session = session
-        self.team_id = team_id
+class CalendarRepository(Repository):
+    """The built-in calendar's events and busy blocks (scoped to one workspace)."""
 
     def get(self, event_id: str) -> CalendarEvent | None:
         """The workspace's event with this id (None if absent or another workspace's)."""
@@ -37,11 +34,6 @@ class CalendarRepository:
             )
         )
         return {e.id: e for e in rows}
-
-    def add(self, event: CalendarEvent) -> CalendarEvent:
-        self.session.add(event)
-        self.session.flush()
-        return event
 
     def confirmed_between(self, start: datetime, end: datetime) -> list[CalendarEvent]:
         """Confirmed events overlapping [start, end)."""

@@ -1,0 +1,1 @@
+"""Repositories by capability: every query of the app lives here."""
