@@ -33,10 +33,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Table, bindparam, select, text, update
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from hiring.clock import Clock
 from hiring.errors import ExternalServiceError, RateLimited
@@ -186,25 +185,6 @@ class _MarkWriter:
             self.seconds += time.perf_counter() - started
 
 
-def _dialect(db: Session | Connection) -> str:
-    return db.dialect.name if isinstance(db, Connection) else db.get_bind().dialect.name
-
-
-def among(db: Session | Connection, column: Any, values: Sequence[Any], *, name: str | None = None) -> Any:
-    """`column IN values`, the values passed as one JSON parameter and unpacked by the database
-    (`json_each` on SQLite, `json_array_elements_text` on PostgreSQL): thousands of placeholders
-    cost more to build, send and plan than the lookups themselves, and there is no limit to hit.
-    `name` names the parameter (give one if the same column is used twice in a statement)."""
-    param = name or f"among_{column.key}"
-    data = json.dumps(list(values))
-    if _dialect(db) == "postgresql":
-        as_type = "bigint" if isinstance(column.type, Integer) else "text"
-        sub = text(f"SELECT CAST(json_array_elements_text(CAST(:{param} AS json)) AS {as_type}) AS value")
-    else:
-        sub = text(f"SELECT value FROM json_each(:{param})")
-    return column.in_(sub.bindparams(**{param: data}).columns(value=column.type))
-
-
 # Bulk claims: one statement a batch, the rows as one JSON parameter unpacked by the database (a
 # multi-row VALUES with thousands of placeholders costs more to build and parse than to insert).
 CLAIM_SQL = {
@@ -317,7 +297,7 @@ class Dispatcher:
         if not items:
             return []
         with self.db.uow("") as uow:
-            sent = sent_among(uow.session, [d.key for d in items])
+            sent = uow.outbox.sent_among([d.key for d in items])
         return [d for d in items if d.key not in sent]
 
     def _claim_batch(self, batch: Sequence[Due], now: datetime) -> dict[str, int]:
@@ -554,29 +534,6 @@ class Dispatcher:
                 )
             )
             uow.commit()
-
-
-def sent_among(session: Session, keys: Sequence[str]) -> set[str]:
-    """The keys among `keys` whose notification has been sent."""
-    if not keys:
-        return set()
-    return set(
-        session.scalars(
-            select(Notification.key).where(
-                among(session, Notification.key, keys), Notification.sent_at.is_not(None)
-            )
-        ).all()
-    )
-
-
-def sent_notifications(session: Session, keys: Sequence[str]) -> dict[str, Notification]:
-    """Sent notification rows by key (sources use them to thread replies under a sent message)."""
-    if not keys:
-        return {}
-    rows = session.scalars(
-        select(Notification).where(among(session, Notification.key, keys), Notification.sent_at.is_not(None))
-    ).all()
-    return {row.key: row for row in rows}
 
 
 def sent_keys(db: Database, prefix: str) -> list[str]:

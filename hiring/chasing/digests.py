@@ -29,7 +29,7 @@ from hiring.chasing.reminders import CHASED_CANDIDATES, HELD_STATUSES, parse_day
 from hiring.clock import Clock
 from hiring.decisions.debriefs import DEBRIEF_PREFIX
 from hiring.errors import ExternalServiceError, NotFound, PermissionDenied
-from hiring.outbox import Dispatcher, Due, Source, among, sent_notifications
+from hiring.outbox import Dispatcher, Due, Source
 from hiring.permissions import Actor, manages, require_manager
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import PlanSpec
@@ -45,6 +45,7 @@ from storage.models import (
     Scorecard,
     Seat,
 )
+from storage.repositories.base import among
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -453,13 +454,13 @@ class DigestService:
                     keyed[digest_key(role_id, tz, moment)] = (role_id, team_id)
             if not keyed:
                 return
-            parents = sent_notifications(uow.session, list(keyed))
+            parents = uow.outbox.sent_notifications(list(keyed))
             part_keys = [
                 part_key(key, section)
                 for key, row in parents.items()
                 for section in (row.payload or {}).get("sections", [])
             ]
-            parts_sent = set(sent_notifications(uow.session, part_keys))
+            parts_sent = set(uow.outbox.sent_notifications(part_keys))
         for key, (role_id, team_id) in keyed.items():
             parent = parents.get(key)
             if parent is not None:

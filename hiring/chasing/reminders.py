@@ -35,9 +35,10 @@ from sqlalchemy.orm import Session, aliased
 
 from hiring.clock import Clock
 from hiring.errors import DomainError
-from hiring.outbox import Due, Source, among
+from hiring.outbox import Due, Source
 from hiring.ports import Directory
 from storage.models import Candidate, Decision, Interview, Notification, Panel, Person, Role, Scorecard, Seat
+from storage.repositories.base import among
 from storage.uow import Database
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hiring.clock import Clock
-from hiring.outbox import Due, sent_notifications
+from hiring.outbox import Due
 from hiring.permissions import Actor, require_decider
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import PlanSpec, RatingScale
@@ -654,7 +654,7 @@ class DebriefService:
             )
             panels = [p for p in panels if not decided_after(decisions, p)]
             keys = [k for p in panels for k in (debrief_key(p.id), complete_key(p.id))]
-            sent = sent_notifications(session, keys)
+            sent = uow.outbox.sent_notifications(keys)
             by_interview = scorecards_for(session, (i.id for p in panels for i in p.interviews))
             for panel in panels:
                 first = sent.get(debrief_key(panel.id))
@@ -790,7 +790,7 @@ class DebriefService:
             panel = self._panel_decided(uow, decision)
             if panel is None:
                 return None
-            message = sent_notifications(uow.session, [debrief_key(panel.id)]).get(debrief_key(panel.id))
+            message = uow.outbox.sent_notifications([debrief_key(panel.id)]).get(debrief_key(panel.id))
             if message is None or not message.channel_id or not message.message_ts:
                 return None
             by_interview = scorecards_for(uow.session, (i.id for i in panel.interviews))

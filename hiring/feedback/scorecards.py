@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from hiring.clock import Clock
 from hiring.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from hiring.outbox import Due, sent_among
+from hiring.outbox import Due
 from hiring.panels.interview_info import (
     Competency,
     InterviewInfo,
@@ -232,7 +232,7 @@ def _again_on_conflict(write: Callable[[], T]) -> T:
 def unsent(uow: UnitOfWork, keys: Iterable[str]) -> set[str]:
     """The keys among `keys` that have not been sent yet (so sources skip rebuilding sent items)."""
     keys = list(keys)
-    return set(keys) - sent_among(uow.session, keys)
+    return set(keys) - uow.outbox.sent_among(keys)
 
 
 class ScorecardService:
