@@ -118,79 +118,95 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=2000, help="requests per series")
-    parser.add_argument("--memory-requests", type=int, default=10_000)
-    args = parser.parse_args()
+def latency(
+    loopbot: ServerProcess, bare: ServerProcess, clock: ViewsOpenClock, n: int, concurrency: int
+) -> dict[str, Any]:
+    """Both apps' figures for `n` requests each from `concurrency` clients, and their ratios."""
+    lb: list[float] = []
+    bb: list[float] = []
+    if concurrency == 1:
+        lb, bb = alternate(loopbot.driver, bare.driver, clock, n)
+    else:
+        for _ in range(4):  # interleaved in chunks so both see the same machine conditions
+            lb += run_series(loopbot.driver, clock, n // 4, concurrency)
+            bb += run_series(bare.driver, clock, n // 4, concurrency)
+            clock.fake.reset()
+            clock.seen = 0
+    return {
+        "loopbot": summary(lb),
+        "bare_bolt": summary(bb),
+        "ratio_p50": round(pct(lb, 0.5) / pct(bb, 0.5), 3),
+        "ratio_p99": round(pct(lb, 0.99) / pct(bb, 0.99), 3),
+    }
+
+
+def memory(loopbot: ServerProcess, clock: ViewsOpenClock, n: int) -> dict[str, Any]:
+    """The Loopbot process's resident memory every tenth of `n` requests from 20 clients."""
+    samples = [{"requests": 0, "rss_mb": round(loopbot.rss_mb(), 1)}]
+    done = 0
+    step = max(1, n // 10)
+    while done < n:
+        run_series(loopbot.driver, clock, step, 20)
+        done += step
+        clock.fake.reset()
+        clock.seen = 0
+        samples.append({"requests": done, "rss_mb": round(loopbot.rss_mb(), 1)})
+    tail = [s["rss_mb"] for s in samples[len(samples) // 2 :]]
+    return {
+        "samples": samples,
+        "final_rss_mb": samples[-1]["rss_mb"],
+        "growth_second_half_mb": round(max(tail) - min(tail), 1),
+        "note": "resident memory of the Loopbot server process alone",
+    }
+
+
+def start_bare(fake: FakeSlack, folder: str) -> ServerProcess:
+    """The bare Bolt app, opening the very modal Loopbot opened as a constant (same payload, no work)."""
+    view = next(c for c in fake.calls if c.method == "views.open").params["view"]
+    view_file = Path(folder) / "view.json"
+    view_file.write_text(json.dumps(view))
+    return ServerProcess(
+        fake, f"sqlite:///{Path(folder) / 'bare.db'}", bare=True, env={"BENCH_FIXED_VIEW": str(view_file)}
+    )
+
+
+def measure(requests: int, memory_requests: int) -> dict[str, Any]:
+    """Latency side by side with the bare app, then Loopbot's memory."""
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder, FakeSlack() as fake:
         seed(fake)
         clock = ViewsOpenClock(fake)
         loopbot = ServerProcess(fake, f"sqlite:///{Path(folder) / 'bench.db'}")
         one(loopbot.driver, clock, "UHANA")
-        # The bare app opens the very modal Loopbot opened, as a constant: same payload, no work.
-        view = next(c for c in fake.calls if c.method == "views.open").params["view"]
-        view_file = Path(folder) / "view.json"
-        view_file.write_text(json.dumps(view))
-        bare = ServerProcess(
-            fake, f"sqlite:///{Path(folder) / 'bare.db'}", bare=True, env={"BENCH_FIXED_VIEW": str(view_file)}
-        )
+        bare = start_bare(fake, folder)
         try:
             for _ in range(30):  # warm both up
                 one(loopbot.driver, clock, "UHANA")
                 one(bare.driver, clock, "UHANA")
             for label, concurrency in (("sequential", 1), ("concurrent_20", 20)):
-                lb: list[float] = []
-                bb: list[float] = []
-                if concurrency == 1:
-                    lb, bb = alternate(loopbot.driver, bare.driver, clock, args.requests)
-                else:
-                    # Interleaved in chunks so both see the same machine conditions.
-                    for _ in range(4):
-                        lb += run_series(loopbot.driver, clock, args.requests // 4, concurrency)
-                        bb += run_series(bare.driver, clock, args.requests // 4, concurrency)
-                        fake.reset()
-                        clock.seen = 0
-                results[label] = {
-                    "loopbot": summary(lb),
-                    "bare_bolt": summary(bb),
-                    "ratio_p50": round(pct(lb, 0.5) / pct(bb, 0.5), 3),
-                    "ratio_p99": round(pct(lb, 0.99) / pct(bb, 0.99), 3),
-                }
+                results[label] = latency(loopbot, bare, clock, requests, concurrency)
             bare.stop()
-            samples = [{"requests": 0, "rss_mb": round(loopbot.rss_mb(), 1)}]
-            done = 0
-            step = max(1, args.memory_requests // 10)
-            while done < args.memory_requests:
-                run_series(loopbot.driver, clock, step, 20)
-                done += step
-                fake.reset()
-                clock.seen = 0
-                samples.append({"requests": done, "rss_mb": round(loopbot.rss_mb(), 1)})
-            tail = [s["rss_mb"] for s in samples[len(samples) // 2 :]]
-            results["memory"] = {
-                "samples": samples,
-                "final_rss_mb": samples[-1]["rss_mb"],
-                "growth_second_half_mb": round(max(tail) - min(tail), 1),
-                "note": "resident memory of the Loopbot server process alone",
-            }
+            results["memory"] = memory(loopbot, clock, memory_requests)
         finally:
             loopbot.stop()
             if bare.process.poll() is None:
                 bare.stop()
+    return results
+
+
+def meets_targets(results: dict[str, Any]) -> bool:
     m = results["memory"]
-    results["meets_targets"] = (
-        all(
-            results[label][f"ratio_{q}"] <= 1.0
-            for label in ("sequential", "concurrent_20")
-            for q in ("p50", "p99")
-        )
+    ratios = [
+        results[label][f"ratio_{q}"] for label in ("sequential", "concurrent_20") for q in ("p50", "p99")
+    ]
+    return (
+        all(r <= 1.0 for r in ratios)
         and m["final_rss_mb"] <= MEMORY_LIMIT_MB
         and m["growth_second_half_mb"] <= FLAT_MB
     )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "command_to_modal.json").write_text(json.dumps(results, indent=2))
+
+
+def report(results: dict[str, Any]) -> None:
     for label in ("sequential", "concurrent_20"):
         r = results[label]
         print(
@@ -198,12 +214,25 @@ def main() -> int:
             f"bare bolt p50 {r['bare_bolt']['p50_ms']:7.2f} ms  p99 {r['bare_bolt']['p99_ms']:7.2f} ms | "
             f"ratio p50 {r['ratio_p50']:.2f}  p99 {r['ratio_p99']:.2f}"
         )
+    m = results["memory"]
     print(
         f"memory: {m['final_rss_mb']} MB after {m['samples'][-1]['requests']} requests; "
         f"growth over the second half {m['growth_second_half_mb']} MB "
         f"(targets: ratios ≤ 1.0, ≤ {MEMORY_LIMIT_MB} MB, growth ≤ {FLAT_MB} MB)"
     )
     print("meets the targets" if results["meets_targets"] else "MISSES a target")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000, help="requests per series")
+    parser.add_argument("--memory-requests", type=int, default=10_000)
+    args = parser.parse_args()
+    results = measure(args.requests, args.memory_requests)
+    results["meets_targets"] = meets_targets(results)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "command_to_modal.json").write_text(json.dumps(results, indent=2))
+    report(results)
     return 0 if results["meets_targets"] else 1
 
 

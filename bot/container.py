@@ -215,7 +215,6 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         client_for=clients,
         public_url=settings.public_url.rstrip("/"),
         default_tz=settings.default_timezone,
-        home_refresh_delay=settings.home_refresh_seconds,
     )
     app.use(RequestContext(metrics, clients))
     router = register(app, ctx)

@@ -46,7 +46,6 @@ class Settings(BaseSettings):
     retention_days: int | None = Field(default=None, ge=1)
     web_threads: int = Field(default=16, ge=1)
     # A burst of changes re-publishes a person's App Home once, this long after the first.
-    home_refresh_seconds: float = Field(default=1.0, ge=0, le=60)
 
     @field_validator("admins", "google_rooms", mode="before")
     @classmethod

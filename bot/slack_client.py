@@ -1,15 +1,18 @@
-"""Slack Web API clients with deliberate retries (rate limits, server errors, connection errors)."""
+"""Slack Web API clients with deliberate retries (rate limits, server errors, connection errors),
+over HTTP connections kept alive between calls."""
 
 from __future__ import annotations
 
+import functools
 import io
 import select
 import threading
 from http.client import HTTPConnection, HTTPMessage, HTTPSConnection
 from typing import Any
-from urllib.error import HTTPError, URLError
+from urllib.error import URLError
 from urllib.parse import urlsplit
-from urllib.request import Request
+from urllib.request import BaseHandler, Request, build_opener, install_opener
+from urllib.response import addinfourl
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -36,15 +39,15 @@ class KeptConnections:
         self._lock = threading.Lock()
         self._limit = limit
 
-    def request(self, req: Request, *, timeout: float, ssl: Any) -> tuple[int, str, HTTPMessage, bytes]:
-        """Send `req`; returns status, reason, headers and body. A failure to connect is raised as
-        `URLError`, as `urllib` raises it (so the retry handlers treat both alike)."""
+    def request(self, req: Request, *, timeout: float | None) -> tuple[int, str, HTTPMessage, bytes]:
+        """Send `req`; returns status, reason, headers and body. A connection failure is raised as
+        `URLError`, as `urllib` raises it (so slack_sdk's retry handlers treat both alike)."""
         parts = urlsplit(req.full_url)
         key = (parts.scheme, parts.hostname or "", parts.port)
         conn = self._take(key)
         if conn is None:
             conn = (
-                HTTPSConnection(key[1], key[2], timeout=timeout, context=ssl)
+                HTTPSConnection(key[1], key[2], timeout=timeout)
                 if key[0] == "https"
                 else HTTPConnection(key[1], key[2], timeout=timeout)
             )
@@ -57,6 +60,9 @@ class KeptConnections:
             conn.request(req.get_method(), path, body=req.data, headers=dict(req.header_items()))
             response = conn.getresponse()
             body = response.read()
+        except OSError as err:
+            conn.close()
+            raise URLError(err) from err
         except BaseException:
             conn.close()
             raise
@@ -87,27 +93,43 @@ class KeptConnections:
         conn.close()
 
 
+class KeptAliveResponse(addinfourl):
+    """A read response as urllib's handlers return it, with the reason phrase in `msg`."""
+
+    def __init__(self, body: bytes, headers: HTTPMessage, url: str, status: int, reason: str) -> None:
+        super().__init__(io.BytesIO(body), headers, url, status)
+        self.msg = reason
+
+
+class KeptAliveHandler(BaseHandler):
+    """A `urllib` handler that sends HTTP and HTTPS requests over kept-alive connections.
+
+    slack_sdk's WebClient sends through `urllib.request.urlopen`, which uses the opener installed
+    with `urllib.request.install_opener` (when the client has no proxy and no SSL context of its
+    own): installing this handler there makes every call reuse its connection."""
+
+    handler_order = 400  # before urllib's own HTTP(S) handlers (500)
+
+    def __init__(self, connections: KeptConnections) -> None:
+        self.connections = connections
+
+    def http_open(self, req: Request) -> KeptAliveResponse:
+        status, reason, headers, body = self.connections.request(req, timeout=req.timeout)
+        return KeptAliveResponse(body, headers, req.full_url, status, reason)
+
+    https_open = http_open
+
+
+@functools.cache
+def keep_connections_alive() -> None:
+    """Install the kept-alive handler as this process's `urllib` opener (once)."""
+    install_opener(build_opener(KeptAliveHandler(KeptConnections())))
+
+
 class CountingWebClient(WebClient):
-    """A WebClient that counts every call by method and outcome, over kept-alive connections."""
+    """A WebClient that counts every call by method and outcome."""
 
     metrics: Metrics | None = None
-    connections: KeptConnections | None = None
-
-    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
-        # slack_sdk's transport step (its retry handlers and error handling around it are kept):
-        # the same contract as urllib's, over a kept-alive connection.
-        if self.connections is None or self.proxy is not None or not url.lower().startswith("http"):
-            return super()._perform_urllib_http_request_internal(url, req)  # type: ignore[no-any-return]
-        status, reason, headers, body = self.connections.request(req, timeout=self.timeout, ssl=self.ssl)
-        if status >= 400:
-            raise HTTPError(url, status, reason, headers, io.BytesIO(body))
-        if headers.get_content_type() == "application/gzip":
-            return {"status": status, "headers": headers, "body": body}
-        return {
-            "status": status,
-            "headers": headers,
-            "body": body.decode(headers.get_content_charset() or "utf-8"),
-        }
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
         try:
@@ -132,7 +154,7 @@ def make_client(
     """A WebClient that honours `Retry-After` on 429 and retries 5xx and dropped connections."""
     client = CountingWebClient(token=token, base_url=base_url, timeout=timeout)
     client.metrics = metrics
-    client.connections = KeptConnections()
+    keep_connections_alive()
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),

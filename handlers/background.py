@@ -42,28 +42,6 @@ class Background(Executor):
         # Carry the request's log context (request and workspace ids) to the worker thread.
         return self._pool.submit(contextvars.copy_context().run, run)
 
-    def submit_later(self, delay: float, fn: Callable[..., Any], /, *args: Any) -> None:
-        """Run `fn(*args)` after `delay` seconds; counted as pending from now (see `wait_idle`)."""
-        if delay <= 0:
-            self.submit(fn, *args)
-            return
-        with self._idle:
-            self._pending += 1
-
-        def fire() -> None:
-            try:
-                self.submit(fn, *args)
-            except RuntimeError:  # shut down meanwhile
-                log.warning("dropped delayed work at shutdown: %s", getattr(fn, "__name__", fn))
-            finally:
-                with self._idle:
-                    self._pending -= 1
-                    self._idle.notify_all()
-
-        timer = threading.Timer(delay, contextvars.copy_context().run, (fire,))
-        timer.daemon = True
-        timer.start()
-
     @property
     def pending(self) -> int:
         return self._pending
@@ -79,13 +57,12 @@ class Background(Executor):
 
 class Coalescer:
     """Runs `work(key)` for keys asked for often (a person's App Home): at most one run per key at a
-    time, started `delay` seconds after the first ask so a burst of asks costs one run. An ask during
-    a run schedules exactly one more run after it, so the last change is always shown."""
+    time; the asks that arrive during a run cost exactly one more run after it, so the last change is
+    always shown."""
 
-    def __init__(self, background: Background, work: Callable[[Any], None], delay: float) -> None:
+    def __init__(self, background: Background, work: Callable[[Any], None]) -> None:
         self._background = background
         self._work = work
-        self._delay = delay
         self._lock = threading.Lock()
         self._state: dict[Any, str] = {}  # key → "scheduled" | "running" | "again"
 
@@ -97,7 +74,7 @@ class Coalescer:
             if state is not None:
                 return
             self._state[key] = "scheduled"
-        self._background.submit_later(self._delay, self._run, key)
+        self._background.submit(self._run, key)
 
     def _run(self, key: Any) -> None:
         with self._lock:
@@ -110,4 +87,4 @@ class Coalescer:
                 if again:
                     self._state[key] = "scheduled"
             if again:
-                self._background.submit_later(self._delay, self._run, key)
+                self._background.submit(self._run, key)

@@ -23,7 +23,6 @@ class HandlerContext:
     client_for: Callable[[str], WebClient]
     public_url: str = "http://localhost:3000"
     default_tz: str = "UTC"
-    home_refresh_delay: float = 0.0
     modals: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
 

@@ -25,7 +25,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         page = services.home.build(team_id, user_id, cursor)
         ctx.client_for(team_id).views_publish(user_id=user_id, view=home_view(page))
 
-    refreshes = Coalescer(ctx.background, lambda key: publish(*key), ctx.home_refresh_delay)
+    refreshes = Coalescer(ctx.background, lambda key: publish(*key))
     services.home.attach(lambda team_id, user_id: refreshes.ask((team_id, user_id)))
 
     @app.event("app_home_opened")

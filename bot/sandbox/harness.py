@@ -79,7 +79,6 @@ class Sandbox:
             "database_url": self.database_url,
             "admins": ["UADMIN"],
             "default_timezone": "Europe/London",
-            "home_refresh_seconds": 0,  # tests see the App Home as soon as the work is idle
         }
         values.update(self.settings_overrides)
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -1,6 +1,7 @@
-"""The Web API client keeps its HTTP connections open between calls, and still behaves as slack_sdk's
-own transport does: rate limits retried after `Retry-After`, errors raised, a connection closed by the
-server replaced without the caller noticing."""
+"""The Web API client keeps its HTTP connections open between calls (through the `urllib` opener that
+slack_sdk's transport uses, a public interface: these tests fail if a slack_sdk release stops using it)
+and still behaves as slack_sdk's own transport does: rate limits retried after `Retry-After`, errors
+raised, a connection closed by the server replaced without the caller noticing."""
 
 from __future__ import annotations
 
