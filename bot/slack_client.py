@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import io
 import select
+import socket
 import threading
 from http.client import HTTPConnection, HTTPMessage, HTTPSConnection
 from typing import Any
@@ -79,8 +80,7 @@ class KeptConnections:
                 conn = idle.pop() if idle else None
             if conn is None:
                 return None
-            # An idle connection with something to read has been closed by the server: drop it.
-            if conn.sock is not None and not select.select([conn.sock], [], [], 0)[0]:
+            if conn.sock is not None and quiet(conn.sock):
                 return conn
             conn.close()
 
@@ -91,6 +91,14 @@ class KeptConnections:
                 idle.append(conn)
                 return
         conn.close()
+
+
+def quiet(sock: socket.socket) -> bool:
+    """True when an idle connection has nothing to read (a closed one reads as end of file, and
+    unasked-for bytes make it unusable too). poll(), unlike select(), takes any file descriptor."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return not poller.poll(0)
 
 
 class KeptAliveResponse(addinfourl):

@@ -107,3 +107,19 @@ def test_an_unreachable_server_is_a_connection_error() -> None:
     client.retry_handlers = []
     with pytest.raises(URLError):
         client.api_test()
+
+
+def test_an_idle_connection_is_checked_whatever_its_file_descriptor() -> None:
+    """Long-running processes hold many files: select() refuses descriptors from 1024 up."""
+    import os
+    import socket
+
+    from bot.slack_client import quiet
+
+    ours, peer = socket.socketpair()
+    high = socket.socket(fileno=os.dup2(ours.fileno(), 1500))
+    ours.close()
+    assert quiet(high)
+    peer.close()
+    assert not quiet(high)
+    high.close()
