@@ -20,7 +20,6 @@ from hiring.panels.interview_info import interview_info, person_timezone
 from hiring.plans.plans import spec_of
 from hiring.ports import Directory
 from storage.models import Role
-from storage.repositories.feedback import FeedbackRepository
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -193,9 +192,8 @@ class HomeService:
         now = self.clock.now()
         pending = self.scorecards.pending(team_id, user_id)
         with self.db.uow(team_id) as uow:
-            repo = FeedbackRepository(uow.session, team_id)
             upcoming = []
-            for seat, interview in repo.upcoming_for(user_id, now):
+            for seat, interview in uow.feedback.upcoming_for(user_id, now):
                 info = interview_info(interview)
                 assert info.start_at is not None and info.end_at is not None
                 upcoming.append(
@@ -217,7 +215,7 @@ class HomeService:
                 r for r in uow.roles.all() if r.hiring_manager_id == user_id or user_id in r.recruiter_ids
             ]
             roles_page = page_of(mine, cursor.roles, ROLES_PAGE)
-            overviews = tuple(self._overview(uow, repo, role, cursor, now) for role in roles_page.items)
+            overviews = tuple(self._overview(uow, role, cursor, now) for role in roles_page.items)
             tz = person_timezone(uow, self.directory, user_id, mine[0].timezone if mine else "UTC")
         return HomePage(
             team_id=team_id,
@@ -231,9 +229,7 @@ class HomeService:
             manages_roles=bool(mine),
         )
 
-    def _overview(
-        self, uow: UnitOfWork, repo: FeedbackRepository, role: Role, cursor: HomeCursor, now: datetime
-    ) -> RoleOverview:
+    def _overview(self, uow: UnitOfWork, role: Role, cursor: HomeCursor, now: datetime) -> RoleOverview:
         spec = spec_of(role.plan)
         by_stage: dict[str, list[StageCandidate]] = {s.key: [] for s in spec.stages}
         names = {s.key: s.name for s in spec.stages}
@@ -255,7 +251,7 @@ class HomeService:
                     candidates=page_of(candidates, offset, STAGE_PAGE),
                 )
             )
-        late_rows = repo.late_for_roles([role.id], now - timedelta(hours=role.feedback_due_hours))
+        late_rows = uow.feedback.late_for_roles([role.id], now - timedelta(hours=role.feedback_due_hours))
         late = tuple(
             LateScorecard(
                 author_id=seat.user_id,

@@ -51,10 +51,16 @@ def action_value(body: dict[str, Any]) -> str:
     return str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
 
 
-def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
-    services = ctx.services
+class FeedbackListeners:
+    """The feedback listeners; each hands the work to the services."""
 
-    def feedback_command(req: CommandRequest) -> None:
+    def __init__(self, ctx: HandlerContext) -> None:
+        self.ctx = ctx
+        self.services = ctx.services
+
+    def feedback_command(self, req: CommandRequest) -> None:
+        """`/interview feedback`: what I owe; `/interview feedback <candidate>`: their feedback."""
+        services = self.services
         team_id, user_id = req.actor.team_id, req.actor.user_id
         tz = services.home.timezone(team_id, user_id)
         if not req.args:
@@ -67,25 +73,19 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         text_, blocks = feedback_blocks(feedback, tz)
         req.reply(text_, blocks)
 
-    router.add(
-        "feedback",
-        feedback_command,
-        usage="feedback [candidate]",
-        summary="the scorecards you owe, or a candidate's feedback (as much as you may see)",
-    )
-
-    def open_scorecard(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+    def open_scorecard(self, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+        """The "Submit scorecard" button: open the form (or say why not)."""
         try:
-            view = scorecard_modal(services.scorecards.form(actor, interview_id_of(action_value(body))))
+            view = scorecard_modal(self.services.scorecards.form(actor, interview_id_of(action_value(body))))
         except DomainError as err:
             view = message_view("Scorecard", err.message)
         open_modal(client, body["trigger_id"], view)
 
-    on_action(app, ctx, SCORECARD_OPEN, open_scorecard)
-
     def submit_scorecard(
-        actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]
+        self, actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]
     ) -> Any:
+        """Store the submission; after the ack, DM the receipt and refresh the App Homes it changes."""
+        services = self.services
         submitted = services.scorecards.submit(
             actor,
             interview_id_of(meta.get("interview_id")),
@@ -101,29 +101,40 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
 
         return follow_up
 
-    on_submit(app, ctx, SCORECARD_MODAL, submit_scorecard)
+    def closed(self, ack: Ack, body: dict[str, Any]) -> None:
+        """The form was closed: keep a draft, after the ack."""
+        ack()
+        self.ctx.background.submit(self.keep_draft, self.ctx.actor(body), body["view"])
 
-    def keep_draft(actor: Actor, view: dict[str, Any]) -> None:
+    def keep_draft(self, actor: Actor, view: dict[str, Any]) -> None:
         raw = str(metadata(view).get("interview_id") or "")
         if not raw.isdecimal():
             return
-        if services.scorecards.save_draft(actor, int(raw), scorecard_input(values(view))):
-            services.home.refresh(actor.team_id, [actor.user_id])
+        if self.services.scorecards.save_draft(actor, int(raw), scorecard_input(values(view))):
+            self.services.home.refresh(actor.team_id, [actor.user_id])
 
-    @app.view_closed(SCORECARD_MODAL)
-    def closed(ack: Ack, body: dict[str, Any]) -> None:
-        ack()
-        ctx.background.submit(keep_draft, ctx.actor(body), body["view"])
-
-    def show_feedback(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+    def show_feedback(self, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+        """The "Read the feedback" button: a candidate's stage feedback as the actor may see it."""
         candidate, _, stage = action_value(body).partition(":")
         try:
             if not candidate.isdecimal() or not stage:
                 raise NotFound("That candidate no longer exists.")
-            feedback = services.scorecards.visible_scorecards(actor, int(candidate), stage)
-            view = feedback_modal(feedback, services.home.timezone(actor.team_id, actor.user_id))
+            feedback = self.services.scorecards.visible_scorecards(actor, int(candidate), stage)
+            view = feedback_modal(feedback, self.services.home.timezone(actor.team_id, actor.user_id))
         except DomainError as err:
             view = message_view("Feedback", err.message)
         open_modal(client, body["trigger_id"], view)
 
-    on_action(app, ctx, FEEDBACK_VIEW, show_feedback)
+
+def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
+    listeners = FeedbackListeners(ctx)
+    router.add(
+        "feedback",
+        listeners.feedback_command,
+        usage="feedback [candidate]",
+        summary="the scorecards you owe, or a candidate's feedback (as much as you may see)",
+    )
+    on_action(app, ctx, SCORECARD_OPEN, listeners.open_scorecard)
+    on_submit(app, ctx, SCORECARD_MODAL, listeners.submit_scorecard)
+    app.view_closed(SCORECARD_MODAL)(listeners.closed)
+    on_action(app, ctx, FEEDBACK_VIEW, listeners.show_feedback)

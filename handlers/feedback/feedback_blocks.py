@@ -32,6 +32,7 @@ from hiring.feedback.scorecards import (
     ScorecardRequest,
     StageFeedback,
 )
+from hiring.panels.interview_info import Competency
 
 SCORECARD_MODAL = "scorecard_modal"
 SCORECARD_OPEN = "scorecard_open"
@@ -174,6 +175,24 @@ def render_scorecard_receipt(msg: ScorecardReceipt) -> Rendered:
 def scorecard_modal(form: ScorecardForm) -> View:
     """Ratings per competency on the plan's scale, a recommendation, evidence and a private note;
     prefilled with the draft (or the submitted scorecard, when editing)."""
+    blocks: list[Block] = [
+        *scorecard_intro(form),
+        *(rating_input(form, c) for c in form.info.competencies),
+        recommendation_input(form),
+        *text_inputs(form),
+    ]
+    return modal(
+        callback_id=SCORECARD_MODAL,
+        title="Shadow scorecard" if form.is_shadow else "Scorecard",
+        blocks=blocks,
+        submit="Save changes" if form.status == "submitted" else "Submit",
+        meta={"interview_id": form.info.interview_id},
+        notify_on_close=True,
+    )
+
+
+def scorecard_intro(form: ScorecardForm) -> list[Block]:
+    """The interview the scorecard is for, and what state the scorecard is in."""
     info = form.info
     ended = when(info.end_at, form.tz) if info.end_at else "not booked"
     intro = (
@@ -190,39 +209,44 @@ def scorecard_modal(form: ScorecardForm) -> View:
     elif form.status == "draft":
         notes.append("Your draft was saved when you closed this form.")
     notes.append("Closing this form keeps a draft. Others' feedback stays hidden from you until yours is in.")
-    blocks: list[Block] = [section(intro), context(" ".join(notes))]
-    for c in info.competencies:
-        options = [option(p.label, str(p.value)) for p in info.scale]
-        initial = next((o for o in options if o.value == str(form.ratings.get(c.key))), None)
-        blocks.append(
-            InputBlock(
-                block_id=f"c:{c.key}",
-                label=plain(c.name, 2000),
-                hint=plain(c.description, 2000) if c.description else None,
-                element=StaticSelectElement(
-                    action_id="value",
-                    placeholder=plain(f"Rate {info.scale_range}"),
-                    options=options,
-                    initial_option=initial,
-                ),
-            )
-        )
-    recommendation_options = [option(label, key) for key, label in RECOMMENDATIONS.items()]
-    blocks.append(
-        InputBlock(
-            block_id="recommendation",
-            label="Overall recommendation",
-            element=StaticSelectElement(
-                action_id="value",
-                placeholder="Choose",
-                options=recommendation_options,
-                initial_option=next(
-                    (o for o in recommendation_options if o.value == form.recommendation), None
-                ),
-            ),
-        )
+    return [section(intro), context(" ".join(notes))]
+
+
+def rating_input(form: ScorecardForm, c: Competency) -> InputBlock:
+    """A select of the scale's points for one competency."""
+    info = form.info
+    options = [option(p.label, str(p.value)) for p in info.scale]
+    initial = next((o for o in options if o.value == str(form.ratings.get(c.key))), None)
+    return InputBlock(
+        block_id=f"c:{c.key}",
+        label=plain(c.name, 2000),
+        hint=plain(c.description, 2000) if c.description else None,
+        element=StaticSelectElement(
+            action_id="value",
+            placeholder=plain(f"Rate {info.scale_range}"),
+            options=options,
+            initial_option=initial,
+        ),
     )
-    blocks.append(
+
+
+def recommendation_input(form: ScorecardForm) -> InputBlock:
+    options = [option(label, key) for key, label in RECOMMENDATIONS.items()]
+    return InputBlock(
+        block_id="recommendation",
+        label="Overall recommendation",
+        element=StaticSelectElement(
+            action_id="value",
+            placeholder="Choose",
+            options=options,
+            initial_option=next((o for o in options if o.value == form.recommendation), None),
+        ),
+    )
+
+
+def text_inputs(form: ScorecardForm) -> list[Block]:
+    """The evidence and the private note to the hiring manager."""
+    return [
         InputBlock(
             block_id="evidence",
             label="Evidence",
@@ -231,9 +255,7 @@ def scorecard_modal(form: ScorecardForm) -> View:
             element=PlainTextInputElement(
                 action_id="value", multiline=True, max_length=TEXT_LIMIT, initial_value=form.evidence or None
             ),
-        )
-    )
-    blocks.append(
+        ),
         InputBlock(
             block_id="private_note",
             label="Private note to the hiring manager",
@@ -245,16 +267,8 @@ def scorecard_modal(form: ScorecardForm) -> View:
                 max_length=TEXT_LIMIT,
                 initial_value=form.private_note or None,
             ),
-        )
-    )
-    return modal(
-        callback_id=SCORECARD_MODAL,
-        title="Shadow scorecard" if form.is_shadow else "Scorecard",
-        blocks=blocks,
-        submit="Save changes" if form.status == "submitted" else "Submit",
-        meta={"interview_id": info.interview_id},
-        notify_on_close=True,
-    )
+        ),
+    ]
 
 
 # -- what I owe -------------------------------------------------------------------------------------

@@ -13,16 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-
 from hiring.clock import Clock
 from hiring.feedback.scorecards import unsent
 from hiring.outbox import Due
 from hiring.panels.interview_info import Competency, InterviewInfo, interview_info, person_timezone
 from hiring.ports import Directory
-from storage.models import Candidate, Interview, Panel, Question, QuestionAssignment, Role, Seat
-from storage.repositories.feedback import FeedbackRepository
+from storage.models import Interview, Question, QuestionAssignment, Seat
 from storage.uow import Database, UnitOfWork
 
 QUESTIONS_PER_INTERVIEWER = 3
@@ -113,15 +109,11 @@ class BriefingService:
         else of the candidate's loops, in any stage, has them."""
         if seat.kind == "shadow":
             return []
-        repo = FeedbackRepository(uow.session, uow.team_id)
+        repo = uow.feedback
         already = repo.assigned(interview.id, seat.user_id)
         if already:
             return already[:QUESTIONS_PER_INTERVIEWER]
-        seated = {s.user_id for s in interview.seats}
-        for stale in repo.assignments_of_interview(interview.id):
-            if stale.user_id not in seated:  # the interviewer was replaced before asking them
-                uow.session.delete(stale)
-        uow.flush()
+        repo.drop_assignments_outside(interview.id, {s.user_id for s in interview.seats})
         used = repo.used_question_ids(info.candidate_id)
         focus_keys = {info.focus_key, interview.interview_key}
         competencies = [c.key for c in info.competencies]
@@ -130,32 +122,25 @@ class BriefingService:
         for question in rank_questions(pool, focus_keys, competencies):
             if len(picked) == QUESTIONS_PER_INTERVIEWER:
                 break
-            try:
-                with uow.session.begin_nested():
-                    uow.session.add(
-                        QuestionAssignment(
-                            team_id=uow.team_id,
-                            candidate_id=info.candidate_id,
-                            interview_id=interview.id,
-                            user_id=seat.user_id,
-                            question_id=question.id,
-                        )
-                    )
-            except IntegrityError:  # another briefing of this candidate took it a moment ago
-                continue
-            picked.append(question)
+            assignment = QuestionAssignment(
+                team_id=uow.team_id,
+                candidate_id=info.candidate_id,
+                interview_id=interview.id,
+                user_id=seat.user_id,
+                question_id=question.id,
+            )
+            if repo.assign_question(assignment):
+                picked.append(question)
         return picked
 
     def build(self, team_id: str, seat_id: int) -> Briefing | None:
         """The briefing for one seat (assigning its questions), or None when the interview is no
         longer booked."""
         with self.db.uow(team_id) as uow:
-            seat = uow.session.scalar(
-                select(Seat).where(Seat.team_id == team_id, Seat.id == seat_id).with_for_update()
-            )
+            seat = uow.feedback.locked_seat(seat_id)
             if seat is None:
                 return None
-            interview = uow.session.get(Interview, seat.interview_id)
+            interview = uow.feedback.interview_by_id(seat.interview_id)
             if interview is None or interview.status != "booked" or interview.start_at is None:
                 return None
             info = interview_info(interview)
@@ -194,29 +179,8 @@ class BriefingService:
         briefing time. A moved interview has a new key (so a new briefing at its new time); a
         cancelled one is simply no longer due."""
         with self.db.uow("") as uow:
-            longest = uow.session.scalar(select(func.max(Role.briefing_minutes))) or DEFAULT_BRIEFING_MINUTES
-            rows = uow.session.execute(
-                select(
-                    Seat.id,
-                    Seat.team_id,
-                    Seat.user_id,
-                    Interview.start_at,
-                    Role.briefing_minutes,
-                    Candidate.id,
-                )
-                .join(Interview, Seat.interview_id == Interview.id)
-                .join(Panel, Interview.panel_id == Panel.id)
-                .join(Candidate, Panel.candidate_id == Candidate.id)
-                .join(Role, Candidate.role_id == Role.id)
-                .where(
-                    Interview.status == "booked",
-                    Panel.status != "cancelled",
-                    Candidate.erased_at.is_(None),
-                    Interview.start_at > now,
-                    Interview.start_at <= now + timedelta(minutes=max(longest, 0)),
-                )
-                .order_by(Interview.start_at, Seat.id)
-            ).all()
+            longest = uow.feedback.longest_briefing_minutes() or DEFAULT_BRIEFING_MINUTES
+            rows = uow.feedback.seats_starting(now, now + timedelta(minutes=max(longest, 0)))
             rows = [r for r in rows if r.start_at - timedelta(minutes=r.briefing_minutes) <= now]
             keys = {r[0]: f"brief:{r[0]}:{r.start_at:%Y%m%dT%H%M}" for r in rows}
             fresh = unsent(uow, keys.values())

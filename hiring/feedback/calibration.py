@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
 from hiring.clock import Clock
 from hiring.decisions.debriefs import RECOMMENDATION_SCORES, int_ratings, normalised, scale_of
 from hiring.errors import NotFound
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
-from storage.models import Candidate, Decision, Interview, Panel, Scorecard
+from storage.models import Decision, Panel
 from storage.uow import Database
 
 MIN_CARDS = 3  # fewer scorecards than this are too few to judge
@@ -75,27 +72,9 @@ class CalibrationService:
             require_manager(actor, role, "see interviewer calibration for this role")
             spec = spec_of(role.plan)
             default = spec.scales.get("default") or next(iter(spec.scales.values()))
-            ids = _candidate_ids(uow.session, actor.team_id, role.id)
-            rows = list(
-                uow.session.execute(
-                    select(Scorecard, Interview, Panel)
-                    .join(Interview, Scorecard.interview_id == Interview.id)
-                    .join(Panel, Interview.panel_id == Panel.id)
-                    .where(
-                        Scorecard.team_id == actor.team_id,
-                        Scorecard.candidate_id.in_(ids),
-                        Scorecard.status == "submitted",
-                        Scorecard.is_shadow.is_(False),
-                    )
-                )
-            )
-            all_pivots = list(
-                uow.session.scalars(
-                    select(Decision)
-                    .where(Decision.candidate_id.in_(ids), Decision.outcome == "pivot")
-                    .order_by(Decision.decided_at, Decision.id)
-                )
-            )
+            ids = uow.feedback.candidate_ids_of_role(role.id)
+            rows = uow.feedback.submitted_scorecards(ids)
+            all_pivots = uow.feedback.pivots_of(ids)
             span = default.max - default.min
             # per panel: author → list of ratings on the default scale
             by_panel: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -178,22 +157,3 @@ def _calibration(
 def _histogram(values: list[float], low: int, high: int) -> dict[int, int]:
     counts = Counter(min(high, max(low, round(v))) for v in values)
     return {point: counts.get(point, 0) for point in range(low, high + 1)}
-
-
-def _candidate_ids(session: Session, team_id: str, role_id: int) -> list[int]:
-    """The ids of the role's candidates and of those pivoted into or out of it, sorted."""
-    pivots = list(
-        session.scalars(
-            select(Decision).where(
-                Decision.team_id == team_id,
-                Decision.outcome == "pivot",
-                or_(Decision.role_id == role_id, Decision.target_role_id == role_id),
-            )
-        )
-    )
-    candidate_ids = set(
-        session.scalars(
-            select(Candidate.id).where(Candidate.team_id == team_id, Candidate.role_id == role_id)
-        )
-    ) | {d.candidate_id for d in pivots}
-    return sorted(candidate_ids)

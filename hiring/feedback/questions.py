@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from hiring.clock import Clock
 from hiring.errors import Conflict
 from hiring.plans.schema import KEY, DocumentError, InterviewSpec, read_yaml, validation_problems
 from storage.models import Question
+from storage.repositories.feedback import unless_duplicate
 from storage.uow import Database, UnitOfWork
 
 QUESTION_KEY = r"^[a-z0-9][a-z0-9_-]{0,119}$"
@@ -121,17 +120,13 @@ class BankImport:
 
 
 def _upsert(uow: UnitOfWork, team_id: str, spec: QuestionBankSpec) -> BankImport:
-    existing = {
-        q.key: q
-        for q in uow.session.scalars(
-            select(Question).where(Question.team_id == team_id, Question.bank == spec.bank)
-        )
-    }
-    created = updated = unchanged = 0
+    existing = {q.key: q for q in uow.feedback.bank_questions(spec.bank)}
+    new: list[Question] = []
+    updated = unchanged = 0
     for q in spec.questions:
         row = existing.get(q.key)
         if row is None:
-            uow.session.add(
+            new.append(
                 Question(
                     team_id=team_id,
                     bank=spec.bank,
@@ -141,14 +136,13 @@ def _upsert(uow: UnitOfWork, team_id: str, spec: QuestionBankSpec) -> BankImport
                     text=q.text,
                 )
             )
-            created += 1
         elif (row.focus, row.competency, row.text) != (q.focus, q.competency, q.text):
             row.focus, row.competency, row.text = q.focus, q.competency, q.text
             updated += 1
         else:
             unchanged += 1
-    uow.flush()
-    return BankImport(spec.bank, created, updated, unchanged)
+    uow.feedback.add_questions(new)
+    return BankImport(spec.bank, len(new), updated, unchanged)
 
 
 class QuestionService:
@@ -183,10 +177,7 @@ class QuestionService:
                 with self.db.uow(team_id) as uow:
                     result = _upsert(uow, team_id, spec)
                     if result.created or result.updated:
-                        try:
-                            uow.commit()
-                        except IntegrityError:
-                            pass  # another replica seeded this bank at the same moment
+                        unless_duplicate(uow.commit)  # another replica seeded this bank at the same moment
             self._seeded.add(team_id)
 
     def import_bank(self, team_id: str, spec: QuestionBankSpec, *, actor_id: str = "cli") -> BankImport:
@@ -221,13 +212,8 @@ class QuestionService:
     ) -> list[Question]:
         """Questions for these competencies and foci (see the class docstring for the order)."""
         self.ensure_builtin(team_id)
-        query = select(Question).where(Question.team_id == team_id)
-        if focus_keys:
-            query = query.where(Question.focus.in_(list(focus_keys)))
-        if competencies:
-            query = query.where(Question.competency.in_([*competencies, ""]))
         with self.db.uow(team_id) as uow:
-            rows = list(uow.session.scalars(query))
+            rows = uow.feedback.questions_matching(focus_keys, competencies)
         rank = {c: i for i, c in enumerate(competencies)}
         focus_rank = {f: i for i, f in enumerate(focus_keys)}
         rows.sort(
@@ -246,16 +232,13 @@ class QuestionService:
 
     def get(self, team_id: str, question_id: int) -> Question | None:
         with self.db.uow(team_id) as uow:
-            return uow.session.scalar(
-                select(Question).where(Question.team_id == team_id, Question.id == question_id)
-            )
+            return uow.feedback.question(question_id)
 
     def banks(self, team_id: str) -> dict[str, int]:
         """Question counts per bank of the workspace."""
         self.ensure_builtin(team_id)
         with self.db.uow(team_id) as uow:
-            rows = uow.session.scalars(select(Question.bank).where(Question.team_id == team_id))
             counts: dict[str, int] = {}
-            for bank in rows:
+            for bank in uow.feedback.question_banks():
                 counts[bank] = counts.get(bank, 0) + 1
         return dict(sorted(counts.items()))

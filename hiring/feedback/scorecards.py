@@ -5,14 +5,10 @@ candidate's stage before their own is in).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
-
-from sqlalchemy import Row, exists, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from typing import Any
 
 from hiring.clock import Clock
 from hiring.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -27,11 +23,10 @@ from hiring.panels.interview_info import (
 from hiring.permissions import Actor
 from hiring.ports import Directory, Notifier
 from hiring.roles.candidates import live_candidate
-from storage.models import Candidate, Interview, Panel, Scorecard, Seat
-from storage.repositories.feedback import HELD_STATUSES, FeedbackRepository, undecided
+from storage.models import Interview, Role, Scorecard, Seat
+from storage.repositories.feedback import HELD_STATUSES, again_if_duplicate
 from storage.uow import Database, UnitOfWork
 
-T = TypeVar("T")
 EVIDENCE_MIN_CHARS = 50
 TEXT_LIMIT = 3000
 RECOMMENDATIONS: dict[str, str] = {
@@ -220,15 +215,6 @@ def snapshot(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def _again_on_conflict(write: Callable[[], T]) -> T:
-    """Run a scorecard write; once more if a concurrent first write of the same scorecard (a second
-    modal of the same author) won the race, which makes this one an update."""
-    try:
-        return write()
-    except IntegrityError:
-        return write()
-
-
 def unsent(uow: UnitOfWork, keys: Iterable[str]) -> set[str]:
     """The keys among `keys` that have not been sent yet (so sources skip rebuilding sent items)."""
     keys = list(keys)
@@ -247,9 +233,10 @@ class ScorecardService:
 
     # -- writing ------------------------------------------------------------------------------------
     def _check(
-        self, uow: UnitOfWork, repo: FeedbackRepository, actor: Actor, interview_id: int, now: datetime
+        self, uow: UnitOfWork, actor: Actor, interview_id: int, now: datetime
     ) -> tuple[Interview, Seat, InterviewInfo]:
         """The interview and the actor's seat on it, or the reason they may not write its scorecard."""
+        repo = uow.feedback
         interview = repo.interview(interview_id)
         if interview is None or interview.panel.candidate.erased_at is not None:
             raise NotFound("That interview no longer exists.")
@@ -283,9 +270,8 @@ class ScorecardService:
         submitted scorecard."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            repo = FeedbackRepository(uow.session, actor.team_id)
-            _, seat, info = self._check(uow, repo, actor, interview_id, now)
-            card = repo.scorecard(interview_id, actor.user_id)
+            _, seat, info = self._check(uow, actor, interview_id, now)
+            card = uow.feedback.scorecard(interview_id, actor.user_id)
             tz = person_timezone(uow, self.directory, actor.user_id, info.role_timezone)
             ratings = {k: int(v) for k, v in (card.ratings or {}).items()} if card else {}
             return ScorecardForm(
@@ -301,19 +287,14 @@ class ScorecardService:
             )
 
     def _write(
-        self,
-        uow: UnitOfWork,
-        repo: FeedbackRepository,
-        info: InterviewInfo,
-        seat: Seat,
-        now: datetime,
-        **fields: Any,
+        self, uow: UnitOfWork, info: InterviewInfo, seat: Seat, now: datetime, **fields: Any
     ) -> tuple[Scorecard, dict[str, Any] | None]:
-        """Create or update the author's scorecard (unique per interview and author) with `fields`;
-        returns it and what it was before. A concurrent first write raises `IntegrityError` at the
-        flush."""
-        card = repo.scorecard(info.interview_id, seat.user_id)
+        """Create or update the author's scorecard (unique per interview and author) with `fields`
+        (a first submission is stamped `submitted_at`); returns it and what it was before. A
+        concurrent first write breaks the unique constraint (see `again_if_duplicate`)."""
+        card = uow.feedback.scorecard(info.interview_id, seat.user_id)
         before = snapshot(card) if card is not None else None
+        new = card is None
         if card is None:
             card = Scorecard(
                 team_id=seat.team_id,
@@ -325,10 +306,13 @@ class ScorecardService:
                 status="draft",
                 created_at=now,
             )
-            uow.session.add(card)
         for name, value in fields.items():
             setattr(card, name, value)
         card.updated_at = now
+        if card.status == "submitted" and card.submitted_at is None:
+            card.submitted_at = now
+        if new:
+            uow.feedback.add(card)
         return card, before
 
     def submit(
@@ -336,7 +320,7 @@ class ScorecardService:
     ) -> Submitted | None:
         """Validate and store the actor's scorecard (an edit updates it in place). None when
         `request_key` was already handled (a Slack retry)."""
-        return _again_on_conflict(lambda: self._submit(actor, interview_id, data, request_key))
+        return again_if_duplicate(lambda: self._submit(actor, interview_id, data, request_key))
 
     def _submit(
         self, actor: Actor, interview_id: int, data: ScorecardInput, request_key: str | None
@@ -346,14 +330,12 @@ class ScorecardService:
             # A Slack retry stops here; the claim is undone if anything below refuses the submission.
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
-            repo = FeedbackRepository(uow.session, actor.team_id)
-            _, seat, info = self._check(uow, repo, actor, interview_id, now)
+            _, seat, info = self._check(uow, actor, interview_id, now)
             ratings, errors = validate(info, data)
             if errors:
                 raise InvalidInput(errors)
             card, before = self._write(
                 uow,
-                repo,
                 info,
                 seat,
                 now,
@@ -365,8 +347,6 @@ class ScorecardService:
                 status="submitted",
             )
             edited = before is not None and before["status"] == "submitted"
-            if card.submitted_at is None:
-                card.submitted_at = now
             uow.flush()
             uow.audit.record(
                 at=now,
@@ -396,17 +376,16 @@ class ScorecardService:
     def save_draft(self, actor: Actor, interview_id: int, data: ScorecardInput) -> bool:
         """Keep what a closed modal held, unvalidated, so it reopens filled. A submitted scorecard is
         never downgraded to a draft. False when nothing was saved."""
-        return _again_on_conflict(lambda: self._save_draft(actor, interview_id, data))
+        return again_if_duplicate(lambda: self._save_draft(actor, interview_id, data))
 
     def _save_draft(self, actor: Actor, interview_id: int, data: ScorecardInput) -> bool:
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            repo = FeedbackRepository(uow.session, actor.team_id)
             try:
-                _, seat, info = self._check(uow, repo, actor, interview_id, now)
+                _, seat, info = self._check(uow, actor, interview_id, now)
             except (NotFound, PermissionDenied, Conflict):
                 return False
-            existing = repo.scorecard(interview_id, actor.user_id)
+            existing = uow.feedback.scorecard(interview_id, actor.user_id)
             if existing is not None and existing.status == "submitted":
                 return False
             ratings = {}
@@ -421,7 +400,6 @@ class ScorecardService:
                 return False
             card, before = self._write(
                 uow,
-                repo,
                 info,
                 seat,
                 now,
@@ -471,9 +449,8 @@ class ScorecardService:
         """The scorecards `user_id` still owes, oldest interview first."""
         now = self.clock.now()
         with self.db.uow(team_id) as uow:
-            repo = FeedbackRepository(uow.session, team_id)
             result = []
-            for seat, interview, draft in repo.pending_for(user_id, now):
+            for seat, interview, draft in uow.feedback.pending_for(user_id, now):
                 info = interview_info(interview)
                 assert info.end_at is not None
                 due = info.end_at + timedelta(hours=info.feedback_due_hours)
@@ -502,20 +479,14 @@ class ScorecardService:
         shown is audited as `scorecard.viewed`."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            repo = FeedbackRepository(uow.session, actor.team_id)
+            repo = uow.feedback
             candidate = live_candidate(uow, candidate_id)
             role = candidate.role
             name = stage_name(role.plan, stage_key)
             decided = repo.decision(candidate_id, stage_key) is not None
             seats = repo.stage_seats(candidate_id, stage_key)
             cards = {(c.interview_id, c.author_id): c for c in repo.stage_scorecards(candidate_id, stage_key)}
-            mine = [(s, i) for s, i in seats if s.user_id == actor.user_id]
-            is_manager = (
-                actor.is_admin
-                or actor.user_id == role.hiring_manager_id
-                or actor.user_id in role.recruiter_ids
-            )
-            sees_notes = actor.is_admin or actor.user_id == role.hiring_manager_id
+            viewer, can_see, reason = _access(actor, role, name, seats, cards)
             base: dict[str, Any] = {
                 "candidate_id": candidate_id,
                 "candidate_name": candidate.name,
@@ -523,46 +494,14 @@ class ScorecardService:
                 "stage_key": stage_key,
                 "stage_name": name,
                 "decided": decided,
+                "viewer": viewer,
+                "can_see_others": can_see,
+                "reason": reason,
             }
-            if mine:
-                owed = [
-                    i.title
-                    for s, i in mine
-                    if (c := cards.get((i.id, s.user_id))) is None or c.status != "submitted"
-                ]
-                viewer, can_see = "panel", not owed
-                reason = (
-                    None
-                    if can_see
-                    else "Other people's feedback stays hidden until you submit your own scorecard for "
-                    f"this stage ({', '.join(owed)}), so that every opinion is independent."
-                )
-            elif is_manager:
-                viewer, can_see, reason = "manager", True, None
-            else:
-                return StageFeedback(
-                    **base,
-                    viewer="outsider",
-                    can_see_others=False,
-                    reason=f"Only the panel of {name}, the hiring manager and the recruiters see its feedback.",
-                    entries=(),
-                )
-            infos: dict[int, InterviewInfo] = {}
-            pairs: list[tuple[Interview, str, bool, Scorecard | None]] = [
-                (i, s.user_id, s.kind == "shadow", cards.pop((i.id, s.user_id), None)) for s, i in seats
-            ]
-            for orphan in cards.values():  # scorecards whose author has since left the panel
-                interview = repo.interview(orphan.interview_id)
-                if interview is not None:
-                    pairs.append((interview, orphan.author_id, orphan.is_shadow, orphan))
-            entries = []
-            viewed = []
-            for interview, author, is_shadow, card in pairs:
-                info = infos.setdefault(interview.id, interview_info(interview))
-                entry = self._entry(actor, info, author, is_shadow, card, can_see, sees_notes)
-                if entry.visible and card is not None and author != actor.user_id:
-                    viewed.append(card)
-                entries.append(entry)
+            if viewer == "outsider":
+                return StageFeedback(**base, entries=())
+            sees_notes = actor.is_admin or actor.user_id == role.hiring_manager_id
+            entries, viewed = self._entries(uow, actor, seats, cards, can_see, sees_notes)
             for card in viewed:
                 uow.audit.record(
                     at=now,
@@ -577,13 +516,39 @@ class ScorecardService:
             counted = [e for e in entries if not e.is_shadow]
             return StageFeedback(
                 **base,
-                viewer=viewer,
-                can_see_others=can_see,
-                reason=reason,
                 entries=tuple(entries),
                 submitted=sum(1 for e in counted if e.status == "submitted"),
                 expected=len(counted),
             )
+
+    def _entries(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        seats: list[tuple[Seat, Interview]],
+        cards: dict[tuple[int, str], Scorecard],
+        can_see: bool,
+        sees_notes: bool,
+    ) -> tuple[list[ScorecardEntry], list[Scorecard]]:
+        """One entry per seat (then per scorecard whose author has since left the panel), and the
+        scorecards of others the entries show."""
+        infos: dict[int, InterviewInfo] = {}
+        pairs: list[tuple[Interview, str, bool, Scorecard | None]] = [
+            (i, s.user_id, s.kind == "shadow", cards.pop((i.id, s.user_id), None)) for s, i in seats
+        ]
+        for orphan in cards.values():
+            interview = uow.feedback.interview(orphan.interview_id)
+            if interview is not None:
+                pairs.append((interview, orphan.author_id, orphan.is_shadow, orphan))
+        entries = []
+        viewed = []
+        for interview, author, is_shadow, card in pairs:
+            info = infos.setdefault(interview.id, interview_info(interview))
+            entry = self._entry(actor, info, author, is_shadow, card, can_see, sees_notes)
+            if entry.visible and card is not None and author != actor.user_id:
+                viewed.append(card)
+            entries.append(entry)
+        return entries, viewed
 
     @staticmethod
     def _entry(
@@ -631,17 +596,16 @@ class ScorecardService:
         """The stage whose feedback to show for a candidate: their current stage when it has a panel,
         else the stage of their most recent panel."""
         with self.db.uow(team_id) as uow:
-            repo = FeedbackRepository(uow.session, team_id)
-            if repo.stage_seats(candidate_id, current_stage):
+            if uow.feedback.stage_seats(candidate_id, current_stage):
                 return current_stage
-            return repo.latest_stage(candidate_id) or current_stage
+            return uow.feedback.latest_stage(candidate_id) or current_stage
 
     # -- the scorecard request at the interview's end (an outbox source) -----------------------
     def due_requests(self, now: datetime) -> list[Due]:
         """A "submit your scorecard" DM for every seat of an interview that has ended (within
         `REQUEST_LOOKBACK`), whose stage is undecided and whose scorecard is not submitted yet."""
         with self.db.uow("") as uow:
-            rows = _seats_awaiting_scorecards(uow.session, now)
+            rows = uow.feedback.seats_awaiting_scorecards(now, REQUEST_LOOKBACK)
             keys = {seat_id: f"scorecard-request:{seat_id}:{end:%Y%m%dT%H%M}" for seat_id, _, end in rows}
             fresh = unsent(uow, keys.values())
         due = []
@@ -649,13 +613,13 @@ class ScorecardService:
             if keys[seat_id] not in fresh:
                 continue
             with self.db.uow(team_id) as uow:
-                seat = uow.session.get(Seat, seat_id)
+                seat = uow.feedback.seat(seat_id)
                 if seat is None:
                     continue
-                interview = uow.session.get(Interview, seat.interview_id)
+                interview = uow.feedback.interview_by_id(seat.interview_id)
                 assert interview is not None and interview.end_at is not None
                 info = interview_info(interview)
-                has_draft = FeedbackRepository(uow.session, team_id).scorecard(interview.id, seat.user_id)
+                has_draft = uow.feedback.scorecard(interview.id, seat.user_id)
                 content = ScorecardRequest(
                     interview_id=interview.id,
                     title=info.title,
@@ -681,27 +645,35 @@ class ScorecardService:
         return due
 
 
-def _seats_awaiting_scorecards(session: Session, now: datetime) -> Sequence[Row[int, str, datetime | None]]:
-    """(seat id, team id, interview end) of every seat of a recently ended interview, on an
-    undecided stage, whose scorecard is not submitted yet; oldest interview first."""
-    submitted = aliased(Scorecard)
-    return session.execute(
-        select(Seat.id, Seat.team_id, Interview.end_at)
-        .join(Interview, Seat.interview_id == Interview.id)
-        .join(Panel, Interview.panel_id == Panel.id)
-        .join(Candidate, Panel.candidate_id == Candidate.id)
-        .where(
-            Interview.status.in_(HELD_STATUSES),
-            Panel.status != "cancelled",
-            Candidate.erased_at.is_(None),
-            Interview.end_at <= now,
-            Interview.end_at > now - REQUEST_LOOKBACK,
-            undecided(),
-            ~exists().where(
-                submitted.interview_id == Interview.id,
-                submitted.author_id == Seat.user_id,
-                submitted.status == "submitted",
-            ),
+def _access(
+    actor: Actor,
+    role: Role,
+    name: str,
+    seats: list[tuple[Seat, Interview]],
+    cards: dict[tuple[int, str], Scorecard],
+) -> tuple[str, bool, str | None]:
+    """Who `actor` is to the stage (panel, manager or outsider), whether they may see other people's
+    scorecards, and why not."""
+    mine = [(s, i) for s, i in seats if s.user_id == actor.user_id]
+    is_manager = (
+        actor.is_admin or actor.user_id == role.hiring_manager_id or actor.user_id in role.recruiter_ids
+    )
+    if mine:
+        owed = [
+            i.title for s, i in mine if (c := cards.get((i.id, s.user_id))) is None or c.status != "submitted"
+        ]
+        if not owed:
+            return "panel", True, None
+        return (
+            "panel",
+            False,
+            "Other people's feedback stays hidden until you submit your own scorecard for "
+            f"this stage ({', '.join(owed)}), so that every opinion is independent.",
         )
-        .order_by(Interview.end_at, Seat.id)
-    ).all()
+    if is_manager:
+        return "manager", True, None
+    return (
+        "outsider",
+        False,
+        f"Only the panel of {name}, the hiring manager and the recruiters see its feedback.",
+    )

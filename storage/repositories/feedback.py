@@ -5,10 +5,12 @@ Like every repository it adds and queries and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, Row, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, defaultload, joinedload
 
 from storage.models import (
@@ -23,6 +25,8 @@ from storage.models import (
     Seat,
 )
 from storage.repositories.base import Repository
+
+T = TypeVar("T")
 
 # Interview statuses that mean "it happens (or happened) as booked".
 HELD_STATUSES = ("booked", "completed")
@@ -43,6 +47,23 @@ def undecided() -> ColumnElement[bool]:
     return ~exists().where(d.candidate_id == Panel.candidate_id, d.stage_key == Panel.stage_key)
 
 
+def again_if_duplicate(write: Callable[[], T]) -> T:
+    """Run `write` (a whole unit of work); once more if it broke a unique constraint, i.e. a
+    concurrent first insert of the same row won the race (which makes the second run an update)."""
+    try:
+        return write()
+    except IntegrityError:
+        return write()
+
+
+def unless_duplicate(write: Callable[[], None]) -> None:
+    """Run `write`; a broken unique constraint means a concurrent writer stored the same: nothing to do."""
+    try:
+        write()
+    except IntegrityError:
+        pass
+
+
 class FeedbackRepository(Repository):
     """Seats, scorecards, decisions and question assignments (scoped to one workspace)."""
 
@@ -60,6 +81,20 @@ class FeedbackRepository(Repository):
             )
         )
         return self.session.scalars(query).unique().first()
+
+    def interview_by_id(self, interview_id: int) -> Interview | None:
+        """The interview by primary key (from the session when already loaded; nothing eager)."""
+        return self.session.get(Interview, interview_id)
+
+    def seat(self, seat_id: int) -> Seat | None:
+        """The seat by primary key (from the session when already loaded)."""
+        return self.session.get(Seat, seat_id)
+
+    def locked_seat(self, seat_id: int) -> Seat | None:
+        """The workspace's seat, locked (`FOR UPDATE`) until the transaction ends."""
+        return self.session.scalar(
+            select(Seat).where(Seat.team_id == self.team_id, Seat.id == seat_id).with_for_update()
+        )
 
     def scorecard(self, interview_id: int, author_id: str) -> Scorecard | None:
         return self.session.scalar(
@@ -201,6 +236,111 @@ class FeedbackRepository(Repository):
         )
         return [(s, i, c) for s, i, c in self.session.execute(query.where(*live()))]
 
+    def seats_awaiting_scorecards(
+        self, now: datetime, lookback: timedelta
+    ) -> Sequence[Row[int, str, datetime | None]]:
+        """(seat id, team id, interview end) of every seat, in every workspace, of an interview that
+        ended within `lookback`, on an undecided stage, whose scorecard is not submitted yet; oldest
+        interview first."""
+        submitted = aliased(Scorecard)
+        return self.session.execute(
+            select(Seat.id, Seat.team_id, Interview.end_at)
+            .join(Interview, Seat.interview_id == Interview.id)
+            .join(Panel, Interview.panel_id == Panel.id)
+            .join(Candidate, Panel.candidate_id == Candidate.id)
+            .where(
+                *live(),
+                Interview.end_at <= now,
+                Interview.end_at > now - lookback,
+                undecided(),
+                ~exists().where(
+                    submitted.interview_id == Interview.id,
+                    submitted.author_id == Seat.user_id,
+                    submitted.status == "submitted",
+                ),
+            )
+            .order_by(Interview.end_at, Seat.id)
+        ).all()
+
+    # -- briefings ------------------------------------------------------------------------------
+    def longest_briefing_minutes(self) -> int | None:
+        """The longest briefing time of any role in any workspace (None when there are no roles)."""
+        return self.session.scalar(select(func.max(Role.briefing_minutes)))
+
+    def seats_starting(
+        self, after: datetime, until: datetime
+    ) -> Sequence[Row[int, str, str, datetime | None, int, int]]:
+        """(seat id, team id, user id, start, the role's briefing minutes, candidate id) of every seat,
+        in every workspace, of a booked interview of an unerased candidate starting after `after` and
+        no later than `until`; soonest first."""
+        return self.session.execute(
+            select(
+                Seat.id,
+                Seat.team_id,
+                Seat.user_id,
+                Interview.start_at,
+                Role.briefing_minutes,
+                Candidate.id,
+            )
+            .join(Interview, Seat.interview_id == Interview.id)
+            .join(Panel, Interview.panel_id == Panel.id)
+            .join(Candidate, Panel.candidate_id == Candidate.id)
+            .join(Role, Candidate.role_id == Role.id)
+            .where(
+                Interview.status == "booked",
+                Panel.status != "cancelled",
+                Candidate.erased_at.is_(None),
+                Interview.start_at > after,
+                Interview.start_at <= until,
+            )
+            .order_by(Interview.start_at, Seat.id)
+        ).all()
+
+    # -- calibration ----------------------------------------------------------------------------
+    def candidate_ids_of_role(self, role_id: int) -> list[int]:
+        """The ids of the role's candidates and of those pivoted into or out of it, sorted."""
+        pivots = list(
+            self.session.scalars(
+                select(Decision).where(
+                    Decision.team_id == self.team_id,
+                    Decision.outcome == "pivot",
+                    or_(Decision.role_id == role_id, Decision.target_role_id == role_id),
+                )
+            )
+        )
+        candidate_ids = set(
+            self.session.scalars(
+                select(Candidate.id).where(Candidate.team_id == self.team_id, Candidate.role_id == role_id)
+            )
+        ) | {d.candidate_id for d in pivots}
+        return sorted(candidate_ids)
+
+    def submitted_scorecards(self, candidate_ids: Sequence[int]) -> list[tuple[Scorecard, Interview, Panel]]:
+        """The submitted interviewer (not shadow) scorecards of these candidates, with their interview
+        and panel."""
+        rows = self.session.execute(
+            select(Scorecard, Interview, Panel)
+            .join(Interview, Scorecard.interview_id == Interview.id)
+            .join(Panel, Interview.panel_id == Panel.id)
+            .where(
+                Scorecard.team_id == self.team_id,
+                Scorecard.candidate_id.in_(candidate_ids),
+                Scorecard.status == "submitted",
+                Scorecard.is_shadow.is_(False),
+            )
+        )
+        return [(card, interview, panel) for card, interview, panel in rows]
+
+    def pivots_of(self, candidate_ids: Sequence[int]) -> list[Decision]:
+        """The pivot decisions of these candidates, oldest first."""
+        return list(
+            self.session.scalars(
+                select(Decision)
+                .where(Decision.candidate_id.in_(candidate_ids), Decision.outcome == "pivot")
+                .order_by(Decision.decided_at, Decision.id)
+            )
+        )
+
     # -- questions ------------------------------------------------------------------------------
     def assigned(self, interview_id: int, user_id: str) -> list[Question]:
         return list(
@@ -252,3 +392,53 @@ class FeedbackRepository(Repository):
                 .order_by(Question.bank, Question.key, Question.id)
             )
         )
+
+    def assign_question(self, assignment: QuestionAssignment) -> bool:
+        """Store the assignment in a savepoint; False when the candidate already has that question
+        (another briefing took it a moment ago)."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(assignment)
+        except IntegrityError:
+            return False
+        return True
+
+    def drop_assignments_outside(self, interview_id: int, seated: set[str]) -> None:
+        """Delete the interview's assignments of people no longer seated on it (replaced before
+        asking them)."""
+        for stale in self.assignments_of_interview(interview_id):
+            if stale.user_id not in seated:
+                self.session.delete(stale)
+        self.session.flush()
+
+    def question(self, question_id: int) -> Question | None:
+        return self.session.scalar(
+            select(Question).where(Question.team_id == self.team_id, Question.id == question_id)
+        )
+
+    def bank_questions(self, bank: str) -> list[Question]:
+        """The questions of one bank of the workspace."""
+        return list(
+            self.session.scalars(
+                select(Question).where(Question.team_id == self.team_id, Question.bank == bank)
+            )
+        )
+
+    def questions_matching(self, focus_keys: Sequence[str], competencies: Sequence[str]) -> list[Question]:
+        """The workspace's questions with a focus in `focus_keys` and a competency in `competencies` or
+        none (either list empty: any), unordered."""
+        query = select(Question).where(Question.team_id == self.team_id)
+        if focus_keys:
+            query = query.where(Question.focus.in_(list(focus_keys)))
+        if competencies:
+            query = query.where(Question.competency.in_([*competencies, ""]))
+        return list(self.session.scalars(query))
+
+    def question_banks(self) -> list[str]:
+        """The bank of every question of the workspace (one entry per question)."""
+        return list(self.session.scalars(select(Question.bank).where(Question.team_id == self.team_id)))
+
+    def add_questions(self, questions: Sequence[Question]) -> None:
+        """Store new questions and flush them with any changes to loaded ones."""
+        self.session.add_all(questions)
+        self.session.flush()
