@@ -165,11 +165,21 @@ def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
     )
 
 
+class ClientOverToken(logging.Filter):
+    """Drops Bolt's start-up notice that `token` is unused because a `client` was given."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def bolt_app(
     settings: Settings, clients: ClientPool, oauth: OAuthSettings | None, listeners: Background
 ) -> App:
     """The Bolt app: signed requests, OAuth when enabled, listeners run on `listeners`."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    # Bolt reads SLACK_BOT_TOKEN from the environment itself and warns at every start that the client
+    # we hand it wins; it does (the client carries that token), so the notice says nothing.
+    logging.getLogger("slack_bolt.App").addFilter(ClientOverToken())
     return App(
         client=clients.default,
         signing_secret=secret,

@@ -117,6 +117,10 @@ def configure_logging(level: str, fmt: str, secrets: Iterable[str]) -> None:
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
+    # APScheduler logs every run of every job (the tick, once a minute) at INFO: detail for DEBUG.
+    logging.getLogger("apscheduler.executors").setLevel(
+        logging.DEBUG if level == "DEBUG" else logging.WARNING
+    )
 
 
 class Metrics:
