@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
 from bot.ics_route import Route, ics_route
 from storage.database import ping
+
+log = logging.getLogger(__name__)
 
 
 class WebApp:
@@ -21,6 +27,8 @@ class WebApp:
     def __init__(self, loopbot: Any) -> None:
         self.loopbot = loopbot
         self.slack = SlackRequestHandler(loopbot.app, path="/slack/events")
+        secret = loopbot.settings.slack_signing_secret
+        self.verifier = SignatureVerifier(secret.get_secret_value() if secret else "")
         self.routes: dict[str, Route] = {
             "/healthz": self.healthz,
             "/metrics": self.metrics,
@@ -47,17 +55,83 @@ class WebApp:
             status, headers, body = route(environ)
             start_response(status, [*headers, ("Content-Length", str(len(body)))])
             return [body]
-        if not _plausible_timestamp(environ):
-            # slack_sdk's verifier raises on a non-numeric timestamp (a 500); refuse it as forged.
-            start_response(
-                "401 Unauthorized", [("Content-Type", "application/json"), ("Content-Length", "27")]
-            )
-            return [b'{"error":"invalid_request"}']
         started = time.perf_counter()
         try:
-            return self.slack(environ, start_response)
+            refused = self.refusal(environ)
+            if refused is None:
+                try:
+                    return self.slack(environ, start_response)
+                except (TypeError, ValueError, KeyError, AttributeError) as err:
+                    # Bolt reads the body before it checks the signature, and some shapes Slack never
+                    # sends break that reading: refuse them as malformed.
+                    refused = self.verdict(environ, f"Bolt could not read it ({type(err).__name__})")
+            start_response(refused, [("Content-Type", "application/json"), ("Content-Length", "27")])
+            return [b'{"error":"invalid_request"}']
         finally:
             self.loopbot.metrics.acks.observe(time.perf_counter() - started)
+
+    def refusal(self, environ: dict[str, Any]) -> str | None:
+        """The status refusing a request Bolt cannot take: 401 for a forged timestamp or a malformed
+        unsigned body, 400 (logged in one line) for a signed malformed body. None hands it to Bolt
+        (the body is read here and put back)."""
+        if not _plausible_timestamp(environ):
+            return "401 Unauthorized"  # slack_sdk's verifier raises on a non-numeric timestamp
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        reason = malformed(body, environ.get("CONTENT_TYPE", "")) if body else None
+        return None if reason is None else self.verdict(environ, reason)
+
+    def verdict(self, environ: dict[str, Any], reason: str) -> str:
+        """401 for a malformed body that is not signed; 400, logged in one line, for a signed one."""
+        body = environ["wsgi.input"].getvalue()
+        headers = {
+            "x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+            "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", ""),
+        }
+        if not headers["x-slack-request-timestamp"] or not self.verifier.is_valid_request(body, headers):
+            return "401 Unauthorized"
+        log.warning("refused a signed request with a malformed body: %s", reason)
+        return "400 Bad Request"
+
+
+COMMAND_FIELDS = ("team_id", "channel_id", "user_id", "command", "response_url", "trigger_id")
+
+
+def malformed(body: bytes, content_type: str) -> str | None:
+    """Why a Slack request body cannot be handled, or None when its shape is sound: a JSON object
+    (an event callback with an event object), a slash command with the fields Slack always sends,
+    or a form whose `payload` is a JSON object with a type and a user."""
+    try:
+        text = body.decode()
+        if content_type.startswith("application/json"):
+            return malformed_event(json.loads(text))
+        form = parse_qs(text, keep_blank_values=True)
+        if "command" in form:
+            missing = [name for name in COMMAND_FIELDS if not form.get(name, [""])[0]]
+            return f"a slash command without {', '.join(missing)}" if missing else None
+        if "payload" not in form:
+            return None
+        data = json.loads(form["payload"][0])
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+            return "the payload is not a JSON object with a type"
+        user = data.get("user")
+        return (
+            None if isinstance(user, dict) and isinstance(user.get("id"), str) else "a payload without a user"
+        )
+    except ValueError as err:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return f"the body does not parse ({type(err).__name__})"
+
+
+def malformed_event(data: Any) -> str | None:
+    """Why an Events API body cannot be handled, or None."""
+    if not isinstance(data, dict):
+        return "the body is not a JSON object"
+    event = data.get("event")
+    if data.get("type") == "event_callback" and not (
+        isinstance(event, dict) and isinstance(event.get("type"), str)
+    ):
+        return "an event callback without an event object"
+    return None
 
 
 def _plausible_timestamp(environ: dict[str, Any]) -> bool:

@@ -3,10 +3,12 @@ whenever the domain says something on it changed (`services.home.refresh`)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from handlers.background import Coalescer
 from handlers.common import on_action
@@ -17,13 +19,18 @@ from handlers.router import CommandRouter
 from hiring.home import HomeCursor
 from hiring.permissions import Actor
 
+log = logging.getLogger(__name__)
+
 
 def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     services = ctx.services
 
     def publish(team_id: str, user_id: str, cursor: HomeCursor | None = None) -> None:
         page = services.home.build(team_id, user_id, cursor)
-        ctx.client_for(team_id).views_publish(user_id=user_id, view=home_view(page))
+        try:
+            ctx.client_for(team_id).views_publish(user_id=user_id, view=home_view(page))
+        except SlackApiError as err:  # e.g. a deactivated user: nothing to show, nothing to retry
+            log.warning("App Home of %s not published: %s", user_id, err.response.get("error"))
 
     refreshes = Coalescer(ctx.background, lambda key: publish(*key))
     services.home.attach(lambda team_id, user_id: refreshes.ask((team_id, user_id)))
