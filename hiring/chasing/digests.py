@@ -12,11 +12,9 @@ No scores ever appear in a digest: only who, what, when and how late.
 
 from __future__ import annotations
 
-import logging
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -31,12 +29,8 @@ from hiring.plans.plans import spec_of
 from hiring.plans.schema import PlanSpec
 from hiring.ports import Notifier, Sent
 from storage.models import Role
-from storage.repositories.base import dialect_of
 from storage.repositories.chasing import ChasingRepository
 from storage.uow import Database, UnitOfWork
-
-log = logging.getLogger(__name__)
-_PIPELINE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest")
 
 UPCOMING_HOURS = 48
 FEEDBACK_WINDOW = timedelta(days=7)
@@ -244,15 +238,6 @@ class DigestService:
     def _build(self, uow: UnitOfWork, role: Role, now: datetime) -> Digest:
         """Every query starts from the role's candidates (indexed), never from all interviews."""
         spec = spec_of(role.plan)
-        # On PostgreSQL the pipeline half (stage counts, time to feedback, reports) runs at once on a
-        # second connection, so the database works on it while this thread handles the first half's
-        # rows. On SQLite every unit of work takes the write lock as it begins, so a second one would
-        # only wait for this one: there the halves run in turn.
-        later = (
-            _PIPELINE_POOL.submit(self._pipeline_alone, role.team_id, role.id, spec, now)
-            if dialect_of(uow.session) == "postgresql"
-            else None
-        )
         repo = uow.chasing
         # Each panel with its candidate and, for the candidate's current stage, when its debrief went out.
         panels: dict[int, Any] = {
@@ -267,7 +252,7 @@ class DigestService:
         upcoming = _upcoming(repo, panels, interviews, now)
         late = _late(repo, panels, interviews, decisions, timedelta(hours=role.feedback_due_hours), now)
         waiting = _waiting(panels, decisions, {s.key: s.name for s in spec.stages}, now)
-        pipeline = later.result() if later is not None else _pipeline(repo, role.id, spec, now)
+        pipeline = _pipeline(repo, role.id, spec, now)
         return Digest(
             role_id=role.id,
             role_title=role.title,
@@ -283,11 +268,6 @@ class DigestService:
             delays=pipeline.delays,
             reports=pipeline.reports,
         )
-
-    def _pipeline_alone(self, team_id: str, role_id: int, spec: PlanSpec, now: datetime) -> _Pipeline:
-        """The pipeline half in a unit of work of its own (on another thread)."""
-        with self.db.uow(team_id) as uow:
-            return _pipeline(uow.chasing, role_id, spec, now)
 
     # -- scheduled digests (the outbox source) ----------------------------------------------------
     def schedules(self) -> list[tuple[str, str, str]]:
