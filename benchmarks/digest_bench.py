@@ -51,6 +51,7 @@ from storage.uow import Database
 RESULTS = Path(__file__).with_name("results")
 TEAM = "TBENCH"
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+CREATED = NOW - timedelta(days=40)
 ROLES = 10
 ACTIVE = 1000
 REJECTED = 100
@@ -74,178 +75,174 @@ class NoSlack:
         raise AssertionError("the benchmark does not post")
 
 
+class Rows:
+    """The rows to bulk insert, by model, and the ids given so far of each kind."""
+
+    def __init__(self) -> None:
+        models = (Role, Candidate, Panel, Interview, Seat, Scorecard, Notification, Decision, FeedbackReport)
+        self.tables: dict[Any, list[dict[str, Any]]] = {m: [] for m in models}
+        self.ids = {"candidate": 0, "panel": 0, "interview": 0, "seat": 0, "decision": 0}
+
+    def next_id(self, kind: str) -> int:
+        self.ids[kind] += 1
+        return self.ids[kind]
+
+    def add(self, model: Any, **row: Any) -> None:
+        self.tables[model].append({"team_id": TEAM, **row})
+
+
 def populate(db: Database) -> None:
+    """Write the benchmark's roles, candidates, panels and feedback in bulk."""
     PlanService(db, FixedClock(NOW)).ensure_builtin(TEAM)
     with db.uow(TEAM) as uow:
         plan = uow.plans.by_key("public-sector-senior-backend")
         assert plan is not None
         plan_id = plan.id
-    created = NOW - timedelta(days=40)
-    tables: dict[Any, list[dict[str, Any]]] = {
-        m: []
-        for m in (Role, Candidate, Panel, Interview, Seat, Scorecard, Notification, Decision, FeedbackReport)
-    }
-    ids = {"candidate": 0, "panel": 0, "interview": 0, "seat": 0, "decision": 0}
-
-    def next_id(kind: str) -> int:
-        ids[kind] += 1
-        return ids[kind]
-
+    rows = Rows()
     for r in range(ROLES + 1):  # the last role has no candidates: the reference
-        role_id = r + 1
-        tables[Role].append(
-            {
-                "id": role_id,
-                "team_id": TEAM,
-                "title": f"Role {r}",
-                "channel_id": f"CROLE{r}",
-                "hiring_manager_id": "UHM",
-                "plan_id": plan_id,
-                "timezone": "Europe/London",
-                "created_by": "UHM",
-                "created_at": created,
-                "updated_at": created,
-            }
+        rows.add(
+            Role,
+            id=r + 1,
+            title=f"Role {r}",
+            channel_id=f"CROLE{r}",
+            hiring_manager_id="UHM",
+            plan_id=plan_id,
+            timezone="Europe/London",
+            created_by="UHM",
+            created_at=CREATED,
+            updated_at=CREATED,
         )
-        if r == ROLES:
-            break
-        for c in range(ACTIVE + REJECTED):
-            candidate_id = next_id("candidate")
-            rejected = c >= ACTIVE
-            stage = "phone" if c % 5 < 3 else "onsite"
-            tables[Candidate].append(
-                {
-                    "id": candidate_id,
-                    "team_id": TEAM,
-                    "role_id": role_id,
-                    "name": f"Candidate {r}-{c:04d}",
-                    "stage_key": stage,
-                    "status": "rejected" if rejected else ("on_hold" if c % 10 == 6 else "active"),
-                    "status_changed_at": created,
-                    "created_by": "UHM",
-                    "created_at": created,
-                    "updated_at": created,
-                }
-            )
-            kind = c % 10
-            if rejected:
-                decision_id = next_id("decision")
-                tables[Decision].append(
-                    {
-                        "id": decision_id,
-                        "team_id": TEAM,
-                        "candidate_id": candidate_id,
-                        "role_id": role_id,
-                        "stage_key": stage,
-                        "outcome": "reject",
-                        "decided_by": "UHM",
-                        "decided_at": NOW - timedelta(days=2),
-                    }
-                )
-                tables[FeedbackReport].append(
-                    {
-                        "team_id": TEAM,
-                        "candidate_id": candidate_id,
-                        "decision_id": decision_id,
-                        "body": "Thank you.",
-                        "status": "draft",
-                        "created_at": NOW - timedelta(days=2),
-                        "updated_at": NOW - timedelta(days=2),
-                    }
-                )
-                continue
-            if kind >= 7:
-                continue
-            panel_id = next_id("panel")
-            tables[Panel].append(
-                {
-                    "id": panel_id,
-                    "team_id": TEAM,
-                    "candidate_id": candidate_id,
-                    "stage_key": stage,
-                    "status": "booked",
-                    "created_by": "UHM",
-                    "created_at": created,
-                    "updated_at": created,
-                    "booked_at": created,
-                }
-            )
-            if kind <= 1:
-                start = NOW + timedelta(hours=1 + c % 46)
-            elif kind <= 4:
-                start = NOW - timedelta(days=1 + c % 5, hours=2)
-            elif kind == 5:
-                start = NOW - timedelta(days=3)
-            else:
-                start = NOW - timedelta(days=10)
-            parts = [("phone-screen", 30)] if stage == "phone" else ONSITE
-            for position, (key, minutes) in enumerate(parts):
-                interview_id = next_id("interview")
-                end = start + timedelta(minutes=minutes)
-                tables[Interview].append(
-                    {
-                        "id": interview_id,
-                        "team_id": TEAM,
-                        "panel_id": panel_id,
-                        "interview_key": key,
-                        "title": key.replace("-", " ").title(),
-                        "duration_minutes": minutes,
-                        "position": position,
-                        "status": "booked",
-                        "start_at": start,
-                        "end_at": end,
-                    }
-                )
-                for seat in range(2):
-                    user = PEOPLE[(candidate_id + position + seat * 7) % len(PEOPLE)]
-                    tables[Seat].append(
-                        {
-                            "id": next_id("seat"),
-                            "team_id": TEAM,
-                            "interview_id": interview_id,
-                            "user_id": user,
-                            "kind": "interviewer",
-                        }
-                    )
-                    if kind >= 2 and (seat == 0 or kind >= 5):
-                        done = end + timedelta(hours=3 + (candidate_id + seat) % 28)
-                        tables[Scorecard].append(
-                            {
-                                "team_id": TEAM,
-                                "interview_id": interview_id,
-                                "candidate_id": candidate_id,
-                                "stage_key": stage,
-                                "author_id": user,
-                                "status": "submitted",
-                                "ratings": {"design": 3},
-                                "created_at": done,
-                                "updated_at": done,
-                                "submitted_at": done,
-                            }
-                        )
-                start = end
-            if kind == 5:
-                tables[Notification].append(
-                    {
-                        "team_id": TEAM,
-                        "key": f"debrief:{panel_id}",
-                        "kind": "debrief",
-                        "payload": {},
-                        "claimed_at": NOW - timedelta(days=2),
-                        "claimed_by": "earlier",
-                        "lease_until": NOW - timedelta(days=2),
-                        "attempts": 1,
-                        "next_attempt_at": NOW - timedelta(days=2),
-                        "sent_at": NOW - timedelta(days=2),
-                        "channel_id": f"CROLE{r}",
-                        "message_ts": f"{panel_id}.0001",
-                    }
-                )
+        for c in range(ACTIVE + REJECTED if r < ROLES else 0):
+            add_candidate(rows, r, c)
     with db.engine.begin() as conn:
-        for model, rows in tables.items():
-            for i in range(0, len(rows), 5000):
-                conn.execute(insert(model), rows[i : i + 5000])
+        for model, table in rows.tables.items():
+            for i in range(0, len(table), 5000):
+                conn.execute(insert(model), table[i : i + 5000])
     analyze(db)
+
+
+def add_candidate(rows: Rows, r: int, c: int) -> None:
+    """Candidate `c` of role `r`: rejected with a report to send, or active with the panel its
+    number (`c % 10`) gives it, if any."""
+    candidate_id = rows.next_id("candidate")
+    rejected = c >= ACTIVE
+    stage = "phone" if c % 5 < 3 else "onsite"
+    rows.add(
+        Candidate,
+        id=candidate_id,
+        role_id=r + 1,
+        name=f"Candidate {r}-{c:04d}",
+        stage_key=stage,
+        status="rejected" if rejected else ("on_hold" if c % 10 == 6 else "active"),
+        status_changed_at=CREATED,
+        created_by="UHM",
+        created_at=CREATED,
+        updated_at=CREATED,
+    )
+    if rejected:
+        decided = NOW - timedelta(days=2)
+        decision_id = rows.next_id("decision")
+        rows.add(
+            Decision,
+            id=decision_id,
+            candidate_id=candidate_id,
+            role_id=r + 1,
+            stage_key=stage,
+            outcome="reject",
+            decided_by="UHM",
+            decided_at=decided,
+        )
+        rows.add(
+            FeedbackReport,
+            candidate_id=candidate_id,
+            decision_id=decision_id,
+            body="Thank you.",
+            status="draft",
+            created_at=decided,
+            updated_at=decided,
+        )
+    elif c % 10 < 7:
+        add_panel(rows, r, c, candidate_id, stage)
+
+
+def add_panel(rows: Rows, r: int, c: int, candidate_id: int, stage: str) -> None:
+    """A booked panel: upcoming (kinds 0-1), in the last five days (2-4), debriefed three days ago
+    (5) or decided on hold ten days ago (6); kinds 2+ have scorecards in, from both seats for 5+."""
+    kind = c % 10
+    panel_id = rows.next_id("panel")
+    rows.add(
+        Panel,
+        id=panel_id,
+        candidate_id=candidate_id,
+        stage_key=stage,
+        status="booked",
+        created_by="UHM",
+        created_at=CREATED,
+        updated_at=CREATED,
+        booked_at=CREATED,
+    )
+    if kind <= 1:
+        start = NOW + timedelta(hours=1 + c % 46)
+    elif kind <= 4:
+        start = NOW - timedelta(days=1 + c % 5, hours=2)
+    else:
+        start = NOW - timedelta(days=3 if kind == 5 else 10)
+    for position, (key, minutes) in enumerate([("phone-screen", 30)] if stage == "phone" else ONSITE):
+        end = start + timedelta(minutes=minutes)
+        interview_id = rows.next_id("interview")
+        rows.add(
+            Interview,
+            id=interview_id,
+            panel_id=panel_id,
+            interview_key=key,
+            title=key.replace("-", " ").title(),
+            duration_minutes=minutes,
+            position=position,
+            status="booked",
+            start_at=start,
+            end_at=end,
+        )
+        for seat in range(2):
+            user = PEOPLE[(candidate_id + position + seat * 7) % len(PEOPLE)]
+            rows.add(
+                Seat, id=rows.next_id("seat"), interview_id=interview_id, user_id=user, kind="interviewer"
+            )
+            if kind >= 2 and (seat == 0 or kind >= 5):
+                done = end + timedelta(hours=3 + (candidate_id + seat) % 28)
+                rows.add(
+                    Scorecard,
+                    interview_id=interview_id,
+                    candidate_id=candidate_id,
+                    stage_key=stage,
+                    author_id=user,
+                    status="submitted",
+                    ratings={"design": 3},
+                    created_at=done,
+                    updated_at=done,
+                    submitted_at=done,
+                )
+        start = end
+    if kind == 5:
+        add_debrief(rows, r, panel_id)
+
+
+def add_debrief(rows: Rows, r: int, panel_id: int) -> None:
+    """The panel's debrief, posted in role `r`'s channel two days ago."""
+    sent = NOW - timedelta(days=2)
+    rows.add(
+        Notification,
+        key=f"debrief:{panel_id}",
+        kind="debrief",
+        payload={},
+        claimed_at=sent,
+        claimed_by="earlier",
+        lease_until=sent,
+        attempts=1,
+        next_attempt_at=sent,
+        sent_at=sent,
+        channel_id=f"CROLE{r}",
+        message_ts=f"{panel_id}.0001",
+    )
 
 
 def digest_once(service: DigestService, role_id: int) -> tuple[int, int]:

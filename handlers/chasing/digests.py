@@ -15,11 +15,11 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     services = ctx.services
 
     def digest_command(req: CommandRequest) -> None:
-        roles = services.digests.roles_for(req.actor, req.channel_id, req.args)
+        role_ids = services.digests.role_ids_for(req.actor, req.channel_id, req.args)
         request_key = req.trigger_id or str(req.body.get("response_url", ""))[-40:]
         posted = []
-        for role in roles:
-            result = services.digests.post_now(req.actor, role.id, request_key)
+        for role_id in role_ids:
+            result = services.digests.post_now(req.actor, role_id, request_key)
             if result.posted:
                 posted.append(f"<#{result.channel_id}>")
         if posted:

@@ -12,18 +12,12 @@ No scores ever appear in a digest: only who, what, when and how late.
 
 from __future__ import annotations
 
-import logging
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, NamedTuple
-
-from sqlalchemy import String, and_, cast, exists, literal, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
 
 from hiring.chasing.reminders import CHASED_CANDIDATES, HELD_STATUSES, parse_days, zone
 from hiring.clock import Clock
@@ -34,22 +28,9 @@ from hiring.permissions import Actor, manages, require_manager
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import PlanSpec
 from hiring.ports import Notifier, Sent
-from storage.models import (
-    Candidate,
-    Decision,
-    FeedbackReport,
-    Interview,
-    Notification,
-    Panel,
-    Role,
-    Scorecard,
-    Seat,
-)
-from storage.repositories.base import among
+from storage.models import Role
+from storage.repositories.chasing import ChasingRepository
 from storage.uow import Database, UnitOfWork
-
-log = logging.getLogger(__name__)
-_PIPELINE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest")
 
 UPCOMING_HOURS = 48
 FEEDBACK_WINDOW = timedelta(days=7)
@@ -256,156 +237,22 @@ class DigestService:
 
     def _build(self, uow: UnitOfWork, role: Role, now: datetime) -> Digest:
         """Every query starts from the role's candidates (indexed), never from all interviews."""
-        # Plain rows through the connection (no ORM entities are loaded here).
-        session, team_id = uow.session.connection(), role.team_id
         spec = spec_of(role.plan)
-        # On PostgreSQL the pipeline half (stage counts, time to feedback, reports) runs at once on a
-        # second connection, so the database works on it while this thread handles the first half's
-        # rows. On SQLite every unit of work takes the write lock as it begins, so a second one would
-        # only wait for this one: there the halves run in turn.
-        later = (
-            _PIPELINE_POOL.submit(self._pipeline_alone, team_id, role.id, spec, now)
-            if session.dialect.name == "postgresql"
-            else None
-        )
-        stage_names = {s.key: s.name for s in spec.stages}
-        in_role = and_(
-            Candidate.team_id == team_id,
-            Candidate.role_id == role.id,
-            Candidate.status.in_(CHASED_CANDIDATES),
-            Candidate.erased_at.is_(None),
-        )
-        # Each panel with its candidate and, for the candidate's current stage, when its debrief went
-        # out (the outbox row keyed by `debrief_key`, found through its unique key).
+        repo = uow.chasing
+        # Each panel with its candidate and, for the candidate's current stage, when its debrief went out.
         panels: dict[int, Any] = {
-            row[0]: row
-            for row in session.execute(
-                select(
-                    Panel.id,
-                    Panel.candidate_id,
-                    Panel.stage_key,
-                    Panel.created_at,
-                    Candidate.name,
-                    Notification.sent_at,
-                )
-                .join(Candidate, Candidate.id == Panel.candidate_id)
-                .outerjoin(
-                    Notification,
-                    and_(
-                        Panel.stage_key == Candidate.stage_key,
-                        Notification.key == literal(DEBRIEF_PREFIX) + cast(Panel.id, String),
-                        Notification.sent_at.is_not(None),
-                    ),
-                )
-                .where(in_role, Panel.status != "cancelled")
-            ).all()
+            row[0]: row for row in repo.digest_panels(role.id, CHASED_CANDIDATES, DEBRIEF_PREFIX)
         }
-        # Joined from the role's candidates (their index drives every lookup); the interview status is
-        # checked here, or SQLite would scan the status index of every interview instead.
         interviews = [
-            row
-            for row in session.execute(
-                select(
-                    Interview.id,
-                    Interview.panel_id,
-                    Interview.title,
-                    Interview.start_at,
-                    Interview.end_at,
-                    Interview.status,
-                )
-                .select_from(Candidate)
-                .join(Panel, Panel.candidate_id == Candidate.id)
-                .join(Interview, Interview.panel_id == Panel.id)
-                .where(in_role, Panel.status != "cancelled")
-            ).all()
-            if row[5] in HELD_STATUSES
+            row for row in repo.digest_interviews(role.id, CHASED_CANDIDATES) if row[5] in HELD_STATUSES
         ]
         decisions: dict[int, list[tuple[str, str, datetime]]] = defaultdict(list)
-        for candidate_id, stage_key, outcome, decided_at in session.execute(
-            select(Decision.candidate_id, Decision.stage_key, Decision.outcome, Decision.decided_at)
-            .select_from(Candidate)
-            .join(Decision, Decision.candidate_id == Candidate.id)
-            .where(in_role)
-        ).all():
+        for candidate_id, stage_key, outcome, decided_at in repo.digest_decisions(role.id, CHASED_CANDIDATES):
             decisions[candidate_id].append((stage_key, outcome, decided_at))
-
-        horizon = now + timedelta(hours=UPCOMING_HOURS)
-        due_after = timedelta(hours=role.feedback_due_hours)
-        due_before = now - due_after
-        soon = sorted(
-            (
-                (iid, panel_id, title, start)
-                for iid, panel_id, title, start, _, _ in interviews
-                if start is not None and now <= start < horizon
-            ),
-            key=lambda i: (i[3], i[0]),
-        )
-        # A decision on a panel's stage stops chasing its interviews.
-        decided = {
-            panel_id
-            for panel_id, candidate_id, stage_key, *_ in panels.values()
-            if any(key == stage_key for key, _, _ in decisions.get(candidate_id, ()))
-        }
-        overdue = [
-            (iid, panel_id, title, end_at)
-            for iid, panel_id, title, _, end_at, _ in interviews
-            if end_at is not None and end_at <= due_before and panel_id not in decided
-        ]
-        seats: dict[int, list[str]] = defaultdict(list)
-        soon_ids = sorted({i[0] for i in soon})
-        for interview_id, user_id in (
-            session.execute(
-                select(Seat.interview_id, Seat.user_id)
-                .where(among(session, Seat.interview_id, soon_ids), Seat.kind == "interviewer")
-                .order_by(Seat.id)
-            ).all()
-            if soon_ids
-            else []
-        ):
-            seats[interview_id].append(user_id)
-        # Only the overdue seats still missing a submitted scorecard (an anti-join: most are in).
-        card = aliased(Scorecard)
-        missing: dict[int, list[str]] = defaultdict(list)
-        overdue_ids = sorted(i[0] for i in overdue)
-        for interview_id, user_id in (
-            session.execute(
-                select(Seat.interview_id, Seat.user_id)
-                .where(
-                    among(session, Seat.interview_id, overdue_ids),
-                    Seat.kind == "interviewer",
-                    ~exists().where(
-                        card.interview_id == Seat.interview_id,
-                        card.author_id == Seat.user_id,
-                        card.status == "submitted",
-                    ),
-                )
-                .order_by(Seat.id)
-            ).all()
-            if overdue_ids
-            else []
-        ):
-            missing[interview_id].append(user_id)
-        upcoming = tuple(
-            UpcomingInterview(start, panels[panel_id][4], title, tuple(seats.get(iid, ())))
-            for iid, panel_id, title, start in soon
-        )
-        by_person: dict[str, list[LateScorecard]] = defaultdict(list)
-        for iid, panel_id, title, end_at in overdue:
-            due_at = end_at + due_after
-            for user_id in missing.get(iid, ()):
-                by_person[user_id].append(LateScorecard(panels[panel_id][4], title, due_at, now - due_at))
-        late = tuple(
-            sorted(
-                (
-                    LatePerson(u, tuple(sorted(cards, key=lambda c: (-c.late_by, c.candidate_name))))
-                    for u, cards in by_person.items()
-                ),
-                key=lambda p: (-len(p.scorecards), -p.worst, p.user_id),
-            )
-        )
-        waiting = _waiting(panels, decisions, stage_names, now)
-
-        pipeline = later.result() if later is not None else _pipeline(session, team_id, role.id, spec, now)
+        upcoming = _upcoming(repo, panels, interviews, now)
+        late = _late(repo, panels, interviews, decisions, timedelta(hours=role.feedback_due_hours), now)
+        waiting = _waiting(panels, decisions, {s.key: s.name for s in spec.stages}, now)
+        pipeline = _pipeline(repo, role.id, spec, now)
         return Digest(
             role_id=role.id,
             role_title=role.title,
@@ -422,31 +269,18 @@ class DigestService:
             reports=pipeline.reports,
         )
 
-    def _pipeline_alone(self, team_id: str, role_id: int, spec: PlanSpec, now: datetime) -> _Pipeline:
-        """The pipeline half in a unit of work of its own (on another thread)."""
-        with self.db.uow(team_id) as uow:
-            return _pipeline(uow.session.connection(), team_id, role_id, spec, now)
-
     # -- scheduled digests (the outbox source) ----------------------------------------------------
     def schedules(self) -> list[tuple[str, str, str]]:
         """The distinct (time zone, days, time) of every open role's digest, for the job runner."""
         with self.db.uow("") as uow:
-            rows = uow.session.execute(
-                select(Role.timezone, Role.digest_days, Role.digest_time)
-                .where(Role.status == "open")
-                .distinct()
-            ).all()
+            rows = uow.chasing.digest_schedules()
         return sorted((tz, days, at) for tz, days, at in rows)
 
     def source(self, now: datetime) -> Iterator[Due]:
         """Each open role's digest once its scheduled moment has come (and the thread replies of one
         whose summary went out but whose details did not, e.g. after a crash in between)."""
         with self.db.uow("") as uow:
-            roles = uow.session.execute(
-                select(Role.id, Role.team_id, Role.timezone, Role.digest_days, Role.digest_time).where(
-                    Role.status == "open"
-                )
-            ).all()
+            roles = uow.chasing.open_role_schedules()
             keyed: dict[str, tuple[int, str]] = {}
             for role_id, team_id, tz, days, at in roles:
                 moment = latest_occurrence(tz, days, at, now)
@@ -515,9 +349,9 @@ class DigestService:
         ]
 
     # -- on request -------------------------------------------------------------------------------
-    def roles_for(self, actor: Actor, channel_id: str, query: str = "") -> list[Role]:
-        """The roles `/interview digest [role]` means: the named one, else those of this channel the
-        actor manages, else the only role they manage."""
+    def role_ids_for(self, actor: Actor, channel_id: str, query: str = "") -> list[int]:
+        """The ids of the roles `/interview digest [role]` means: the named one, else those of this
+        channel the actor manages, else the only role they manage."""
         with self.db.uow(actor.team_id) as uow:
             roles = uow.roles.all()
         if query.strip():
@@ -525,13 +359,13 @@ class DigestService:
             named = [r for r in roles if r.title.lower() == wanted or str(r.id) == wanted]
             if not named:
                 raise NotFound(f"No open role called “{query.strip()}”. `/interview roles` lists them.")
-            return named[:1]
+            return [named[0].id]
         mine = [r for r in roles if manages(actor, r)]
         here = [r for r in mine if r.channel_id == channel_id]
         if here:
-            return here
+            return [r.id for r in here]
         if len(mine) == 1:
-            return mine
+            return [mine[0].id]
         if not mine:
             raise PermissionDenied("You don't manage any open role, so there is no digest to post.")
         names = ", ".join(f"“{r.title}”" for r in mine[:5])
@@ -555,6 +389,68 @@ class DigestService:
         return DigestPosted(digest.role_title, digest.channel_id, posted=report.sent > 0)
 
 
+def _upcoming(
+    repo: ChasingRepository, panels: dict[int, Any], interviews: list[Any], now: datetime
+) -> tuple[UpcomingInterview, ...]:
+    """The interviews of the next `UPCOMING_HOURS`, soonest first, with their interviewers."""
+    horizon = now + timedelta(hours=UPCOMING_HOURS)
+    soon = sorted(
+        (
+            (iid, panel_id, title, start)
+            for iid, panel_id, title, start, _, _ in interviews
+            if start is not None and now <= start < horizon
+        ),
+        key=lambda i: (i[3], i[0]),
+    )
+    seats: dict[int, list[str]] = defaultdict(list)
+    for interview_id, user_id in repo.interviewers_of(sorted({i[0] for i in soon})):
+        seats[interview_id].append(user_id)
+    return tuple(
+        UpcomingInterview(start, panels[panel_id][4], title, tuple(seats.get(iid, ())))
+        for iid, panel_id, title, start in soon
+    )
+
+
+def _late(
+    repo: ChasingRepository,
+    panels: dict[int, Any],
+    interviews: list[Any],
+    decisions: dict[int, list[tuple[str, str, datetime]]],
+    due_after: timedelta,
+    now: datetime,
+) -> tuple[LatePerson, ...]:
+    """Scorecards past due on undecided stages, by interviewer (most late cards first)."""
+    due_before = now - due_after
+    # A decision on a panel's stage stops chasing its interviews.
+    decided = {
+        panel_id
+        for panel_id, candidate_id, stage_key, *_ in panels.values()
+        if any(key == stage_key for key, _, _ in decisions.get(candidate_id, ()))
+    }
+    overdue = [
+        (iid, panel_id, title, end_at)
+        for iid, panel_id, title, _, end_at, _ in interviews
+        if end_at is not None and end_at <= due_before and panel_id not in decided
+    ]
+    missing: dict[int, list[str]] = defaultdict(list)
+    for interview_id, user_id in repo.interviewers_without_scorecard(sorted(i[0] for i in overdue)):
+        missing[interview_id].append(user_id)
+    by_person: dict[str, list[LateScorecard]] = defaultdict(list)
+    for iid, panel_id, title, end_at in overdue:
+        due_at = end_at + due_after
+        for user_id in missing.get(iid, ()):
+            by_person[user_id].append(LateScorecard(panels[panel_id][4], title, due_at, now - due_at))
+    return tuple(
+        sorted(
+            (
+                LatePerson(u, tuple(sorted(cards, key=lambda c: (-c.late_by, c.candidate_name))))
+                for u, cards in by_person.items()
+            ),
+            key=lambda p: (-len(p.scorecards), -p.worst, p.user_id),
+        )
+    )
+
+
 class _Pipeline(NamedTuple):
     stages: tuple[StageCount, ...]
     median_feedback: timedelta | None
@@ -563,18 +459,14 @@ class _Pipeline(NamedTuple):
     reports: tuple[PendingReport, ...]
 
 
-def _pipeline(session: Connection, team_id: str, role_id: int, spec: PlanSpec, now: datetime) -> _Pipeline:
+def _pipeline(repo: ChasingRepository, role_id: int, spec: PlanSpec, now: datetime) -> _Pipeline:
     """Candidates per stage, this week's time to feedback and the reports not sent yet."""
     names = {s.key: s.name for s in spec.stages}
     # Every candidate of the role, in any status: the active ones are counted per stage, and all of
     # their ids lead to this week's scorecards through the scorecards' candidate index.
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     everyone: list[int] = []
-    for candidate_id, stage_key, status, kept in session.execute(
-        select(Candidate.id, Candidate.stage_key, Candidate.status, Candidate.erased_at.is_(None)).where(
-            Candidate.team_id == team_id, Candidate.role_id == role_id
-        )
-    ).all():
+    for candidate_id, stage_key, status, kept in repo.role_candidates(role_id):
         everyone.append(candidate_id)
         if kept and status in CHASED_CANDIDATES:
             counts[stage_key][status] += 1
@@ -584,17 +476,7 @@ def _pipeline(session: Connection, team_id: str, role_id: int, spec: PlanSpec, n
     )
 
     delays_by_person: dict[str, list[timedelta]] = defaultdict(list)
-    for author_id, submitted_at, end_at in session.execute(
-        select(Scorecard.author_id, Scorecard.submitted_at, Interview.end_at)
-        .join(Interview, Interview.id == Scorecard.interview_id)
-        .where(
-            among(session, Scorecard.candidate_id, everyone),
-            Scorecard.status == "submitted",
-            Scorecard.is_shadow.is_(False),
-            Scorecard.submitted_at >= now - FEEDBACK_WINDOW,
-            Scorecard.submitted_at <= now,
-        )
-    ).all():
+    for author_id, submitted_at, end_at in repo.feedback_times(everyone, now - FEEDBACK_WINDOW, now):
         if submitted_at is not None and end_at is not None:
             delays_by_person[author_id].append(max(submitted_at - end_at, timedelta(0)))
     every = [d for ds in delays_by_person.values() for d in ds]
@@ -605,32 +487,11 @@ def _pipeline(session: Connection, team_id: str, role_id: int, spec: PlanSpec, n
             key=lambda d: (-d.median, d.user_id),
         )
     )
-
-    reports = _pending_reports(session, team_id, role_id, now)
-    return _Pipeline(stages, median, len(every), delays, reports)
-
-
-def _pending_reports(
-    session: Connection, team_id: str, role_id: int, now: datetime
-) -> tuple[PendingReport, ...]:
-    """The role's candidate feedback reports not sent yet, oldest first."""
-    return tuple(
+    reports = tuple(
         PendingReport(name, created_at, now - created_at)
-        for name, created_at, _ in sorted(
-            session.execute(
-                select(Candidate.name, FeedbackReport.created_at, FeedbackReport.id)
-                .select_from(Candidate)
-                .join(FeedbackReport, FeedbackReport.candidate_id == Candidate.id)
-                .where(
-                    Candidate.team_id == team_id,
-                    Candidate.role_id == role_id,
-                    Candidate.erased_at.is_(None),
-                    FeedbackReport.sent_at.is_(None),
-                )
-            ).all(),
-            key=lambda r: (r[1], r[2]),
-        )
+        for name, created_at, _ in sorted(repo.unsent_reports(role_id), key=lambda r: (r[1], r[2]))
     )
+    return _Pipeline(stages, median, len(every), delays, reports)
 
 
 def _waiting(

@@ -30,15 +30,12 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import Session, aliased
-
 from hiring.clock import Clock
 from hiring.errors import DomainError
 from hiring.outbox import Due, Source
 from hiring.ports import Directory
-from storage.models import Candidate, Decision, Interview, Notification, Panel, Person, Role, Scorecard, Seat
-from storage.repositories.base import among
+from storage.models import Person, Role
+from storage.repositories.chasing import RoleSettings
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
@@ -390,52 +387,14 @@ class ChasingService:
         self.clock = clock
         self.directory = directory
 
-    def pending(self, now: datetime, *, team_id: str | None = None) -> list[PendingScorecard]:
-        """Every pending scorecard of an ended interview (all workspaces unless `team_id` is given):
-        held interview, live panel, candidate still in process, open role, undecided stage."""
-        submitted = aliased(Scorecard)
-        decided = aliased(Decision)
-        query = (
-            select(
-                Interview.team_id,
-                Interview.id,
-                Interview.title,
-                Interview.end_at,
-                Seat.user_id,
-                submitted.status,
-                Candidate.id,
-                Candidate.name,
-                Candidate.role_id,
-            )
-            .join(Seat, Seat.interview_id == Interview.id)
-            .join(Panel, Panel.id == Interview.panel_id)
-            .join(Candidate, Candidate.id == Panel.candidate_id)
-            .join(Role, Role.id == Candidate.role_id)
-            .outerjoin(
-                submitted,
-                and_(submitted.interview_id == Interview.id, submitted.author_id == Seat.user_id),
-            )
-            .where(
-                Interview.status.in_(HELD_STATUSES),
-                Interview.end_at <= now,
-                Interview.end_at > now - CHASE_HORIZON,
-                Seat.kind == "interviewer",
-                Panel.status != "cancelled",
-                Candidate.status.in_(CHASED_CANDIDATES),
-                Candidate.erased_at.is_(None),
-                Role.status == "open",
-                (submitted.id.is_(None)) | (submitted.status != "submitted"),
-                ~exists().where(
-                    decided.candidate_id == Panel.candidate_id, decided.stage_key == Panel.stage_key
-                ),
-            )
-        )
-        if team_id is not None:
-            query = query.where(Interview.team_id == team_id)
-        with self.db.uow(team_id or "") as uow:
-            # Plain rows through the connection: this runs every tick over every pending scorecard.
-            found = uow.session.connection().execute(query).all()
-            roles = _role_chases(uow.session, sorted({r[8] for r in found}))
+    def pending(self, now: datetime) -> list[PendingScorecard]:
+        """Every pending scorecard of an ended interview (all workspaces): held interview, live
+        panel, candidate still in process, open role, undecided stage."""
+        with self.db.uow("") as uow:
+            found = uow.chasing.pending_scorecards(now, now - CHASE_HORIZON, HELD_STATUSES, CHASED_CANDIDATES)
+            roles = {
+                row[0]: _role_chase(row) for row in uow.chasing.role_settings(sorted({r[8] for r in found}))
+            }
         pending = [
             PendingScorecard(r[0], r[1], r[2], r[3], r[4], r[5] is not None, r[6], r[7], roles[r[8]])
             for r in found
@@ -454,9 +413,7 @@ class ChasingService:
         hours: dict[str, WorkingHours] = {}
         with self.db.uow(team_id) as uow:
             for i in range(0, len(wanted), 500):
-                for person in uow.session.scalars(
-                    select(Person).where(Person.team_id == team_id, Person.user_id.in_(wanted[i : i + 500]))
-                ):
+                for person in uow.people.many(wanted[i : i + 500]).values():
                     hours[person.user_id] = WorkingHours.of(person)
         for user_id in wanted:
             if user_id in hours:
@@ -518,19 +475,7 @@ class ChasingService:
                     planned.append(("late_channel", channel_key(interview_id, when), first, seats))
         # Most of these went out in earlier ticks: only build messages for the others.
         with self.db.uow(team_id) as uow:
-            conn = uow.session.connection()
-            sent = (
-                set(
-                    conn.execute(
-                        select(Notification.key).where(
-                            among(conn, Notification.key, [key for _, key, _, _ in planned]),
-                            Notification.sent_at.is_not(None),
-                        )
-                    ).scalars()
-                )
-                if planned
-                else set()
-            )
+            sent = uow.outbox.sent_among([key for _, key, _, _ in planned])
         for kind, key, p, seats in planned:
             if key not in sent:
                 yield self._due(team_id, kind, key, p, seats, hours, now)
@@ -589,31 +534,15 @@ def chasing_sources(chasing: ChasingService) -> list[Source]:
     return [chasing.source]
 
 
-def _role_chases(session: Session, role_ids: list[int]) -> dict[int, RoleChase]:
-    """Each role's chasing settings by id, read 500 roles a query."""
-    roles: dict[int, RoleChase] = {}
-    for i in range(0, len(role_ids), 500):
-        for role in session.execute(
-            select(
-                Role.id,
-                Role.title,
-                Role.channel_id,
-                Role.hiring_manager_id,
-                Role.timezone,
-                Role.digest_days,
-                Role.feedback_due_hours,
-                Role.first_nudge_minutes,
-                Role.nudge_interval_hours,
-                Role.channel_late_after_hours,
-            ).where(Role.id.in_(role_ids[i : i + 500]))
-        ):
-            roles[role[0]] = RoleChase(
-                role_id=role[0],
-                title=role[1],
-                channel_id=role[2],
-                hiring_manager_id=role[3],
-                tz=role[4],
-                policy=ChasePolicy(role[6], role[7], role[8], role[9]),
-                channel_hours=WorkingHours(tz=role[4], days=parse_days(role[5])),
-            )
-    return roles
+def _role_chase(row: RoleSettings) -> RoleChase:
+    """A role's chasing settings from its stored ones."""
+    role_id, title, channel_id, manager_id, tz, digest_days, due, first, interval, channel_late = row
+    return RoleChase(
+        role_id=role_id,
+        title=title,
+        channel_id=channel_id,
+        hiring_manager_id=manager_id,
+        tz=tz,
+        policy=ChasePolicy(due, first, interval, channel_late),
+        channel_hours=WorkingHours(tz=tz, days=parse_days(digest_days)),
+    )
