@@ -123,9 +123,11 @@ class Loopbot:
             if self.listeners.pending == 0 and self.background.pending == 0:
                 return True
 
-    def close(self) -> None:
+    def close(self, grace: float = 10.0) -> None:
+        """Stop the scheduler (a tick under way finishes), let work after the ack finish for up to
+        `grace` seconds, then release the database."""
         self.engine.stop()
-        self.wait_idle(timeout=10)
+        self.wait_idle(timeout=grace)
         self.listeners.shutdown()
         self.background.shutdown()
         self.db.dispose()

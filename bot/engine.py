@@ -109,14 +109,9 @@ class Engine:
         self.runner.set_daily_triggers(DailyTrigger(tz=tz, days=days, time=at) for tz, days, at in schedules)
 
     def start(self) -> None:
-        """Run the scheduler in a background thread (`loopbot run`)."""
+        """Run the scheduler in a background thread (`loopbot run` and `loopbot worker`)."""
         self.sync_triggers()
         self.runner.start()
-
-    def run_forever(self) -> None:
-        """Run the scheduler in the foreground until SIGTERM/SIGINT (`loopbot worker`)."""
-        self.sync_triggers()
-        self.runner.run_forever()
 
     def stop(self) -> None:
         """Stop the scheduler; a tick in progress finishes first."""

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     tick_seconds: int = Field(default=60, ge=1)
     retention_days: int | None = Field(default=None, ge=1)
     web_threads: int = Field(default=16, ge=1)
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
     # A burst of changes re-publishes a person's App Home once, this long after the first.
 
     @field_validator("admins", "google_rooms", mode="before")

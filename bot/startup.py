@@ -89,9 +89,19 @@ def freeze_startup_objects() -> None:
 
 
 def run_web(settings: Settings) -> int:
-    """Serve Slack over HTTP (or Socket Mode) and run the scheduler in-process."""
-    from bot.web import WebApp, WebServer
+    """Serve Slack over HTTP (or Socket Mode, with a small HTTP listener for health and metrics) and
+    run the scheduler in-process."""
+    return _run(settings, "web")
 
+
+def run_worker(settings: Settings) -> int:
+    """Run only the scheduler (reminders, debriefs, digests), with a small HTTP listener for health
+    and metrics."""
+    return _run(settings, "worker")
+
+
+def _run(settings: Settings, role: str) -> int:
+    """Build, check Slack, then serve until SIGTERM/SIGINT and stop gracefully."""
     problem = _check_credentials(settings)
     if problem is not None:
         return problem
@@ -102,27 +112,55 @@ def run_web(settings: Settings) -> int:
     problem = _verify_token(loopbot, settings)
     if problem is not None:
         return problem
-    loopbot.engine.start()
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        assert settings.slack_app_token is not None
-        SocketModeHandler(loopbot.app, settings.slack_app_token.get_secret_value()).start()
-        return 0
     try:
-        server = WebServer(WebApp(loopbot), settings.host, settings.port, threads=settings.web_threads)
-        log.warning(
-            "Loopbot listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, server.port
-        )
-        stop = _stop_on_signals()
-        server.start()
-        while not stop.wait(1.0):
-            pass
-        log.warning("Loopbot stopping: finishing the requests and work in flight")
-        server.stop()
+        _serve(loopbot, settings, role)
     finally:
-        loopbot.close()
+        loopbot.close(grace=settings.shutdown_grace_seconds)
     return 0
+
+
+def _serve(loopbot: Any, settings: Settings, role: str) -> None:
+    """HTTP (and Socket Mode) plus the scheduler, until a stop signal; then in-flight requests finish."""
+    from bot.web import WebApp, WebServer
+
+    slack_over_http = role == "web" and not settings.socket_mode
+    server = WebServer(
+        WebApp(loopbot, slack=slack_over_http), settings.host, settings.port, threads=settings.web_threads
+    )
+    routes = "POST /slack/events, " if slack_over_http else ""
+    log.warning(
+        "Loopbot %s listening on %s:%s (%sGET /healthz, GET /metrics)",
+        role,
+        settings.host,
+        server.port,
+        routes,
+    )
+    stop = _stop_on_signals()
+    socket_mode = _connect_socket_mode(loopbot, settings) if role == "web" and settings.socket_mode else None
+    loopbot.engine.start()
+    if role == "worker":
+        log.warning(
+            "Loopbot worker running: a tick every %s s (replica %s)",
+            settings.tick_seconds,
+            loopbot.engine.replica,
+        )
+    server.start()
+    while not stop.wait(1.0):
+        pass
+    log.warning("Loopbot stopping: finishing the requests and work in flight")
+    if socket_mode is not None:
+        socket_mode.close()
+    server.stop()
+
+
+def _connect_socket_mode(loopbot: Any, settings: Settings) -> Any:
+    """Receive Slack's requests over Socket Mode (the app-level token) instead of HTTP."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    assert settings.slack_app_token is not None
+    handler = SocketModeHandler(loopbot.app, settings.slack_app_token.get_secret_value())
+    handler.connect()
+    return handler
 
 
 def _stop_on_signals() -> threading.Event:
@@ -133,29 +171,3 @@ def _stop_on_signals() -> threading.Event:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     return stop
-
-
-def run_worker(settings: Settings) -> int:
-    """Run only the scheduler: reminders, debriefs, digests."""
-    problem = _check_credentials(settings)
-    if problem is not None:
-        return problem
-    configure_logging(settings.log_level, settings.log_format, settings.secret_values())
-    loopbot = _build(settings)
-    if isinstance(loopbot, int):
-        return loopbot
-    problem = _verify_token(loopbot, settings)
-    if problem is not None:
-        return problem
-    log.warning(
-        "Loopbot worker running: a tick every %s s (replica %s)",
-        settings.tick_seconds,
-        loopbot.engine.replica,
-    )
-    try:
-        loopbot.engine.run_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        loopbot.close()
-    return 0

@@ -24,8 +24,10 @@ log = logging.getLogger(__name__)
 class WebApp:
     """A small WSGI router in front of Bolt's handler."""
 
-    def __init__(self, loopbot: Any) -> None:
+    def __init__(self, loopbot: Any, *, slack: bool = True) -> None:
+        """`slack=False`: health, metrics and invites only (the worker, Socket Mode)."""
         self.loopbot = loopbot
+        self.slack_enabled = slack
         self.slack = SlackRequestHandler(loopbot.app, path="/slack/events")
         secret = loopbot.settings.slack_signing_secret
         self.verifier = SignatureVerifier(secret.get_secret_value() if secret else "")
@@ -55,6 +57,9 @@ class WebApp:
             status, headers, body = route(environ)
             start_response(status, [*headers, ("Content-Length", str(len(body)))])
             return [body]
+        if not self.slack_enabled:
+            start_response("404 Not Found", [("Content-Type", "application/json"), ("Content-Length", "21")])
+            return [b'{"error":"not_found"}']
         started = time.perf_counter()
         try:
             refused = self.refusal(environ)

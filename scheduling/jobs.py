@@ -10,7 +10,6 @@ even with a long tick period. This module never imports `hiring`.
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -61,8 +60,8 @@ class DailyTrigger:
 
 
 class JobRunner:
-    """Runs `tick` every `tick_seconds` and at each daily trigger, in the background (`start`, for
-    `loopbot run`) or in the foreground until SIGTERM/SIGINT (`run_forever`, for `loopbot worker`)."""
+    """Runs `tick` every `tick_seconds` and at each daily trigger, on a background thread (`start`)
+    until `shutdown`."""
 
     def __init__(self, tick: Callable[[], Any], *, tick_seconds: float, name: str = "loopbot") -> None:
         self._tick = tick
@@ -140,17 +139,6 @@ class JobRunner:
 
         self._configure(BackgroundScheduler(timezone=UTC, daemon=True)).start()
         log.info("scheduler started: a tick every %s s", self.tick_seconds)
-
-    def run_forever(self) -> None:
-        """Run in the foreground until SIGTERM or SIGINT (or `shutdown` from another thread)."""
-        from apscheduler.schedulers.blocking import BlockingScheduler
-
-        scheduler = self._configure(BlockingScheduler(timezone=UTC))
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(sig, lambda *_: self.shutdown(wait=False))
-        log.info("worker running: a tick every %s s", self.tick_seconds)
-        scheduler.start()
 
     def set_daily_triggers(self, triggers: Iterable[DailyTrigger]) -> None:
         """Make the daily triggers exactly `triggers` (added, kept or removed); each runs a tick."""

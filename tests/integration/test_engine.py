@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -166,9 +167,17 @@ def test_loopbot_worker_runs_the_scheduler_until_sigterm(
     database_url: str, slack: FakeSlack, tmp_path: Path
 ) -> None:
     overdue_interview(database_url)
-    process = start("worker", tmp_path, environment(database_url, slack))
+    process = start("worker", tmp_path, environment(database_url, slack, PORT="0", HOST="127.0.0.1"))
     try:
+        port = listening_port(tmp_path / "output.log")
         slack.wait_for(lambda: nudged(slack), timeout=60)
+        for path, expected in (("/healthz", '"ok": true'), ("/metrics", "loopbot_tick_seconds_count")):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+                assert expected in response.read().decode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=b"{}", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 404  # a worker serves no Slack requests
     finally:
         code = stop(process, signal.SIGTERM)
     output = (tmp_path / "output.log").read_text()
