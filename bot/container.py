@@ -40,14 +40,11 @@ log = logging.getLogger(__name__)
 BOT_SCOPES = (
     "commands",
     "chat:write",
-    "chat:write.public",
     "im:write",
-    "im:history",
     "users:read",
     "users:read.email",
     "channels:read",
     "groups:read",
-    "team:read",
 )
 CLIENT_TTL = 300.0
 
