@@ -66,7 +66,7 @@ class WebApp:
             if refused is None:
                 try:
                     return self.slack(environ, start_response)
-                except (TypeError, ValueError, KeyError, AttributeError) as err:
+                except (TypeError, ValueError, LookupError, AttributeError) as err:
                     # Bolt reads the body before it checks the signature, and some shapes Slack never
                     # sends break that reading: refuse them as malformed.
                     refused = self.verdict(environ, f"Bolt could not read it ({type(err).__name__})")
