@@ -10,7 +10,6 @@ from bot.demo.feedback import fallback_panel
 from bot.sandbox.fake_slack import Posted
 from bot.sandbox.transcript import blocks_text
 from bot.sources import debrief_sources
-from hiring.decisions.debriefs import scorecards_for
 from hiring.outbox import Dispatcher
 from hiring.plans.plans import spec_of
 from storage.models import Panel, Scorecard
@@ -61,7 +60,7 @@ def _score_the_rest(demo: Demo, panel: Panel) -> list[str]:
         fresh = uow.panels.get(panel.id)
         assert fresh is not None
         spec = spec_of(fresh.candidate.role.plan)
-        cards = scorecards_for(uow.session, (i.id for i in fresh.interviews))
+        cards = uow.decisions.scorecards_by_interview(i.id for i in fresh.interviews)
         for interview in fresh.interviews:
             if interview.status == "cancelled":
                 continue

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers.common import ActionHandler, dm, on_action, on_submit, open_modal, tell
+from handlers.common import FollowUp, dm, on_action, on_submit, open_modal, tell
 from handlers.context import HandlerContext
 from handlers.decisions.decisions_blocks import (
     ACTIONS,
@@ -27,6 +28,7 @@ from handlers.view_state import text
 from hiring.decisions.decisions import Recorded
 from hiring.errors import Conflict, InvalidInput, NotFound
 from hiring.permissions import Actor
+from hiring.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -75,92 +77,97 @@ def confirm(client: WebClient, body: dict[str, Any], actor: Actor, recorded: Rec
         tell(client, body, actor, "The decision is recorded, but: " + " ".join(recorded.problems))
 
 
+def decide_command(services: Services, req: CommandRequest) -> None:
+    """`/interview decide <candidate>`: the decision prompt for the candidate's current stage."""
+    if not req.args:
+        raise NotFound("Name the candidate, e.g. `/interview decide Ada Lovelace`.")
+    candidate = services.candidates.find(req.actor.team_id, req.args)
+    fallback, blocks = render(services.debriefs.for_candidate(req.actor, candidate.id))
+    req.reply(fallback, blocks)
+
+
+def calibration_command(services: Services, req: CommandRequest) -> None:
+    """`/interview calibration <role>`: each interviewer's ratings against their panels'."""
+    if not req.args:
+        raise NotFound("Name the role, e.g. `/interview calibration Senior Backend Engineer`.")
+    role = services.roles.find(req.actor.team_id, req.args)
+    fallback, blocks = calibration_blocks(services.calibration.report(req.actor, role.id))
+    req.reply(fallback, blocks)
+
+
+def decision_clicked(
+    services: Services, outcome: str, actor: Actor, body: dict[str, Any], client: WebClient
+) -> None:
+    """A decision button on a debrief or prompt: record it, then confirm to the decider."""
+    target = parse_target(button_value(body))
+    decision = services.decisions.decide(
+        actor,
+        candidate_id=target.candidate_id,
+        outcome=outcome,
+        role_id=target.role_id,
+        stage_key=target.stage_key,
+    )
+    if decision is None:
+        return  # the same decision is being recorded by another click
+    confirm(client, body, actor, services.decisions.after_decision(actor.team_id, decision.id))
+
+
+def pivot_clicked(services: Services, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+    """The "Pivot" button: open the modal to choose the other role."""
+    target = parse_target(button_value(body))
+    choice = services.decisions.pivot_targets(actor, target.candidate_id, target.role_id, target.stage_key)
+    open_modal(client, body["trigger_id"], pivot_modal(choice))
+
+
+def submit_pivot(
+    ctx: HandlerContext, actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]
+) -> FollowUp:
+    """The pivot modal: record the pivot before the ack; announce it and DM the decider after."""
+    role = vals.get("role")
+    if not (isinstance(role, str) and role.isdecimal()):
+        raise InvalidInput({"role": "Choose the role to pivot to."})
+    if not str(meta.get("candidate_id", "")).isdecimal():
+        raise Conflict("This pivot form is out of date; press the button again.")
+    decision = ctx.services.decisions.decide(
+        actor,
+        candidate_id=int(meta["candidate_id"]),
+        outcome="pivot",
+        role_id=int(meta["role_id"]) if str(meta.get("role_id", "")).isdecimal() else None,
+        stage_key=meta.get("stage_key") or None,
+        target_role_id=int(role),
+        note=text(vals, "note"),
+        request_key=f"view:{view.get('id')}",
+    )
+    if decision is None:
+        return None
+    return partial(after_pivot, ctx, actor, decision.id)
+
+
+def after_pivot(ctx: HandlerContext, actor: Actor, decision_id: int) -> None:
+    """Tell the decider what the pivot did (unless the debrief shows it) and what could not be done."""
+    client = ctx.client_for(actor.team_id)
+    recorded = ctx.services.decisions.after_decision(actor.team_id, decision_id)
+    if recorded.debrief is None:
+        dm(client, actor.user_id, recorded_text(recorded))
+    if recorded.problems:
+        dm(client, actor.user_id, "The pivot is recorded, but: " + " ".join(recorded.problems))
+
+
 def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     services = ctx.services
-
-    def decide_command(req: CommandRequest) -> None:
-        if not req.args:
-            raise NotFound("Name the candidate, e.g. `/interview decide Ada Lovelace`.")
-        candidate = services.candidates.find(req.actor.team_id, req.args)
-        fallback, blocks = render(services.debriefs.for_candidate(req.actor, candidate.id))
-        req.reply(fallback, blocks)
-
-    def calibration_command(req: CommandRequest) -> None:
-        if not req.args:
-            raise NotFound("Name the role, e.g. `/interview calibration Senior Backend Engineer`.")
-        role = services.roles.find(req.actor.team_id, req.args)
-        fallback, blocks = calibration_blocks(services.calibration.report(req.actor, role.id))
-        req.reply(fallback, blocks)
-
     router.add(
         "decide",
-        decide_command,
+        partial(decide_command, services),
         usage="decide <candidate>",
         summary="advance, reject, hold, make an offer or pivot to another role (hiring manager)",
     )
     router.add(
         "calibration",
-        calibration_command,
+        partial(calibration_command, services),
         usage="calibration <role>",
         summary="each interviewer's ratings against their panels'",
     )
-
-    def decision_handler(outcome: str) -> ActionHandler:
-        def handle(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
-            target = parse_target(button_value(body))
-            decision = services.decisions.decide(
-                actor,
-                candidate_id=target.candidate_id,
-                outcome=outcome,
-                role_id=target.role_id,
-                stage_key=target.stage_key,
-            )
-            if decision is None:
-                return  # the same decision is being recorded by another click
-            confirm(client, body, actor, services.decisions.after_decision(actor.team_id, decision.id))
-
-        handle.__name__ = f"decision_{outcome}"
-        return handle
-
     for action_id, outcome in ACTIONS.items():
-        on_action(app, ctx, action_id, decision_handler(outcome))
-
-    def open_pivot(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
-        target = parse_target(button_value(body))
-        choice = services.decisions.pivot_targets(
-            actor, target.candidate_id, target.role_id, target.stage_key
-        )
-        open_modal(client, body["trigger_id"], pivot_modal(choice))
-
-    on_action(app, ctx, PIVOT, open_pivot)
-
-    def submit_pivot(actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]) -> Any:
-        role = vals.get("role")
-        if not (isinstance(role, str) and role.isdecimal()):
-            raise InvalidInput({"role": "Choose the role to pivot to."})
-        if not str(meta.get("candidate_id", "")).isdecimal():
-            raise Conflict("This pivot form is out of date; press the button again.")
-        decision = services.decisions.decide(
-            actor,
-            candidate_id=int(meta["candidate_id"]),
-            outcome="pivot",
-            role_id=int(meta["role_id"]) if str(meta.get("role_id", "")).isdecimal() else None,
-            stage_key=meta.get("stage_key") or None,
-            target_role_id=int(role),
-            note=text(vals, "note"),
-            request_key=f"view:{view.get('id')}",
-        )
-        if decision is None:
-            return None
-
-        def follow_up() -> None:
-            client = ctx.client_for(actor.team_id)
-            recorded = services.decisions.after_decision(actor.team_id, decision.id)
-            if recorded.debrief is None:
-                dm(client, actor.user_id, recorded_text(recorded))
-            if recorded.problems:
-                dm(client, actor.user_id, "The pivot is recorded, but: " + " ".join(recorded.problems))
-
-        return follow_up
-
-    on_submit(app, ctx, PIVOT_MODAL, submit_pivot)
+        on_action(app, ctx, action_id, partial(decision_clicked, services, outcome))
+    on_action(app, ctx, PIVOT, partial(pivot_clicked, services))
+    on_submit(app, ctx, PIVOT_MODAL, partial(submit_pivot, ctx))

@@ -283,7 +283,7 @@ def render_pivot_notice(msg: PivotNotice) -> Rendered:
 
 def pivot_modal(choice: PivotChoice) -> View:
     """Choose the open role to pivot the candidate to, with an optional note."""
-    options = [option(r.title, str(r.id)) for r in choice.roles][:100]
+    options = [option(title, str(role_id)) for role_id, title in choice.roles][:100]
     blocks = [
         section(
             f"Move *{esc(choice.candidate_name)}* from *{esc(choice.role_title)}* ({esc(choice.stage_name)}) "

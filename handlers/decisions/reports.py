@@ -42,7 +42,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         saved = services.reports.edit(
             actor, report_id, text(vals, "body"), request_key=f"view:{view.get('id')}"
         )
-        if saved is None:
+        if not saved:
             return None
         return lambda: services.reports.refresh(actor.team_id, report_id)
 
@@ -50,7 +50,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
 
     def mark_sent(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
         report_id = report_id_of(button_value(body))
-        if services.reports.mark_sent(actor, report_id) is not None:
+        if services.reports.mark_sent(actor, report_id):
             services.reports.refresh(actor.team_id, report_id)
 
     on_action(app, ctx, REPORT_SENT, mark_sent)

@@ -16,8 +16,7 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import Rendered, context, modal, section
 from handlers.mrkdwn import esc, plain, user, when
-from hiring.decisions.reports import MAX_BODY, ReportDraft
-from storage.models import FeedbackReport
+from hiring.decisions.reports import MAX_BODY, ReportDraft, ReportText
 
 REPORT_EDIT = "report_edit"
 REPORT_SENT = "report_sent"
@@ -103,7 +102,7 @@ def render_report_draft(msg: ReportDraft) -> Rendered:
     return f"Feedback report for {esc(msg.candidate_name)} ({status})", blocks
 
 
-def report_modal(report: FeedbackReport) -> View:
+def report_modal(report: ReportText) -> View:
     """Edit the report's text."""
     blocks = [
         InputBlock(
@@ -120,5 +119,5 @@ def report_modal(report: FeedbackReport) -> View:
         title="Feedback report",
         blocks=blocks,
         submit="Save",
-        meta={"report_id": report.id},
+        meta={"report_id": report.report_id},
     )

@@ -14,9 +14,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from hiring.clock import Clock
 from hiring.outbox import Due
 from hiring.permissions import Actor, require_decider
@@ -24,7 +21,8 @@ from hiring.plans.plans import spec_of
 from hiring.plans.schema import PlanSpec, RatingScale
 from hiring.ports import Notifier, Sent
 from hiring.roles.candidates import live_candidate
-from storage.models import Candidate, Decision, Interview, Panel, Role, Scorecard
+from storage.models import Candidate, Decision, Interview, Notification, Panel, Role, Scorecard
+from storage.repositories.decisions import DecisionsRepository
 from storage.uow import Database, UnitOfWork
 
 RECOMMENDATION_SCORES = {"strong_no": -2, "no": -1, "yes": 1, "strong_yes": 2}
@@ -506,43 +504,44 @@ def panel_state(role: Role, panel: Panel, cards: Sequence[Scorecard], now: datet
     )
 
 
-def scorecards_for(session: Session, interview_ids: Iterable[int]) -> dict[int, list[Scorecard]]:
-    """Scorecards by interview id."""
-    ids = sorted(set(interview_ids))
-    found: dict[int, list[Scorecard]] = {}
-    for i in range(0, len(ids), 500):
-        query = select(Scorecard).where(Scorecard.interview_id.in_(ids[i : i + 500])).order_by(Scorecard.id)
-        for card in session.scalars(query):
-            found.setdefault(card.interview_id, []).append(card)
-    return found
-
-
 def cards_of(panel: Panel, by_interview: Mapping[int, list[Scorecard]]) -> list[Scorecard]:
     return [c for i in panel.interviews for c in by_interview.get(i.id, [])]
 
 
+def state_of(uow: UnitOfWork, role: Role, panel: Panel, now: datetime) -> PanelState:
+    """A panel's feedback state, its scorecards loaded from the database."""
+    by_interview = uow.decisions.scorecards_by_interview(i.id for i in panel.interviews)
+    return panel_state(role, panel, cards_of(panel, by_interview), now)
+
+
+def panel_decided(uow: UnitOfWork, decision: Decision) -> Panel | None:
+    """The live panel of the decided stage (the newest one created before the decision)."""
+    panels = [
+        p
+        for p in uow.panels.for_candidate(decision.candidate_id)
+        if p.stage_key == decision.stage_key
+        and p.status != "cancelled"
+        and p.created_at <= decision.decided_at
+    ]
+    return panels[-1] if panels else None
+
+
+def ended(panel: Panel, now: datetime) -> bool:
+    """True when the panel has live interviews and all of them have ended."""
+    live = [i for i in panel.interviews if i.status != "cancelled"]
+    return bool(live) and all(i.end_at is not None and i.end_at <= now for i in live)
+
+
 def usual_ratings(
-    session: Session, team_id: str, authors: Iterable[str], exclude: Iterable[int]
+    decisions: DecisionsRepository, team_id: str, authors: Iterable[str], exclude: Iterable[int]
 ) -> dict[str, tuple[float, int]]:
     """Each author's mean rating position (0–1) and count over their other submitted, counted cards."""
     authors = sorted(set(authors))
     if not authors:
         return {}
     excluded = set(exclude)
-    rows = session.execute(
-        select(Scorecard, Interview)
-        .join(Interview, Scorecard.interview_id == Interview.id)
-        .where(
-            Scorecard.team_id == team_id,
-            Scorecard.author_id.in_(authors),
-            Scorecard.status == "submitted",
-            Scorecard.is_shadow.is_(False),
-        )
-        .order_by(Scorecard.submitted_at.desc(), Scorecard.id.desc())
-        .limit(200 * len(authors))
-    )
     positions: dict[str, list[float]] = {}
-    for card, interview in rows:
+    for card, interview in decisions.recent_counted_cards(team_id, authors):
         if card.id in excluded:
             continue
         values = list(int_ratings(card.ratings or {}).values())
@@ -624,97 +623,72 @@ class DebriefService:
         """Debriefs (and "all scorecards are in now" follow-ups) that should exist at `now`."""
         items: list[Due] = []
         with self.db.uow("") as uow:
-            session = uow.session
-            panels = list(
-                session.scalars(
-                    select(Panel)
-                    .join(Candidate, Panel.candidate_id == Candidate.id)
-                    .where(
-                        Panel.status != "cancelled",
-                        Candidate.status.in_(DECIDABLE),
-                        Candidate.erased_at.is_(None),
-                        Candidate.stage_key == Panel.stage_key,
-                    )
-                    .order_by(Panel.id)
-                ).unique()
-            )
-            panels = [
-                p
-                for p in panels
-                if any(i.status != "cancelled" for i in p.interviews)
-                and all(
-                    i.end_at is not None and i.end_at <= now for i in p.interviews if i.status != "cancelled"
-                )
-            ]
+            panels = [p for p in uow.decisions.panels_at_current_stage(DECIDABLE) if ended(p, now)]
             if not panels:
                 return []
-            candidate_ids = sorted({p.candidate_id for p in panels})
-            decisions = list(
-                session.scalars(select(Decision).where(Decision.candidate_id.in_(candidate_ids)))
-            )
+            decisions = uow.decisions.of_candidates(sorted({p.candidate_id for p in panels}))
             panels = [p for p in panels if not decided_after(decisions, p)]
             keys = [k for p in panels for k in (debrief_key(p.id), complete_key(p.id))]
             sent = uow.outbox.sent_notifications(keys)
-            by_interview = scorecards_for(session, (i.id for p in panels for i in p.interviews))
+            by_interview = uow.decisions.scorecards_by_interview(i.id for p in panels for i in p.interviews)
             for panel in panels:
                 first = sent.get(debrief_key(panel.id))
                 if first is not None and complete_key(panel.id) in sent:
                     continue
-                role = panel.candidate.role
-                state = panel_state(role, panel, cards_of(panel, by_interview), now)
+                state = panel_state(panel.candidate.role, panel, cards_of(panel, by_interview), now)
                 if first is None:
                     if state.ready(now):
-                        debrief = self._debrief(
-                            uow,
-                            panel.candidate,
-                            role,
-                            state,
-                            decisions,
-                            options=options_for(panel.candidate, role, panel.id),
-                        )
-                        items.append(
-                            Due(
-                                team_id=panel.team_id,
-                                key=debrief_key(panel.id),
-                                kind="debrief",
-                                to=role.channel_id,
-                                content=debrief,
-                                candidate_id=panel.candidate_id,
-                            )
-                        )
+                        items.append(self._first_debrief(uow, state, decisions))
                     continue
-                late = [
-                    c
-                    for c in state.counted
-                    if c.submitted_at and first.sent_at and c.submitted_at > first.sent_at
-                ]
-                if state.complete and late and first.channel_id and first.message_ts:
-                    debrief = self._debrief(
-                        uow,
-                        panel.candidate,
-                        role,
-                        state,
-                        decisions,
-                        options=options_for(panel.candidate, role, panel.id),
-                    )
-                    parent = Sent(channel_id=first.channel_id, ts=first.message_ts)
-                    items.append(
-                        Due(
-                            team_id=panel.team_id,
-                            key=complete_key(panel.id),
-                            kind="debrief_update",
-                            to=first.channel_id,
-                            content=DebriefComplete(
-                                candidate_name=panel.candidate.name,
-                                stage_name=stage_name(state.spec, panel.stage_key),
-                                counted=len(state.counted),
-                            ),
-                            candidate_id=panel.candidate_id,
-                            thread_ts=first.message_ts,
-                            on_sent=self._refresher(panel.team_id, parent, debrief),
-                        )
-                    )
+                completion = self._completion(uow, state, decisions, first)
+                if completion is not None:
+                    items.append(completion)
         return items
+
+    def _first_debrief(self, uow: UnitOfWork, state: PanelState, decisions: Sequence[Decision]) -> Due:
+        """The debrief posted to the role's hiring channel once the stage's feedback is in."""
+        panel, role = state.panel, state.role
+        debrief = self._debrief(
+            uow, panel.candidate, role, state, decisions, options=options_for(panel.candidate, role, panel.id)
+        )
+        return Due(
+            team_id=panel.team_id,
+            key=debrief_key(panel.id),
+            kind="debrief",
+            to=role.channel_id,
+            content=debrief,
+            candidate_id=panel.candidate_id,
+        )
+
+    def _completion(
+        self, uow: UnitOfWork, state: PanelState, decisions: Sequence[Decision], first: Notification
+    ) -> Due | None:
+        """A reply under a debrief posted at quorum once the missing scorecards are in (it also
+        refreshes the debrief); None until then."""
+        late = [
+            c for c in state.counted if c.submitted_at and first.sent_at and c.submitted_at > first.sent_at
+        ]
+        if not (state.complete and late and first.channel_id and first.message_ts):
+            return None
+        panel, role = state.panel, state.role
+        debrief = self._debrief(
+            uow, panel.candidate, role, state, decisions, options=options_for(panel.candidate, role, panel.id)
+        )
+        parent = Sent(channel_id=first.channel_id, ts=first.message_ts)
+        return Due(
+            team_id=panel.team_id,
+            key=complete_key(panel.id),
+            kind="debrief_update",
+            to=first.channel_id,
+            content=DebriefComplete(
+                candidate_name=panel.candidate.name,
+                stage_name=stage_name(state.spec, panel.stage_key),
+                counted=len(state.counted),
+            ),
+            candidate_id=panel.candidate_id,
+            thread_ts=first.message_ts,
+            on_sent=self._refresher(panel.team_id, parent, debrief),
+        )
 
     def _refresher(self, team_id: str, parent: Sent, debrief: Debrief) -> Callable[[Sent], None]:
         def refresh(_reply: Sent) -> None:
@@ -736,7 +710,7 @@ class DebriefService:
         prompt: bool = False,
     ) -> Debrief:
         usual = usual_ratings(
-            uow.session,
+            uow.decisions,
             state.panel.team_id,
             (c.author_id for c in state.counted),
             (c.id for c in state.cards),
@@ -780,21 +754,20 @@ class DebriefService:
         """The debrief of a decided stage, updated with the decision, and where it was posted."""
         now = self.clock.now()
         with self.db.uow(team_id) as uow:
-            decision = uow.session.get(Decision, decision_id)
-            if decision is None or decision.team_id != team_id:
+            decision = uow.decisions.decision(decision_id)
+            if decision is None:
                 return None
             candidate = uow.candidates.get(decision.candidate_id)
             role = uow.roles.get(decision.role_id)
             if candidate is None or role is None:
                 return None
-            panel = self._panel_decided(uow, decision)
+            panel = panel_decided(uow, decision)
             if panel is None:
                 return None
             message = uow.outbox.sent_notifications([debrief_key(panel.id)]).get(debrief_key(panel.id))
             if message is None or not message.channel_id or not message.message_ts:
                 return None
-            by_interview = scorecards_for(uow.session, (i.id for i in panel.interviews))
-            state = panel_state(role, panel, cards_of(panel, by_interview), now)
+            state = state_of(uow, role, panel, now)
             target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None
             still_open = (
                 decision.outcome == "hold"
@@ -814,17 +787,6 @@ class DebriefService:
             )
             return debrief, Sent(channel_id=message.channel_id, ts=message.message_ts)
 
-    def _panel_decided(self, uow: UnitOfWork, decision: Decision) -> Panel | None:
-        """The live panel of the decided stage (the newest one created before the decision)."""
-        panels = [
-            p
-            for p in uow.panels.for_candidate(decision.candidate_id)
-            if p.stage_key == decision.stage_key
-            and p.status != "cancelled"
-            and p.created_at <= decision.decided_at
-        ]
-        return panels[-1] if panels else None
-
     def for_candidate(self, actor: Actor, candidate_id: int) -> Debrief:
         """The decision prompt for `/interview decide`: the current stage's scorecards so far, if any."""
         now = self.clock.now()
@@ -834,14 +796,11 @@ class DebriefService:
             require_decider(actor, role)
             spec = spec_of(role.plan)
             panel = uow.panels.current(candidate.id, candidate.stage_key)
-            decisions = list(
-                uow.session.scalars(select(Decision).where(Decision.candidate_id == candidate.id))
-            )
+            decisions = uow.decisions.history_of(candidate.id)
             if candidate.status not in DECIDABLE:
                 return self._closed(uow, candidate, role, decisions)
             if panel is not None:
-                by_interview = scorecards_for(uow.session, (i.id for i in panel.interviews))
-                state = panel_state(role, panel, cards_of(panel, by_interview), now)
+                state = state_of(uow, role, panel, now)
                 debrief = self._debrief(
                     uow,
                     candidate,

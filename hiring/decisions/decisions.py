@@ -9,32 +9,30 @@ other role's hiring channel and hiring manager are told.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import func, select
 
 from hiring.clock import Clock
 from hiring.decisions.debriefs import (
     DECIDABLE,
     DebriefService,
     Summary,
-    cards_of,
     competency_label,
-    panel_state,
+    panel_decided,
     scale_of,
-    scorecards_for,
     stage_name,
+    state_of,
     summarise,
 )
 from hiring.decisions.reports import ReportCard, ReportFacts, ReportService
 from hiring.errors import Conflict, DomainError, InvalidInput, NotFound
 from hiring.permissions import Actor, require_decider
 from hiring.plans.plans import spec_of
+from hiring.plans.schema import StageSpec
 from hiring.ports import Notifier, Sent
 from hiring.roles.candidates import candidate_snapshot, live_candidate
-from storage.models import Candidate, Decision, FeedbackReport, Role
+from storage.models import Candidate, Decision, Role
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -108,7 +106,7 @@ class PivotChoice:
     role_title: str
     stage_key: str
     stage_name: str
-    roles: list[Role]
+    roles: list[tuple[int, str]]  # (id, title) of each open role to choose from
 
 
 @dataclass(frozen=True)
@@ -171,12 +169,7 @@ class DecisionService:
         return candidate
 
     def _already(self, uow: UnitOfWork, candidate: Candidate) -> str:
-        latest = uow.session.scalar(
-            select(Decision)
-            .where(Decision.candidate_id == candidate.id)
-            .order_by(Decision.decided_at.desc(), Decision.id.desc())
-            .limit(1)
-        )
+        latest = uow.decisions.latest_of(candidate.id)
         if latest is None:
             return f"This candidate is no longer at that stage (now {candidate.status.replace('_', ' ')})."
         when = local_time(latest.decided_at, candidate.role.timezone)
@@ -191,7 +184,7 @@ class DecisionService:
         """The open roles the candidate can be pivoted to (all but their own); checks permission first."""
         with self.db.uow(actor.team_id) as uow:
             candidate = self._current(uow, actor, candidate_id, role_id, stage_key)
-            roles = [r for r in uow.roles.all(status="open") if r.id != candidate.role_id]
+            roles = [(r.id, r.title) for r in uow.roles.all(status="open") if r.id != candidate.role_id]
             if not roles:
                 raise Conflict(
                     "There is no other open role to pivot this candidate to. Create one with `/interview role`."
@@ -222,100 +215,68 @@ class DecisionService:
         """Record a decision on the candidate's current stage. None when this request (or the same
         click) was already handled. `role_id`/`stage_key` are what the button showed: a click on a
         message that is out of date is refused."""
-        if outcome not in OUTCOMES:
-            raise InvalidInput({"outcome": f"Unknown decision “{outcome}”."})
-        note = note.strip()
-        if len(note) > 2000:
-            raise InvalidInput({"note": "Keep the note under 2,000 characters."})
+        note = _checked_note(outcome, note)
         redact = self._interviewer_names(actor.team_id, candidate_id)
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
             candidate = self._current(uow, actor, candidate_id, role_id, stage_key, lock=True)
             role = candidate.role
-            spec = spec_of(role.plan)
-            try:
-                stage = spec.stage(candidate.stage_key)
-                following = spec.next_stage(candidate.stage_key)
-            except (KeyError, ValueError):
-                raise Conflict(
-                    "The candidate's stage is no longer in the role's interview plan; "
-                    "edit the candidate with `/interview candidate` first."
-                ) from None
-            target: Role | None = None
-            if outcome == "advance" and following is None:
-                raise Conflict(
-                    "This is the last stage of the plan, so there is nothing to advance to: make an offer or reject."
-                )
-            if outcome == "offer" and following is not None:
-                raise Conflict(
-                    "An offer comes after the last stage of the plan; advance the candidate first."
-                )
-            if outcome == "hold" and candidate.status == "on_hold":
-                raise Conflict("This candidate is already on hold at this stage.")
-            if outcome == "pivot":
-                target = uow.roles.get(target_role_id) if target_role_id is not None else None
-                if target is None or target.status != "open":
-                    raise InvalidInput({"role": "Choose an open role."})
-                if target.id == candidate.role_id:
-                    raise InvalidInput({"role": "The candidate is already in this role; choose another."})
+            following = _following_stage(candidate, outcome)
+            target = _pivot_target(uow, candidate, target_role_id) if outcome == "pivot" else None
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
-            earlier = (
-                uow.session.scalar(select(func.count()).where(Decision.candidate_id == candidate.id)) or 0
-            )
+            earlier = uow.decisions.count_of(candidate.id)
             if not uow.idempotency.claim(f"decision:{candidate.id}:{earlier + 1}", now):
                 return None
-            facts = self._report_facts(uow, candidate, role, outcome, redact, now=now)
+            facts = self._report_facts(
+                uow,
+                candidate,
+                role,
+                outcome,
+                redact,
+                now=now,
+                next_stage_name=following.name if outcome == "advance" and following else None,
+                target_role_title=target.title if target else None,
+            )
             before = candidate_snapshot(candidate)
-            decided_stage = candidate.stage_key
-            status = STATUS_AFTER[outcome]
-            if status != candidate.status:
-                candidate.status = status
-                candidate.status_changed_at = now
-            if outcome == "advance":
-                assert following is not None
-                candidate.stage_key = following.key
-                facts = _with(facts, next_stage_name=following.name)
-            if target is not None:
-                target_spec = spec_of(target.plan)
-                keys = [s.key for s in target_spec.stages]
-                candidate.role_id = target.id
-                candidate.role = target
-                candidate.stage_key = decided_stage if decided_stage in keys else keys[0]
-                facts = _with(facts, target_role_title=target.title)
-            candidate.updated_at = now
             decision = Decision(
                 team_id=actor.team_id,
                 candidate_id=candidate.id,
                 role_id=role.id,
-                stage_key=decided_stage,
+                stage_key=candidate.stage_key,
                 outcome=outcome,
                 target_role_id=target.id if target else None,
                 decided_by=actor.user_id,
                 decided_at=now,
                 note=note,
             )
-            uow.session.add(decision)
-            uow.flush()
-            uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action=f"decision.{outcome}",
-                subject_type="decision",
-                subject_id=decision.id,
-                candidate_id=candidate.id,
-                before=before,
-                after={
-                    **candidate_snapshot(candidate),
-                    "outcome": outcome,
-                    "stage_decided": stage.key,
-                    "target_role_id": decision.target_role_id,
-                    "has_note": bool(note),
-                },
-            )
+            _move(candidate, outcome, following, target, now)
+            self._record(uow, decision, candidate, before)
             self.reports.create(uow, decision, facts, now)
             uow.commit()
             return decision
+
+    def _record(
+        self, uow: UnitOfWork, decision: Decision, candidate: Candidate, before: dict[str, object]
+    ) -> None:
+        """Save the decision with its audit event (the candidate before and after)."""
+        uow.decisions.add(decision)
+        uow.audit.record(
+            at=decision.decided_at,
+            actor_id=decision.decided_by,
+            action=f"decision.{decision.outcome}",
+            subject_type="decision",
+            subject_id=decision.id,
+            candidate_id=candidate.id,
+            before=before,
+            after={
+                **candidate_snapshot(candidate),
+                "outcome": decision.outcome,
+                "stage_decided": decision.stage_key,
+                "target_role_id": decision.target_role_id,
+                "has_note": bool(decision.note),
+            },
+        )
 
     def _interviewer_names(self, team_id: str, candidate_id: int) -> list[str]:
         """Names of everyone who sat on the candidate's current stage (never in the report)."""
@@ -336,17 +297,14 @@ class DecisionService:
         redact: list[str],
         *,
         now: datetime,
+        next_stage_name: str | None,
+        target_role_title: str | None,
     ) -> ReportFacts:
         spec = spec_of(role.plan)
         panel = uow.panels.current(candidate.id, candidate.stage_key)
         cards: list[ReportCard] = []
         if panel is not None:
-            state = panel_state(
-                role,
-                panel,
-                cards_of(panel, scorecards_for(uow.session, (i.id for i in panel.interviews))),
-                now,
-            )
+            state = state_of(uow, role, panel, now)
             counted = {c.id for c in state.counted}
             by_id = {i.id: i for i in state.live}
             for card in state.cards:
@@ -362,6 +320,8 @@ class DecisionService:
             competencies=dict(spec.competencies),
             cards=cards,
             redact=redact,
+            next_stage_name=next_stage_name,
+            target_role_title=target_role_title,
         )
 
     # -- after the decision ------------------------------------------------------------------------
@@ -378,7 +338,7 @@ class DecisionService:
             except DomainError as err:
                 problems.append(f"I couldn't update the debrief message ({err.message}).")
         with self.db.uow(team_id) as uow:
-            decision = uow.session.get(Decision, decision_id)
+            decision = uow.decisions.decision(decision_id)
             if decision is None:
                 raise NotFound("That decision no longer exists.")
             candidate = uow.candidates.get(decision.candidate_id)
@@ -390,9 +350,7 @@ class DecisionService:
                 nxt = spec.next_stage(decision.stage_key) if decision.outcome == "advance" else None
             except ValueError:
                 nxt = None
-            report_id = uow.session.scalar(
-                select(FeedbackReport.id).where(FeedbackReport.decision_id == decision.id)
-            )
+            report_id = uow.decisions.report_id_for(decision.id)
             arrival = self._arrival(uow, decision, candidate, role, target) if target else None
         if arrival is not None and target is not None:
             problems.extend(self._announce_pivot(team_id, decision, target, arrival))
@@ -419,21 +377,9 @@ class DecisionService:
     ) -> PivotArrival:
         spec = spec_of(role.plan)
         summary = summarise([], labels={})
-        panels = [
-            p
-            for p in uow.panels.for_candidate(candidate.id)
-            if p.stage_key == decision.stage_key
-            and p.status != "cancelled"
-            and p.created_at <= decision.decided_at
-        ]
-        if panels:
-            panel = panels[-1]
-            state = panel_state(
-                role,
-                panel,
-                cards_of(panel, scorecards_for(uow.session, (i.id for i in panel.interviews))),
-                decision.decided_at,
-            )
+        panel = panel_decided(uow, decision)
+        if panel is not None:
+            state = state_of(uow, role, panel, decision.decided_at)
             summary = summarise(
                 state.facts,
                 labels={k: competency_label(k) for k in spec.competencies},
@@ -441,11 +387,7 @@ class DecisionService:
             )
         roles = {r.id: r for r in uow.roles.all(status=None)}
         history = []
-        for d in uow.session.scalars(
-            select(Decision)
-            .where(Decision.candidate_id == candidate.id)
-            .order_by(Decision.decided_at, Decision.id)
-        ):
+        for d in uow.decisions.history_of(candidate.id):
             decided_role = roles.get(d.role_id)
             history.append(
                 HistoryLine(
@@ -515,5 +457,64 @@ class DecisionService:
         return problems
 
 
-def _with(facts: ReportFacts, **changes: object) -> ReportFacts:
-    return replace(facts, **changes)  # type: ignore[arg-type]
+def _checked_note(outcome: str, note: str) -> str:
+    """The decision's note, stripped; refuses an unknown outcome or a note that is too long."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput({"outcome": f"Unknown decision “{outcome}”."})
+    note = note.strip()
+    if len(note) > 2000:
+        raise InvalidInput({"note": "Keep the note under 2,000 characters."})
+    return note
+
+
+def _following_stage(candidate: Candidate, outcome: str) -> StageSpec | None:
+    """The stage after the candidate's current one, once `outcome` is checked to make sense there."""
+    spec = spec_of(candidate.role.plan)
+    try:
+        spec.stage(candidate.stage_key)
+        following = spec.next_stage(candidate.stage_key)
+    except (KeyError, ValueError):
+        raise Conflict(
+            "The candidate's stage is no longer in the role's interview plan; "
+            "edit the candidate with `/interview candidate` first."
+        ) from None
+    if outcome == "advance" and following is None:
+        raise Conflict(
+            "This is the last stage of the plan, so there is nothing to advance to: make an offer or reject."
+        )
+    if outcome == "offer" and following is not None:
+        raise Conflict("An offer comes after the last stage of the plan; advance the candidate first.")
+    if outcome == "hold" and candidate.status == "on_hold":
+        raise Conflict("This candidate is already on hold at this stage.")
+    return following
+
+
+def _pivot_target(uow: UnitOfWork, candidate: Candidate, target_role_id: int | None) -> Role:
+    """The open role a pivot moves the candidate to (not their own)."""
+    target = uow.roles.get(target_role_id) if target_role_id is not None else None
+    if target is None or target.status != "open":
+        raise InvalidInput({"role": "Choose an open role."})
+    if target.id == candidate.role_id:
+        raise InvalidInput({"role": "The candidate is already in this role; choose another."})
+    return target
+
+
+def _move(
+    candidate: Candidate, outcome: str, following: StageSpec | None, target: Role | None, now: datetime
+) -> None:
+    """The candidate's status and stage after the decision: the next stage on an advance, the
+    target role (same stage if its plan has one, else its first) on a pivot."""
+    decided_stage = candidate.stage_key
+    status = STATUS_AFTER[outcome]
+    if status != candidate.status:
+        candidate.status = status
+        candidate.status_changed_at = now
+    if outcome == "advance":
+        assert following is not None
+        candidate.stage_key = following.key
+    if target is not None:
+        keys = [s.key for s in spec_of(target.plan).stages]
+        candidate.role_id = target.id
+        candidate.role = target
+        candidate.stage_key = decided_stage if decided_stage in keys else keys[0]
+    candidate.updated_at = now

@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
 from hiring.clock import Clock
 from hiring.decisions.debriefs import competency_label, int_ratings, normalised
 from hiring.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -437,6 +435,14 @@ class ReportDraft:
 
 
 @dataclass(frozen=True)
+class ReportText:
+    """A report's current text, for its edit modal."""
+
+    report_id: int
+    body: str
+
+
+@dataclass(frozen=True)
 class UnsentReport:
     """A report drafted and not yet marked sent (digests list them)."""
 
@@ -506,8 +512,7 @@ class ReportService:
             created_at=now,
             updated_at=now,
         )
-        uow.session.add(report)
-        uow.flush()
+        uow.decisions.add(report)
         uow.audit.record(
             at=now,
             actor_id=decision.decided_by,
@@ -520,10 +525,10 @@ class ReportService:
         return report
 
     def _load(self, uow: UnitOfWork, report_id: int) -> tuple[FeedbackReport, Decision, Candidate, Role]:
-        report = uow.session.get(FeedbackReport, report_id)
-        if report is None or report.team_id != uow.team_id:
+        report = uow.decisions.report(report_id)
+        if report is None:
             raise NotFound("That feedback report no longer exists.")
-        decision = uow.session.get(Decision, report.decision_id)
+        decision = uow.decisions.decision(report.decision_id)
         candidate = uow.candidates.get(report.candidate_id)
         if decision is None or candidate is None or candidate.erased_at is not None:
             raise NotFound("That candidate's data was erased.")
@@ -560,10 +565,8 @@ class ReportService:
     def deliver(self, team_id: str, report_id: int) -> list[str]:
         """DM the draft to each recipient; returns the recipients it could not reach."""
         with self.db.uow(team_id) as uow:
-            _, _, _, role = self._load(uow, report_id)
+            report, _, _, role = self._load(uow, report_id)
             recipients = report_recipients(role)
-            report = uow.session.get(FeedbackReport, report_id)
-            assert report is not None
             candidate_id = report.candidate_id
         content = self.draft_message(team_id, report_id)
         failed = []
@@ -589,7 +592,7 @@ class ReportService:
         """Update every DM of the report to show its current text and status."""
         content = self.draft_message(team_id, report_id)
         with self.db.uow(team_id) as uow:
-            report = uow.session.get(FeedbackReport, report_id)
+            report = uow.decisions.report(report_id)
             assert report is not None
             messages = [
                 m
@@ -602,19 +605,17 @@ class ReportService:
             except DomainError:
                 log.warning("could not update a feedback report DM")
 
-    def for_edit(self, actor: Actor, report_id: int) -> FeedbackReport:
-        """The report, for its edit modal (managers of the role only; not once sent)."""
+    def for_edit(self, actor: Actor, report_id: int) -> ReportText:
+        """The report's text, for its edit modal (managers of the role only; not once sent)."""
         with self.db.uow(actor.team_id) as uow:
             report, _, candidate, role = self._load(uow, report_id)
             require_manager(actor, role, "edit this feedback report")
             if report.status == "sent":
                 raise Conflict(self._already_sent(report, candidate))
-            return report
+            return ReportText(report_id=report.id, body=report.body)
 
-    def edit(
-        self, actor: Actor, report_id: int, body: str, *, request_key: str | None = None
-    ) -> FeedbackReport | None:
-        """Save a new text (audited). None when `request_key` was already handled."""
+    def edit(self, actor: Actor, report_id: int, body: str, *, request_key: str | None = None) -> bool:
+        """Save a new text (audited). False when `request_key` was already handled."""
         body = body.strip()
         if not body:
             raise InvalidInput({"body": "The report cannot be empty."})
@@ -627,7 +628,7 @@ class ReportService:
             if report.status == "sent":
                 raise Conflict(self._already_sent(report, candidate))
             if request_key and not uow.idempotency.claim(request_key, now):
-                return None
+                return False
             before = {"length": len(report.body)}
             changed = report.body != body
             report.body = body
@@ -643,10 +644,10 @@ class ReportService:
                 after={"length": len(body), "changed": changed},
             )
             uow.commit()
-            return report
+            return True
 
-    def mark_sent(self, actor: Actor, report_id: int) -> FeedbackReport | None:
-        """Record that the report went to the candidate (audited). None for a doubled click."""
+    def mark_sent(self, actor: Actor, report_id: int) -> bool:
+        """Record that the report went to the candidate (audited). False for a doubled click."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
             report, _, candidate, role = self._load(uow, report_id)
@@ -654,7 +655,7 @@ class ReportService:
             if report.status == "sent":
                 raise Conflict(self._already_sent(report, candidate))
             if not uow.idempotency.claim(f"report-sent:{report.id}", now):
-                return None
+                return False
             report.status = "sent"
             report.sent_at = now
             report.sent_by = actor.user_id
@@ -670,7 +671,7 @@ class ReportService:
                 after={"status": "sent"},
             )
             uow.commit()
-            return report
+            return True
 
     def _already_sent(self, report: FeedbackReport, candidate: Candidate) -> str:
         who = f"<@{report.sent_by}>" if report.sent_by else "someone"
@@ -681,19 +682,6 @@ class ReportService:
     def unsent(self, team_id: str, role_id: int | None = None) -> list[UnsentReport]:
         """Reports drafted and not yet sent, oldest first (optionally for one role)."""
         with self.db.uow(team_id) as uow:
-            query = (
-                select(FeedbackReport, Decision, Candidate)
-                .join(Decision, FeedbackReport.decision_id == Decision.id)
-                .join(Candidate, FeedbackReport.candidate_id == Candidate.id)
-                .where(
-                    FeedbackReport.team_id == team_id,
-                    FeedbackReport.status != "sent",
-                    Candidate.erased_at.is_(None),
-                )
-                .order_by(FeedbackReport.created_at, FeedbackReport.id)
-            )
-            if role_id is not None:
-                query = query.where(Decision.role_id == role_id)
             return [
                 UnsentReport(
                     report_id=report.id,
@@ -703,5 +691,5 @@ class ReportService:
                     outcome=decision.outcome,
                     created_at=report.created_at,
                 )
-                for report, decision, candidate in uow.session.execute(query)
+                for report, decision, candidate in uow.decisions.unsent_reports(role_id)
             ]
