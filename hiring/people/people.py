@@ -231,17 +231,8 @@ class PeopleService:
         person.email = profile.email
         person.updated_at = self.clock.now()
 
-    def get(self, team_id: str, user_id: str) -> Person | None:
-        with self.db.uow(team_id) as uow:
-            return uow.people.get(user_id)
-
-    def names(self, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
-        """Display names for user ids (stored people first, then Slack, then the id itself)."""
-        with self.db.uow(team_id) as uow:
-            return self.names_in(uow, user_ids)
-
     def names_in(self, uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, str]:
-        """`names` inside an open unit of work."""
+        """Display names for user ids (stored people first, then Slack, then the id itself)."""
         ids = list(dict.fromkeys(user_ids))
         names = {u: p.display_name for u, p in uow.people.many(ids).items() if p.display_name}
         for user_id in ids:
@@ -254,13 +245,8 @@ class PeopleService:
             names[user_id] = profile.name if profile else user_id
         return names
 
-    def timezone_of(self, team_id: str, user_id: str, fallback: str) -> str:
-        """The person's time zone: stored, else their Slack profile's, else `fallback`."""
-        with self.db.uow(team_id) as uow:
-            return self.timezone_in(uow, user_id, fallback)
-
     def timezone_in(self, uow: UnitOfWork, user_id: str, fallback: str) -> str:
-        """`timezone_of` inside an open unit of work."""
+        """The person's time zone: stored, else their Slack profile's, else `fallback`."""
         person = uow.people.get(user_id)
         if person is not None:
             return person.tz

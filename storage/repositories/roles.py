@@ -47,14 +47,6 @@ class CandidateRepository(Repository):
             )
         )
 
-    def stage_counts(self, role_id: int) -> dict[tuple[str, str], int]:
-        rows = self.session.execute(
-            select(Candidate.stage_key, Candidate.status, func.count())
-            .where(Candidate.team_id == self.team_id, Candidate.role_id == role_id)
-            .group_by(Candidate.stage_key, Candidate.status)
-        )
-        return {(stage, status): count for stage, status, count in rows}
-
     def active_counts(self) -> dict[int, int]:
         """Active candidates (not erased) per role id."""
         rows = self.session.execute(
