@@ -12,6 +12,7 @@ from bot.sandbox.transcript import blocks_text
 from bot.sources import debrief_sources
 from hiring.outbox import Dispatcher
 from hiring.plans.plans import spec_of
+from hiring.roles.candidates import live_candidate
 from storage.models import Panel, Scorecard
 
 if TYPE_CHECKING:
@@ -29,9 +30,10 @@ def _ended_panel(demo: Demo) -> Panel:
     directly in the database (yesterday, back to back)."""
     box = demo.box
     team = box.fake.team_id
-    candidate = box.app.services.candidates.find(team, CANDIDATE)
+    found = box.app.services.candidates.find(team, CANDIDATE)
     now = box.clock.now()
     with box.app.db.uow(team) as uow:
+        candidate = live_candidate(uow, found.id)
         panel = uow.panels.current(candidate.id, candidate.stage_key)
         if panel is None or not any(i.end_at for i in panel.interviews):
             print("  (No earlier flow booked Grace Hopper's current stage, so the demo books it directly.)")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.sources import feedback_sources
 from hiring.outbox import Dispatcher
 from hiring.plans.plans import spec_of
+from hiring.roles.candidates import live_candidate
 from storage.models import Candidate, Interview, Panel, Seat
 
 if TYPE_CHECKING:
@@ -56,9 +57,10 @@ def _booked_interview(demo: Demo) -> tuple[Interview, int, bool]:
     panel is booked directly in the database (tomorrow at 10:00 UTC, back to back)."""
     box = demo.box
     team = box.fake.team_id
-    candidate = box.app.services.candidates.find(team, CANDIDATE)
+    found = box.app.services.candidates.find(team, CANDIDATE)
     now = box.clock.now()
     with box.app.db.uow(team) as uow:
+        candidate = live_candidate(uow, found.id)
         booked = uow.session.scalars(
             select(Interview)
             .join(Panel, Interview.panel_id == Panel.id)

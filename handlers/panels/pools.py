@@ -31,7 +31,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
 
     def pools_command(req: CommandRequest) -> None:
         pools = services.pools.list(req.actor.team_id)
-        members = sorted({m.user_id for p in pools for m in p.members})
+        members = sorted({u for p in pools for u in p.member_ids})
         req.reply(pools_listing(pools, services.pools.loads(req.actor.team_id, members)))
 
     router.add(
@@ -61,7 +61,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         )
         if pool is None:
             return None
-        members = [m.user_id for m in pool.members]
+        members = pool.member_ids
         # Names, emails and time zones come from Slack after the ack (users.info per member).
         return lambda: services.people.ensure_many(actor.team_id, members)
 

@@ -13,9 +13,8 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import modal, option
 from handlers.mrkdwn import esc, user
-from hiring.panels.pools import MAX_DAILY, MAX_WEEKLY, Load, kind_label, members_by_level, pool_limits
-from hiring.people.people import hours_text
-from storage.models import Person, Pool
+from hiring.panels.pools import MAX_DAILY, MAX_WEEKLY, Load, PoolView, kind_label
+from hiring.people.people import WorkingHours, hours_text
 
 POOL_MODAL = "pool_modal"
 
@@ -45,12 +44,12 @@ def _limit(block_id: str, label: str, maximum: int, initial: int) -> InputBlock:
     )
 
 
-def pool_modal(*, kinds: list[str], pool: Pool | None = None) -> View:
+def pool_modal(*, kinds: list[str], pool: PoolView | None = None) -> View:
     """Create (or edit) a pool: name, kind, members by level, daily and weekly limits."""
     kind_options = [option(kind_label(k).capitalize(), k) for k in kinds][:100]
     initial_kind = next((o for o in kind_options if pool and o.value == pool.kind), None)
-    levels = members_by_level(pool) if pool else {}
-    daily, weekly = pool_limits(pool) if pool else (2, 5)
+    levels = pool.levels if pool else {}
+    daily, weekly = (pool.daily_limit, pool.weekly_limit) if pool else (2, 5)
     blocks = [
         InputBlock(
             block_id="name",
@@ -105,14 +104,13 @@ def _mentions(ids: list[str]) -> str:
     return ", ".join(user(u) for u in ids) or "—"
 
 
-def pools_listing(pools: list[Pool], loads: dict[str, Load]) -> str:
+def pools_listing(pools: list[PoolView], loads: dict[str, Load]) -> str:
     """Every pool with its members by level, limits and each qualified member's 30-day load."""
     if not pools:
         return "No interviewer pools yet. Create one with `/interview pool`."
     lines = ["*Interviewer pools*"]
     for pool in pools:
-        levels = members_by_level(pool)
-        daily, weekly = pool_limits(pool)
+        levels, daily, weekly = pool.levels, pool.daily_limit, pool.weekly_limit
         load = ", ".join(f"{user(u)} {loads.get(u, Load()).recent}" for u in levels["qualified"]) or "—"
         lines.append(
             f"• *{esc(pool.name)}* ({esc(kind_label(pool.kind))}) — at most {daily} a day, {weekly} a week\n"
@@ -124,9 +122,9 @@ def pools_listing(pools: list[Pool], loads: dict[str, Load]) -> str:
     return "\n".join(lines)
 
 
-def hours_reply(person: Person, *, changed: bool) -> str:
+def hours_reply(working: WorkingHours, *, changed: bool) -> str:
     """The answer to `/interview hours`."""
-    hours = hours_text(person)  # validated times and an IANA zone name: nothing to escape
+    hours = hours_text(working)  # validated times and an IANA zone name: nothing to escape
     if changed:
         return (
             f"Saved: your working hours are {hours}. Loopbot books interviews and sends reminders "

@@ -18,15 +18,15 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
 
     def hours_command(req: CommandRequest) -> None:
         if not req.args:
-            person = services.people.ensure(req.actor.team_id, req.actor.user_id)
-            if person is None:
+            hours = services.people.hours(req.actor.team_id, req.actor.user_id)
+            if hours is None:
                 req.reply("Slack does not know you, so I can't keep working hours for you.")
                 return
-            req.reply(hours_reply(person, changed=False))
+            req.reply(hours_reply(hours, changed=False))
             return
         try:
             parts = split_hours_args(req.args)
-            person = services.people.set_hours(req.actor, parts.start, parts.end, parts.days, parts.tz)
+            hours = services.people.set_hours(req.actor, parts.start, parts.end, parts.days, parts.tz)
         except InvalidInput as err:
             # Plain text: the messages quote what was typed, and time zone names keep their "_".
             problems = "\n".join(f"• {message}" for message in err.errors.values())
@@ -36,7 +36,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
                 [SectionBlock(text=PlainTextObject(text=clip(details), emoji=False))],
             )
             return
-        req.reply(hours_reply(person, changed=True))
+        req.reply(hours_reply(hours, changed=True))
 
     router.add(
         "hours",

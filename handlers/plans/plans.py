@@ -12,7 +12,7 @@ from handlers.plans.plans_blocks import PLAN_MODAL, plan_detail, plan_modal, pla
 from handlers.router import CommandRequest, CommandRouter
 from handlers.view_state import text
 from hiring.permissions import Actor
-from hiring.plans.plans import DEFINITION, spec_of
+from hiring.plans.plans import DEFINITION
 
 
 def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
@@ -20,13 +20,13 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
 
     def plans_command(req: CommandRequest) -> None:
         plans = services.plans.list(req.actor.team_id)
-        reply, blocks = plans_listing([(p, spec_of(p)) for p in plans])
+        reply, blocks = plans_listing(plans)
         req.reply(reply, blocks)
 
     def plan_command(req: CommandRequest) -> None:
         if req.args:
             plan = services.plans.find(req.actor.team_id, req.args)
-            reply, blocks = plan_detail(plan, spec_of(plan))
+            reply, blocks = plan_detail(plan)
             req.reply(reply, blocks)
             return
         services.plans.check_author(req.actor)

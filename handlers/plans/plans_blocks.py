@@ -14,7 +14,7 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import Rendered, context, modal, section
 from handlers.mrkdwn import clip, esc, plain
-from hiring.plans.plans import DEFINITION, PlanSaved
+from hiring.plans.plans import DEFINITION, PlanSaved, PlanView
 from hiring.plans.schema import PlanSpec
 from hiring.plans.summary import (
     alternatives_text,
@@ -24,7 +24,6 @@ from hiring.plans.summary import (
     plan_outline,
     scale_text,
 )
-from storage.models import Plan
 
 PLAN_MODAL = "plan_modal"
 MAX_LISTED = 40
@@ -85,18 +84,20 @@ def _key(slug: str) -> str:
     return f"`{slug}`"
 
 
-def _source(plan: Plan) -> str:
+def _source(plan: PlanView) -> str:
     return SOURCES.get(plan.source, plan.source)
 
 
-def plans_listing(plans: list[tuple[Plan, PlanSpec]]) -> Rendered:
+def plans_listing(plans: list[PlanView]) -> Rendered:
     """Every plan of the workspace with its stages in one line each."""
     if not plans:
         return "No interview plans yet.", [section("No interview plans yet. Add one with `/interview plan`.")]
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="Interview plans"))]
-    for plan, spec in plans[:MAX_LISTED]:
+    for plan in plans[:MAX_LISTED]:
         blocks.append(
-            section(f"*{esc(plan.name)}* · {_key(plan.key)} · {_source(plan)}\n{esc(plan_outline(spec))}")
+            section(
+                f"*{esc(plan.name)}* · {_key(plan.key)} · {_source(plan)}\n{esc(plan_outline(plan.spec))}"
+            )
         )
     more = len(plans) - MAX_LISTED
     note = f"{more} more not shown. " if more > 0 else ""
@@ -131,8 +132,9 @@ def _stage_text(number: int, spec: PlanSpec, index: int) -> str:
     return "\n".join(lines)
 
 
-def plan_detail(plan: Plan, spec: PlanSpec) -> Rendered:
+def plan_detail(plan: PlanView) -> Rendered:
     """One plan: stages, interviews (duration, pool, mode, competencies), constraints, scale."""
+    spec = plan.spec
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=plain(plan.name, 150)))]
     about = [esc(clip(spec.description.strip(), 1200))] if spec.description else []
     if spec.intake:

@@ -12,7 +12,7 @@ from handlers.roles.candidates_blocks import CANDIDATE_MODAL, SHAREABLE, candida
 from handlers.router import CommandRequest, CommandRouter
 from handlers.view_state import text
 from hiring.errors import PermissionDenied
-from hiring.permissions import Actor, require_manager
+from hiring.permissions import Actor
 from hiring.roles.candidates import CandidateInput
 
 
@@ -22,8 +22,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     def candidate_command(req: CommandRequest) -> None:
         candidate = None
         if req.args:
-            candidate = services.candidates.find(req.actor.team_id, req.args)
-            require_manager(req.actor, candidate.role, "edit this candidate")
+            candidate = services.candidates.editable(req.actor, req.args)
         roles = services.candidates.roles_for(req.actor)
         if not roles:
             raise PermissionDenied(

@@ -13,14 +13,17 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import Rendered, context, modal, option, section
 from handlers.mrkdwn import esc, user
+from hiring.roles.candidates import CandidateView
 from hiring.roles.messages import CandidateAdded
-from storage.models import Candidate, Role
+from hiring.roles.roles import RoleView
 
 CANDIDATE_MODAL = "candidate_modal"
 SHAREABLE = "shareable"
 
 
-def candidate_modal(*, roles: list[Role], default_tz: str, candidate: Candidate | None = None) -> View:
+def candidate_modal(
+    *, roles: list[RoleView], default_tz: str, candidate: CandidateView | None = None
+) -> View:
     """Add (or edit) a candidate: name, email, role, time zone, accommodations, links and notes."""
     c = candidate
     blocks = [
@@ -38,7 +41,7 @@ def candidate_modal(*, roles: list[Role], default_tz: str, candidate: Candidate 
     )
 
 
-def _identity_inputs(roles: list[Role], default_tz: str, c: Candidate | None) -> list[InputBlock]:
+def _identity_inputs(roles: list[RoleView], default_tz: str, c: CandidateView | None) -> list[InputBlock]:
     """The name, email, role and time zone inputs."""
     return [
         InputBlock(
@@ -65,7 +68,7 @@ def _identity_inputs(roles: list[Role], default_tz: str, c: Candidate | None) ->
     ]
 
 
-def _role_input(roles: list[Role], c: Candidate | None) -> InputBlock:
+def _role_input(roles: list[RoleView], c: CandidateView | None) -> InputBlock:
     """The role select, preselecting the candidate's role (or the only role there is)."""
     role_options = [option(r.title, str(r.id)) for r in roles][:100]
     initial_role = next((o for o in role_options if c and o.value == str(c.role_id)), None)
@@ -78,7 +81,7 @@ def _role_input(roles: list[Role], c: Candidate | None) -> InputBlock:
     )
 
 
-def _accommodation_inputs(c: Candidate | None) -> list[InputBlock]:
+def _accommodation_inputs(c: CandidateView | None) -> list[InputBlock]:
     """The accommodations text and the checkbox that shares it with interviewers."""
     share = option("Interviewers may see the accommodations", SHAREABLE)
     return [

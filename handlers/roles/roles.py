@@ -12,15 +12,15 @@ from handlers.context import HandlerContext
 from handlers.roles.roles_blocks import ROLE_MODAL, role_modal, roles_listing
 from handlers.router import CommandRequest, CommandRouter
 from handlers.view_state import text
-from hiring.permissions import Actor, require_manager
+from hiring.permissions import Actor
+from hiring.plans.plans import PlanView
 from hiring.roles.roles import RoleInput
-from storage.models import Plan
 
 _REQUESTER = "UREQUESTERPLACEHOLDER"
 _templates: dict[tuple[object, ...], str] = {}
 
 
-def new_role_view(plans: list[Plan], requester_id: str, default_tz: str) -> dict[str, Any]:
+def new_role_view(plans: list[PlanView], requester_id: str, default_tz: str) -> dict[str, Any]:
     """The "New role" modal, built once per plan list and rendered per requester (it is opened on
     every `/interview role`, so it should cost microseconds, not a Block Kit build)."""
     key = (tuple((p.id, p.name) for p in plans), default_tz)
@@ -37,8 +37,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     def role_command(req: CommandRequest) -> None:
         role = None
         if req.args:
-            role = services.roles.find(req.actor.team_id, req.args)
-            require_manager(req.actor, role, "edit this role")
+            role = services.roles.editable(req.actor, req.args)
         plans = services.plans.list(req.actor.team_id)
         if role is None:
             open_modal(req.client, req.trigger_id, new_role_view(plans, req.actor.user_id, ctx.default_tz))

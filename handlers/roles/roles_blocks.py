@@ -17,13 +17,16 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import Rendered, context, modal, option, section
 from handlers.mrkdwn import esc, plain, user
+from hiring.plans.plans import PlanView
 from hiring.roles.messages import RoleAnnouncement
-from storage.models import Plan, Role
+from hiring.roles.roles import RoleView
 
 ROLE_MODAL = "role_modal"
 
 
-def role_modal(*, plans: list[Plan], requester_id: str, default_tz: str, role: Role | None = None) -> View:
+def role_modal(
+    *, plans: list[PlanView], requester_id: str, default_tz: str, role: RoleView | None = None
+) -> View:
     """Create (or edit) a role: title, hiring channel, hiring manager, recruiters, plan, time zone."""
     blocks = [
         InputBlock(
@@ -81,7 +84,7 @@ def role_modal(*, plans: list[Plan], requester_id: str, default_tz: str, role: R
     )
 
 
-def _plan_input(plans: list[Plan], role: Role | None) -> InputBlock:
+def _plan_input(plans: list[PlanView], role: RoleView | None) -> InputBlock:
     """The interview plan select, preselecting the role's plan."""
     plan_options = [option(p.name, str(p.id)) for p in plans][:100]
     initial_plan = next((o for o in plan_options if role and o.value == str(role.plan_id)), None)
@@ -106,13 +109,13 @@ def render_role_announcement(msg: RoleAnnouncement) -> Rendered:
     return f"New role: {esc(msg.title)}", blocks
 
 
-def roles_listing(roles: list[Role], counts: dict[int, int]) -> str:
+def roles_listing(roles: list[RoleView], counts: dict[int, int]) -> str:
     if not roles:
         return "No open roles yet. Create one with `/interview role`."
     lines = ["*Open roles*"]
     for role in roles:
         lines.append(
             f"• *{esc(role.title)}* in <#{role.channel_id}> — hiring manager {user(role.hiring_manager_id)}, "
-            f"plan {esc(role.plan.name)}, {counts.get(role.id, 0)} active candidate(s)"
+            f"plan {esc(role.plan_name)}, {counts.get(role.id, 0)} active candidate(s)"
         )
     return "\n".join(lines)

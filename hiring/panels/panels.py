@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
 from hiring.clock import Clock
 from hiring.errors import Conflict, ExternalServiceError, InvalidInput, NotFound
 from hiring.panels.pools import RUNS_INTERVIEWS, Membership, PoolService, a_kind
@@ -22,7 +20,7 @@ from hiring.plans.schema import InterviewSpec, StageSpec
 from hiring.ports import Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.roles.messages import PanelInterviewLine, PanelSummary
-from storage.models import Candidate, Interview, Panel, Seat, SlackMessage
+from storage.models import Candidate, Interview, Panel, Seat
 from storage.uow import Database, UnitOfWork
 
 WHAT = "build panels for this role"
@@ -102,19 +100,7 @@ def changeable(panel: Panel) -> bool:
 
 def _summary_posted_since(uow: UnitOfWork, candidate_id: int, since: datetime | None) -> bool:
     """Whether a panel summary for the candidate was posted at or after `since`."""
-    if since is None:
-        return False
-    found = uow.session.scalar(
-        select(SlackMessage.id)
-        .where(
-            SlackMessage.team_id == uow.team_id,
-            SlackMessage.candidate_id == candidate_id,
-            SlackMessage.kind == "panel",
-            SlackMessage.created_at >= since,
-        )
-        .limit(1)
-    )
-    return found is not None
+    return since is not None and uow.messages.posted_since(candidate_id, "panel", since)
 
 
 def _stage_to_staff(candidate: Candidate, stage_key: str) -> StageSpec:
@@ -132,7 +118,7 @@ def _stage_to_staff(candidate: Candidate, stage_key: str) -> StageSpec:
 
 
 def _new_panel(actor: Actor, candidate_id: int, stage_key: str, now: datetime) -> Panel:
-    """A fresh, ready panel for the candidate's stage (not yet added to the session)."""
+    """A fresh, ready panel for the candidate's stage (not yet added to the repository)."""
     return Panel(
         team_id=actor.team_id,
         candidate_id=candidate_id,
@@ -324,9 +310,8 @@ class PanelService:
             last_change = panel.updated_at if panel is not None else None
             if panel is None:
                 panel = _new_panel(actor, candidate.id, stage.key, now)
-                uow.session.add(panel)
             self._staff(uow, panel, stage, choices)
-            uow.flush()
+            uow.panels.add(panel)
             changed = _audit_change(uow, actor, panel, before, now)
             # Unchanged: post the summary again only if the last one never made it to the channel.
             announce = changed or not _summary_posted_since(uow, candidate.id, last_change)

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
 from hiring.clock import Clock
 from hiring.errors import InvalidInput, NotFound, PermissionDenied
 from hiring.people.people import PeopleService
@@ -21,7 +19,7 @@ from hiring.permissions import Actor, manages
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import INTERVIEWER_KINDS
 from hiring.text import close_matches
-from storage.models import Interview, Panel, Pool, PoolMember, Seat
+from storage.models import Pool, PoolMember
 from storage.uow import Database, UnitOfWork
 
 LEVELS = ("qualified", "reverse_shadow", "shadow")
@@ -87,6 +85,33 @@ class Suggestion:
     over_limit: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PoolView:
+    """A pool as the pool modal and the pools listing show it."""
+
+    id: int
+    name: str
+    kind: str
+    member_ids: list[str]
+    levels: dict[str, list[str]]
+    daily_limit: int
+    weekly_limit: int
+
+
+def pool_view(pool: Pool) -> PoolView:
+    """The pool as plain data: members by level and its limits."""
+    daily, weekly = pool_limits(pool)
+    return PoolView(
+        id=pool.id,
+        name=pool.name,
+        kind=pool.kind,
+        member_ids=[m.user_id for m in pool.members],
+        levels=members_by_level(pool),
+        daily_limit=daily,
+        weekly_limit=weekly,
+    )
+
+
 def pool_snapshot(pool: Pool) -> dict[str, object]:
     """The audited fields of a pool."""
     return {
@@ -146,16 +171,16 @@ class PoolService:
                         kinds.append(interview.pool)
         return kinds
 
-    def list(self, team_id: str) -> list[Pool]:
+    def list(self, team_id: str) -> list[PoolView]:
         with self.db.uow(team_id) as uow:
-            return uow.pools.all()
+            return [pool_view(p) for p in uow.pools.all()]
 
-    def find(self, team_id: str, name: str) -> Pool:
+    def find(self, team_id: str, name: str) -> PoolView:
         """The pool called `name` (any case), or NotFound suggesting close names."""
         with self.db.uow(team_id) as uow:
             pool = uow.pools.by_name(name.strip())
             if pool is not None:
-                return pool
+                return pool_view(pool)
             names = [p.name for p in uow.pools.all()]
         close = close_matches(name.strip(), names)
         hint = f" Did you mean {', '.join(f'“{c}”' for c in close)}?" if close else ""
@@ -173,25 +198,8 @@ class PoolService:
         while unbooked), and each person's latest seat id (assignment order), per user."""
         if not user_ids:
             return {}
-        since = self.clock.now() - LOAD_WINDOW
-        anchor = func.coalesce(Interview.start_at, Panel.created_at)
-        live = (Interview.status != "cancelled", Panel.status != "cancelled")
-        recent = dict(
-            uow.session.execute(
-                select(Seat.user_id, func.count(Seat.id))
-                .join(Interview, Seat.interview_id == Interview.id)
-                .join(Panel, Interview.panel_id == Panel.id)
-                .where(Seat.team_id == uow.team_id, Seat.user_id.in_(user_ids), anchor >= since, *live)
-                .group_by(Seat.user_id)
-            ).all()
-        )
-        last = dict(
-            uow.session.execute(
-                select(Seat.user_id, func.max(Seat.id))
-                .where(Seat.team_id == uow.team_id, Seat.user_id.in_(user_ids))
-                .group_by(Seat.user_id)
-            ).all()
-        )
+        recent = uow.pools.recent_seat_counts(user_ids, self.clock.now() - LOAD_WINDOW)
+        last = uow.pools.last_seat_ids(user_ids)
         return {u: Load(recent=int(recent.get(u, 0)), last_seat=int(last.get(u) or 0)) for u in user_ids}
 
     def memberships(self, uow: UnitOfWork, kind: str) -> dict[str, Membership]:
@@ -219,24 +227,11 @@ class PoolService:
         if not members:
             return set()
         ids = [m.user_id for m in members]
-        rows = uow.session.execute(
-            select(Seat.user_id, Interview.start_at)
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .where(
-                Seat.team_id == uow.team_id,
-                Seat.user_id.in_(ids),
-                Interview.status != "cancelled",
-                Panel.status != "cancelled",
-                Interview.start_at.is_not(None),
-                Interview.start_at >= at - timedelta(days=8),
-                Interview.start_at < at + timedelta(days=8),
-            )
-        ).all()
         starts: dict[str, list[datetime]] = {}
-        for user_id, start_at in rows:
-            if start_at is not None:
-                starts.setdefault(user_id, []).append(start_at)
+        for user_id, start_at in uow.pools.interview_starts(
+            ids, at - timedelta(days=8), at + timedelta(days=8)
+        ):
+            starts.setdefault(user_id, []).append(start_at)
         zones = {u: p.tz for u, p in uow.people.many(ids).items()}
         over: set[str] = set()
         for m in members:
@@ -359,7 +354,7 @@ class PoolService:
 
     def save(
         self, actor: Actor, data: PoolInput, *, pool_id: int | None = None, request_key: str | None = None
-    ) -> Pool | None:
+    ) -> PoolView | None:
         """Create (or edit) a pool; nothing is saved when any field is wrong. Audited.
         None when `request_key` was already handled (a doubled submission)."""
         self.require_manager(actor)
@@ -389,7 +384,6 @@ class PoolService:
             before = pool_snapshot(pool) if pool is not None else None
             if pool is None:
                 pool = Pool(team_id=actor.team_id, name=data.name.strip(), kind=data.kind, created_at=now)
-                uow.session.add(pool)
             pool.name = data.name.strip()
             pool.kind = data.kind
             existing = {m.user_id: m for m in pool.members}
@@ -404,7 +398,7 @@ class PoolService:
                 member.level = level
                 member.daily_limit = daily
                 member.weekly_limit = weekly
-            uow.flush()
+            uow.pools.add(pool)
             uow.audit.record(
                 at=now,
                 actor_id=actor.user_id,
@@ -415,7 +409,7 @@ class PoolService:
                 after=pool_snapshot(pool),
             )
             uow.commit()
-            return pool
+            return pool_view(pool)
 
 
 def members_by_level(pool: Pool) -> dict[str, list[str]]:

@@ -7,15 +7,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from hiring.clock import Clock
 from hiring.errors import ExternalServiceError, InvalidInput
 from hiring.permissions import Actor
 from hiring.ports import Directory, Profile
 from hiring.text import timezone_hint, valid_timezone
-from storage.models import AuditEvent, Person
+from storage.models import Person
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -151,12 +148,24 @@ def clock_text(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def hours_text(person: Person) -> str:
+@dataclass(frozen=True)
+class WorkingHours:
+    """A person's working hours, as `/interview hours` shows them."""
+
+    start_minute: int
+    end_minute: int
+    days: str
+    tz: str
+
+
+def hours_text(hours: WorkingHours) -> str:
     """`09:00–17:30, Mon–Fri (Europe/Berlin)`."""
-    return (
-        f"{clock_text(person.work_start_minute)}–{clock_text(person.work_end_minute)}, "
-        f"{days_text(person.work_days)} ({person.tz})"
-    )
+    return f"{clock_text(hours.start_minute)}–{clock_text(hours.end_minute)}, {days_text(hours.days)} ({hours.tz})"
+
+
+def working_hours(person: Person) -> WorkingHours:
+    """The person's working hours as plain data."""
+    return WorkingHours(person.work_start_minute, person.work_end_minute, person.work_days, person.tz)
 
 
 def person_snapshot(person: Person) -> dict[str, object]:
@@ -188,16 +197,21 @@ class PeopleService:
                     return person
                 if person is None:
                     person = Person(team_id=team_id, user_id=user_id, tz=_tz_or_utc(profile.tz))
-                    uow.session.add(person)
-                elif not _tz_chosen_by_user(uow, user_id):
-                    person.tz = _tz_or_utc(profile.tz)
-                self._apply(person, profile)
-                try:
-                    uow.commit()
-                except IntegrityError:
-                    continue  # created by another request at the same moment: refresh that row
+                    self._apply(person, profile)
+                    if not uow.people.add_unless_taken(person):
+                        continue  # created by another request at the same moment: refresh that row
+                else:
+                    if not _tz_chosen_by_user(uow, user_id):
+                        person.tz = _tz_or_utc(profile.tz)
+                    self._apply(person, profile)
+                uow.commit()
                 return person
         return None
+
+    def hours(self, team_id: str, user_id: str) -> WorkingHours | None:
+        """The person's working hours (`ensure`d first); None when Slack does not know them."""
+        person = self.ensure(team_id, user_id)
+        return working_hours(person) if person is not None else None
 
     def ensure_many(self, team_id: str, user_ids: Iterable[str]) -> dict[str, Person]:
         """Ensure each person; one whose profile Slack cannot give now is skipped (and logged)."""
@@ -217,17 +231,8 @@ class PeopleService:
         person.email = profile.email
         person.updated_at = self.clock.now()
 
-    def get(self, team_id: str, user_id: str) -> Person | None:
-        with self.db.uow(team_id) as uow:
-            return uow.people.get(user_id)
-
-    def names(self, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
-        """Display names for user ids (stored people first, then Slack, then the id itself)."""
-        with self.db.uow(team_id) as uow:
-            return self.names_in(uow, user_ids)
-
     def names_in(self, uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, str]:
-        """`names` inside an open unit of work."""
+        """Display names for user ids (stored people first, then Slack, then the id itself)."""
         ids = list(dict.fromkeys(user_ids))
         names = {u: p.display_name for u, p in uow.people.many(ids).items() if p.display_name}
         for user_id in ids:
@@ -240,13 +245,8 @@ class PeopleService:
             names[user_id] = profile.name if profile else user_id
         return names
 
-    def timezone_of(self, team_id: str, user_id: str, fallback: str) -> str:
-        """The person's time zone: stored, else their Slack profile's, else `fallback`."""
-        with self.db.uow(team_id) as uow:
-            return self.timezone_in(uow, user_id, fallback)
-
     def timezone_in(self, uow: UnitOfWork, user_id: str, fallback: str) -> str:
-        """`timezone_of` inside an open unit of work."""
+        """The person's time zone: stored, else their Slack profile's, else `fallback`."""
         person = uow.people.get(user_id)
         if person is not None:
             return person.tz
@@ -258,7 +258,7 @@ class PeopleService:
 
     def set_hours(
         self, actor: Actor, start: str, end: str, days: str | None = None, tz: str | None = None
-    ) -> Person:
+    ) -> WorkingHours:
         """Set the actor's own working hours (`"09:00"`, `"17:30"`), days (`"Mon-Fri"`, unchanged
         when None) and time zone (their Slack time zone when None). Audited."""
         errors: dict[str, str] = {}
@@ -295,7 +295,6 @@ class PeopleService:
             before = person_snapshot(stored) if stored is not None else None
             if stored is None:
                 stored = Person(team_id=actor.team_id, user_id=actor.user_id, display_name=actor.user_id)
-                uow.session.add(stored)
             if profile is not None:
                 self._apply(stored, profile)
             stored.tz = tz if tz is not None else _tz_or_utc(profile.tz if profile else stored.tz)
@@ -304,7 +303,7 @@ class PeopleService:
             if parsed_days is not None:
                 stored.work_days = ",".join(str(d) for d in parsed_days)
             stored.updated_at = now
-            uow.flush()
+            uow.people.add(stored)
             uow.audit.record(
                 at=now,
                 actor_id=actor.user_id,
@@ -315,7 +314,7 @@ class PeopleService:
                 after={**person_snapshot(stored), "tz_source": "user" if tz is not None else "slack"},
             )
             uow.commit()
-            return stored
+            return working_hours(stored)
 
 
 def _tz_or_utc(tz: str | None) -> str:
@@ -324,15 +323,5 @@ def _tz_or_utc(tz: str | None) -> str:
 
 def _tz_chosen_by_user(uow: UnitOfWork, user_id: str) -> bool:
     """True when the person's last `/interview hours` named a time zone (so Slack's does not win)."""
-    latest = uow.session.scalar(
-        select(AuditEvent)
-        .where(
-            AuditEvent.team_id == uow.team_id,
-            AuditEvent.action == "person.hours",
-            AuditEvent.subject_type == "person",
-            AuditEvent.subject_id == user_id,
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
+    latest = uow.audit.latest("person.hours", "person", user_id)
     return bool(latest and latest.after and latest.after.get("tz_source") == "user")

@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from hiring.clock import Clock
 from hiring.errors import Conflict, InvalidInput, NotFound
 from hiring.permissions import Actor, require_manager, require_plan_author
@@ -18,7 +15,7 @@ from hiring.plans.schema import PlanFileError, PlanSpec, builtin_plans, parse_pl
 from hiring.plans.summary import stage_outline
 from hiring.ports import Notifier
 from hiring.text import close_matches
-from storage.models import Candidate, Interview, Panel, Plan, Role
+from storage.models import Plan, Role
 from storage.uow import Database, UnitOfWork
 
 LIST_TTL = 30.0
@@ -32,6 +29,22 @@ class PlanSaved:
     plan_name: str
     stages: list[str]
     created: bool
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A stored plan as listings, the plan detail and the role modal show it."""
+
+    id: int
+    key: str
+    name: str
+    source: str
+    spec: PlanSpec
+
+
+def plan_view(plan: Plan) -> PlanView:
+    """The plan as plain data."""
+    return PlanView(id=plan.id, key=plan.key, name=plan.name, source=plan.source, spec=spec_of(plan))
 
 
 @lru_cache(maxsize=1)
@@ -56,18 +69,19 @@ class PlanService:
         self.db = db
         self.clock = clock
         self.notifier = notifier
-        self._lists: dict[str, tuple[float, list[Plan]]] = {}
+        self._lists: dict[str, tuple[float, list[PlanView]]] = {}
 
     def ensure_builtin(self, team_id: str) -> None:
         """Make sure the workspace has every built-in plan, current (idempotent, safe across replicas)."""
         with self.db.uow(team_id) as uow:
             existing = {p.key: p for p in uow.plans.all()}
+            missing: list[Plan] = []
             changed = False
             for spec in _builtin():
                 definition = spec.model_dump(mode="json")
                 plan = existing.get(spec.key)
                 if plan is None:
-                    uow.session.add(
+                    missing.append(
                         Plan(
                             team_id=team_id,
                             key=spec.key,
@@ -82,13 +96,11 @@ class PlanService:
                     plan.definition = definition
                     plan.name = spec.name
                     changed = True
-            if changed:
-                try:
-                    uow.commit()
-                except IntegrityError:
-                    pass  # another replica seeded them at the same moment
+            # When another replica seeds them at the same moment, its rows stand and ours are dropped.
+            if changed and uow.plans.add_unless_taken(missing):
+                uow.commit()
 
-    def list(self, team_id: str) -> list[Plan]:
+    def list(self, team_id: str) -> list[PlanView]:
         """The workspace's plans, cached briefly: modals open without a database round trip.
 
         Imports through this service clear the cache at once; other replicas see a new plan within
@@ -99,13 +111,13 @@ class PlanService:
             return cached[1]
         self.ensure_builtin(team_id)
         with self.db.uow(team_id) as uow:
-            plans = uow.plans.all()
+            plans = [plan_view(p) for p in uow.plans.all()]
         self._lists[team_id] = (now, plans)
         return plans
 
     def import_spec(
         self, team_id: str, spec: PlanSpec, *, source: str = "file", actor_id: str = "cli"
-    ) -> tuple[Plan, bool]:
+    ) -> tuple[PlanView, bool]:
         """Store a validated plan; returns (plan, created). Audited.
 
         Re-importing a key replaces its definition, as long as every stage and interview key that
@@ -117,7 +129,7 @@ class PlanService:
 
     def create_from_text(
         self, actor: Actor, text: str, *, request_key: str | None = None
-    ) -> tuple[Plan, bool] | None:
+    ) -> tuple[PlanView, bool] | None:
         """Validate a plan typed or pasted into the plan modal (YAML or JSON) and store it with
         source "modal"; returns (plan, created). Every problem is reported next to the `definition`
         field (`InvalidInput`) and nothing is saved. None when `request_key` was already handled."""
@@ -166,7 +178,7 @@ class PlanService:
             )
             uow.commit()
 
-    def find(self, team_id: str, query: str) -> Plan:
+    def find(self, team_id: str, query: str) -> PlanView:
         """A plan by key, or by name (case-insensitive); `NotFound` suggests close matches."""
         plans = self.list(team_id)
         wanted = query.strip().lower()
@@ -186,7 +198,7 @@ class PlanService:
         actor_id: str,
         actor: Actor | None = None,
         request_key: str | None = None,
-    ) -> tuple[Plan, bool] | None:
+    ) -> tuple[PlanView, bool] | None:
         """Add the plan or replace the team's plan of that key, audited; (plan, created), or None when
         `request_key` was already handled."""
         if spec.key in {b.key for b in _builtin()}:
@@ -214,8 +226,9 @@ class PlanService:
                 after=plan_snapshot(plan),
             )
             uow.commit()
+            saved = plan_view(plan)
         self._lists.pop(team_id, None)
-        return plan, created
+        return saved, created
 
 
 DEFINITION = "definition"
@@ -257,21 +270,12 @@ def _add_plan(
     now: datetime,
 ) -> Plan:
     """Insert a new plan; a concurrent insert of the same key is a `Conflict`."""
-    try:
-        return uow.plans.add(
-            Plan(
-                team_id=team_id,
-                key=spec.key,
-                name=spec.name,
-                source=source,
-                definition=definition,
-                created_at=now,
-            )
-        )
-    except IntegrityError:
-        raise Conflict(
-            f"A plan `{spec.key}` was added at the same moment; submit again to replace it."
-        ) from None
+    plan = Plan(
+        team_id=team_id, key=spec.key, name=spec.name, source=source, definition=definition, created_at=now
+    )
+    if not uow.plans.add_unless_taken([plan]):
+        raise Conflict(f"A plan `{spec.key}` was added at the same moment; submit again to replace it.")
+    return plan
 
 
 def _replace_plan(
@@ -310,23 +314,8 @@ def _roles_using(uow: UnitOfWork, plan_id: int) -> list[Role]:
 
 def _keys_in_use(uow: UnitOfWork, plan_id: int, spec: PlanSpec) -> list[str]:
     """Stage and interview keys that candidates of roles using the plan refer to but `spec` lacks."""
-    team = uow.team_id
-    stage_keys = set(
-        uow.session.scalars(
-            select(Candidate.stage_key)
-            .join(Role, Candidate.role_id == Role.id)
-            .where(Role.team_id == team, Role.plan_id == plan_id, Candidate.erased_at.is_(None))
-            .distinct()
-        )
-    )
-    used = uow.session.execute(
-        select(Panel.stage_key, Interview.interview_key)
-        .join(Interview, Interview.panel_id == Panel.id)
-        .join(Candidate, Panel.candidate_id == Candidate.id)
-        .join(Role, Candidate.role_id == Role.id)
-        .where(Role.team_id == team, Role.plan_id == plan_id)
-        .distinct()
-    ).all()
+    stage_keys = uow.plans.stage_keys_in_use(plan_id)
+    used = uow.plans.interview_keys_in_use(plan_id)
     stage_keys |= {stage for stage, _ in used}
     known = {s.key: {i.key for i in s.interviews} for s in spec.stages}
     missing = [f"stage `{k}`" for k in sorted(stage_keys) if k not in known]

@@ -6,14 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from hiring.clock import Clock
 from hiring.errors import InvalidInput, NotFound
 from hiring.permissions import Actor, manages, require_manager
 from hiring.plans.plans import spec_of
 from hiring.ports import Notifier
 from hiring.roles.messages import CandidateAdded
+from hiring.roles.roles import RoleView, role_view
 from hiring.text import EMAIL, close_matches, timezone_hint, valid_timezone
 from storage.models import Candidate, Role
 from storage.uow import Database, UnitOfWork
@@ -39,6 +38,38 @@ class CandidateInput:
     accommodations_shareable: bool = False
     links: str = ""
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    """A candidate as commands that name them and the candidate modal need them."""
+
+    id: int
+    name: str
+    email: str | None
+    role_id: int
+    stage_key: str
+    timezone: str
+    accommodations: str
+    accommodations_shareable: bool
+    links: str
+    notes: str
+
+
+def candidate_view(c: Candidate) -> CandidateView:
+    """The candidate as plain data."""
+    return CandidateView(
+        id=c.id,
+        name=c.name,
+        email=c.email,
+        role_id=c.role_id,
+        stage_key=c.stage_key,
+        timezone=c.timezone,
+        accommodations=c.accommodations,
+        accommodations_shareable=c.accommodations_shareable,
+        links=c.links,
+        notes=c.notes,
+    )
 
 
 def candidate_snapshot(c: Candidate) -> dict[str, object]:
@@ -99,7 +130,7 @@ class CandidateService:
         *,
         candidate_id: int | None = None,
         request_key: str | None = None,
-    ) -> Candidate | None:
+    ) -> CandidateView | None:
         """Create (or edit) a candidate. None when `request_key` was already handled."""
         errors = self.validate(data)
         now = self.clock.now()
@@ -133,8 +164,7 @@ class CandidateService:
                     candidate.stage_key = spec_of(role.plan).stages[0].key
                 candidate.role_id = role.id
             _fill(candidate, role, data, now)
-            uow.session.add(candidate)
-            uow.flush()
+            uow.candidates.add(candidate)
             uow.audit.record(
                 at=now,
                 actor_id=actor.user_id,
@@ -146,7 +176,7 @@ class CandidateService:
                 after=candidate_snapshot(candidate),
             )
             uow.commit()
-            return candidate
+            return candidate_view(candidate)
 
     def announce(self, team_id: str, candidate_id: int, added_by: str) -> None:
         """Tell the hiring channel a candidate was added (name, role, stage; nothing private)."""
@@ -175,9 +205,18 @@ class CandidateService:
 
     def find(
         self, team_id: str, query: str, *, suggest_from: Callable[[Candidate], bool] | None = None
-    ) -> Candidate:
+    ) -> CandidateView:
         """The candidate called `query` (or `#id`), or NotFound suggesting close names (only of
         candidates for which `suggest_from` is true, when given: never hint names someone may not see)."""
+        return candidate_view(self._find(team_id, query, suggest_from))
+
+    def editable(self, actor: Actor, query: str) -> CandidateView:
+        """The candidate called `query`, if the actor may edit them (else PermissionDenied)."""
+        candidate = self._find(actor.team_id, query, None)
+        require_manager(actor, candidate.role, "edit this candidate")
+        return candidate_view(candidate)
+
+    def _find(self, team_id: str, query: str, suggest_from: Callable[[Candidate], bool] | None) -> Candidate:
         query = query.strip().strip("“”\"'")
         if not query:
             raise NotFound("Name the candidate, e.g. `/interview status Ada Lovelace`.")
@@ -198,22 +237,12 @@ class CandidateService:
         hint = f" Did you mean {', '.join(f'“{c}”' for c in close)}?" if close else ""
         raise NotFound(f"No candidate called “{query}”.{hint}")
 
-    def visible_to(self, actor: Actor, candidate: Candidate) -> bool:
-        return manages(actor, candidate.role)
-
     def active_counts(self, team_id: str) -> dict[int, int]:
         """Active candidates per role id."""
         with self.db.uow(team_id) as uow:
-            rows = uow.session.execute(
-                select(Candidate.role_id, func.count())
-                .where(
-                    Candidate.team_id == team_id, Candidate.status == "active", Candidate.erased_at.is_(None)
-                )
-                .group_by(Candidate.role_id)
-            )
-            return {role_id: n for role_id, n in rows}
+            return uow.candidates.active_counts()
 
-    def roles_for(self, actor: Actor) -> list[Role]:
+    def roles_for(self, actor: Actor) -> list[RoleView]:
         """Open roles the actor may add candidates to."""
         with self.db.uow(actor.team_id) as uow:
-            return [r for r in uow.roles.all() if manages(actor, r)]
+            return [role_view(r) for r in uow.roles.all() if manages(actor, r)]

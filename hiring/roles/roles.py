@@ -27,6 +27,34 @@ class RoleInput:
     timezone: str = "UTC"
 
 
+@dataclass(frozen=True)
+class RoleView:
+    """A role as the role modal and the roles listing show it."""
+
+    id: int
+    title: str
+    channel_id: str
+    hiring_manager_id: str
+    recruiter_ids: list[str]
+    plan_id: int
+    plan_name: str
+    timezone: str
+
+
+def role_view(role: Role) -> RoleView:
+    """The role as plain data."""
+    return RoleView(
+        id=role.id,
+        title=role.title,
+        channel_id=role.channel_id,
+        hiring_manager_id=role.hiring_manager_id,
+        recruiter_ids=role.recruiter_ids,
+        plan_id=role.plan_id,
+        plan_name=role.plan.name,
+        timezone=role.timezone,
+    )
+
+
 def role_snapshot(role: Role) -> dict[str, object]:
     """The audited fields of a role."""
     return {
@@ -74,7 +102,7 @@ class RoleService:
                 errors["channel"] = problem
         return errors
 
-    def create(self, actor: Actor, data: RoleInput, *, request_key: str | None = None) -> Role | None:
+    def create(self, actor: Actor, data: RoleInput, *, request_key: str | None = None) -> RoleView | None:
         """Validate and save a new role (nothing is saved when any field is wrong).
 
         Returns None when `request_key` was already handled (a retried or doubled submission)."""
@@ -112,9 +140,9 @@ class RoleService:
                 after=role_snapshot(role),
             )
             uow.commit()
-            return role
+            return role_view(role)
 
-    def update(self, actor: Actor, role_id: int, data: RoleInput) -> Role:
+    def update(self, actor: Actor, role_id: int, data: RoleInput) -> RoleView:
         """Change a role (hiring manager, recruiters or admin only)."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
@@ -148,7 +176,7 @@ class RoleService:
                 after=role_snapshot(role),
             )
             uow.commit()
-            return role
+            return role_view(role)
 
     def announce(self, team_id: str, role_id: int) -> None:
         """Post the new role to its hiring channel and remember the message."""
@@ -174,9 +202,19 @@ class RoleService:
             )
             uow.commit()
 
-    def find(self, team_id: str, query: str) -> Role:
+    def find(self, team_id: str, query: str) -> RoleView:
         """The open role whose title matches `query`, or NotFound suggesting close titles."""
-        roles = self.list(team_id)
+        return role_view(self._find(team_id, query))
+
+    def editable(self, actor: Actor, query: str) -> RoleView:
+        """The open role whose title matches `query`, if the actor may edit it (else PermissionDenied)."""
+        role = self._find(actor.team_id, query)
+        require_manager(actor, role, "edit this role")
+        return role_view(role)
+
+    def _find(self, team_id: str, query: str) -> Role:
+        with self.db.uow(team_id) as uow:
+            roles = uow.roles.all()
         exact = [r for r in roles if r.title.lower() == query.strip().lower()]
         if exact:
             return exact[0]
@@ -188,13 +226,7 @@ class RoleService:
         hint = f" Did you mean {', '.join(f'“{c}”' for c in close)}?" if close else ""
         raise NotFound(f"No open role called “{query}”.{hint} `/interview roles` lists them.")
 
-    def get(self, actor: Actor, role_id: int) -> Role:
-        with self.db.uow(actor.team_id) as uow:
-            role = uow.roles.get(role_id)
-            if role is None:
-                raise NotFound("That role does not exist.")
-            return role
-
-    def list(self, team_id: str, *, status: str | None = "open") -> list[Role]:
+    def list(self, team_id: str) -> list[RoleView]:
+        """The open roles, by title."""
         with self.db.uow(team_id) as uow:
-            return uow.roles.all(status=status)
+            return [role_view(r) for r in uow.roles.all()]

@@ -10,16 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from hiring.clock import Clock
 from hiring.errors import PermissionDenied
 from hiring.people.people import PeopleService
 from hiring.permissions import Actor, manages
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import PlanSpec
-from hiring.roles.candidates import CandidateService, live_candidate
-from storage.models import Candidate, Decision, Interview, Panel, Role, Scorecard, Seat
+from hiring.roles.candidates import CandidateService, CandidateView, live_candidate
+from storage.models import Candidate, Panel, Role
 from storage.uow import Database, UnitOfWork
 
 
@@ -86,23 +84,6 @@ def _stage_name(spec: PlanSpec, key: str) -> str:
         return key
 
 
-def _seated_candidate_ids(uow: UnitOfWork, user_id: str) -> set[int]:
-    """Candidates whose live panels have the person as interviewer or shadow."""
-    rows = uow.session.scalars(
-        select(Panel.candidate_id)
-        .join(Interview, Interview.panel_id == Panel.id)
-        .join(Seat, Seat.interview_id == Interview.id)
-        .where(
-            Seat.team_id == uow.team_id,
-            Seat.user_id == user_id,
-            Panel.status != "cancelled",
-            Interview.status != "cancelled",
-        )
-        .distinct()
-    )
-    return set(rows)
-
-
 class StatusService:
     """Builds candidate status summaries, respecting who may see what."""
 
@@ -114,11 +95,11 @@ class StatusService:
         self.candidates = candidates
         self.people = people
 
-    def find(self, actor: Actor, query: str) -> Candidate:
+    def find(self, actor: Actor, query: str) -> CandidateView:
         """The candidate called `query`; close-match suggestions name only candidates the actor may
         see (an exact name the actor is not allowed to see is refused by `status`)."""
         with self.db.uow(actor.team_id) as uow:
-            seated = _seated_candidate_ids(uow, actor.user_id)
+            seated = uow.panels.seated_candidate_ids(actor.user_id)
         return self.candidates.find(
             actor.team_id, query, suggest_from=lambda c: manages(actor, c.role) or c.id in seated
         )
@@ -130,7 +111,7 @@ class StatusService:
             candidate = live_candidate(uow, candidate_id)
             role = candidate.role
             full = manages(actor, role)
-            if not full and candidate.id not in _seated_candidate_ids(uow, actor.user_id):
+            if not full and candidate.id not in uow.panels.seated_candidate_ids(actor.user_id):
                 raise PermissionDenied(
                     f"Only the hiring manager (<@{role.hiring_manager_id}>), the role's recruiters, a "
                     "workspace admin or the candidate's interviewers may see this candidate's status."
@@ -200,18 +181,7 @@ class StatusService:
     def _scorecard_counts(
         self, uow: UnitOfWork, candidate: Candidate, spec: PlanSpec, panels: list[Panel]
     ) -> list[ScorecardCount]:
-        submitted = dict(
-            uow.session.execute(
-                select(Scorecard.stage_key, func.count(Scorecard.id))
-                .where(
-                    Scorecard.team_id == uow.team_id,
-                    Scorecard.candidate_id == candidate.id,
-                    Scorecard.status == "submitted",
-                    Scorecard.is_shadow.is_(False),
-                )
-                .group_by(Scorecard.stage_key)
-            ).all()
-        )
+        submitted = uow.candidates.submitted_scorecards(candidate.id)
         expected: dict[str, int] = {}
         for panel in panels:
             seats = sum(
@@ -236,12 +206,7 @@ class StatusService:
     def _latest_decision(
         self, uow: UnitOfWork, candidate: Candidate, spec: PlanSpec
     ) -> DecisionStatus | None:
-        decision = uow.session.scalar(
-            select(Decision)
-            .where(Decision.team_id == uow.team_id, Decision.candidate_id == candidate.id)
-            .order_by(Decision.decided_at.desc(), Decision.id.desc())
-            .limit(1)
-        )
+        decision = uow.candidates.latest_decision(candidate.id)
         if decision is None:
             return None
         target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
 
-from storage.models import (
-    Plan,
-)
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from storage.models import Candidate, Interview, Panel, Plan, Role
 from storage.repositories.base import Repository
 
 
@@ -21,3 +22,36 @@ class PlanRepository(Repository):
         return list(
             self.session.scalars(select(Plan).where(Plan.team_id == self.team_id).order_by(Plan.name))
         )
+
+    def add_unless_taken(self, plans: Sequence[Plan]) -> bool:
+        """Add `plans` and write pending changes; False when another transaction took one of their keys
+        first (then nothing may be committed: let the unit of work end)."""
+        self.session.add_all(plans)
+        try:
+            self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    def stage_keys_in_use(self, plan_id: int) -> set[str]:
+        """Stages that candidates (not erased) of roles using the plan are at."""
+        return set(
+            self.session.scalars(
+                select(Candidate.stage_key)
+                .join(Role, Candidate.role_id == Role.id)
+                .where(Role.team_id == self.team_id, Role.plan_id == plan_id, Candidate.erased_at.is_(None))
+                .distinct()
+            )
+        )
+
+    def interview_keys_in_use(self, plan_id: int) -> list[tuple[str, str]]:
+        """(stage key, interview key) of every panel interview of candidates of roles using the plan."""
+        rows = self.session.execute(
+            select(Panel.stage_key, Interview.interview_key)
+            .join(Interview, Interview.panel_id == Panel.id)
+            .join(Candidate, Panel.candidate_id == Candidate.id)
+            .join(Role, Candidate.role_id == Role.id)
+            .where(Role.team_id == self.team_id, Role.plan_id == plan_id)
+            .distinct()
+        ).all()
+        return [(stage, key) for stage, key in rows]

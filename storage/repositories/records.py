@@ -52,6 +52,20 @@ class AuditRepository(Repository):
             )
         )
 
+    def latest(self, action: str, subject_type: str, subject_id: str) -> AuditEvent | None:
+        """The most recent event of `action` on one subject."""
+        return self.session.scalar(
+            select(AuditEvent)
+            .where(
+                AuditEvent.team_id == self.team_id,
+                AuditEvent.action == action,
+                AuditEvent.subject_type == subject_type,
+                AuditEvent.subject_id == subject_id,
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+
     def all(self) -> list[AuditEvent]:
         return list(
             self.session.scalars(
@@ -72,6 +86,20 @@ class MessageRepository(Repository):
                 created_at=at,
             )
         )
+
+    def posted_since(self, candidate_id: int, kind: str, since: datetime) -> bool:
+        """Whether a message of `kind` about the candidate was posted at or after `since`."""
+        found = self.session.scalar(
+            select(SlackMessage.id)
+            .where(
+                SlackMessage.team_id == self.team_id,
+                SlackMessage.candidate_id == candidate_id,
+                SlackMessage.kind == kind,
+                SlackMessage.created_at >= since,
+            )
+            .limit(1)
+        )
+        return found is not None
 
     def for_candidate(self, candidate_id: int) -> list[SlackMessage]:
         return list(

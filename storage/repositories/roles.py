@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from storage.models import (
-    Candidate,
-    Role,
-)
+from storage.models import Candidate, Decision, Role, Scorecard
 from storage.repositories.base import Repository
 
 
@@ -50,10 +47,36 @@ class CandidateRepository(Repository):
             )
         )
 
-    def stage_counts(self, role_id: int) -> dict[tuple[str, str], int]:
+    def active_counts(self) -> dict[int, int]:
+        """Active candidates (not erased) per role id."""
         rows = self.session.execute(
-            select(Candidate.stage_key, Candidate.status, func.count())
-            .where(Candidate.team_id == self.team_id, Candidate.role_id == role_id)
-            .group_by(Candidate.stage_key, Candidate.status)
+            select(Candidate.role_id, func.count())
+            .where(
+                Candidate.team_id == self.team_id, Candidate.status == "active", Candidate.erased_at.is_(None)
+            )
+            .group_by(Candidate.role_id)
         )
-        return {(stage, status): count for stage, status, count in rows}
+        return {role_id: n for role_id, n in rows}
+
+    def submitted_scorecards(self, candidate_id: int) -> dict[str, int]:
+        """Submitted scorecards of the candidate's interviewers (not shadows) per stage key."""
+        rows = self.session.execute(
+            select(Scorecard.stage_key, func.count(Scorecard.id))
+            .where(
+                Scorecard.team_id == self.team_id,
+                Scorecard.candidate_id == candidate_id,
+                Scorecard.status == "submitted",
+                Scorecard.is_shadow.is_(False),
+            )
+            .group_by(Scorecard.stage_key)
+        ).all()
+        return {stage: count for stage, count in rows}
+
+    def latest_decision(self, candidate_id: int) -> Decision | None:
+        """The candidate's most recent decision, of any stage."""
+        return self.session.scalar(
+            select(Decision)
+            .where(Decision.team_id == self.team_id, Decision.candidate_id == candidate_id)
+            .order_by(Decision.decided_at.desc(), Decision.id.desc())
+            .limit(1)
+        )
