@@ -206,7 +206,7 @@ class StatusService:
     def _latest_decision(
         self, uow: UnitOfWork, candidate: Candidate, spec: PlanSpec
     ) -> DecisionStatus | None:
-        decision = uow.candidates.latest_decision(candidate.id)
+        decision = uow.decisions.latest_of(candidate.id)
         if decision is None:
             return None
         target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from storage.models import Candidate, Decision, Role, Scorecard
+from storage.models import Candidate, Role, Scorecard
 from storage.repositories.base import Repository
 
 
@@ -71,12 +71,3 @@ class CandidateRepository(Repository):
             .group_by(Scorecard.stage_key)
         ).all()
         return {stage: count for stage, count in rows}
-
-    def latest_decision(self, candidate_id: int) -> Decision | None:
-        """The candidate's most recent decision, of any stage."""
-        return self.session.scalar(
-            select(Decision)
-            .where(Decision.team_id == self.team_id, Decision.candidate_id == candidate_id)
-            .order_by(Decision.decided_at.desc(), Decision.id.desc())
-            .limit(1)
-        )
