@@ -20,7 +20,7 @@ from storage.repositories.plans import PlanRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.records import AuditRepository, IdempotencyRepository, MessageRepository
 from storage.repositories.roles import CandidateRepository, RoleRepository
-from storage.repositories.scheduling import CalendarRepository
+from storage.repositories.scheduling import BookingRepository, CalendarRepository
 
 T = TypeVar("T")
 
@@ -45,6 +45,7 @@ class UnitOfWork:
         self.messages = MessageRepository(s, t)
         self.idempotency = IdempotencyRepository(s, t)
         self.calendar = CalendarRepository(s, t)
+        self.booking = BookingRepository(s, t)
         self.feedback = FeedbackRepository(s, t)
         self.decisions = DecisionsRepository(s, t)
         self.chasing = ChasingRepository(s, t)

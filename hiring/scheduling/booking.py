@@ -28,8 +28,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-
 from hiring.chasing.reminders import WorkingHours, parse_days, zone
 from hiring.clock import Clock
 from hiring.errors import Conflict, ExternalServiceError, NotFound
@@ -58,14 +56,7 @@ from scheduling.calendar_protocol import (
     is_free,
     subtract,
 )
-from storage.models import (
-    Candidate,
-    IdempotencyKey,
-    Interview,
-    Panel,
-    Person,
-    Seat,
-)
+from storage.models import Candidate, Interview, Panel, Person
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -460,7 +451,6 @@ class SchedulingService:
         self.people = people
         self.pools = pools
         self.directory = directory
-        self.notifier = notifier
         self.notices = ScheduleNotices(db, clock, calendar, directory, notifier)
 
     @property
@@ -758,25 +748,7 @@ class SchedulingService:
                     member = members.get(user_id)
                     if member is not None and user_id not in limits:
                         limits[user_id] = (member.daily_limit, member.weekly_limit)
-            rows = uow.session.execute(
-                select(Seat.user_id, Interview.start_at)
-                .join(Interview, Seat.interview_id == Interview.id)
-                .join(Panel, Interview.panel_id == Panel.id)
-                .where(
-                    Seat.team_id == team_id,
-                    Seat.user_id.in_(people),
-                    Seat.kind != "shadow",
-                    Interview.status == "booked",
-                    Panel.status != "cancelled",
-                    Panel.id != loop.panel_id,
-                    Interview.start_at >= lo,
-                    Interview.start_at < hi,
-                )
-            ).all()
-            bookings: dict[str, list[datetime]] = {}
-            for user_id, start_at in rows:
-                if start_at is not None:
-                    bookings.setdefault(user_id, []).append(start_at)
+            bookings = uow.booking.booked_starts(people, lo, hi, besides_panel=loop.panel_id)
             loads = {u: load.recent for u, load in self.pools.loads_in(uow, people).items()}
         return limits, bookings, loads
 
@@ -862,9 +834,7 @@ class SchedulingService:
                     panel.status = status or loop.previous_status
                     panel.updated_at = self.clock.now()
                 if request_key:
-                    claimed = uow.session.get(IdempotencyKey, (loop.team_id, request_key))
-                    if claimed is not None:
-                        uow.session.delete(claimed)
+                    uow.booking.forget_request(request_key)
                 uow.commit()
         except Exception:
             log.exception("could not release panel %s after a failed change", loop.panel_id)
@@ -1147,7 +1117,7 @@ class SchedulingService:
             self._release(loop, request_key, status="booked")
             raise
         with self.db.uow(actor.team_id) as uow:
-            seat = uow.session.get(Seat, seat_id)
+            seat = uow.booking.seat(seat_id)
             held = uow.panels.get(loop.panel_id)
             assert seat is not None and held is not None
             panel = held
@@ -1176,10 +1146,10 @@ class SchedulingService:
         """Check the declined seat can go to `new_user_id` and mark its panel as changing:
         (loop, interview, the new holder's pool id, the old holder), or None when already done."""
         with self.db.uow(actor.team_id) as uow:
-            seat = uow.session.scalar(select(Seat).where(Seat.team_id == uow.team_id, Seat.id == seat_id))
+            seat = uow.booking.seat(seat_id)
             if seat is None:
                 raise NotFound("That interview seat no longer exists.")
-            interview = uow.session.get(Interview, seat.interview_id)
+            interview = uow.booking.interview(seat.interview_id)
             assert interview is not None
             candidate = live_candidate(uow, interview.panel.candidate_id, lock=True)
             require_manager(actor, candidate.role, "replace interviewers for this role")
@@ -1235,9 +1205,7 @@ class SchedulingService:
             )
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            interview = uow.session.scalar(
-                select(Interview).where(Interview.team_id == uow.team_id, Interview.id == interview_id)
-            )
+            interview = uow.booking.interview(interview_id)
             seat = (
                 next((s for s in interview.seats if s.user_id == actor.user_id), None) if interview else None
             )

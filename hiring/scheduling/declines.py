@@ -16,8 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from hiring.clock import Clock
 from hiring.feedback.scorecards import unsent
 from hiring.outbox import Due
@@ -28,7 +26,7 @@ from hiring.ports import Directory
 from hiring.scheduling.booking import SchedulingService
 from hiring.scheduling.messages import DeclineNotice
 from scheduling.calendar_protocol import AttendeeResponse, CalendarError, CalendarGateway, is_free
-from storage.models import AuditEvent, Candidate, Interview, Panel, Seat
+from storage.models import Interview
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
@@ -80,19 +78,7 @@ class DeclineService:
     def due(self, now: datetime) -> list[Due]:
         """One notice per recipient for each interviewer who newly declined an upcoming interview."""
         with self.db.uow("") as uow:
-            rows = uow.session.execute(
-                select(Interview.team_id, Interview.event_id)
-                .join(Panel, Interview.panel_id == Panel.id)
-                .join(Candidate, Panel.candidate_id == Candidate.id)
-                .where(
-                    Interview.status == "booked",
-                    Interview.start_at > now,
-                    Interview.event_id.is_not(None),
-                    Panel.status == "booked",
-                    Candidate.erased_at.is_(None),
-                )
-                .order_by(Interview.team_id, Interview.id)
-            ).all()
+            rows = uow.booking.upcoming_events(now)
         teams: dict[str, list[str]] = {}
         for team_id, event_id in rows:
             if event_id:
@@ -113,13 +99,7 @@ class DeclineService:
         declined and not handled yet."""
         found: list[Declined] = []
         with self.db.uow(team_id) as uow:
-            interviews = list(
-                uow.session.scalars(
-                    select(Interview).where(
-                        Interview.team_id == team_id, Interview.event_id.in_(list(answers))
-                    )
-                )
-            )
+            interviews = uow.booking.interviews_with_events(list(answers))
             users = {seat.user_id for iv in interviews for seat in iv.seats}
             emails = {
                 u: (p.email or "").strip().lower()
@@ -137,7 +117,7 @@ class DeclineService:
         with self.db.uow(team_id) as uow:
             fresh = unsent(uow, keys.values())
             if not fresh:  # everyone has been told: the decline is handled, later ticks skip it
-                seat = uow.session.get(Seat, declined.seat_id)
+                seat = uow.booking.seat(declined.seat_id)
                 if seat is not None and seat.user_id == declined.user_id:
                     seat.decline_handled_at = self.clock.now()
                     uow.commit()
@@ -176,15 +156,7 @@ class DeclineService:
         calendar is free. (None, why) otherwise."""
         with self.db.uow(team_id) as uow:
             earlier = [
-                str((before or {}).get("user"))
-                for before in uow.session.scalars(
-                    select(AuditEvent.before).where(
-                        AuditEvent.team_id == team_id,
-                        AuditEvent.action == "seat.replaced",
-                        AuditEvent.subject_type == "seat",
-                        AuditEvent.subject_id == str(declined.seat_id),
-                    )
-                )
+                str((before or {}).get("user")) for before in uow.booking.replacements_of(declined.seat_id)
             ]
             ranked = self.pools.suggest_in(
                 uow,

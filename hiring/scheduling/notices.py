@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-
 from hiring.clock import Clock
 from hiring.outbox import Dispatcher, Due, TickReport
 from hiring.panels.interview_info import person_timezone, stage_name
@@ -22,7 +20,7 @@ from hiring.ports import Directory, Notifier
 from hiring.scheduling.messages import InterviewNotice, LoopNotice, ReplacementNotice, SlotLine
 from scheduling.builtin_calendar import BuiltinCalendar
 from scheduling.calendar_protocol import CalendarGateway
-from storage.models import AuditEvent, Interview, Notification, Panel
+from storage.models import AuditEvent, Interview, Panel
 from storage.uow import Database, UnitOfWork
 
 NOTICE_WINDOW = timedelta(days=2)  # later ticks retry unsent notices of changes this recent
@@ -105,19 +103,15 @@ class ScheduleNotices:
     def for_change(self, team_id: str, audit_id: int) -> list[Due]:
         """The notices of one booking, move, cancellation or replacement (see `due`)."""
         with self.db.uow(team_id) as uow:
-            event = uow.session.get(AuditEvent, audit_id)
-            if event is None or event.team_id != team_id:
+            event = uow.booking.audit_event(audit_id)
+            if event is None:
                 return []
             return self._notices_in(uow, event)
 
     def due(self, now: datetime) -> list[Due]:
         """The outbox source: notices of recent changes (the dispatcher skips those already sent)."""
         with self.db.uow("") as uow:
-            rows = uow.session.execute(
-                select(AuditEvent.team_id, AuditEvent.id)
-                .where(AuditEvent.action.in_(NOTICE_ACTIONS), AuditEvent.at >= now - NOTICE_WINDOW)
-                .order_by(AuditEvent.id)
-            ).all()
+            rows = uow.booking.recent_changes(NOTICE_ACTIONS, now - NOTICE_WINDOW)
             done = self._all_sent(uow, now)
         teams: dict[str, list[int]] = {}
         for team_id, audit_id in rows:
@@ -127,7 +121,7 @@ class ScheduleNotices:
         for team_id, ids in teams.items():
             with self.db.uow(team_id) as uow:
                 for audit_id in ids:
-                    event = uow.session.get(AuditEvent, audit_id)
+                    event = uow.booking.audit_event(audit_id)
                     if event is not None:
                         due.extend(self._notices_in(uow, event))
         return due
@@ -135,12 +129,7 @@ class ScheduleNotices:
     def _all_sent(self, uow: UnitOfWork, now: datetime) -> set[int]:
         """Changes whose notices were all claimed and sent (`announce` claims a change's notices
         together), so the tick need not build them again."""
-        claims = uow.session.execute(
-            select(Notification.key, Notification.sent_at).where(
-                Notification.key.startswith("sched:"),
-                Notification.claimed_at >= now - NOTICE_WINDOW - timedelta(hours=1),
-            )
-        ).all()
+        claims = uow.booking.claims_since("sched:", now - NOTICE_WINDOW - timedelta(hours=1))
         seen: set[int] = set()
         unsent: set[int] = set()
         for key, sent_at in claims:
@@ -160,7 +149,7 @@ class ScheduleNotices:
         panel = uow.panels.get(int(event.subject_id))
         if panel is None or panel.candidate.erased_at is not None:
             return []
-        if _changed_later(uow, event):
+        if uow.booking.changed_later(event, LOOP_ACTIONS):
             return []  # a later change's notices say what holds now
         kind = {"panel.booked": "booked", "panel.rescheduled": "moved", "panel.cancelled": "cancelled"}[
             event.action
@@ -245,8 +234,8 @@ class ScheduleNotices:
 
     def _replacement_notices(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
         after, before = event.after or {}, event.before or {}
-        interview = uow.session.get(Interview, int(after.get("interview_id") or 0))
-        if interview is None or interview.team_id != uow.team_id or interview.status != "booked":
+        interview = uow.booking.interview(int(after.get("interview_id") or 0))
+        if interview is None or interview.status != "booked":
             return []
         candidate = interview.panel.candidate
         if candidate.erased_at is not None or interview.start_at is None or interview.end_at is None:
@@ -324,17 +313,3 @@ class ScheduleNotices:
         if interview is None or not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
             return None
         return self.calendar.ics_url(interview.ics_token)
-
-
-def _changed_later(uow: UnitOfWork, event: AuditEvent) -> bool:
-    """Whether a later audited change of the same loop follows `event`."""
-    later = uow.session.scalar(
-        select(func.count(AuditEvent.id)).where(
-            AuditEvent.team_id == uow.team_id,
-            AuditEvent.subject_type == "panel",
-            AuditEvent.subject_id == event.subject_id,
-            AuditEvent.action.in_(LOOP_ACTIONS),
-            AuditEvent.id > event.id,
-        )
-    )
-    return bool(later)

@@ -1,14 +1,26 @@
-"""The built-in calendar's rows: its events (with .ics tokens) and people's busy blocks."""
+"""Scheduling's rows: the built-in calendar's events (with .ics tokens) and people's busy blocks,
+and the booking side's seats, interviews, audited changes and notice claims."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import BusyBlock, CalendarEvent
+from storage.models import (
+    AuditEvent,
+    BusyBlock,
+    CalendarEvent,
+    Candidate,
+    IdempotencyKey,
+    Interview,
+    Notification,
+    Panel,
+    Seat,
+)
 from storage.repositories.base import Repository
 
 
@@ -102,3 +114,129 @@ class CalendarRepository(Repository):
 def event_by_token(session: Session, token: str) -> CalendarEvent | None:
     """The event whose invite URL carries `token` (tokens are unguessable and unique everywhere)."""
     return session.scalar(select(CalendarEvent).where(CalendarEvent.ics_token == token))
+
+
+class BookingRepository(Repository):
+    """Seats, interviews, audited changes and notice claims for booking, declines and notices.
+
+    Methods that say "every workspace" are for the tick's sources (a unit of work with team "")."""
+
+    def seat(self, seat_id: int) -> Seat | None:
+        """The workspace's interview seat."""
+        return self.session.scalar(select(Seat).where(Seat.team_id == self.team_id, Seat.id == seat_id))
+
+    def interview(self, interview_id: int) -> Interview | None:
+        """The workspace's interview."""
+        return self.session.scalar(
+            select(Interview).where(Interview.team_id == self.team_id, Interview.id == interview_id)
+        )
+
+    def interviews_with_events(self, event_ids: Sequence[str]) -> list[Interview]:
+        """The workspace's interviews whose calendar event is one of `event_ids`."""
+        return list(
+            self.session.scalars(
+                select(Interview).where(
+                    Interview.team_id == self.team_id, Interview.event_id.in_(list(event_ids))
+                )
+            )
+        )
+
+    def booked_starts(
+        self, user_ids: Sequence[str], start: datetime, end: datetime, *, besides_panel: int
+    ) -> dict[str, list[datetime]]:
+        """Start times of the people's interviewer seats on booked interviews of live panels other
+        than `besides_panel`, starting in [start, end)."""
+        rows = self.session.execute(
+            select(Seat.user_id, Interview.start_at)
+            .join(Interview, Seat.interview_id == Interview.id)
+            .join(Panel, Interview.panel_id == Panel.id)
+            .where(
+                Seat.team_id == self.team_id,
+                Seat.user_id.in_(list(user_ids)),
+                Seat.kind != "shadow",
+                Interview.status == "booked",
+                Panel.status != "cancelled",
+                Panel.id != besides_panel,
+                Interview.start_at >= start,
+                Interview.start_at < end,
+            )
+        ).all()
+        starts: dict[str, list[datetime]] = {}
+        for user_id, start_at in rows:
+            if start_at is not None:
+                starts.setdefault(user_id, []).append(start_at)
+        return starts
+
+    def upcoming_events(self, now: datetime) -> list[tuple[str, str | None]]:
+        """(team, event id) of booked interviews after `now` on booked panels of unerased
+        candidates, in every workspace."""
+        rows = self.session.execute(
+            select(Interview.team_id, Interview.event_id)
+            .join(Panel, Interview.panel_id == Panel.id)
+            .join(Candidate, Panel.candidate_id == Candidate.id)
+            .where(
+                Interview.status == "booked",
+                Interview.start_at > now,
+                Interview.event_id.is_not(None),
+                Panel.status == "booked",
+                Candidate.erased_at.is_(None),
+            )
+            .order_by(Interview.team_id, Interview.id)
+        ).all()
+        return [(team_id, event_id) for team_id, event_id in rows]
+
+    def forget_request(self, key: str) -> None:
+        """Drop the workspace's idempotency key `key`, so the same request can be made again."""
+        claimed = self.session.get(IdempotencyKey, (self.team_id, key))
+        if claimed is not None:
+            self.session.delete(claimed)
+
+    def audit_event(self, audit_id: int) -> AuditEvent | None:
+        """The workspace's audit event."""
+        return self.session.scalar(
+            select(AuditEvent).where(AuditEvent.team_id == self.team_id, AuditEvent.id == audit_id)
+        )
+
+    def recent_changes(self, actions: Sequence[str], since: datetime) -> list[tuple[str, int]]:
+        """(team, audit id) of audit events with one of `actions` since `since`, in every workspace."""
+        rows = self.session.execute(
+            select(AuditEvent.team_id, AuditEvent.id)
+            .where(AuditEvent.action.in_(list(actions)), AuditEvent.at >= since)
+            .order_by(AuditEvent.id)
+        ).all()
+        return [(team_id, audit_id) for team_id, audit_id in rows]
+
+    def changed_later(self, event: AuditEvent, actions: Sequence[str]) -> bool:
+        """Whether an audit event with one of `actions` on the same subject follows `event`."""
+        later = self.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.team_id == self.team_id,
+                AuditEvent.subject_type == event.subject_type,
+                AuditEvent.subject_id == event.subject_id,
+                AuditEvent.action.in_(list(actions)),
+                AuditEvent.id > event.id,
+            )
+        )
+        return bool(later)
+
+    def replacements_of(self, seat_id: int) -> list[dict[str, Any] | None]:
+        """The `before` of each audited replacement of the seat (who held it)."""
+        return list(
+            self.session.scalars(
+                select(AuditEvent.before).where(
+                    AuditEvent.team_id == self.team_id,
+                    AuditEvent.action == "seat.replaced",
+                    AuditEvent.subject_type == "seat",
+                    AuditEvent.subject_id == str(seat_id),
+                )
+            )
+        )
+
+    def claims_since(self, prefix: str, since: datetime) -> list[tuple[str, datetime | None]]:
+        """(key, sent at) of notifications keyed `prefix…` claimed since `since`, in every workspace."""
+        rows = self.session.execute(
+            select(Notification.key, Notification.sent_at).where(
+                Notification.key.startswith(prefix), Notification.claimed_at >= since
+            )
+        ).all()
+        return [(key, sent_at) for key, sent_at in rows]
