@@ -14,6 +14,7 @@ from handlers.context import HandlerContext
 from handlers.view_state import StaleForm, metadata, values
 from hiring.errors import DomainError, InvalidInput
 from hiring.permissions import Actor
+from hiring.text import unescape
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,13 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
         actor = ctx.actor(body)
         try:
             follow_up = handle(actor, values(view), metadata(view), view)
-        except InvalidInput as err:
-            ack(response_action="errors", errors=err.errors)
+        except InvalidInput as err:  # modal errors are plain text: no mrkdwn escapes there
+            ack(response_action="errors", errors={k: unescape(v) for k, v in err.errors.items()})
             return
         except DomainError as err:
             block = first_input_block(view)
             if block:
-                ack(response_action="errors", errors={block: err.message})
+                ack(response_action="errors", errors={block: unescape(err.message)})
             else:
                 ack()
                 message = err.message

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-_FORMAT = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+from hiring.text import esc
 
-
-@lru_cache(maxsize=1024)  # digests escape the same names and titles thousands of times
-def esc(text: str | None) -> str:
-    """Escape user text for mrkdwn: `&<>` as entities (no `<!channel>`, `<@U…>` or links) and the
-    formatting characters swapped for look-alikes (no `*bold*`)."""
-    if not text:
-        return ""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.translate(_FORMAT)
+__all__ = ["clip", "esc", "plain"]
 
 
 def plain(text: str | None, limit: int = 75) -> str:

@@ -28,6 +28,7 @@ from hiring.permissions import Actor, manages, require_manager
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import PlanSpec
 from hiring.ports import Notifier, Sent
+from hiring.text import esc
 from storage.models import Role
 from storage.repositories.chasing import ChasingRepository
 from storage.uow import Database, UnitOfWork
@@ -358,7 +359,7 @@ class DigestService:
             wanted = query.strip().lower()
             named = [r for r in roles if r.title.lower() == wanted or str(r.id) == wanted]
             if not named:
-                raise NotFound(f"No open role called “{query.strip()}”. `/interview roles` lists them.")
+                raise NotFound(f"No open role called “{esc(query.strip())}”. `/interview roles` lists them.")
             return [named[0].id]
         mine = [r for r in roles if manages(actor, r)]
         here = [r for r in mine if r.channel_id == channel_id]
@@ -368,7 +369,7 @@ class DigestService:
             return [mine[0].id]
         if not mine:
             raise PermissionDenied("You don't manage any open role, so there is no digest to post.")
-        names = ", ".join(f"“{r.title}”" for r in mine[:5])
+        names = ", ".join(f"“{esc(r.title)}”" for r in mine[:5])
         raise NotFound(f"Which role? Use `/interview digest <role title>`, e.g. one of {names}.")
 
     def post_now(self, actor: Actor, role_id: int, request_key: str) -> DigestPosted:

@@ -18,7 +18,7 @@ from hiring.people.people import PeopleService
 from hiring.permissions import Actor, manages
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import INTERVIEWER_KINDS
-from hiring.text import close_matches
+from hiring.text import close_matches, esc
 from storage.models import Pool, PoolMember
 from storage.uow import Database, UnitOfWork
 
@@ -183,9 +183,9 @@ class PoolService:
                 return pool_view(pool)
             names = [p.name for p in uow.pools.all()]
         close = close_matches(name.strip(), names)
-        hint = f" Did you mean {', '.join(f'“{c}”' for c in close)}?" if close else ""
+        hint = f" Did you mean {', '.join(f'“{esc(c)}”' for c in close)}?" if close else ""
         raise NotFound(
-            f"No pool called “{name.strip()[:80]}”.{hint} `/interview pools` lists them; "
+            f"No pool called “{esc(name.strip()[:80])}”.{hint} `/interview pools` lists them; "
             "`/interview pool` creates one."
         )
 

@@ -14,7 +14,7 @@ from hiring.permissions import Actor, require_manager, require_plan_author
 from hiring.plans.schema import PlanFileError, PlanSpec, builtin_plans, parse_plan, parse_plan_text
 from hiring.plans.summary import stage_outline
 from hiring.ports import Notifier
-from hiring.text import close_matches
+from hiring.text import close_matches, esc
 from storage.models import Plan, Role
 from storage.uow import Database, UnitOfWork
 
@@ -186,8 +186,8 @@ class PlanService:
             if plan.key == wanted or plan.name.lower() == wanted:
                 return plan
         close = close_matches(query.strip(), [p.key for p in plans] + [p.name for p in plans])
-        hint = f" Did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
-        raise NotFound(f"There is no plan `{query.strip()}`.{hint} `/interview plans` lists them.")
+        hint = f" Did you mean {', '.join(f'`{esc(c)}`' for c in close)}?" if close else ""
+        raise NotFound(f"There is no plan `{esc(query.strip())}`.{hint} `/interview plans` lists them.")
 
     def _import(
         self,

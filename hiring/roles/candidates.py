@@ -13,7 +13,7 @@ from hiring.plans.plans import spec_of
 from hiring.ports import Notifier
 from hiring.roles.messages import CandidateAdded
 from hiring.roles.roles import RoleView, role_view
-from hiring.text import EMAIL, close_matches, timezone_hint, valid_timezone
+from hiring.text import EMAIL, close_matches, esc, timezone_hint, valid_timezone
 from storage.models import Candidate, Role
 from storage.uow import Database, UnitOfWork
 
@@ -230,12 +230,12 @@ class CandidateService:
         if len(exact) == 1:
             return exact[0]
         if len(exact) > 1:
-            ids = ", ".join(f"`#{c.id}` ({c.role.title})" for c in exact)
-            raise NotFound(f"Several candidates are called “{query}”: {ids}. Use the number.")
+            ids = ", ".join(f"`#{c.id}` ({esc(c.role.title)})" for c in exact)
+            raise NotFound(f"Several candidates are called “{esc(query)}”: {ids}. Use the number.")
         visible = [c for c in candidates if suggest_from is None or suggest_from(c)]
         close = close_matches(query, [c.name for c in visible])
-        hint = f" Did you mean {', '.join(f'“{c}”' for c in close)}?" if close else ""
-        raise NotFound(f"No candidate called “{query}”.{hint}")
+        hint = f" Did you mean {', '.join(f'“{esc(c)}”' for c in close)}?" if close else ""
+        raise NotFound(f"No candidate called “{esc(query)}”.{hint}")
 
     def active_counts(self, team_id: str) -> dict[int, int]:
         """Active candidates per role id."""

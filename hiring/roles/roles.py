@@ -10,7 +10,7 @@ from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import PlanService, spec_of
 from hiring.ports import Directory, Notifier
 from hiring.roles.messages import RoleAnnouncement
-from hiring.text import close_matches, timezone_hint, valid_timezone
+from hiring.text import close_matches, esc, timezone_hint, valid_timezone
 from storage.models import Role, RoleRecruiter
 from storage.uow import Database
 
@@ -223,8 +223,8 @@ class RoleService:
             if by_id:
                 return by_id[0]
         close = close_matches(query, [r.title for r in roles])
-        hint = f" Did you mean {', '.join(f'“{c}”' for c in close)}?" if close else ""
-        raise NotFound(f"No open role called “{query}”.{hint} `/interview roles` lists them.")
+        hint = f" Did you mean {', '.join(f'“{esc(c)}”' for c in close)}?" if close else ""
+        raise NotFound(f"No open role called “{esc(query)}”.{hint} `/interview roles` lists them.")
 
     def list(self, team_id: str) -> list[RoleView]:
         """The open roles, by title."""

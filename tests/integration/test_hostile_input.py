@@ -106,12 +106,6 @@ def test_an_unknown_subcommand_is_echoed_escaped(sandbox: Sandbox, typed: str, s
     assert_escaped(typed, reply.blocks, reply.text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Known gap: DomainError messages (hiring.roles.candidates/roles/plans/pools/digests not-found "
-    "replies, scorecard conflicts, ...) put user text raw into a reply's mrkdwn `text`",
-)
 def test_a_not_found_reply_escapes_the_query_and_the_suggestions(sandbox: Sandbox) -> None:
     seeded(sandbox)
     sandbox.command("UHANA", "status <!channel> Ada")
@@ -240,3 +234,13 @@ def test_every_modal_survives_broken_state(sandbox: Sandbox, errors: ErrorLog, d
         for message in (body.get("errors") or {}).values():
             assert message and GENERIC not in message and "Traceback" not in message
     assert errors.records == []
+
+
+@pytest.mark.parametrize(
+    "text", ["digest <!here>", "plans show <!channel>", "pool <@UOTTO>", "status <!here>"]
+)
+def test_user_text_echoed_in_a_reply_is_escaped(sandbox: Sandbox, text: str) -> None:
+    seeded(sandbox)
+    sandbox.command("UADMIN", text)
+    reply = sandbox.fake.ephemerals("UADMIN")[-1]
+    assert_escaped(text.rsplit(" ", 1)[-1], reply.blocks, reply.text)
