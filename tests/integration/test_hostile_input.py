@@ -237,7 +237,7 @@ def test_every_modal_survives_broken_state(sandbox: Sandbox, errors: ErrorLog, d
 
 
 @pytest.mark.parametrize(
-    "text", ["digest <!here>", "plans show <!channel>", "pool <@UOTTO>", "status <!here>"]
+    "text", ["digest <!here>", "plan show <!channel>", "pool <@UOTTO>", "status <!here>"]
 )
 def test_user_text_echoed_in_a_reply_is_escaped(sandbox: Sandbox, text: str) -> None:
     seeded(sandbox)
