@@ -1,25 +1,93 @@
-"""Engine creation (SQLite pragmas, PostgreSQL via psycopg 3) and Alembic upgrades."""
+"""Engine creation (SQLite pragmas, PostgreSQL via psycopg 3), the database URL check and Alembic."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.migration import MigrationContext
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MMAP_BYTES = 256 * 2**20
+DEFAULT_URL = "sqlite:///loopbot.db"
+SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+EXAMPLES = "sqlite:///loopbot.db or postgresql+psycopg://user:password@host:5432/loopbot"
+
+
+class DatabaseUrlError(Exception):
+    """DATABASE_URL is unusable: one line saying what is wrong and what to set (no password)."""
+
+
+class _UrlSettings(BaseSettings):
+    """DATABASE_URL read as the app reads it (the environment, then `.env`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = DEFAULT_URL
+
+
+def configured_url() -> str:
+    """The DATABASE_URL in effect (used when Alembic runs without the app, e.g. `alembic upgrade`)."""
+    return _UrlSettings().database_url
+
+
+def parse_url(url: str) -> URL:
+    """The parsed, normalised URL (psycopg 3 for `postgresql://` and `postgres://`); raises
+    `DatabaseUrlError` for text that is not a URL or names a database Loopbot does not support."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise DatabaseUrlError(f"DATABASE_URL is not a database URL; set it to e.g. {EXAMPLES}.") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise DatabaseUrlError(
+            f"DATABASE_URL names {parsed.drivername}, which Loopbot does not support; "
+            f"set it to a SQLite or PostgreSQL URL, e.g. {EXAMPLES}."
+        )
+    return parsed
 
 
 def normalise_url(url: str) -> str:
-    """Use psycopg 3 for PostgreSQL URLs given without a driver."""
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
+    """`url` with psycopg 3 for PostgreSQL URLs given without a driver (see `parse_url`)."""
+    return parse_url(url).render_as_string(hide_password=False)
+
+
+def masked_url(url: str) -> str:
+    """`url` with its password replaced by `***`, fit to print."""
+    return parse_url(url).render_as_string(hide_password=True)
+
+
+def check_database(url: str) -> None:
+    """Open the database once; raise `DatabaseUrlError` with the reason (password masked) if it fails."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as err:
+        raise DatabaseUrlError(
+            f"Cannot reach the database at {masked_url(url)}: {error_reason(err, url)}; "
+            "check DATABASE_URL and that the database exists and accepts connections."
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def error_reason(err: BaseException, url: str) -> str:
+    """The driver's first line for `err`, without psycopg's 'connection … failed: FATAL:' preamble
+    and with the URL's password masked."""
+    cause = getattr(err, "orig", None) or err
+    lines = str(cause).strip().splitlines() or [type(cause).__name__]
+    reason = re.split(r"FATAL:\s*", lines[0])[-1].strip().rstrip(".")
+    password = parse_url(url).password
+    return reason.replace(str(password), "***") if password else reason
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -56,10 +124,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine | None = None, *, url: str | None = None) -> Config:
+    """Alembic's configuration for our migrations, run on `engine`; without one, on `url`
+    (offline `--sql` mode only needs its dialect), else on DATABASE_URL (see `migrations/env.py`)."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["engine"] = engine
+    cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    if url is not None:
+        cfg.attributes["url"] = url
     return cfg
 
 
@@ -68,12 +141,18 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Revert migrations down to `revision` (`base` drops every table Loopbot created)."""
+    command.downgrade(alembic_config(engine), revision)
+
+
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        try:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception:
-            return None
+    """The revision the database is at; None when it has no Loopbot tables (or cannot be read)."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError:
+        return None
 
 
 def ping(engine: Engine) -> bool:
