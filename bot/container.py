@@ -20,7 +20,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from bot.engine import Engine, build_engine
 from bot.observability import Metrics, install_redaction, request_id, request_kind, team_id
 from bot.settings import Settings
-from bot.slack_client import make_client
+from bot.slack_client import make_client, start_ack_clock
 from handlers import register
 from handlers.background import Background
 from handlers.context import HandlerContext
@@ -60,7 +60,7 @@ class ClientPool:
         self.metrics = metrics
         self.installations = installations
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-        self.default = make_client(token, settings.slack_api_url, metrics=metrics)
+        self.default = self._client(token)
         self._clients: dict[str, tuple[float, WebClient]] = {}
         self._lock = threading.Lock()
 
@@ -74,10 +74,18 @@ class ClientPool:
         bot = self.installations.find_bot(enterprise_id=None, team_id=team_id)
         if bot is None:
             raise NotInstalled(team_id)
-        client = make_client(bot.bot_token, self.settings.slack_api_url, metrics=self.metrics)
+        client = self._client(bot.bot_token)
         with self._lock:
             self._clients[team_id] = (time.monotonic(), client)
         return client
+
+    def _client(self, token: str | None) -> WebClient:
+        return make_client(
+            token,
+            self.settings.slack_api_url,
+            timeout=self.settings.slack_timeout_seconds,
+            metrics=self.metrics,
+        )
 
     def forget(self, team_id: str) -> None:
         with self._lock:
@@ -131,8 +139,9 @@ class Loopbot:
 
 
 class RequestContext(Middleware):
-    """Gives every request an id and its workspace for the logs, counts it, and hands listeners
-    the workspace's instrumented client (so every Slack call is counted and retried alike)."""
+    """Gives every request an id and its workspace for the logs, counts it, starts its ack clock,
+    and hands listeners the workspace's instrumented client (so every Slack call is counted and
+    retried alike)."""
 
     def __init__(self, metrics: Metrics, clients: ClientPool) -> None:
         self.metrics = metrics
@@ -143,6 +152,8 @@ class RequestContext(Middleware):
     ) -> BoltResponse | None:
         request_id.set(uuid.uuid4().hex[:12])
         team_id.set(req.context.team_id or "-")
+        ack = req.context.ack
+        start_ack_clock(lambda: ack.response is not None)  # Slack calls before the ack fit its 3 s
         self.metrics.requests.labels(request_kind(req.body)).inc()
         if req.context.team_id:
             req.context["client"] = self.clients(req.context.team_id)

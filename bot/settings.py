@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     retention_days: int | None = Field(default=None, ge=1)
     web_threads: int = Field(default=16, ge=1)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    slack_timeout_seconds: float = Field(default=5.0, gt=0)  # one Web API call, before it is cut
+    google_timeout_seconds: float = Field(default=10.0, gt=0)  # one Google Calendar HTTP request
     # A burst of changes re-publishes a person's App Home once, this long after the first.
 
     @field_validator("admins", "google_rooms", mode="before")

@@ -30,6 +30,8 @@ class CalendarSettings(Protocol):
     def google_rooms(self) -> list[str]: ...
     @property
     def public_url(self) -> str: ...
+    @property
+    def google_timeout_seconds(self) -> float: ...
 
 
 class _Clock(Protocol):
@@ -59,6 +61,7 @@ def make_calendar(
             api_endpoint=settings.google_api_endpoint,
             batch_endpoint=settings.google_batch_endpoint,
             rooms=settings.google_rooms,
+            timeout_seconds=settings.google_timeout_seconds,
             sleep=sleep,
         )
     return BuiltinCalendar(db, clock, public_url=settings.public_url, rooms=settings.google_rooms)

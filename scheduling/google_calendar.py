@@ -7,6 +7,11 @@ duplicates an event (a 409 on insert means "already there"). Single requests are
 so only its failed parts are sent again. A booking that still fails is undone: every event created
 by the attempt is cancelled and `BookingError` says what failed.
 
+Every HTTP request is cut at `timeout_seconds` (`GOOGLE_TIMEOUT_SECONDS`). A read or a delete that
+timed out is sent again (`timeout_retries` times); an insert or a patch is not (Google may have
+carried it out): the booking treats its events as possibly written, removes (or, when moving,
+restores) them with the rest, and says Google did not answer.
+
 The client's `BatchHttpRequest` ignores `api_endpoint`, so the batch URI comes from settings.
 """
 
@@ -61,6 +66,10 @@ class CalendarConfigError(CalendarError):
     """The Google calendar settings are missing or unusable."""
 
 
+class NoAnswer(CalendarError):
+    """A request Google did not answer within the timeout (it may still have been carried out)."""
+
+
 def load_credentials(path: Path, delegated_subject: str | None = None) -> Credentials:
     """Credentials from a service account key (with domain-wide delegation to `delegated_subject`)
     or from an authorized-user file (a user's OAuth refresh token)."""
@@ -98,6 +107,11 @@ class _Outcome:
     def status(self) -> int | None:
         return _status(self.error) if self.error is not None else None
 
+    @property
+    def unanswered(self) -> bool:
+        """Failed without an answer from Google: the request may or may not have been carried out."""
+        return self.error is not None and self.status is None
+
 
 class GoogleCalendar(RoomPicker):
     """The Google provider. Thread-safe: each thread gets its own HTTP connection.
@@ -117,7 +131,8 @@ class GoogleCalendar(RoomPicker):
         max_attempts: int = 5,
         backoff_seconds: float = 1.0,
         max_backoff_seconds: float = 32.0,
-        timeout_seconds: float = 30.0,
+        timeout_seconds: float = 10.0,
+        timeout_retries: int = 1,
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
     ) -> None:
@@ -138,6 +153,7 @@ class GoogleCalendar(RoomPicker):
         self.backoff_seconds = backoff_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self.timeout_seconds = timeout_seconds
+        self.timeout_retries = timeout_retries
         self._sleep = sleep
         self._rng = rng
         self._local = threading.local()
@@ -218,7 +234,8 @@ class GoogleCalendar(RoomPicker):
         if failed:
             already_ids = {s.event_id for s in already}
             created = [s.event_id for s in specs if s.event_id in resources or s.event_id in already_ids]
-            orphans = self._delete(created)
+            maybe = [s.event_id for s in specs if outcomes[s.event_id].unanswered]
+            orphans = self._delete(created + maybe)
             raise BookingError(
                 _booking_message("book", specs, failed, created, orphans),
                 list(failed),
@@ -264,7 +281,8 @@ class GoogleCalendar(RoomPicker):
             if resource is not None and spec.room and _room_status(resource, spec.room) == "declined":
                 failed[spec.event_id] = f"room {spec.room} is already taken"
         if failed:
-            orphans = self._restore({eid: before[eid] for eid in moved})
+            maybe = [s.event_id for s in specs if outcomes[s.event_id].unanswered]
+            orphans = self._restore({eid: before[eid] for eid in [*moved, *maybe]})
             raise BookingError(
                 _booking_message("move", specs, failed, list(moved), orphans),
                 list(failed),
@@ -402,7 +420,7 @@ class GoogleCalendar(RoomPicker):
             eid: self._service.events().get(calendarId=self.calendar_id, eventId=eid) for eid in event_ids
         }
         found: dict[str, dict[str, Any]] = {}
-        for event_id, outcome in self._batch(requests).items():
+        for event_id, outcome in self._batch(requests, repeatable=True).items():
             if outcome.error is None:
                 found[event_id] = outcome.response
             elif outcome.status not in (404, 410):
@@ -418,7 +436,7 @@ class GoogleCalendar(RoomPicker):
             for eid in event_ids
         }
         left = []
-        for event_id, outcome in self._batch(requests).items():
+        for event_id, outcome in self._batch(requests, repeatable=True).items():
             if outcome.error is not None and outcome.status not in (404, 410):
                 log.error("could not delete Google event %s: %s", event_id, _describe(outcome.error))
                 left.append(event_id)
@@ -466,54 +484,74 @@ class GoogleCalendar(RoomPicker):
         return http
 
     def _execute(self, request: HttpRequest) -> Any:
-        """One request, retried on 429, 5xx, rate-limit 403s and dropped connections."""
+        """One read, retried on 429, 5xx, rate-limit 403s and dropped connections, and
+        `timeout_retries` times when Google did not answer in time."""
+        timeouts = 0
         for attempt in range(self.max_attempts):
             try:
                 return request.execute(http=self._http(), num_retries=0)
             except Exception as exc:
-                if attempt + 1 >= self.max_attempts or not _retryable(exc):
-                    raise
-                self._sleep(self._delay(attempt, exc))
+                timeouts += _timed_out(exc)
+                if attempt + 1 < self.max_attempts and _retryable(exc) and timeouts <= self.timeout_retries:
+                    self._sleep(self._delay(attempt, exc))
+                    continue
+                if _timed_out(exc):
+                    raise self._no_answer() from exc
+                raise
         raise AssertionError("unreachable")
 
-    def _batch(self, requests: Mapping[str, HttpRequest]) -> dict[str, _Outcome]:
-        """Send requests in batches of 50; retry only the parts that failed with a retryable error."""
+    def _batch(self, requests: Mapping[str, HttpRequest], *, repeatable: bool = False) -> dict[str, _Outcome]:
+        """Send requests in batches of 50; retry only the parts that failed with a retryable error.
+        Parts that timed out are sent again only when `repeatable` (reads, deletes), at most
+        `timeout_retries` times; they come back as `NoAnswer`."""
         pending = dict(requests)
         results: dict[str, _Outcome] = {}
+        timeouts = 0
+        for attempt in range(self.max_attempts):
+            answers = self._send_batches(pending)
+            timeouts += any(o.error is not None and _timed_out(o.error) for o in answers.values())
+            again_after_timeout = repeatable and timeouts <= self.timeout_retries
+            retry: dict[str, HttpRequest] = {}
+            delays: list[float] = []
+            last = attempt + 1 >= self.max_attempts
+            for request_id in pending:
+                outcome = answers.get(request_id, _Outcome(None, CalendarError("no answer in the batch")))
+                error = outcome.error
+                timed_out = error is not None and _timed_out(error)
+                if error is None or last or not _retryable(error) or (timed_out and not again_after_timeout):
+                    results[request_id] = _Outcome(None, self._no_answer()) if timed_out else outcome
+                    continue
+                retry[request_id] = pending[request_id]
+                delays.append(self._delay(attempt, error))
+            if not retry:
+                break
+            log.warning("retrying %d of %d batch parts", len(retry), len(pending))
+            self._sleep(max(delays))
+            pending = retry
+        return results
+
+    def _send_batches(self, requests: Mapping[str, HttpRequest]) -> dict[str, _Outcome]:
+        """One round: the requests in batch HTTP requests of 50; a batch that fails fails its parts."""
         answers: dict[str, _Outcome] = {}
 
         def collect(request_id: str, response: Any, exception: Exception | None) -> None:
             answers[request_id] = _Outcome(response, exception)
 
-        for attempt in range(self.max_attempts):
-            answers.clear()
-            ids = list(pending)
-            for i in range(0, len(ids), BATCH_MAX_PARTS):
-                chunk = ids[i : i + BATCH_MAX_PARTS]
-                batch = BatchHttpRequest(callback=collect, batch_uri=self.batch_uri)
+        ids = list(requests)
+        for i in range(0, len(ids), BATCH_MAX_PARTS):
+            chunk = ids[i : i + BATCH_MAX_PARTS]
+            batch = BatchHttpRequest(callback=collect, batch_uri=self.batch_uri)
+            for request_id in chunk:
+                batch.add(requests[request_id], request_id=request_id)
+            try:
+                batch.execute(http=self._http())
+            except Exception as exc:  # the whole batch request failed
                 for request_id in chunk:
-                    batch.add(pending[request_id], request_id=request_id)
-                try:
-                    batch.execute(http=self._http())
-                except Exception as exc:  # the whole batch request failed
-                    for request_id in chunk:
-                        answers[request_id] = _Outcome(None, exc)
-            retry: dict[str, HttpRequest] = {}
-            delays: list[float] = []
-            last = attempt + 1 >= self.max_attempts
-            for request_id in ids:
-                outcome = answers.get(request_id, _Outcome(None, CalendarError("no answer in the batch")))
-                if outcome.error is not None and not last and _retryable(outcome.error):
-                    retry[request_id] = pending[request_id]
-                    delays.append(self._delay(attempt, outcome.error))
-                else:
-                    results[request_id] = outcome
-            if not retry:
-                break
-            log.warning("retrying %d of %d batch parts", len(retry), len(ids))
-            self._sleep(max(delays))
-            pending = retry
-        return results
+                    answers[request_id] = _Outcome(None, exc)
+        return answers
+
+    def _no_answer(self) -> NoAnswer:
+        return NoAnswer(f"no answer within {self.timeout_seconds:g} s")
 
     def _delay(self, attempt: int, exc: Exception) -> float:
         retry_after = _retry_after(exc)
@@ -545,6 +583,10 @@ def _reason(exc: Exception) -> str | None:
         return str(errors[0].get("reason")) if errors else None
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
+
+
+def _timed_out(exc: BaseException) -> bool:
+    return isinstance(exc, TimeoutError)  # socket.timeout, as httplib2 raises it
 
 
 def _retryable(exc: Exception) -> bool:

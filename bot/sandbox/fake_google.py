@@ -14,8 +14,8 @@ It implements what Loopbot uses, on the wire as Google answers it:
 
 Every HTTP round trip is recorded in `requests`, every API operation (including each part of a
 batch) in `calls`. Tests script failures with `fail()` (429 with `Retry-After`, 5xx, 403
-`rateLimitExceeded`, 409, …), for a whole batch or for specific events inside one, and play the
-attendees with `set_response()` (e.g. "declined").
+`rateLimitExceeded`, 409, …), for a whole batch or for specific events inside one, make calls hang
+with `stall()`, and play the attendees with `set_response()` (e.g. "declined").
 """
 
 from __future__ import annotations
@@ -100,6 +100,21 @@ class GoogleFault:
 
 
 @dataclass
+class GoogleStall:
+    """A scripted hang for the next `times` matching operations (see `FakeGoogleCalendar.stall`)."""
+
+    operation: str
+    seconds: float | None = None
+    event_id: str | None = None
+    times: int = 1
+    applied: bool = False
+
+
+class Dropped(Exception):
+    """A held request let go by `release()` or `stop()`: dropped unanswered."""
+
+
+@dataclass
 class _Busy:
     start: datetime
     end: datetime
@@ -124,6 +139,8 @@ class FakeGoogleCalendar:
         self.requests: list[GoogleCall] = []
         self.calls: list[GoogleCall] = []
         self.faults: list[GoogleFault] = []
+        self.stalls: list[GoogleStall] = []
+        self._released = threading.Event()  # set by release() and stop(): held requests are dropped
         self._etag = itertools.count(1)
         self._lock = threading.RLock()
         self.server = ThreadingHTTPServer((host, 0), _make_handler(self))
@@ -158,6 +175,7 @@ class FakeGoogleCalendar:
         return self
 
     def stop(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 
@@ -187,6 +205,28 @@ class FakeGoogleCalendar:
                     operation, status, reason, retry_after=retry_after, event_id=event_id, times=times
                 )
             )
+
+    def stall(
+        self,
+        operation: str,
+        seconds: float | None = None,
+        *,
+        event_id: str | None = None,
+        times: int = 1,
+        applied: bool = False,
+    ) -> None:
+        """Hang the next `times` calls of `operation` (as `fail()` names them; a stalled part holds
+        its whole batch): each is held `seconds`, then answered as usual, or, with `seconds` None,
+        held until `release()` or `stop()` and dropped unanswered. By default the operation takes
+        effect only after the hold (never, when dropped); `applied=True` carries it out first, so
+        only the answer is late or lost (Google did the work; the client never hears of it)."""
+        with self._lock:
+            self._released.clear()
+            self.stalls.append(GoogleStall(operation, seconds, event_id, times, applied))
+
+    def release(self) -> None:
+        """Let every held request go: it is dropped without an answer."""
+        self._released.set()
 
     def add_busy(self, calendar_id: str, start: datetime, end: datetime) -> None:
         """Busy time on someone's calendar that Loopbot did not book."""
@@ -255,9 +295,7 @@ class FakeGoogleCalendar:
                     GoogleCall("unauthorized", method, path, query, body, headers, status=401)
                 )
             return _error(401)
-        reply, call = self._operation(method, path, query, body, headers, in_batch=False)
-        with self._lock:
-            self.requests.append(call)
+        reply, _ = self._operation(method, path, query, body, headers, in_batch=False)
         return reply
 
     def _token(self, headers: dict[str, str], raw: bytes) -> _Reply:
@@ -286,6 +324,9 @@ class FakeGoogleCalendar:
             self.requests.append(call)
             self.calls.append(call)
             fault = self._take_fault("batch", None)
+            stall = self._take_stall("batch", None)
+        if stall is not None and not stall.applied:
+            self._hold(stall)
         if fault is not None:
             call.status = fault.status
             return _fault_reply(fault)
@@ -315,6 +356,8 @@ class FakeGoogleCalendar:
             out.append(_render_part(boundary, _response_id(content_id), reply))
             call.parts += 1
         call.status = 200
+        if stall is not None and stall.applied:
+            self._hold(stall)
         text = "".join(out) + f"--{boundary}--\r\n"
         return _Reply(200, text.encode(), {"Content-Type": f"multipart/mixed; boundary={boundary}"})
 
@@ -344,6 +387,12 @@ class FakeGoogleCalendar:
         )
         with self._lock:
             self.calls.append(call)
+            if not in_batch:
+                self.requests.append(call)
+            stall = self._take_stall(call.operation, event_id)
+        if stall is not None and not stall.applied:
+            self._hold(stall)
+        with self._lock:
             fault = self._take_fault(call.operation, event_id)
             if fault is not None:
                 reply = _fault_reply(fault)
@@ -353,7 +402,23 @@ class FakeGoogleCalendar:
                 handler = getattr(self, "_op_" + operation.replace(".", "_"))
                 reply = handler(calendar_id, event_id, query, body)
         call.status = reply.status
+        if stall is not None and stall.applied:
+            self._hold(stall)
         return reply, call
+
+    def _take_stall(self, operation: str, event_id: str | None) -> GoogleStall | None:
+        for stall in self.stalls:
+            if stall.operation == operation and (stall.event_id is None or stall.event_id == event_id):
+                stall.times -= 1
+                if stall.times <= 0:
+                    self.stalls.remove(stall)
+                return stall
+        return None
+
+    def _hold(self, stall: GoogleStall) -> None:
+        """Hold a request for the stall's seconds (None: until released); `Dropped` when released."""
+        if self._released.wait(stall.seconds):
+            raise Dropped(stall.operation)
 
     def _take_fault(self, operation: str, event_id: str | None) -> GoogleFault | None:
         for fault in self.faults:
@@ -727,7 +792,11 @@ def _make_handler(fake: FakeGoogleCalendar) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
-            reply = fake.handle_http(self.command, self.path, headers, raw)
+            try:
+                reply = fake.handle_http(self.command, self.path, headers, raw)
+            except Dropped:
+                self.close_connection = True  # no answer: the client sees its read time out
+                return
             if isinstance(reply.body, bytes):
                 payload = reply.body
             elif reply.body is None:
@@ -742,9 +811,13 @@ def _make_handler(fake: FakeGoogleCalendar) -> type[BaseHTTPRequestHandler]:
                 if key != "Content-Type":
                     self.send_header(key, value)
             self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            if payload and self.command != "HEAD":
-                self.wfile.write(payload)
+            try:
+                self.end_headers()
+                if payload and self.command != "HEAD":
+                    self.wfile.write(payload)
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):  # a late answer: the client has gone
+                self.close_connection = True
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 

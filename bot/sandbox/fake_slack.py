@@ -3,7 +3,7 @@
 It binds port 0, answers the Web API methods Loopbot uses with realistic JSON, records every call,
 validates every view and message through `slack_sdk.models` (an invalid one is answered
 `invalid_blocks`, as Slack would, and remembered in `block_errors`), and can be told to misbehave
-(`ratelimited` with `Retry-After`, 5xx, slow answers, `not_in_channel`, ...).
+(`ratelimited` with `Retry-After`, 5xx, slow answers, `not_in_channel`, ...) or hang (`stall()`).
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+    stall: bool = False  # hold the call for `delay` seconds (forever when 0), see `FakeSlack.stall`
+
+
+class Dropped(Exception):
+    """A held call let go by `release()` or `stop()`: it is dropped unanswered, never carried out."""
 
 
 @dataclass
@@ -115,6 +120,8 @@ class FakeSlack:
         self.home_tabs: dict[str, dict[str, Any]] = {}
         self.block_errors: list[str] = []
         self.faults: dict[str, list[Fault]] = {}
+        self._released = threading.Event()  # set by release() and stop(): held calls are dropped
+        self._holding: dict[str, int] = {}
         self.install_codes: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
         self._ts = itertools.count(1)
@@ -141,6 +148,7 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 
@@ -180,6 +188,23 @@ class FakeSlack:
             self.faults.setdefault(method, []).append(
                 Fault(error=error, status=status, retry_after=retry_after, delay=delay, times=times)
             )
+
+    def stall(self, method: str, seconds: float | None = None, *, times: int = 1) -> None:
+        """Hang the next `times` calls of `method`, as a Slack that does not answer: each is recorded,
+        then held `seconds` and carried out and answered as usual (a slow Slack), or, with `seconds`
+        None, held until `release()` or `stop()` and then dropped unanswered (a lost call)."""
+        with self._lock:
+            self._released.clear()
+            self.faults.setdefault(method, []).append(Fault(delay=seconds or 0.0, times=times, stall=True))
+
+    def release(self) -> None:
+        """Let every held call go: it is dropped without an answer (the client has given up)."""
+        self._released.set()
+
+    def held(self, method: str) -> int:
+        """How many calls of `method` are being held right now."""
+        with self._lock:
+            return self._holding.get(method, 0)
 
     # -- reading what happened ----------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -236,7 +261,9 @@ class FakeSlack:
         with self._lock:
             self.calls.append(Call(method=method, params=params, headers=headers, at=time.monotonic()))
             fault = self._next_fault(method)
-        if fault is not None:
+        if fault is not None and fault.stall:
+            self._hold(method, fault.delay or None)
+        elif fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
             if fault.status != 200 or fault.error:
@@ -257,6 +284,19 @@ class FakeSlack:
                 body["team_id"] = self.tokens.get(token, self.team_id)
             self._changed.notify_all()
         return 200, body, {}
+
+    def _hold(self, method: str, seconds: float | None) -> None:
+        """Hold a stalled call for `seconds` (None: until released); raise `Dropped` when released."""
+        with self._changed:
+            self._holding[method] = self._holding.get(method, 0) + 1
+            self._changed.notify_all()
+        try:
+            if self._released.wait(seconds):
+                raise Dropped(method)
+        finally:
+            with self._changed:
+                self._holding[method] -= 1
+                self._changed.notify_all()
 
     def _next_fault(self, method: str) -> Fault | None:
         queue = self.faults.get(method)
@@ -593,7 +633,11 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 self._send(404, {"ok": False, "error": "not_found"}, {})
                 return
             method = self.path[len("/api/") :].split("?")[0]
-            status, body, extra = fake.handle(method, params, headers)
+            try:
+                status, body, extra = fake.handle(method, params, headers)
+            except Dropped:
+                self.close_connection = True  # no answer: the client sees its read time out
+                return
             self._send(status, body, extra)
 
         def _send(self, status: int, body: dict[str, Any], extra: dict[str, str]) -> None:
@@ -604,6 +648,10 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             for key, value in extra.items():
                 self.send_header(key, value)
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):  # a late answer: the client has gone
+                self.close_connection = True
 
     return Handler

@@ -103,10 +103,14 @@ def test_rate_limits_are_retried_after_retry_after_and_errors_raised(server: Ser
 def test_an_unreachable_server_is_a_connection_error() -> None:
     from urllib.error import URLError
 
+    from bot.slack_client import SlackUnreachable
+
     client = make_client("xoxb-test", "http://127.0.0.1:9/api/")
     client.retry_handlers = []
-    with pytest.raises(URLError):
+    with pytest.raises(SlackUnreachable) as raised:
         client.api_test()
+    assert isinstance(raised.value.__cause__, URLError)
+    assert raised.value.message == "I couldn't reach Slack. Please try again in a moment."
 
 
 def test_an_idle_connection_is_checked_whatever_its_file_descriptor() -> None:
