@@ -84,6 +84,8 @@ class SlackDirectory:
             info = self.client_for(team_id).conversations_info(channel=channel_id)["channel"]
         except SlackApiError as err:
             return explain(err)
+        except ExternalServiceError as err:  # Slack did not answer in time
+            return err.message
         if info.get("is_archived"):
             return CHANNEL_PROBLEMS["is_archived"]
         if not info.get("is_member") and not info.get("is_im"):
