@@ -21,7 +21,6 @@ committed (Slack's `chat.postMessage` has no idempotency key); marks are committ
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import threading
@@ -33,15 +32,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, text, update
-from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import SQLAlchemyError
-
 from hiring.clock import Clock
 from hiring.errors import ExternalServiceError, RateLimited
 from hiring.ports import Notifier, Sent
-from storage.models import Notification, SlackMessage
-from storage.repositories.base import insert_ignoring
+from storage.repositories.base import StorageError
+from storage.repositories.outbox import SentMark
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
@@ -53,10 +48,6 @@ MAX_ATTEMPTS = 10  # after this many failed sends an item is left alone (its `la
 CLAIM_BATCH = 500
 MARK_BATCH = 200
 MARK_GATHER_SECONDS = 0.02
-KEY_CHUNK = 1000
-
-NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
-SLACK_MESSAGES: Table = SlackMessage.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -106,48 +97,22 @@ class TickReport:
     mark_seconds: float = 0.0
 
 
-def _to_db(dialect: Dialect, moment: datetime) -> Any:
-    """`moment` as the `notifications` time columns store it on this database."""
-    process = NOTIFICATIONS.c.claimed_at.type.bind_processor(dialect)
-    return process(moment) if process is not None else moment
-
-
-MARK_SENT = (
-    update(NOTIFICATIONS)
-    .where(NOTIFICATIONS.c.id == bindparam("b_id"))
-    .values(
-        sent_at=bindparam("b_at"),
-        channel_id=bindparam("b_channel"),
-        message_ts=bindparam("b_ts"),
-        last_error=None,
-    )
-)
-
-
-@dataclass(frozen=True)
-class _Mark:
-    claim_id: int
-    due: Due
-    sent: Sent
-    at: datetime
-
-
 class _MarkWriter:
     """Marks sent claims from a second thread, committing everything queued so far in one
     transaction (group commit). With real network sends each commit holds the one mark made while
     the next message was on its way, as if marked inline; with fast sends a commit holds many.
     `close()` returns once every mark is written."""
 
-    def __init__(self, write: Callable[[list[_Mark]], None]) -> None:
+    def __init__(self, write: Callable[[list[SentMark]], None]) -> None:
         self._write = write
-        self._queue: list[_Mark] = []
+        self._queue: list[SentMark] = []
         self._closed = False
         self._ready = threading.Condition()
         self.seconds = 0.0
         self._thread = threading.Thread(target=self._run, name="outbox-marks", daemon=True)
         self._thread.start()
 
-    def put(self, mark: _Mark) -> None:
+    def put(self, mark: SentMark) -> None:
         with self._ready:
             self._queue.append(mark)
             # Wake the writer for the first mark (it then gathers) and for a full batch only: a
@@ -183,28 +148,6 @@ class _MarkWriter:
             except Exception:
                 log.exception("marking %d notifications sent failed", len(batch))
             self.seconds += time.perf_counter() - started
-
-
-# Bulk claims: one statement a batch, the rows as one JSON parameter unpacked by the database (a
-# multi-row VALUES with thousands of placeholders costs more to build and parse than to insert).
-CLAIM_SQL = {
-    "postgresql": """
-        INSERT INTO notifications
-            (team_id, key, kind, payload, claimed_at, claimed_by, lease_until, attempts, next_attempt_at)
-        SELECT r.team_id, r.key, r.kind, r.payload, :now, :replica, :lease, 1, :now
-        FROM json_to_recordset(CAST(:rows AS json))
-            AS r(team_id varchar, key varchar, kind varchar, payload json)
-        ON CONFLICT (key) DO NOTHING
-        RETURNING id, key""",
-    "sqlite": """
-        INSERT INTO notifications
-            (team_id, key, kind, payload, claimed_at, claimed_by, lease_until, attempts, next_attempt_at)
-        SELECT json_extract(value, '$.team_id'), json_extract(value, '$.key'), json_extract(value, '$.kind'),
-            json_extract(value, '$.payload'), :now, :replica, :lease, 1, :now
-        FROM json_each(:rows) WHERE true
-        ON CONFLICT (key) DO NOTHING
-        RETURNING id, key""",
-}
 
 
 def replica_id() -> str:
@@ -267,7 +210,7 @@ class Dispatcher:
         started, cpu = time.perf_counter(), time.thread_time()
         try:
             fresh = self._unsent(list(unique.values()))
-        except SQLAlchemyError:
+        except StorageError:
             log.exception("could not read the outbox; the next tick will try again")
             report.errors += 1
             return
@@ -281,7 +224,7 @@ class Dispatcher:
             started, cpu = time.perf_counter(), time.thread_time()
             try:
                 claimed = self._claim_batch(batch, now)
-            except SQLAlchemyError:
+            except StorageError:
                 log.exception("claiming %d notifications failed; the next tick will try again", len(batch))
                 report.errors += 1
                 continue
@@ -303,53 +246,25 @@ class Dispatcher:
     def _claim_batch(self, batch: Sequence[Due], now: datetime) -> dict[str, int]:
         """Claim what nobody has claimed (bulk insert), then take over unsent claims whose lease
         expired and whose retry is due. Returns claim ids by key, only for what this replica won."""
-        won: dict[str, int] = {}
+        lease = now + LEASE
+        rows = [
+            {
+                "team_id": d.team_id,
+                "key": d.key,
+                "kind": d.kind,
+                "payload": {"to": d.to, "candidate_id": d.candidate_id, **(d.payload or {})},
+            }
+            for d in batch
+        ]
         with self.db.uow("") as uow:
-            session = uow.session
-            dialect = session.get_bind().dialect
-            # The claim's times are the same for every row: convert them for the database once.
-            lease = now + LEASE
-            raw_now, raw_lease = _to_db(dialect, now), _to_db(dialect, lease)
-            rows = [
-                {
-                    "team_id": d.team_id,
-                    "key": d.key,
-                    "kind": d.kind,
-                    "payload": {"to": d.to, "candidate_id": d.candidate_id, **(d.payload or {})},
-                }
-                for d in batch
-            ]
-            result = session.execute(
-                text(CLAIM_SQL[dialect.name]),
-                {"rows": json.dumps(rows), "now": raw_now, "lease": raw_lease, "replica": self.replica},
-            )
-            won.update({key: claim_id for claim_id, key in result.all()})
+            won = uow.outbox.claim_new(rows, now=now, lease_until=lease, replica=self.replica)
             others = [d.key for d in batch if d.key not in won]
             if others:
-                expired = session.execute(
-                    select(Notification.id, Notification.key)
-                    .where(
-                        Notification.key.in_(others),
-                        Notification.sent_at.is_(None),
-                        Notification.lease_until <= now,
-                        Notification.next_attempt_at <= now,
-                        Notification.attempts < MAX_ATTEMPTS,
+                won.update(
+                    uow.outbox.take_over_expired(
+                        others, now=now, lease_until=lease, replica=self.replica, max_attempts=MAX_ATTEMPTS
                     )
-                    .order_by(Notification.id)
-                    .with_for_update(skip_locked=True)
-                ).all()
-                if expired:
-                    session.execute(
-                        update(NOTIFICATIONS)
-                        .where(NOTIFICATIONS.c.id.in_([claim_id for claim_id, _ in expired]))
-                        .values(
-                            claimed_by=self.replica,
-                            claimed_at=now,
-                            lease_until=lease,
-                            attempts=NOTIFICATIONS.c.attempts + 1,
-                        )
-                    )
-                    won.update({key: claim_id for claim_id, key in expired})
+                )
             uow.commit()
         return won
 
@@ -412,7 +327,17 @@ class Dispatcher:
                 continue
             report.send_seconds += time.perf_counter() - started
             report.send_cpu_seconds += time.thread_time() - cpu
-            marks.put(_Mark(claim_id, due, sent, self.clock.now()))
+            marks.put(
+                SentMark(
+                    claim_id,
+                    due.team_id,
+                    due.kind,
+                    due.candidate_id,
+                    sent.channel_id,
+                    sent.ts,
+                    self.clock.now(),
+                )
+            )
             report.sent += 1
             report.outcomes[(due.kind, "sent")] += 1
             report.keys_sent.append(due.key)
@@ -441,65 +366,21 @@ class Dispatcher:
 
     def _renew(self, claim_ids: list[int]) -> set[int]:
         """Extend this replica's leases on `claim_ids`; returns the ids it no longer holds."""
-        now = self.clock.now()
-        held: set[int] = set()
         with self.db.uow("") as uow:
-            for i in range(0, len(claim_ids), KEY_CHUNK):
-                chunk = claim_ids[i : i + KEY_CHUNK]
-                result = uow.session.execute(
-                    update(NOTIFICATIONS)
-                    .where(
-                        NOTIFICATIONS.c.id.in_(chunk),
-                        NOTIFICATIONS.c.claimed_by == self.replica,
-                        NOTIFICATIONS.c.sent_at.is_(None),
-                    )
-                    .values(lease_until=now + LEASE)
-                    .returning(NOTIFICATIONS.c.id)
-                )
-                held.update(result.scalars())
+            held = uow.outbox.renew(claim_ids, replica=self.replica, lease_until=self.clock.now() + LEASE)
             uow.commit()
         return set(claim_ids) - held
 
-    def _mark_sent(self, marks: list[_Mark]) -> None:
+    def _mark_sent(self, marks: list[SentMark]) -> None:
         """Mark claims sent and record their Slack messages in one transaction, retrying briefly if
         the database hiccups (the messages are out: losing these marks would mean sending them again)."""
         for attempt in range(3):
             try:
                 with self.db.uow("") as uow:
-                    session = uow.session
-                    if session.get_bind().dialect.name == "postgresql":
-                        # The claims were committed durably before the sends; these marks only need to
-                        # survive our own crash, which an asynchronous commit does (they are in the WAL).
-                        session.execute(text("SET LOCAL synchronous_commit = off"))
-                    session.execute(
-                        MARK_SENT,
-                        [
-                            {
-                                "b_id": m.claim_id,
-                                "b_at": m.at,
-                                "b_channel": m.sent.channel_id,
-                                "b_ts": m.sent.ts,
-                            }
-                            for m in marks
-                        ],
-                    )
-                    session.execute(
-                        insert_ignoring(session, SLACK_MESSAGES),
-                        [
-                            {
-                                "team_id": m.due.team_id,
-                                "channel_id": m.sent.channel_id,
-                                "ts": m.sent.ts,
-                                "kind": m.due.kind[:32],
-                                "candidate_id": m.due.candidate_id,
-                                "created_at": m.at,
-                            }
-                            for m in marks
-                        ],
-                    )
+                    uow.outbox.mark_sent(marks)
                     uow.commit()
                 return
-            except SQLAlchemyError:
+            except StorageError:
                 if attempt == 2:
                     log.exception("sent %d notifications but could not mark them sent", len(marks))
                     return
@@ -511,7 +392,7 @@ class Dispatcher:
         log.warning("sending %s failed (%s); a later tick retries it", due.kind, reason)
         now = self.clock.now()
         with self.db.uow(due.team_id) as uow:
-            row = uow.session.get(Notification, claim_id)
+            row = uow.outbox.claim(claim_id)
             if row is None:
                 return reason
             delay = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
@@ -524,24 +405,11 @@ class Dispatcher:
     def _release(self, claim_id: int, retry_at: datetime) -> None:
         """Give a claim back without trying it (its workspace is rate-limited until `retry_at`)."""
         with self.db.uow("") as uow:
-            uow.session.execute(
-                update(NOTIFICATIONS)
-                .where(NOTIFICATIONS.c.id == claim_id, NOTIFICATIONS.c.claimed_by == self.replica)
-                .values(
-                    lease_until=self.clock.now(),
-                    next_attempt_at=retry_at,
-                    attempts=NOTIFICATIONS.c.attempts - 1,
-                )
-            )
+            uow.outbox.release(claim_id, replica=self.replica, now=self.clock.now(), retry_at=retry_at)
             uow.commit()
 
 
 def sent_keys(db: Database, prefix: str) -> list[str]:
     """Keys of sent notifications starting with `prefix` (tests and reports)."""
     with db.uow("") as uow:
-        rows: Any = uow.session.scalars(
-            select(Notification.key).where(
-                Notification.key.startswith(prefix), Notification.sent_at.is_not(None)
-            )
-        )
-        return sorted(rows)
+        return uow.outbox.sent_keys(prefix)
