@@ -10,7 +10,6 @@ from bot.demo.feedback import fallback_panel
 from bot.sandbox.fake_slack import Posted
 from bot.sandbox.transcript import blocks_text
 from bot.sources import debrief_sources
-from hiring.decisions.debriefs import scorecards_for
 from hiring.outbox import Dispatcher
 from hiring.plans.plans import spec_of
 from storage.models import Panel, Scorecard
@@ -38,7 +37,7 @@ def _ended_panel(demo: Demo) -> Panel:
             print("  (No earlier flow booked Grace Hopper's current stage, so the demo books it directly.)")
             if panel is None:
                 panel = fallback_panel(candidate, now, {"USAM": "interviewer"})
-                uow.session.add(panel)
+                uow.panels.add(panel)
             at = now - timedelta(days=1)
             for interview in panel.interviews:
                 interview.status = "booked"
@@ -61,7 +60,9 @@ def _score_the_rest(demo: Demo, panel: Panel) -> list[str]:
         fresh = uow.panels.get(panel.id)
         assert fresh is not None
         spec = spec_of(fresh.candidate.role.plan)
-        cards = scorecards_for(uow.session, (i.id for i in fresh.interviews))
+        cards: dict[int, list[Scorecard]] = {}
+        for card in uow.feedback.stage_scorecards(fresh.candidate_id, fresh.stage_key):
+            cards.setdefault(card.interview_id, []).append(card)
         for interview in fresh.interviews:
             if interview.status == "cancelled":
                 continue
@@ -87,7 +88,7 @@ def _score_the_rest(demo: Demo, panel: Panel) -> list[str]:
                 card.status = "submitted"
                 card.updated_at = now
                 card.submitted_at = now
-                uow.session.add(card)
+                uow.feedback.add(card)
                 written.append(seat.user_id)
         uow.commit()
     return written
