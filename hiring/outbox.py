@@ -4,8 +4,8 @@ Our tables are the truth and APScheduler is only the clock. Each tick asks every
 due now (derived from current state, so a moved or cancelled interview simply stops being due),
 drops what was already sent, claims the rest in bulk by inserting `notifications` rows with unique
 keys (`INSERT … ON CONFLICT DO NOTHING RETURNING`, in key order so concurrent replicas never
-deadlock), sends each claimed item and marks it sent (a second thread commits the marks as they come,
-many at once when sends are fast); after-send hooks and thread replies run once the marks are in.
+deadlock), sends each claimed item and marks it sent (right after its send, or many in one commit
+when sends are fast); after-send hooks and thread replies run once the marks are in.
 
 * A failed send stays claimed but unsent, with a backoff (or Slack's `Retry-After` after a 429, which
   also pauses that workspace's other sends for the rest of the tick); a later tick on any replica
@@ -15,15 +15,14 @@ many at once when sends are fast); after-send hooks and thread replies run once 
   still sending.
 
 The only window for a duplicate is a crash after Slack accepted a message and before its mark was
-committed (Slack's `chat.postMessage` has no idempotency key); marks are committed within
-`MARK_GATHER_SECONDS` of each send, so with real network sends that window holds about one message.
+committed (Slack's `chat.postMessage` has no idempotency key); a mark waits at most
+`MARK_GATHER_SECONDS` after its send began, so with real network sends that window holds one message.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
-import threading
 import time
 import uuid
 from collections import Counter
@@ -97,57 +96,36 @@ class TickReport:
     mark_seconds: float = 0.0
 
 
-class _MarkWriter:
-    """Marks sent claims from a second thread, committing everything queued so far in one
-    transaction (group commit). With real network sends each commit holds the one mark made while
-    the next message was on its way, as if marked inline; with fast sends a commit holds many.
-    `close()` returns once every mark is written."""
+class _Marks:
+    """Sent claims waiting for their mark, written inline in one transaction (group commit) once
+    MARK_BATCH have gathered or the oldest one's send began MARK_GATHER_SECONDS ago: with real network
+    sends each mark is written as soon as its message is out; with fast sends one commit holds many."""
 
     def __init__(self, write: Callable[[list[SentMark]], None]) -> None:
         self._write = write
-        self._queue: list[SentMark] = []
-        self._closed = False
-        self._ready = threading.Condition()
+        self._batch: list[SentMark] = []
+        self._since = 0.0
         self.seconds = 0.0
-        self._thread = threading.Thread(target=self._run, name="outbox-marks", daemon=True)
-        self._thread.start()
 
-    def put(self, mark: SentMark) -> None:
-        with self._ready:
-            self._queue.append(mark)
-            # Wake the writer for the first mark (it then gathers) and for a full batch only: a
-            # wake-up per mark would cost a thread switch per message.
-            if len(self._queue) == 1 or len(self._queue) >= MARK_BATCH:
-                self._ready.notify()
+    def put(self, mark: SentMark, send_started: float) -> None:
+        """Queue `mark` (its send began at `send_started`, a perf_counter reading); write when due."""
+        if not self._batch:
+            self._since = send_started
+        self._batch.append(mark)
+        if len(self._batch) >= MARK_BATCH or time.perf_counter() - self._since >= MARK_GATHER_SECONDS:
+            self.flush()
 
-    def close(self) -> None:
-        with self._ready:
-            self._closed = True
-            self._ready.notify()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while True:
-            with self._ready:
-                while not self._queue and not self._closed:
-                    self._ready.wait()
-                # Let a few more gather (sends without network come thousands a second), but never
-                # hold a mark back longer than MARK_GATHER_SECONDS.
-                deadline = time.monotonic() + MARK_GATHER_SECONDS
-                while len(self._queue) < MARK_BATCH and not self._closed:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        break
-                    self._ready.wait(left)
-                batch, self._queue = self._queue, []
-            if not batch:
-                return
-            started = time.perf_counter()
-            try:
-                self._write(batch)
-            except Exception:
-                log.exception("marking %d notifications sent failed", len(batch))
-            self.seconds += time.perf_counter() - started
+    def flush(self) -> None:
+        """Write every queued mark."""
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        started = time.perf_counter()
+        try:
+            self._write(batch)
+        except Exception:
+            log.exception("marking %d notifications sent failed", len(batch))
+        self.seconds += time.perf_counter() - started
 
 
 def replica_id() -> str:
@@ -271,12 +249,12 @@ class Dispatcher:
     def _send_all(self, pending: list[tuple[int, Due]], report: TickReport) -> None:
         if not pending:
             return
-        marks = _MarkWriter(self._mark_sent)
+        marks = _Marks(self._mark_sent)
         done: list[tuple[Due, Sent]] = []
         try:
             self._send_each(pending, report, marks, done)
         finally:
-            marks.close()  # also when the process is going down: what went out is marked sent
+            marks.flush()  # also when the process is going down: what went out is marked sent
             report.mark_seconds += marks.seconds
         # After-send work (hooks, thread replies) once what was sent is recorded as sent.
         for due, sent in done:
@@ -286,7 +264,7 @@ class Dispatcher:
         self,
         pending: list[tuple[int, Due]],
         report: TickReport,
-        marks: _MarkWriter,
+        marks: _Marks,
         done: list[tuple[Due, Sent]],
     ) -> None:
         paused: dict[str, datetime] = {}
@@ -300,49 +278,44 @@ class Dispatcher:
                 report.deferred += 1
                 continue
             if time.monotonic() - renewed >= self.renew_after_seconds:
-                # Every claim still held: those sent whose mark is being written as well as those to send.
+                # Every claim still held: those sent but not yet marked as well as those to send.
                 lost |= self._renew([cid for cid, _ in pending if cid not in released])
                 renewed = time.monotonic()
             if claim_id in lost:
                 report.skipped += 1
                 continue
-            started, cpu = time.perf_counter(), time.thread_time()
-            try:
-                sent = self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
-            except RateLimited as exc:
-                report.send_seconds += time.perf_counter() - started
-                report.send_cpu_seconds += time.thread_time() - cpu
-                retry_at = self.clock.now() + timedelta(seconds=exc.retry_after)
-                report.last_error = self._failed(claim_id, due, exc, retry_at=retry_at)
-                paused[due.team_id] = retry_at
-                report.failed += 1
-                report.outcomes[(due.kind, "failed")] += 1
-                continue
-            except Exception as exc:
-                report.send_seconds += time.perf_counter() - started
-                report.send_cpu_seconds += time.thread_time() - cpu
-                report.last_error = self._failed(claim_id, due, exc)
-                report.failed += 1
-                report.outcomes[(due.kind, "failed")] += 1
-                continue
+            sent = self._send_one(claim_id, due, report, marks, paused)
+            if sent is not None and (due.on_sent is not None or due.followups is not None):
+                done.append((due, sent))
+
+    def _send_one(
+        self, claim_id: int, due: Due, report: TickReport, marks: _Marks, paused: dict[str, datetime]
+    ) -> Sent | None:
+        """Send one claimed item and queue its mark; a failure is recorded for a later retry (a 429
+        also pauses its workspace) and gives None."""
+        started, cpu = time.perf_counter(), time.thread_time()
+        try:
+            sent = self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
+        except Exception as exc:
             report.send_seconds += time.perf_counter() - started
             report.send_cpu_seconds += time.thread_time() - cpu
-            marks.put(
-                SentMark(
-                    claim_id,
-                    due.team_id,
-                    due.kind,
-                    due.candidate_id,
-                    sent.channel_id,
-                    sent.ts,
-                    self.clock.now(),
-                )
-            )
-            report.sent += 1
-            report.outcomes[(due.kind, "sent")] += 1
-            report.keys_sent.append(due.key)
-            if due.on_sent is not None or due.followups is not None:
-                done.append((due, sent))
+            retry_at = None
+            if isinstance(exc, RateLimited):
+                retry_at = paused[due.team_id] = self.clock.now() + timedelta(seconds=exc.retry_after)
+            report.last_error = self._failed(claim_id, due, exc, retry_at=retry_at)
+            report.failed += 1
+            report.outcomes[(due.kind, "failed")] += 1
+            return None
+        report.send_seconds += time.perf_counter() - started
+        report.send_cpu_seconds += time.thread_time() - cpu
+        mark = SentMark(
+            claim_id, due.team_id, due.kind, due.candidate_id, sent.channel_id, sent.ts, self.clock.now()
+        )
+        marks.put(mark, started)
+        report.sent += 1
+        report.outcomes[(due.kind, "sent")] += 1
+        report.keys_sent.append(due.key)
+        return sent
 
     def _after_send(self, due: Due, sent: Sent, report: TickReport) -> None:
         if due.on_sent is not None:
