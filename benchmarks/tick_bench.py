@@ -49,6 +49,7 @@ INTERVIEWS = 100_000
 PER_PANEL = 5
 ROLES = 50
 PEOPLE = 200
+PEOPLE_IDS = [f"U{n:04d}" for n in range(PEOPLE)]
 TARGET_SECONDS = 1.0
 TARGET_CPU_MS = 2.0
 
@@ -95,12 +96,33 @@ def chunks(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[s
 def populate(db: Database) -> int:
     """Write the benchmark's state; returns how many scorecards are overdue."""
     PlanService(db, FixedClock(NOW)).ensure_builtin(TEAM)
-    created = NOW - timedelta(days=30)
     with db.uow(TEAM) as uow:
         plan = uow.plans.by_key("public-sector-senior-backend")
         assert plan is not None
         plan_id = plan.id
-    people = [f"U{n:04d}" for n in range(PEOPLE)]
+    created = NOW - timedelta(days=30)
+    roles, persons = roles_and_people(plan_id, created)
+    candidates, panels = candidates_and_panels(created)
+    interviews, seats, scorecards, already, overdue = interviews_and_feedback()
+    with db.engine.begin() as conn:
+        for model, rows in (
+            (Role, roles),
+            (Person, persons),
+            (Candidate, candidates),
+            (Panel, panels),
+            (Interview, interviews),
+            (Seat, seats),
+            (Scorecard, scorecards),
+            (Notification, already),
+        ):
+            for chunk in chunks(rows):
+                conn.execute(insert(model), chunk)
+    analyze(db)
+    return overdue
+
+
+def roles_and_people(plan_id: int, created: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The roles (one hiring manager each) and everyone's stored working hours."""
     managers = [f"UHM{n:02d}" for n in range(ROLES)]
     roles = [
         {
@@ -119,11 +141,15 @@ def populate(db: Database) -> int:
     ]
     persons = [
         {"team_id": TEAM, "user_id": u, "display_name": u, "tz": "Europe/London", "updated_at": created}
-        for u in people + managers
+        for u in PEOPLE_IDS + managers
     ]
-    panels_count = INTERVIEWS // PER_PANEL
+    return roles, persons
+
+
+def candidates_and_panels(created: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One candidate per panel, each with a booked on-site panel."""
     candidates, panels = [], []
-    for n in range(panels_count):
+    for n in range(INTERVIEWS // PER_PANEL):
         candidates.append(
             {
                 "id": n + 1,
@@ -151,10 +177,19 @@ def populate(db: Database) -> int:
                 "booked_at": created,
             }
         )
-    interviews: list[dict[str, Any]] = []
-    seats: list[dict[str, Any]] = []
-    scorecards: list[dict[str, Any]] = []
-    already: list[dict[str, Any]] = []
+    return candidates, panels
+
+
+Rows = list[dict[str, Any]]
+
+
+def interviews_and_feedback() -> tuple[Rows, Rows, Rows, Rows, int]:
+    """Interviews and seats; scorecards of the held ones; for the overdue ones, the nudge and the
+    escalation already sent. Returns those rows and how many scorecards are overdue."""
+    interviews: Rows = []
+    seats: Rows = []
+    scorecards: Rows = []
+    already: Rows = []
     overdue = 0
     for i in range(INTERVIEWS):
         kind = i % 10
@@ -178,58 +213,52 @@ def populate(db: Database) -> int:
                 "end_at": end,
             }
         )
-        user = people[i % PEOPLE]
+        user = PEOPLE_IDS[i % PEOPLE]
         seats.append(
             {"id": i + 1, "team_id": TEAM, "interview_id": i + 1, "user_id": user, "kind": "interviewer"}
         )
         if kind == 0:
             overdue += 1
-            for key in (nudge_key(i + 1, user, end, 1), escalation_key(i + 1, end)):
-                already.append(
-                    {
-                        "team_id": TEAM,
-                        "key": key,
-                        "kind": "nudge",
-                        "payload": {},
-                        "claimed_at": end,
-                        "claimed_by": "earlier",
-                        "lease_until": end,
-                        "attempts": 1,
-                        "next_attempt_at": end,
-                        "sent_at": end + timedelta(hours=1),
-                    }
-                )
+            already += [
+                sent_notification(key, end)
+                for key in (nudge_key(i + 1, user, end, 1), escalation_key(i + 1, end))
+            ]
         elif kind <= 6:
-            scorecards.append(
-                {
-                    "id": len(scorecards) + 1,
-                    "team_id": TEAM,
-                    "interview_id": i + 1,
-                    "candidate_id": i // PER_PANEL + 1,
-                    "stage_key": "onsite",
-                    "author_id": user,
-                    "status": "submitted",
-                    "ratings": {"design": 3},
-                    "created_at": end,
-                    "updated_at": end,
-                    "submitted_at": end + timedelta(hours=4),
-                }
-            )
-    with db.engine.begin() as conn:
-        for model, rows in (
-            (Role, roles),
-            (Person, persons),
-            (Candidate, candidates),
-            (Panel, panels),
-            (Interview, interviews),
-            (Seat, seats),
-            (Scorecard, scorecards),
-            (Notification, already),
-        ):
-            for chunk in chunks(rows):
-                conn.execute(insert(model), chunk)
-    analyze(db)
-    return overdue
+            scorecards.append(submitted_scorecard(len(scorecards) + 1, i + 1, user, end))
+    return interviews, seats, scorecards, already, overdue
+
+
+def sent_notification(key: str, end: datetime) -> dict[str, Any]:
+    """A reminder an earlier tick claimed and sent an hour after the interview ended."""
+    return {
+        "team_id": TEAM,
+        "key": key,
+        "kind": "nudge",
+        "payload": {},
+        "claimed_at": end,
+        "claimed_by": "earlier",
+        "lease_until": end,
+        "attempts": 1,
+        "next_attempt_at": end,
+        "sent_at": end + timedelta(hours=1),
+    }
+
+
+def submitted_scorecard(card_id: int, interview_id: int, author: str, end: datetime) -> dict[str, Any]:
+    """A scorecard submitted four hours after the interview ended."""
+    return {
+        "id": card_id,
+        "team_id": TEAM,
+        "interview_id": interview_id,
+        "candidate_id": (interview_id - 1) // PER_PANEL + 1,
+        "stage_key": "onsite",
+        "author_id": author,
+        "status": "submitted",
+        "ratings": {"design": 3},
+        "created_at": end,
+        "updated_at": end,
+        "submitted_at": end + timedelta(hours=4),
+    }
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:

@@ -4,8 +4,8 @@ Our tables are the truth and APScheduler is only the clock. Each tick asks every
 due now (derived from current state, so a moved or cancelled interview simply stops being due),
 drops what was already sent, claims the rest in bulk by inserting `notifications` rows with unique
 keys (`INSERT … ON CONFLICT DO NOTHING RETURNING`, in key order so concurrent replicas never
-deadlock), sends each claimed item and marks it sent (a second thread commits the marks as they come,
-many at once when sends are fast); after-send hooks and thread replies run once the marks are in.
+deadlock), sends each claimed item and marks it sent (right after its send, or many in one commit
+when sends are fast); after-send hooks and thread replies run once the marks are in.
 
 * A failed send stays claimed but unsent, with a backoff (or Slack's `Retry-After` after a 429, which
   also pauses that workspace's other sends for the rest of the tick); a later tick on any replica
@@ -15,16 +15,14 @@ many at once when sends are fast); after-send hooks and thread replies run once 
   still sending.
 
 The only window for a duplicate is a crash after Slack accepted a message and before its mark was
-committed (Slack's `chat.postMessage` has no idempotency key); marks are committed within
-`MARK_GATHER_SECONDS` of each send, so with real network sends that window holds about one message.
+committed (Slack's `chat.postMessage` has no idempotency key); a mark waits at most
+`MARK_GATHER_SECONDS` after its send began, so with real network sends that window holds one message.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
-import threading
 import time
 import uuid
 from collections import Counter
@@ -33,15 +31,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, text, update
-from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import SQLAlchemyError
-
 from hiring.clock import Clock
 from hiring.errors import ExternalServiceError, RateLimited
 from hiring.ports import Notifier, Sent
-from storage.models import Notification, SlackMessage
-from storage.repositories.base import insert_ignoring
+from storage.repositories.base import StorageError
+from storage.repositories.outbox import SentMark
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
@@ -53,10 +47,6 @@ MAX_ATTEMPTS = 10  # after this many failed sends an item is left alone (its `la
 CLAIM_BATCH = 500
 MARK_BATCH = 200
 MARK_GATHER_SECONDS = 0.02
-KEY_CHUNK = 1000
-
-NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
-SLACK_MESSAGES: Table = SlackMessage.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -106,105 +96,36 @@ class TickReport:
     mark_seconds: float = 0.0
 
 
-def _to_db(dialect: Dialect, moment: datetime) -> Any:
-    """`moment` as the `notifications` time columns store it on this database."""
-    process = NOTIFICATIONS.c.claimed_at.type.bind_processor(dialect)
-    return process(moment) if process is not None else moment
+class _Marks:
+    """Sent claims waiting for their mark, written inline in one transaction (group commit) once
+    MARK_BATCH have gathered or the oldest one's send began MARK_GATHER_SECONDS ago: with real network
+    sends each mark is written as soon as its message is out; with fast sends one commit holds many."""
 
-
-MARK_SENT = (
-    update(NOTIFICATIONS)
-    .where(NOTIFICATIONS.c.id == bindparam("b_id"))
-    .values(
-        sent_at=bindparam("b_at"),
-        channel_id=bindparam("b_channel"),
-        message_ts=bindparam("b_ts"),
-        last_error=None,
-    )
-)
-
-
-@dataclass(frozen=True)
-class _Mark:
-    claim_id: int
-    due: Due
-    sent: Sent
-    at: datetime
-
-
-class _MarkWriter:
-    """Marks sent claims from a second thread, committing everything queued so far in one
-    transaction (group commit). With real network sends each commit holds the one mark made while
-    the next message was on its way, as if marked inline; with fast sends a commit holds many.
-    `close()` returns once every mark is written."""
-
-    def __init__(self, write: Callable[[list[_Mark]], None]) -> None:
+    def __init__(self, write: Callable[[list[SentMark]], None]) -> None:
         self._write = write
-        self._queue: list[_Mark] = []
-        self._closed = False
-        self._ready = threading.Condition()
+        self._batch: list[SentMark] = []
+        self._since = 0.0
         self.seconds = 0.0
-        self._thread = threading.Thread(target=self._run, name="outbox-marks", daemon=True)
-        self._thread.start()
 
-    def put(self, mark: _Mark) -> None:
-        with self._ready:
-            self._queue.append(mark)
-            # Wake the writer for the first mark (it then gathers) and for a full batch only: a
-            # wake-up per mark would cost a thread switch per message.
-            if len(self._queue) == 1 or len(self._queue) >= MARK_BATCH:
-                self._ready.notify()
+    def put(self, mark: SentMark, send_started: float) -> None:
+        """Queue `mark` (its send began at `send_started`, a perf_counter reading); write when due."""
+        if not self._batch:
+            self._since = send_started
+        self._batch.append(mark)
+        if len(self._batch) >= MARK_BATCH or time.perf_counter() - self._since >= MARK_GATHER_SECONDS:
+            self.flush()
 
-    def close(self) -> None:
-        with self._ready:
-            self._closed = True
-            self._ready.notify()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while True:
-            with self._ready:
-                while not self._queue and not self._closed:
-                    self._ready.wait()
-                # Let a few more gather (sends without network come thousands a second), but never
-                # hold a mark back longer than MARK_GATHER_SECONDS.
-                deadline = time.monotonic() + MARK_GATHER_SECONDS
-                while len(self._queue) < MARK_BATCH and not self._closed:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        break
-                    self._ready.wait(left)
-                batch, self._queue = self._queue, []
-            if not batch:
-                return
-            started = time.perf_counter()
-            try:
-                self._write(batch)
-            except Exception:
-                log.exception("marking %d notifications sent failed", len(batch))
-            self.seconds += time.perf_counter() - started
-
-
-# Bulk claims: one statement a batch, the rows as one JSON parameter unpacked by the database (a
-# multi-row VALUES with thousands of placeholders costs more to build and parse than to insert).
-CLAIM_SQL = {
-    "postgresql": """
-        INSERT INTO notifications
-            (team_id, key, kind, payload, claimed_at, claimed_by, lease_until, attempts, next_attempt_at)
-        SELECT r.team_id, r.key, r.kind, r.payload, :now, :replica, :lease, 1, :now
-        FROM json_to_recordset(CAST(:rows AS json))
-            AS r(team_id varchar, key varchar, kind varchar, payload json)
-        ON CONFLICT (key) DO NOTHING
-        RETURNING id, key""",
-    "sqlite": """
-        INSERT INTO notifications
-            (team_id, key, kind, payload, claimed_at, claimed_by, lease_until, attempts, next_attempt_at)
-        SELECT json_extract(value, '$.team_id'), json_extract(value, '$.key'), json_extract(value, '$.kind'),
-            json_extract(value, '$.payload'), :now, :replica, :lease, 1, :now
-        FROM json_each(:rows) WHERE true
-        ON CONFLICT (key) DO NOTHING
-        RETURNING id, key""",
-}
+    def flush(self) -> None:
+        """Write every queued mark."""
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        started = time.perf_counter()
+        try:
+            self._write(batch)
+        except Exception:
+            log.exception("marking %d notifications sent failed", len(batch))
+        self.seconds += time.perf_counter() - started
 
 
 def replica_id() -> str:
@@ -267,7 +188,7 @@ class Dispatcher:
         started, cpu = time.perf_counter(), time.thread_time()
         try:
             fresh = self._unsent(list(unique.values()))
-        except SQLAlchemyError:
+        except StorageError:
             log.exception("could not read the outbox; the next tick will try again")
             report.errors += 1
             return
@@ -281,7 +202,7 @@ class Dispatcher:
             started, cpu = time.perf_counter(), time.thread_time()
             try:
                 claimed = self._claim_batch(batch, now)
-            except SQLAlchemyError:
+            except StorageError:
                 log.exception("claiming %d notifications failed; the next tick will try again", len(batch))
                 report.errors += 1
                 continue
@@ -303,65 +224,37 @@ class Dispatcher:
     def _claim_batch(self, batch: Sequence[Due], now: datetime) -> dict[str, int]:
         """Claim what nobody has claimed (bulk insert), then take over unsent claims whose lease
         expired and whose retry is due. Returns claim ids by key, only for what this replica won."""
-        won: dict[str, int] = {}
+        lease = now + LEASE
+        rows = [
+            {
+                "team_id": d.team_id,
+                "key": d.key,
+                "kind": d.kind,
+                "payload": {"to": d.to, "candidate_id": d.candidate_id, **(d.payload or {})},
+            }
+            for d in batch
+        ]
         with self.db.uow("") as uow:
-            session = uow.session
-            dialect = session.get_bind().dialect
-            # The claim's times are the same for every row: convert them for the database once.
-            lease = now + LEASE
-            raw_now, raw_lease = _to_db(dialect, now), _to_db(dialect, lease)
-            rows = [
-                {
-                    "team_id": d.team_id,
-                    "key": d.key,
-                    "kind": d.kind,
-                    "payload": {"to": d.to, "candidate_id": d.candidate_id, **(d.payload or {})},
-                }
-                for d in batch
-            ]
-            result = session.execute(
-                text(CLAIM_SQL[dialect.name]),
-                {"rows": json.dumps(rows), "now": raw_now, "lease": raw_lease, "replica": self.replica},
-            )
-            won.update({key: claim_id for claim_id, key in result.all()})
+            won = uow.outbox.claim_new(rows, now=now, lease_until=lease, replica=self.replica)
             others = [d.key for d in batch if d.key not in won]
             if others:
-                expired = session.execute(
-                    select(Notification.id, Notification.key)
-                    .where(
-                        Notification.key.in_(others),
-                        Notification.sent_at.is_(None),
-                        Notification.lease_until <= now,
-                        Notification.next_attempt_at <= now,
-                        Notification.attempts < MAX_ATTEMPTS,
+                won.update(
+                    uow.outbox.take_over_expired(
+                        others, now=now, lease_until=lease, replica=self.replica, max_attempts=MAX_ATTEMPTS
                     )
-                    .order_by(Notification.id)
-                    .with_for_update(skip_locked=True)
-                ).all()
-                if expired:
-                    session.execute(
-                        update(NOTIFICATIONS)
-                        .where(NOTIFICATIONS.c.id.in_([claim_id for claim_id, _ in expired]))
-                        .values(
-                            claimed_by=self.replica,
-                            claimed_at=now,
-                            lease_until=lease,
-                            attempts=NOTIFICATIONS.c.attempts + 1,
-                        )
-                    )
-                    won.update({key: claim_id for claim_id, key in expired})
+                )
             uow.commit()
         return won
 
     def _send_all(self, pending: list[tuple[int, Due]], report: TickReport) -> None:
         if not pending:
             return
-        marks = _MarkWriter(self._mark_sent)
+        marks = _Marks(self._mark_sent)
         done: list[tuple[Due, Sent]] = []
         try:
             self._send_each(pending, report, marks, done)
         finally:
-            marks.close()  # also when the process is going down: what went out is marked sent
+            marks.flush()  # also when the process is going down: what went out is marked sent
             report.mark_seconds += marks.seconds
         # After-send work (hooks, thread replies) once what was sent is recorded as sent.
         for due, sent in done:
@@ -371,7 +264,7 @@ class Dispatcher:
         self,
         pending: list[tuple[int, Due]],
         report: TickReport,
-        marks: _MarkWriter,
+        marks: _Marks,
         done: list[tuple[Due, Sent]],
     ) -> None:
         paused: dict[str, datetime] = {}
@@ -385,39 +278,44 @@ class Dispatcher:
                 report.deferred += 1
                 continue
             if time.monotonic() - renewed >= self.renew_after_seconds:
-                # Every claim still held: those sent whose mark is being written as well as those to send.
+                # Every claim still held: those sent but not yet marked as well as those to send.
                 lost |= self._renew([cid for cid, _ in pending if cid not in released])
                 renewed = time.monotonic()
             if claim_id in lost:
                 report.skipped += 1
                 continue
-            started, cpu = time.perf_counter(), time.thread_time()
-            try:
-                sent = self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
-            except RateLimited as exc:
-                report.send_seconds += time.perf_counter() - started
-                report.send_cpu_seconds += time.thread_time() - cpu
-                retry_at = self.clock.now() + timedelta(seconds=exc.retry_after)
-                report.last_error = self._failed(claim_id, due, exc, retry_at=retry_at)
-                paused[due.team_id] = retry_at
-                report.failed += 1
-                report.outcomes[(due.kind, "failed")] += 1
-                continue
-            except Exception as exc:
-                report.send_seconds += time.perf_counter() - started
-                report.send_cpu_seconds += time.thread_time() - cpu
-                report.last_error = self._failed(claim_id, due, exc)
-                report.failed += 1
-                report.outcomes[(due.kind, "failed")] += 1
-                continue
+            sent = self._send_one(claim_id, due, report, marks, paused)
+            if sent is not None and (due.on_sent is not None or due.followups is not None):
+                done.append((due, sent))
+
+    def _send_one(
+        self, claim_id: int, due: Due, report: TickReport, marks: _Marks, paused: dict[str, datetime]
+    ) -> Sent | None:
+        """Send one claimed item and queue its mark; a failure is recorded for a later retry (a 429
+        also pauses its workspace) and gives None."""
+        started, cpu = time.perf_counter(), time.thread_time()
+        try:
+            sent = self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
+        except Exception as exc:
             report.send_seconds += time.perf_counter() - started
             report.send_cpu_seconds += time.thread_time() - cpu
-            marks.put(_Mark(claim_id, due, sent, self.clock.now()))
-            report.sent += 1
-            report.outcomes[(due.kind, "sent")] += 1
-            report.keys_sent.append(due.key)
-            if due.on_sent is not None or due.followups is not None:
-                done.append((due, sent))
+            retry_at = None
+            if isinstance(exc, RateLimited):
+                retry_at = paused[due.team_id] = self.clock.now() + timedelta(seconds=exc.retry_after)
+            report.last_error = self._failed(claim_id, due, exc, retry_at=retry_at)
+            report.failed += 1
+            report.outcomes[(due.kind, "failed")] += 1
+            return None
+        report.send_seconds += time.perf_counter() - started
+        report.send_cpu_seconds += time.thread_time() - cpu
+        mark = SentMark(
+            claim_id, due.team_id, due.kind, due.candidate_id, sent.channel_id, sent.ts, self.clock.now()
+        )
+        marks.put(mark, started)
+        report.sent += 1
+        report.outcomes[(due.kind, "sent")] += 1
+        report.keys_sent.append(due.key)
+        return sent
 
     def _after_send(self, due: Due, sent: Sent, report: TickReport) -> None:
         if due.on_sent is not None:
@@ -441,65 +339,21 @@ class Dispatcher:
 
     def _renew(self, claim_ids: list[int]) -> set[int]:
         """Extend this replica's leases on `claim_ids`; returns the ids it no longer holds."""
-        now = self.clock.now()
-        held: set[int] = set()
         with self.db.uow("") as uow:
-            for i in range(0, len(claim_ids), KEY_CHUNK):
-                chunk = claim_ids[i : i + KEY_CHUNK]
-                result = uow.session.execute(
-                    update(NOTIFICATIONS)
-                    .where(
-                        NOTIFICATIONS.c.id.in_(chunk),
-                        NOTIFICATIONS.c.claimed_by == self.replica,
-                        NOTIFICATIONS.c.sent_at.is_(None),
-                    )
-                    .values(lease_until=now + LEASE)
-                    .returning(NOTIFICATIONS.c.id)
-                )
-                held.update(result.scalars())
+            held = uow.outbox.renew(claim_ids, replica=self.replica, lease_until=self.clock.now() + LEASE)
             uow.commit()
         return set(claim_ids) - held
 
-    def _mark_sent(self, marks: list[_Mark]) -> None:
+    def _mark_sent(self, marks: list[SentMark]) -> None:
         """Mark claims sent and record their Slack messages in one transaction, retrying briefly if
         the database hiccups (the messages are out: losing these marks would mean sending them again)."""
         for attempt in range(3):
             try:
                 with self.db.uow("") as uow:
-                    session = uow.session
-                    if session.get_bind().dialect.name == "postgresql":
-                        # The claims were committed durably before the sends; these marks only need to
-                        # survive our own crash, which an asynchronous commit does (they are in the WAL).
-                        session.execute(text("SET LOCAL synchronous_commit = off"))
-                    session.execute(
-                        MARK_SENT,
-                        [
-                            {
-                                "b_id": m.claim_id,
-                                "b_at": m.at,
-                                "b_channel": m.sent.channel_id,
-                                "b_ts": m.sent.ts,
-                            }
-                            for m in marks
-                        ],
-                    )
-                    session.execute(
-                        insert_ignoring(session, SLACK_MESSAGES),
-                        [
-                            {
-                                "team_id": m.due.team_id,
-                                "channel_id": m.sent.channel_id,
-                                "ts": m.sent.ts,
-                                "kind": m.due.kind[:32],
-                                "candidate_id": m.due.candidate_id,
-                                "created_at": m.at,
-                            }
-                            for m in marks
-                        ],
-                    )
+                    uow.outbox.mark_sent(marks)
                     uow.commit()
                 return
-            except SQLAlchemyError:
+            except StorageError:
                 if attempt == 2:
                     log.exception("sent %d notifications but could not mark them sent", len(marks))
                     return
@@ -511,7 +365,7 @@ class Dispatcher:
         log.warning("sending %s failed (%s); a later tick retries it", due.kind, reason)
         now = self.clock.now()
         with self.db.uow(due.team_id) as uow:
-            row = uow.session.get(Notification, claim_id)
+            row = uow.outbox.claim(claim_id)
             if row is None:
                 return reason
             delay = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
@@ -524,24 +378,11 @@ class Dispatcher:
     def _release(self, claim_id: int, retry_at: datetime) -> None:
         """Give a claim back without trying it (its workspace is rate-limited until `retry_at`)."""
         with self.db.uow("") as uow:
-            uow.session.execute(
-                update(NOTIFICATIONS)
-                .where(NOTIFICATIONS.c.id == claim_id, NOTIFICATIONS.c.claimed_by == self.replica)
-                .values(
-                    lease_until=self.clock.now(),
-                    next_attempt_at=retry_at,
-                    attempts=NOTIFICATIONS.c.attempts - 1,
-                )
-            )
+            uow.outbox.release(claim_id, replica=self.replica, now=self.clock.now(), retry_at=retry_at)
             uow.commit()
 
 
 def sent_keys(db: Database, prefix: str) -> list[str]:
     """Keys of sent notifications starting with `prefix` (tests and reports)."""
     with db.uow("") as uow:
-        rows: Any = uow.session.scalars(
-            select(Notification.key).where(
-                Notification.key.startswith(prefix), Notification.sent_at.is_not(None)
-            )
-        )
-        return sorted(rows)
+        return uow.outbox.sent_keys(prefix)

@@ -64,7 +64,7 @@ def _book_phone_screen(demo: Demo, start: datetime) -> Interview:
         )
         interview.seats = [Seat(team_id=team, user_id="UJONAS", kind="interviewer")]
         panel.interviews.append(interview)
-        uow.session.add(panel)
+        uow.panels.add(panel)
         uow.commit()
         return interview
 

@@ -39,7 +39,7 @@ def _ended_panel(demo: Demo) -> Panel:
             print("  (No earlier flow booked Grace Hopper's current stage, so the demo books it directly.)")
             if panel is None:
                 panel = fallback_panel(candidate, now, {"USAM": "interviewer"})
-                uow.session.add(panel)
+                uow.panels.add(panel)
             at = now - timedelta(days=1)
             for interview in panel.interviews:
                 interview.status = "booked"
@@ -88,7 +88,7 @@ def _score_the_rest(demo: Demo, panel: Panel) -> list[str]:
                 card.status = "submitted"
                 card.updated_at = now
                 card.submitted_at = now
-                uow.session.add(card)
+                uow.feedback.add(card)
                 written.append(seat.user_id)
         uow.commit()
     return written

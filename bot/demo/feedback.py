@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from bot.sources import feedback_sources
 from hiring.outbox import Dispatcher
 from hiring.plans.plans import spec_of
@@ -61,22 +59,19 @@ def _booked_interview(demo: Demo) -> tuple[Interview, int, bool]:
     now = box.clock.now()
     with box.app.db.uow(team) as uow:
         candidate = live_candidate(uow, found.id)
-        booked = uow.session.scalars(
-            select(Interview)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .where(
-                Panel.candidate_id == candidate.id,
-                Interview.status == "booked",
-                Interview.start_at > now,
-            )
-            .order_by(Interview.start_at)
-        ).first()
+        upcoming = [
+            i
+            for p in uow.panels.for_candidate(candidate.id)
+            for i in p.interviews
+            if i.status == "booked" and i.start_at and i.start_at > now
+        ]
+        booked = min(upcoming, key=lambda i: i.start_at or now, default=None)
         if booked is not None and booked.seats:
             return booked, candidate.role.briefing_minutes, False
         panel = uow.panels.current(candidate.id, candidate.stage_key)
         if panel is None:
             panel = fallback_panel(candidate, now, {"USAM": "interviewer", "UMIA": "shadow"})
-            uow.session.add(panel)
+            uow.panels.add(panel)
         at = _next_morning(now)
         for interview in panel.interviews:
             interview.status = "booked"

@@ -23,8 +23,8 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         candidate = services.candidates.find(
             req.actor.team_id, req.args, suggest_from=lambda c: services.privacy.may_forget(req.actor, c)
         )
-        erasable = services.privacy.candidate_for_erasure(req.actor, candidate.id)
-        open_modal(req.client, req.trigger_id, forget_modal(erasable))
+        target = services.privacy.candidate_for_erasure(req.actor, candidate.id)
+        open_modal(req.client, req.trigger_id, forget_modal(target))
 
     def audit_command(req: CommandRequest) -> None:
         if not req.actor.is_admin:

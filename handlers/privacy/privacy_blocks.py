@@ -7,14 +7,13 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import Rendered, context, modal, option, section
 from handlers.mrkdwn import esc, user
-from hiring.privacy.erasure import AuditLine, ErasedNotice
-from storage.models import Candidate
+from hiring.privacy.erasure import AuditLine, ErasedNotice, ErasureTarget
 
 FORGET_MODAL = "forget_modal"
 CONFIRM = "erase"
 
 
-def forget_modal(candidate: Candidate) -> View:
+def forget_modal(candidate: ErasureTarget) -> View:
     """Confirm erasure: what goes, what stays."""
     return modal(
         callback_id=FORGET_MODAL,

@@ -13,25 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
-
 from hiring.clock import Clock
 from hiring.errors import NotFound, PermissionDenied
 from hiring.permissions import Actor, is_recruiter
 from hiring.ports import Notifier, Sent
 from scheduling.calendar_protocol import CalendarGateway
-from storage.models import (
-    AuditEvent,
-    AvailabilityWindow,
-    CalendarEvent,
-    Candidate,
-    FeedbackReport,
-    Interview,
-    Panel,
-    Scorecard,
-)
-from storage.uow import Database
+from storage.models import AuditEvent, Candidate
+from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +47,14 @@ class Erasure:
 
 
 @dataclass(frozen=True)
+class ErasureTarget:
+    """The candidate a person may erase, as the confirmation modal shows them."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class AuditLine:
     at: datetime
     actor_id: str
@@ -66,10 +62,10 @@ class AuditLine:
     subject: str
 
 
-def _cancel_future_interviews(s: Session, candidate: Candidate, now: datetime) -> list[str]:
+def _cancel_future_interviews(uow: UnitOfWork, candidate: Candidate, now: datetime) -> list[str]:
     """Cancel the candidate's future booked interviews (and panels left with none), scrub their calendar
     events of the candidate; return the ids of the future events to cancel in the calendar."""
-    interviews = list(s.scalars(select(Interview).join(Panel).where(Panel.candidate_id == candidate.id)))
+    interviews = uow.privacy.interviews_of(candidate.id)
     event_ids = [i.event_id for i in interviews if i.event_id]
     future_event_ids = [
         i.event_id
@@ -83,13 +79,13 @@ def _cancel_future_interviews(s: Session, candidate: Candidate, now: datetime) -
         if panel.status == "booked" and all(i.status == "cancelled" for i in panel.interviews):
             panel.status = "cancelled"
     if event_ids:
-        _scrub_calendar_events(s, event_ids, candidate.email)
+        _scrub_calendar_events(uow, event_ids, candidate.email)
     return future_event_ids
 
 
-def _scrub_calendar_events(s: Session, event_ids: list[str], email: str | None) -> None:
+def _scrub_calendar_events(uow: UnitOfWork, event_ids: list[str], email: str | None) -> None:
     """Drop the candidate's name, description and email from the stored calendar events."""
-    for event in s.scalars(select(CalendarEvent).where(CalendarEvent.id.in_(event_ids))):
+    for event in uow.calendar.many(event_ids).values():
         event.summary = "Interview (candidate data erased)"
         event.description = ""
         event.attendees = [
@@ -109,15 +105,6 @@ def _blank_candidate(candidate: Candidate, now: datetime) -> None:
     candidate.updated_at = now
 
 
-def _blank_personal_records(s: Session, candidate_id: int) -> None:
-    """Delete the candidate's availability and blank their scorecard text and feedback reports."""
-    s.execute(delete(AvailabilityWindow).where(AvailabilityWindow.candidate_id == candidate_id))
-    s.execute(
-        update(Scorecard).where(Scorecard.candidate_id == candidate_id).values(evidence="", private_note="")
-    )
-    s.execute(update(FeedbackReport).where(FeedbackReport.candidate_id == candidate_id).values(body=""))
-
-
 class PrivacyService:
     """Forget candidates on request or after the retention period; show audit trails to admins."""
 
@@ -133,32 +120,32 @@ class PrivacyService:
         """Recruiters of the candidate's role and workspace admins."""
         return actor.is_admin or is_recruiter(actor, candidate.role)
 
-    def candidate_for_erasure(self, actor: Actor, candidate_id: int) -> Candidate:
+    def _erasable(self, uow: UnitOfWork, actor: Actor, candidate_id: int) -> Candidate:
+        """The unerased candidate, if `actor` may erase them."""
+        candidate = uow.candidates.get(candidate_id)
+        if candidate is None or candidate.erased_at is not None:
+            raise NotFound("That candidate does not exist or was already erased.")
+        if not self.may_forget(actor, candidate):
+            raise PermissionDenied(
+                "Only the role's recruiters or a workspace admin may erase a candidate's data."
+            )
+        return candidate
+
+    def candidate_for_erasure(self, actor: Actor, candidate_id: int) -> ErasureTarget:
+        """The candidate to confirm the erasure of (NotFound, PermissionDenied as `forget` would raise)."""
         with self.db.uow(actor.team_id) as uow:
-            candidate = uow.candidates.get(candidate_id)
-            if candidate is None or candidate.erased_at is not None:
-                raise NotFound("That candidate does not exist or was already erased.")
-            if not self.may_forget(actor, candidate):
-                raise PermissionDenied(
-                    "Only the role's recruiters or a workspace admin may erase a candidate's data."
-                )
-            return candidate
+            candidate = self._erasable(uow, actor, candidate_id)
+            return ErasureTarget(candidate.id, candidate.name)
 
     def forget(self, actor: Actor, candidate_id: int, *, reason: str = "request") -> Erasure:
         """Erase the candidate's personal data in one transaction; `finish` does Slack and the calendar."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            candidate = uow.candidates.get(candidate_id)
-            if candidate is None or candidate.erased_at is not None:
-                raise NotFound("That candidate does not exist or was already erased.")
-            if not self.may_forget(actor, candidate):
-                raise PermissionDenied(
-                    "Only the role's recruiters or a workspace admin may erase a candidate's data."
-                )
+            candidate = self._erasable(uow, actor, candidate_id)
             erasure = Erasure(team_id=actor.team_id, candidate_id=candidate_id)
-            erasure.event_ids = _cancel_future_interviews(uow.session, candidate, now)
+            erasure.event_ids = _cancel_future_interviews(uow, candidate, now)
             _blank_candidate(candidate, now)
-            _blank_personal_records(uow.session, candidate_id)
+            uow.privacy.erase_personal_records(candidate_id)
             erasure.messages = [Sent(m.channel_id, m.ts) for m in uow.messages.for_candidate(candidate_id)]
             uow.audit.record(
                 at=now,
@@ -197,15 +184,7 @@ class PrivacyService:
             return []
         cutoff = self.clock.now() - timedelta(days=days)
         with self.db.uow("") as uow:
-            due = list(
-                uow.session.execute(
-                    select(Candidate.team_id, Candidate.id).where(
-                        Candidate.status == "rejected",
-                        Candidate.erased_at.is_(None),
-                        Candidate.status_changed_at < cutoff,
-                    )
-                )
-            )
+            due = uow.privacy.rejected_before(cutoff)
         done = []
         for team_id, candidate_id in due:
             system = Actor(team_id=team_id, user_id=SYSTEM, is_admin=True)

@@ -12,7 +12,10 @@ from typing import Any
 from sqlalchemy import Integer, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+
+StorageError = SQLAlchemyError  # what a failed query raises (callers outside storage/ catch this name)
 
 
 class Repository:

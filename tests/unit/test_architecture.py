@@ -100,3 +100,58 @@ def test_the_domain_imports_neither_slack_nor_google() -> None:
                 if n.split(".")[0] in {"slack_sdk", "slack_bolt", "googleapiclient"}
             ]
     assert not wrong, wrong
+
+
+def imported_modules(path: Path) -> Iterator[str]:
+    """Every module name `path` imports (third-party ones too)."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+
+
+def sources(*packages: str) -> Iterator[Path]:
+    for package in packages:
+        yield from sorted((ROOT / package).rglob("*.py"))
+
+
+def sqlalchemy_imports(path: Path) -> Iterator[str]:
+    """`module` or `module.name` for every import from SQLAlchemy in `path`."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name.split(".")[0] == "sqlalchemy")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sqlalchemy":
+            yield from (f"{node.module}.{a.name}" for a in node.names)
+
+
+# What may be imported from SQLAlchemy outside storage/: errors to catch, and the engine's type where
+# bot/ wires the database. Queries (select, text, sessions, ...) stay in storage/repositories/.
+ALLOWED = {"hiring": (), "handlers": ("sqlalchemy.exc.",), "bot": ("sqlalchemy.exc.", "sqlalchemy.Engine")}
+
+
+def test_queries_live_in_storage() -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for package, allowed in ALLOWED.items()
+        for path in sources(package)
+        for name in sqlalchemy_imports(path)
+        if not name.startswith(allowed)
+    ]
+    wrong += [
+        f"{path.relative_to(ROOT)}:{node.lineno} uses .session"
+        for path in sources(*ALLOWED)
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute) and node.attr == "session"
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_listeners_get_plain_data_not_rows() -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sources("handlers")
+        for name in imported_modules(path)
+        if name == "storage.models"
+    ]
+    assert not wrong, "\n".join(wrong)
