@@ -27,14 +27,19 @@ class HandlerContext:
     actions: list[str] = field(default_factory=list)
 
     def actor(self, body: dict[str, Any]) -> Actor:
-        """The requesting user from any Slack payload (command, interaction or event)."""
-        team_id = (
-            body.get("team_id")
-            or (body.get("team") or {}).get("id")
-            or (body.get("user") or {}).get("team_id")
-            or ""
-        )
-        user = (
-            body.get("user_id") or (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
-        )
-        return Actor(team_id=team_id, user_id=user or "", is_admin=(user or "") in self.admins)
+        """The requesting user from any Slack payload (command, interaction or event); parts of an
+        unexpected shape name no one."""
+        team_id = first_text(body.get("team_id"), part(body, "team", "id"), part(body, "user", "team_id"))
+        user = first_text(body.get("user_id"), part(body, "user", "id"), part(body, "event", "user"))
+        return Actor(team_id=team_id, user_id=user, is_admin=user in self.admins)
+
+
+def part(body: dict[str, Any], outer: str, inner: str) -> Any:
+    """`body[outer][inner]` when `body[outer]` is an object, else None."""
+    value = body.get(outer)
+    return value.get(inner) if isinstance(value, dict) else None
+
+
+def first_text(*values: Any) -> str:
+    """The first non-empty string among `values`, or ""."""
+    return next((v for v in values if isinstance(v, str) and v), "")

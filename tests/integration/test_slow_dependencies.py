@@ -118,7 +118,7 @@ def test_a_submission_that_waits_on_a_stalled_slack_is_answered_inside_slacks_3_
         reply = box.submit("UHANA", values)
         assert reply.elapsed < 10  # answered before the stall ended
         errors = reply.json()["errors"]
-        assert "so I couldn't check the channel" in errors["title"]
+        assert "so I couldn't check the channel" in errors["channel"]
         assert len(box.fake.calls_to("conversations.info")) == 1  # no retry while the ack is owed
         assert roles(box) == []
         box.fake.release()
