@@ -21,6 +21,7 @@ from handlers.decisions.decisions_blocks import (
     pivot_modal,
     recorded_text,
 )
+from handlers.feedback.calibration import chart_note, share_calibration
 from handlers.render import render
 from handlers.router import CommandRequest, CommandRouter
 from handlers.view_state import text
@@ -89,8 +90,10 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         if not req.args:
             raise NotFound("Name the role, e.g. `/interview calibration Senior Backend Engineer`.")
         role = services.roles.find(req.actor.team_id, req.args)
-        fallback, blocks = calibration_blocks(services.calibration.report(req.actor, role.id))
-        req.reply(fallback, blocks)
+        report = services.calibration.report(req.actor, role.id)
+        fallback, blocks = calibration_blocks(report)
+        req.reply(fallback, [*blocks, *chart_note(report)])
+        ctx.background.submit(share_calibration, ctx, req.actor, report)
 
     router.add(
         "decide",

@@ -1,0 +1,95 @@
+"""My interviews per week, this week and the next three, against my weekly limit (the App Home).
+Weeks at the limit are orange and over it vermillion, and say so in words: colour is never the only
+sign. Only counts: no candidate names."""
+
+from __future__ import annotations
+
+from handlers.charts.files import Chart
+from handlers.charts.style import BLUE, INK, MUTED, ORANGE, VERMILLION, canvas, png, quiet_axis
+from hiring.home import InterviewLoad, WeekLoad
+
+WIDTH = 800
+HEIGHT = 300
+
+
+def week_label(week: WeekLoad, index: int) -> str:
+    return ("This week\n" if index == 0 else "Week of\n") + f"{week.week_start.day} {week.week_start:%b}"
+
+
+def state(week: WeekLoad, limit: int | None) -> str:
+    if limit is None or week.interviews < limit:
+        return ""
+    return "at the limit" if week.interviews == limit else "over the limit"
+
+
+def render_load_chart(load: InterviewLoad) -> Chart:
+    """The Home tab's load chart."""
+    limit = load.weekly_limit
+    colours = {"": BLUE, "at the limit": ORANGE, "over the limit": VERMILLION}
+    with canvas(WIDTH, HEIGHT) as fig:
+        fig.text(0.015, 0.95, "Your interviews per week", fontsize=13, fontweight="bold", va="top")
+        fig.text(
+            0.015,
+            0.86,
+            f"Against your weekly limit of {limit}"
+            if limit is not None
+            else "You are in no interviewer pool",
+            fontsize=9.5,
+            color=MUTED,
+            va="top",
+        )
+        ax = fig.add_axes((0.06, 0.2, 0.8, 0.55))
+        xs = range(len(load.weeks))
+        states = [state(w, limit) for w in load.weeks]
+        counts = [w.interviews for w in load.weeks]
+        ax.bar(xs, counts, width=0.56, color=[colours[s] for s in states])
+        for x, count, note in zip(xs, counts, states, strict=True):
+            ax.annotate(
+                f"{count}" + (f" · {note}" if note else ""),
+                (x, count),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                fontsize=10,
+                color=INK,
+                zorder=3,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+            )
+        top = max([*counts, limit or 0, 1])
+        if limit is not None:
+            ax.axhline(limit, color=INK, linewidth=1.1, linestyle=(0, (4, 3)))
+            ax.annotate(
+                f"limit {limit}",
+                (len(counts) - 0.5, limit),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9.5,
+                color=INK,
+                annotation_clip=False,
+            )
+        ax.set_ylim(0, top * 1.3)
+        ax.set_xlim(-0.5, len(counts) - 0.5)
+        ax.set_yticks([])
+        quiet_axis(ax, x=False)
+        ax.set_xticks(list(xs), [week_label(w, i) for i, w in enumerate(load.weeks)])
+        data = png(fig)
+    return Chart(
+        png=data, title="Your interviews per week", alt_text=load_alt_text(load), filename="load.png"
+    )
+
+
+def load_alt_text(load: InterviewLoad) -> str:
+    """The chart's numbers in words."""
+    limit = load.weekly_limit
+    weeks = "; ".join(
+        f"week of {w.week_start.day} {w.week_start:%b}{' (this week)' if i == 0 else ''}: {w.interviews}"
+        + (f", {state(w, limit)}" if state(w, limit) else "")
+        for i, w in enumerate(load.weeks)
+    )
+    head = (
+        f"Your interviews per week against your weekly limit of {limit}"
+        if limit is not None
+        else ("Your interviews per week")
+    )
+    return f"{head}. {weeks}."
