@@ -313,7 +313,8 @@ class DigestService:
             for role_id, team_id, tz, days, at in roles:
                 moment = latest_occurrence(tz, days, at, now)
                 if moment is not None:
-                    keyed[digest_key(role_id, tz, moment)] = (role_id, team_id, first_of_week(tz, days, moment))
+                    weekly = first_of_week(tz, days, moment)
+                    keyed[digest_key(role_id, tz, moment)] = (role_id, team_id, weekly)
             if not keyed:
                 return
             parents = uow.outbox.sent_notifications(list(keyed))
