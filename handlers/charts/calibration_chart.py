@@ -5,7 +5,7 @@ candidate names: only interviewers and the ratings `/interview calibration` show
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from handlers.charts.files import Chart
@@ -18,10 +18,12 @@ from handlers.charts.style import (
     ORANGE,
     SKY,
     VERMILLION,
+    Box,
+    bare,
+    boxes,
     canvas,
     clipped,
     png,
-    quiet_axis,
 )
 from handlers.mrkdwn import esc
 from hiring.feedback.calibration import MIN_CARDS, Calibration, InterviewerCalibration
@@ -76,13 +78,17 @@ def render_calibration_chart(cal: Calibration, names: Mapping[str, str]) -> Char
         )
         ax = fig.add_axes((0.25, 28 / height, 0.5, 1 - 118 / height))
         _legend(fig, cal, colours, height)
+        rects: list[Box] = []
+        fills: list[tuple[float, float, float, float]] = []
         for row, person in enumerate(rows):
-            _row(ax, row, person, colours, names.get(person.user_id, person.user_id))
+            for rect, fill in _bars(row, person, colours):
+                rects.append(rect)
+                fills.append(fill)
+            _labels(ax, row, person, names.get(person.user_id, person.user_id))
+        boxes(ax, rects, fills)
         ax.set_xlim(0, 1)
         ax.set_ylim(len(rows) - 0.45, -0.55)
-        ax.set_yticks([])
-        quiet_axis(ax, x=False)
-        ax.spines["bottom"].set_visible(False)
+        bare(ax)
         if len(cal.interviewers) > MAX_ROWS:
             more = len(cal.interviewers) - MAX_ROWS
             fig.text(0.25, 8 / height, f"…and {more} more in the text reply", fontsize=9, color=MUTED)
@@ -106,19 +112,29 @@ def _legend(fig: Figure, cal: Calibration, colours: Sequence[str], height: int) 
         x += 0.03 + 0.0095 * len(label)
 
 
-def _row(ax: Axes, row: int, person: InterviewerCalibration, colours: Sequence[str], name: str) -> None:
-    """One interviewer: name and count at the left, the two bars, the means at the right."""
-    faint = person.too_few
-    for offset, height, values, alpha in (
-        (-0.12, 0.42, shares(person.distribution), 0.35 if faint else 1.0),
-        (0.24, 0.16, shares(person.panel_distribution), 0.25 if faint else 0.6),
+def _bars(
+    row: int, person: InterviewerCalibration, colours: Sequence[str]
+) -> Iterator[tuple[Box, tuple[float, float, float, float]]]:
+    """One interviewer's two 100% bars, segment by segment: theirs (thick) over their panels' (thin);
+    faint when they have too few scorecards, a grey track when a bar has no ratings."""
+    from matplotlib.colors import to_rgba
+
+    for middle, height, values, alpha in (
+        (row - 0.12, 0.42, shares(person.distribution), 0.35 if person.too_few else 1.0),
+        (row + 0.24, 0.16, shares(person.panel_distribution), 0.25 if person.too_few else 0.6),
     ):
-        left = 0.0
         if not any(values):
-            ax.barh(row + offset, 1.0, left=0, height=height, color=FAINT)
+            yield (0.0, middle - height / 2, 1.0, height), to_rgba(FAINT)
+        left = 0.0
         for share, colour in zip(values, colours, strict=True):
-            ax.barh(row + offset, share, left=left, height=height, color=colour, alpha=alpha, linewidth=0)
+            if share:
+                yield (left, middle - height / 2, share, height), to_rgba(colour, alpha)
             left += share
+
+
+def _labels(ax: Axes, row: int, person: InterviewerCalibration, name: str) -> None:
+    """Name and count at the left of an interviewer's bars, the means and the verdict at the right."""
+    faint = person.too_few
     cards = f"{person.cards} scorecard{'s' if person.cards != 1 else ''}"
     ax.text(-0.03, row - 0.12, clipped(name, 22), ha="right", va="center", fontsize=10.5, color=INK)
     ax.text(

@@ -17,11 +17,16 @@ from handlers.charts.style import (
     MUTED,
     ORANGE,
     SKY,
+    Box,
+    bare,
+    boxes,
     canvas,
     clipped,
+    heading,
     label_end,
     png,
-    quiet_axis,
+    row_labels,
+    segments,
 )
 from handlers.mrkdwn import esc
 from hiring.chasing.figures import WEEKS, DigestCharts, DigestFigures, FunnelStep, Spread
@@ -30,6 +35,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 HOUR = 3600.0
+HALF = 0.32  # half a bar's height, in rows
 
 
 def render_digest_charts(msg: DigestCharts) -> Chart:
@@ -52,7 +58,7 @@ def render_digest_charts(msg: DigestCharts) -> Chart:
         _funnel(funnel_ax, figures.funnel)
         _spreads(scorecard_ax, figures.to_scorecard, len(names), ORANGE, "Interview → scorecard")
         _spreads(lead_ax, figures.lead_time, len(names), GREEN, "Ready → booked")
-        funnel_ax.set_yticks(range(len(names)), names)
+        row_labels(funnel_ax, names)
         funnel_ax.set_ylim(len(names) - 0.5, -0.5)
         data = png(fig)
     return Chart(
@@ -73,38 +79,41 @@ def local_day(moment: datetime, tz: str) -> str:
 
 def _funnel(ax: Axes, steps: Sequence[FunnelStep]) -> None:
     """Candidates entering each stage: the last 8 weeks (light) with the last 7 days over it (dark)."""
-    rows = range(len(steps))
     history = [s.history for s in steps]
-    ax.barh(rows, history, height=0.64, color=SKY)
-    ax.barh(rows, [s.week for s in steps], height=0.64, color=BLUE)
-    for row, step in zip(rows, steps, strict=True):
+    boxes(
+        ax,
+        [(0, row - HALF, count, 2 * HALF) for row, s in enumerate(steps) for count in (s.history, s.week)],
+        [SKY, BLUE] * len(steps),
+    )
+    for row, step in enumerate(steps):
         label_end(ax, step.history, row, f"{step.week} / {step.history}")
     ax.set_xlim(0, (max(history, default=0) or 1) * 1.5)
-    ax.set_title("Entering each stage", pad=16)
+    heading(ax, "Entering each stage")
     for x, color, text in ((0.0, BLUE, "7 days"), (0.34, SKY, f"{WEEKS} weeks")):
-        ax.text(x, 1.03, "■", transform=ax.transAxes, fontsize=8.5, color=color)
-        ax.text(x + 0.07, 1.03, text, transform=ax.transAxes, fontsize=8.5, color=MUTED)
-    quiet_axis(ax, x=False)
+        ax.text(x, 1.03, "■", transform=ax.transAxes, fontsize=8.5, color=color, va="bottom")
+        ax.text(x + 0.07, 1.03, text, transform=ax.transAxes, fontsize=8.5, color=MUTED, va="bottom")
+    bare(ax)
 
 
 def _spreads(ax: Axes, spreads: Sequence[Spread], rows: int, color: str, title: str) -> None:
     """Median bars with a whisker to the 90th percentile, labelled `median · p90` (the lengths are
     what compares; the labels give the values, so there is no axis)."""
     top = max((s.p90.total_seconds() for s in spreads[:rows] if s.p90 is not None), default=0.0)
-    unit = HOUR
+    bars: list[Box] = []
+    whiskers: list[tuple[tuple[float, float], tuple[float, float]]] = []
     for row, item in enumerate(spreads[:rows]):
         if not item.count or item.median is None or item.p90 is None:
             label_end(ax, 0, row, "—", color=MUTED)
             continue
-        median, p90 = item.median.total_seconds() / unit, item.p90.total_seconds() / unit
-        ax.barh(row, median, height=0.64, color=color)
-        ax.plot([median, p90], [row, row], color=INK, linewidth=1.2, solid_capstyle="butt")
-        ax.plot([p90, p90], [row - 0.2, row + 0.2], color=INK, linewidth=1.2)
+        median, p90 = item.median.total_seconds() / HOUR, item.p90.total_seconds() / HOUR
+        bars.append((0, row - HALF, median, 2 * HALF))
+        whiskers += [((median, row), (p90, row)), ((p90, row - 0.2), (p90, row + 0.2))]
         label_end(ax, max(median, p90), row, f"{short(item.median)} · {short(item.p90)}")
-    ax.set_xlim(0, (top / unit or 1) * 1.75)
-    ax.set_title(title, pad=16)
-    ax.text(0, 1.03, "median ▸ 90th percentile", transform=ax.transAxes, fontsize=8.5, color=MUTED)
-    quiet_axis(ax, x=False)
+    boxes(ax, bars, [color] * len(bars))
+    segments(ax, whiskers, INK)
+    ax.set_xlim(0, (top / HOUR or 1) * 1.9)
+    heading(ax, title, "median ▸ 90th percentile")
+    bare(ax)
 
 
 def _spread_text(item: Spread, noun: str) -> str:

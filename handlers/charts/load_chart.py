@@ -5,7 +5,20 @@ sign. Only counts: no candidate names."""
 from __future__ import annotations
 
 from handlers.charts.files import Chart
-from handlers.charts.style import BLUE, INK, MUTED, ORANGE, VERMILLION, canvas, png, quiet_axis
+from handlers.charts.style import (
+    BLUE,
+    FAINT,
+    INK,
+    MUTED,
+    ORANGE,
+    VERMILLION,
+    bare,
+    boxes,
+    canvas,
+    column_labels,
+    png,
+    segments,
+)
 from hiring.home import InterviewLoad, WeekLoad
 
 WIDTH = 800
@@ -42,7 +55,11 @@ def render_load_chart(load: InterviewLoad) -> Chart:
         xs = range(len(load.weeks))
         states = [state(w, limit) for w in load.weeks]
         counts = [w.interviews for w in load.weeks]
-        ax.bar(xs, counts, width=0.56, color=[colours[s] for s in states])
+        boxes(
+            ax,
+            [(x - 0.28, 0, 0.56, count) for x, count in zip(xs, counts, strict=True)],
+            [colours[s] for s in states],
+        )
         for x, count, note in zip(xs, counts, states, strict=True):
             ax.annotate(
                 f"{count}" + (f" · {note}" if note else ""),
@@ -70,9 +87,9 @@ def render_load_chart(load: InterviewLoad) -> Chart:
             )
         ax.set_ylim(0, top * 1.3)
         ax.set_xlim(-0.5, len(counts) - 0.5)
-        ax.set_yticks([])
-        quiet_axis(ax, x=False)
-        ax.set_xticks(list(xs), [week_label(w, i) for i, w in enumerate(load.weeks)])
+        bare(ax)
+        column_labels(ax, [week_label(w, i) for i, w in enumerate(load.weeks)])
+        segments(ax, [((-0.5, 0), (len(counts) - 0.5, 0))], FAINT)
         data = png(fig)
     return Chart(
         png=data, title="Your interviews per week", alt_text=load_alt_text(load), filename="load.png"

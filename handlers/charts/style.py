@@ -1,6 +1,6 @@
 """The one visual style of every chart: the Okabe–Ito palette (safe for colour-blind readers), sizes
-that stay readable at Slack's preview size (about 800 × 400 pixels), no chart junk (no frame, no
-background grid but faint value lines, values written on the bars), PNG bytes out.
+that stay readable at Slack's preview size (about 800 × 400 pixels), no chart junk (no frame, axis,
+ticks or grid: values are written on the bars), PNG bytes out.
 
 matplotlib is imported inside `canvas()`, on the first chart drawn. Figures are built with the
 object API (`matplotlib.figure.Figure`, no pyplot state) and drawn one at a time (a lock): matplotlib's
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
@@ -46,13 +46,9 @@ RC: dict[str, Any] = {
     "axes.titlecolor": INK,
     "axes.labelcolor": MUTED,
     "axes.edgecolor": MUTED,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": False,
-    "xtick.color": MUTED,
-    "ytick.color": INK,
     "text.color": INK,
     "text.parse_math": False,  # a `$` in a role title or a name is just a dollar sign
+    "text.hinting": "none",  # a quarter of the drawing time, and no visible loss at these sizes
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
     "svg.hashsalt": "loopbot",
@@ -75,22 +71,58 @@ def canvas(width: int = WIDTH, height: int = HEIGHT) -> Iterator[Figure]:
 
 
 def png(figure: Figure) -> bytes:
-    """The figure as PNG bytes (no metadata, so the same chart gives the same bytes)."""
+    """The figure as PNG bytes (no metadata, so the same chart gives the same bytes). zlib's level 3
+    instead of 6: a third of the encoding time for files about 10% larger."""
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return out.getvalue()
 
 
-def quiet_axis(ax: Axes, *, x: bool = True) -> None:
-    """No spines but the baseline, faint vertical value lines behind the bars, no tick marks."""
-    ax.spines["left"].set_visible(False)
-    ax.spines["bottom"].set_color(FAINT if x else "none")
-    ax.tick_params(axis="both", length=0)
-    ax.set_axisbelow(True)
-    if x:
-        ax.xaxis.grid(True, color=FAINT, linewidth=0.8)
-    else:
-        ax.set_xticks([])
+Box = tuple[float, float, float, float]  # left, bottom, width, height in data coordinates
+
+
+def boxes(ax: Axes, rects: Sequence[Box], colours: Sequence[Any]) -> None:
+    """Filled rectangles (bars, bar segments) drawn as one collection: a bar chart's patches cost a
+    transform each, which for a hundred segments is most of a chart's time. Set the axes' limits
+    yourself (the collection does not move them)."""
+    from matplotlib.collections import PolyCollection
+
+    verts = [[(x, y), (x + w, y), (x + w, y + h), (x, y + h)] for x, y, w, h in rects]
+    ax.add_collection(PolyCollection(verts, facecolors=list(colours), linewidths=0), autolim=False)
+
+
+def segments(ax: Axes, lines: Sequence[tuple[tuple[float, float], tuple[float, float]]], colour: str) -> None:
+    """Straight lines (whiskers, caps) drawn as one collection."""
+    from matplotlib.collections import LineCollection
+
+    ax.add_collection(LineCollection(lines, colors=colour, linewidths=1.2, capstyle="butt"), autolim=False)
+
+
+def bare(ax: Axes) -> None:
+    """No axis at all (no spines, ticks or grid): values are written on the bars and categories
+    labelled with `row_labels` / `column_labels`. Also the cheapest axes to draw."""
+    ax.set_axis_off()
+
+
+def heading(ax: Axes, title: str, subtitle: str = "") -> None:
+    """A panel's title, bold, with a small grey line under it, left-aligned above the axes."""
+    ax.text(0, 1.1, title, transform=ax.transAxes, fontsize=11.5, fontweight="bold", color=INK, va="bottom")
+    if subtitle:
+        ax.text(0, 1.03, subtitle, transform=ax.transAxes, fontsize=8.5, color=MUTED, va="bottom")
+
+
+def row_labels(ax: Axes, labels: Sequence[str], *, fontsize: float = 10.5) -> None:
+    """A label left of each row (row n at y = n), right-aligned against the axes."""
+    for row, label in enumerate(labels):
+        ax.text(
+            -0.03, row, label, transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=fontsize
+        )
+
+
+def column_labels(ax: Axes, labels: Sequence[str]) -> None:
+    """A label under each column (column n at x = n), under the axes."""
+    for column, label in enumerate(labels):
+        ax.text(column, -0.04, label, transform=ax.get_xaxis_transform(), ha="center", va="top", color=MUTED)
 
 
 def label_end(ax: Axes, x: float, y: float, text: str, *, color: str = INK, pad: float = 0.0) -> None:
