@@ -1,6 +1,11 @@
-"""The charts' style, pinned by golden images (a small pixel tolerance), their sizes and alt text, and
-the figures behind them. Regenerate the golden PNGs after a deliberate change of style with
-`LOOPBOT_UPDATE_GOLDEN=1 python -m pytest tests/unit/test_charts.py` and look at them before committing."""
+"""The charts' style, pinned by golden images, their sizes and alt text, and the figures behind them.
+
+A chart matches its golden image when: the size is the same; the mean absolute difference of the
+pixels is small (text anti-aliasing differs by up to about 3 of 255 between matplotlib 3.8 and 3.11,
+the range pyproject allows); every palette colour covers the same area to 0.1% of the image (bars
+come out pixel for pixel the same: a changed colour or bar shows at once); and the text's ink covers
+the same area to 15% (another font, size or weight moves it by 25% or more). Regenerate the golden PNGs after a deliberate change of style with
+`LOOPBOT_UPDATE_GOLDEN=1 python -m pytest tests/unit/test_chart_rendering.py` and look at them before committing."""
 
 from __future__ import annotations
 
@@ -14,19 +19,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgb
 from matplotlib.image import imread
 
 from handlers.charts.calibration_chart import MAX_ROWS, render_calibration_chart, scale_colours
 from handlers.charts.digest_chart import render_digest_charts
 from handlers.charts.files import ALT_LIMIT, Chart, alt, short
 from handlers.charts.load_chart import render_load_chart
+from handlers.charts.style import BLUE, GREEN, INK, ORANGE, SKY, VERMILLION
 from hiring.chasing.figures import DigestCharts, DigestFigures, FunnelStep, Spread, percentile, spread
 from hiring.feedback.calibration import Calibration, InterviewerCalibration, leaning
 from hiring.home import InterviewLoad, WeekLoad
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
-TOLERANCE = 2.0  # mean absolute difference per channel, on the 0–255 scale
+TOLERANCE = 4.0  # mean absolute difference per channel, on the 0–255 scale
+BAR_COLOURS = (BLUE, SKY, GREEN, ORANGE, VERMILLION)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -112,19 +120,30 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+def area(image: np.ndarray, colour: str) -> float:
+    """The share of the image's pixels in `colour` (to within 3 of 255 per channel)."""
+    return float((np.abs(image[..., :3] - np.array(to_rgb(colour))).max(axis=-1) < 3 / 255).mean())
+
+
 def assert_looks_like_golden(chart: Chart, name: str) -> None:
     path = GOLDEN / name
     if os.environ.get("LOOPBOT_UPDATE_GOLDEN"):
         path.write_bytes(chart.png)
-    actual = imread(io.BytesIO(chart.png))
-    expected = imread(path)
+    actual, expected = imread(io.BytesIO(chart.png)), imread(path)
     assert actual.shape == expected.shape
+    problems = []
     difference = float(np.abs(actual[..., :3] - expected[..., :3]).mean() * 255)
     if difference > TOLERANCE:
+        problems.append(f"pixels differ by {difference:.2f} on average")
+    for colour in BAR_COLOURS:
+        if abs(area(actual, colour) - area(expected, colour)) > 0.001:
+            problems.append(f"{colour} covers {area(actual, colour):.2%}, not {area(expected, colour):.2%}")
+    ink, expected_ink = area(actual, INK), area(expected, INK)
+    if abs(ink - expected_ink) > 0.15 * expected_ink:
+        problems.append(f"text ink covers {ink:.2%}, not {expected_ink:.2%}")
+    if problems:
         (Path(os.environ.get("TMPDIR", "/tmp")) / f"actual-{name}").write_bytes(chart.png)
-    assert difference <= TOLERANCE, (
-        f"{name} differs from the golden image by {difference:.2f} (saved actual-{name})"
-    )
+    assert not problems, f"{name} is not its golden image (saved actual-{name}): " + "; ".join(problems)
 
 
 def test_the_digest_chart_keeps_its_style_and_says_its_numbers() -> None:
