@@ -15,11 +15,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.fake_slack import FakeSlack, Posted, UploadedFile, dm_channel
-from bot.sandbox.harness import HIRING_CHANNEL, Sandbox
+from bot.sandbox.harness import HIRING_CHANNEL, START, Sandbox
+from hiring.chasing.digests import DigestService
+from hiring.clock import FixedClock
 from hiring.outbox import sent_keys
 from hiring.permissions import Actor
+from hiring.ports import Sent
 from storage.models import Decision, Panel, Role
-from tests.debrief_support import make_loop, score
+from storage.uow import Database
+from tests.debrief_support import make_loop, make_platform_role, score
 from tests.factories import TEAM, make_booked_panel, make_candidate, make_role, make_scorecard
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -197,6 +201,67 @@ def test_a_failed_chart_upload_is_retried_by_a_later_tick_without_reposting_the_
     [summary] = summaries(sandbox)
     [upload] = sandbox.fake.uploads(HIRING_CHANNEL)
     assert upload.thread_ts == summary.ts
+
+
+def test_a_pivot_counts_in_the_role_left_and_in_the_stage_entered(database_url: str) -> None:
+    db, clock = Database(database_url), FixedClock(START)
+    try:
+        loop = make_loop(db, clock)  # added to Senior Backend Engineer's "screen" now
+        platform = make_platform_role(db, clock, hiring_manager="UHANA")
+        make_candidate(db, clock, platform, name="Direct Platform")
+        clock.advance(timedelta(days=1))
+        services = DigestService(db, clock, Recorder())
+        for role in (loop.role, platform):
+            services.set_charts(Actor(TEAM, "UHANA"), role.id, True)
+        with db.uow(TEAM) as uow:
+            for stage, outcome, target in (("screen", "advance", None), ("onsite", "pivot", platform.id)):
+                uow.session.add(
+                    Decision(
+                        team_id=TEAM,
+                        candidate_id=loop.candidate.id,
+                        role_id=loop.role.id,
+                        stage_key=stage,
+                        outcome=outcome,
+                        target_role_id=target,
+                        decided_by="UHANA",
+                        decided_at=clock.now(),
+                    )
+                )
+            candidate = uow.candidates.get(loop.candidate.id)
+            assert candidate is not None
+            candidate.role_id, candidate.stage_key = platform.id, "onsite"
+            uow.commit()
+        clock.advance(timedelta(hours=1))
+        funnels = {}
+        for role in (loop.role, platform):
+            charts = services.build(TEAM, role.id, charts=True).charts
+            assert charts is not None
+            funnels[role.title] = [(s.name, s.week, s.history) for s in charts.funnel]
+        assert services.build(TEAM, platform.id).charts is None  # only asked for, weekly or by command
+    finally:
+        db.dispose()
+    assert funnels == {
+        "Senior Backend Engineer": [
+            ("Technical screen", 1, 1),
+            ("On-site", 1, 1),
+            ("Final conversation", 0, 0),
+            ("Offer", 0, 0),
+        ],
+        "Platform Engineer": [("Intro call", 1, 1), ("Platform on-site", 1, 1), ("Offer", 0, 0)],
+    }
+
+
+class Recorder:
+    """A notifier that is never called: building digests sends nothing."""
+
+    def send(self, team_id: str, to: str, content: object, *, thread_ts: str | None = None) -> Sent:
+        raise AssertionError("nothing is sent")
+
+    def update(self, team_id: str, sent: Sent, content: object) -> None:
+        raise AssertionError("nothing is sent")
+
+    def delete(self, team_id: str, sent: Sent) -> None:
+        raise AssertionError("nothing is sent")
 
 
 # -- calibration ----------------------------------------------------------------------------------
