@@ -58,7 +58,7 @@ class LoadCharts:
         return file_id, True
 
     def forget(self, team_id: str, user_id: str) -> None:
-        """Upload afresh next time (Slack refused the file: deleted, or gone with a restart of Slack's)."""
+        """Upload afresh next time (Slack refused the file, e.g. someone deleted it)."""
         with self._lock:
             self._files.pop((team_id, user_id), None)
 

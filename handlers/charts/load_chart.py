@@ -4,6 +4,8 @@ sign. Only counts: no candidate names."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from handlers.charts.files import Chart
 from handlers.charts.style import (
     BLUE,
@@ -21,6 +23,9 @@ from handlers.charts.style import (
 )
 from hiring.home import InterviewLoad, WeekLoad
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 WIDTH = 800
 HEIGHT = 300
 
@@ -35,64 +40,68 @@ def state(week: WeekLoad, limit: int | None) -> str:
     return "at the limit" if week.interviews == limit else "over the limit"
 
 
+COLOURS = {"": BLUE, "at the limit": ORANGE, "over the limit": VERMILLION}
+
+
 def render_load_chart(load: InterviewLoad) -> Chart:
     """The Home tab's load chart."""
     limit = load.weekly_limit
-    colours = {"": BLUE, "at the limit": ORANGE, "over the limit": VERMILLION}
     with canvas(WIDTH, HEIGHT) as fig:
         fig.text(0.015, 0.95, "Your interviews per week", fontsize=13, fontweight="bold", va="top")
-        fig.text(
-            0.015,
-            0.86,
-            f"Against your weekly limit of {limit}"
-            if limit is not None
-            else "You are in no interviewer pool",
-            fontsize=9.5,
-            color=MUTED,
-            va="top",
+        subtitle = (
+            f"Against your weekly limit of {limit}" if limit is not None else "You are in no interviewer pool"
         )
+        fig.text(0.015, 0.86, subtitle, fontsize=9.5, color=MUTED, va="top")
         ax = fig.add_axes((0.06, 0.2, 0.8, 0.55))
-        xs = range(len(load.weeks))
-        states = [state(w, limit) for w in load.weeks]
-        counts = [w.interviews for w in load.weeks]
-        boxes(
-            ax,
-            [(x - 0.28, 0, 0.56, count) for x, count in zip(xs, counts, strict=True)],
-            [colours[s] for s in states],
-        )
-        for x, count, note in zip(xs, counts, states, strict=True):
-            ax.annotate(
-                f"{count}" + (f" · {note}" if note else ""),
-                (x, count),
-                xytext=(0, 4),
-                textcoords="offset points",
-                ha="center",
-                fontsize=10,
-                color=INK,
-                zorder=3,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
-            )
-        top = max([*counts, limit or 0, 1])
+        _bars(ax, load)
+        columns = len(load.weeks)
         if limit is not None:
-            ax.axhline(limit, color=INK, linewidth=1.1, linestyle=(0, (4, 3)))
-            ax.annotate(
-                f"limit {limit}",
-                (len(counts) - 0.5, limit),
-                xytext=(6, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9.5,
-                color=INK,
-                annotation_clip=False,
-            )
-        ax.set_ylim(0, top * 1.3)
-        ax.set_xlim(-0.5, len(counts) - 0.5)
+            _limit_line(ax, limit, columns)
+        ax.set_ylim(0, max([*(w.interviews for w in load.weeks), limit or 0, 1]) * 1.3)
+        ax.set_xlim(-0.5, columns - 0.5)
         bare(ax)
         column_labels(ax, [week_label(w, i) for i, w in enumerate(load.weeks)])
-        segments(ax, [((-0.5, 0), (len(counts) - 0.5, 0))], FAINT)
+        segments(ax, [((-0.5, 0), (columns - 0.5, 0))], FAINT)
         data = png(fig)
     return Chart(
         png=data, title="Your interviews per week", alt_text=load_alt_text(load), filename="load.png"
+    )
+
+
+def _bars(ax: Axes, load: InterviewLoad) -> None:
+    """A bar a week, coloured and labelled by how it stands against the limit."""
+    states = [state(w, load.weekly_limit) for w in load.weeks]
+    boxes(
+        ax,
+        [(x - 0.28, 0, 0.56, w.interviews) for x, w in enumerate(load.weeks)],
+        [COLOURS[s] for s in states],
+    )
+    for x, (week, note) in enumerate(zip(load.weeks, states, strict=True)):
+        ax.annotate(
+            f"{week.interviews}" + (f" · {note}" if note else ""),
+            (x, week.interviews),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            fontsize=10,
+            color=INK,
+            zorder=3,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
+
+
+def _limit_line(ax: Axes, limit: int, columns: int) -> None:
+    """The weekly limit: a dashed line across the weeks, labelled at its right end."""
+    ax.axhline(limit, color=INK, linewidth=1.1, linestyle=(0, (4, 3)))
+    ax.annotate(
+        f"limit {limit}",
+        (columns - 0.5, limit),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=9.5,
+        color=INK,
+        annotation_clip=False,
     )
 
 
