@@ -41,6 +41,7 @@ BOT_SCOPES = (
     "commands",
     "chat:write",
     "im:write",
+    "files:write",
     "users:read",
     "users:read.email",
     "channels:read",

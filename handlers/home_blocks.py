@@ -11,15 +11,18 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     DividerBlock,
     HeaderBlock,
+    ImageBlock,
     PlainTextObject,
     StaticSelectElement,
 )
+from slack_sdk.models.blocks.basic_components import SlackFile
 from slack_sdk.models.views import View
 
 from handlers.block_kit import context, option, section
+from handlers.charts.load_chart import load_alt_text
 from handlers.feedback.feedback_blocks import FEEDBACK_VIEW, feedback_value, pending_item
 from handlers.mrkdwn import clip, esc, plain, user, when
-from hiring.home import HomeCursor, HomePage, Page, RoleOverview, StageRow
+from hiring.home import HomeCursor, HomePage, InterviewLoad, Page, RoleOverview, StageRow
 
 HOME_MORE = "home_more"
 MAX_BLOCKS = 100
@@ -104,11 +107,14 @@ def role_blocks(role: RoleOverview, cursor: HomeCursor, tz: str, budget: int) ->
     return [*blocks, *tail]
 
 
-def home_view(page: HomePage) -> View:
-    """The Home tab: upcoming interviews, scorecards to submit, and my roles (managers)."""
+def home_view(page: HomePage, load_chart: str | None = None) -> View:
+    """The Home tab: upcoming interviews, my load per week (the chart uploaded as file `load_chart`,
+    or its figures in words), scorecards to submit, and my roles (managers)."""
     tz = page.tz
     blocks: list[Block] = [context(f"Times in {tz} · updated {when(page.now, tz, with_zone=False)}")]
     blocks.extend(_upcoming_section(page))
+    if page.load is not None:
+        blocks.extend(load_blocks(page.load, load_chart))
     blocks.append(DividerBlock())
     blocks.extend(_pending_section(page))
     if page.manages_roles:
@@ -143,6 +149,14 @@ def _upcoming_section(page: HomePage) -> list[Block]:
         "more:upcoming",
     )
     return [*blocks, *([more] if more is not None else [])]
+
+
+def load_blocks(load: InterviewLoad, file_id: str | None) -> list[Block]:
+    """My interviews per week against my limit: the chart (a private upload shown through
+    `slack_file`), or the same numbers as a line of text while there is none."""
+    if file_id is not None:
+        return [ImageBlock(slack_file=SlackFile(id=file_id), alt_text=load_alt_text(load)[:2000])]
+    return [context(load_alt_text(load))]
 
 
 def _pending_section(page: HomePage) -> list[Block]:

@@ -1,7 +1,8 @@
 """Turns what Loopbot says (domain message dataclasses) into a fallback text plus Block Kit blocks.
 
 Every renderer is listed here, in one table: a new kind of message adds its dataclass and the
-function that renders it (in the capability's `*_blocks.py`).
+function that renders it (in the capability's `*_blocks.py`). What Loopbot shares as an image rather
+than a message (a chart) is in the second table, `FILES`: its function draws the PNG.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from handlers.block_kit import Rendered
+from handlers.charts import digest_chart
+from handlers.charts.files import Chart
 from handlers.chasing import digests_blocks, reminders_blocks
 from handlers.decisions import decisions_blocks, reports_blocks
 from handlers.feedback import feedback_blocks
@@ -19,6 +22,7 @@ from handlers.privacy import privacy_blocks
 from handlers.roles import candidates_blocks, roles_blocks
 from handlers.scheduling import booking_blocks
 from hiring.chasing.digests import DigestDetail, DigestSummary
+from hiring.chasing.figures import DigestCharts
 from hiring.chasing.reminders import LateFeedbackEscalation, LateFeedbackLine, ScorecardNudge
 from hiring.decisions.debriefs import Debrief, DebriefComplete
 from hiring.decisions.decisions import PivotArrival, PivotNotice
@@ -54,6 +58,17 @@ RENDERERS: dict[type, Callable[[Any], Rendered]] = {
     DeclineNotice: booking_blocks.render_decline_notice,
     ReplacementNotice: booking_blocks.render_replacement_notice,
 }
+
+
+FILES: dict[type, Callable[[Any], Chart]] = {
+    DigestCharts: digest_chart.render_digest_charts,
+}
+
+
+def as_file(content: object) -> Chart | None:
+    """The chart to upload for a domain message shared as an image, or None for a message."""
+    draw = FILES.get(type(content))
+    return draw(content) if draw is not None else None
 
 
 def render(content: object) -> Rendered:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.render import render
+from handlers.charts.files import Chart, share
+from handlers.render import as_file, render
 from hiring.errors import ExternalServiceError, RateLimited
 from hiring.ports import Profile, Sent
 
@@ -109,6 +110,9 @@ class SlackNotifier:
         return channel
 
     def send(self, team_id: str, to: str, content: object, *, thread_ts: str | None = None) -> Sent:
+        chart = as_file(content)
+        if chart is not None:
+            return self._share(team_id, to, chart, thread_ts)
         text, blocks = render(content)
         client = self.client_for(team_id)
         try:
@@ -125,6 +129,17 @@ class SlackNotifier:
         except SlackApiError as err:
             raise service_error(err) from err
         return Sent(channel_id=response["channel"], ts=response["ts"])
+
+    def _share(self, team_id: str, to: str, chart: Chart, thread_ts: str | None) -> Sent:
+        """Upload a chart into a channel, a thread or a DM. A shared file has no message ts until Slack
+        has processed it, so its file id stands in for one."""
+        client = self.client_for(team_id)
+        try:
+            if to.startswith(("U", "W")):
+                to = self._dm_channel(client, team_id, to)
+            return Sent(channel_id=to, ts=share(client, to, chart, thread_ts=thread_ts))
+        except SlackApiError as err:
+            raise service_error(err) from err
 
     def update(self, team_id: str, sent: Sent, content: object) -> None:
         text, blocks = render(content)

@@ -1,5 +1,6 @@
-"""The App Home tab's contents as domain data: my upcoming interviews, my pending scorecards, and for
-hiring managers and recruiters their roles with candidates per stage and late scorecards.
+"""The App Home tab's contents as domain data: my upcoming interviews, my pending scorecards, my
+interview load per week against my weekly limit, and for hiring managers and recruiters their roles
+with candidates per stage and late scorecards.
 
 Long lists come in pages; a `HomeCursor` says which page of each list to show (the "More" buttons
 carry one). Nothing here shows anyone's ratings: the Home tab is about what to do next.
@@ -11,8 +12,9 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from hiring.clock import Clock
 from hiring.feedback.scorecards import PendingScorecard, ScorecardService
@@ -31,6 +33,7 @@ PENDING_PAGE = 8
 ROLES_PAGE = 3
 STAGE_PAGE = 20
 LATE_SHOWN = 5
+LOAD_WEEKS = 4
 CLOSED_STATUSES = frozenset({"rejected", "withdrawn", "hired", "archived"})
 
 
@@ -151,6 +154,28 @@ class HomePage:
     pending: Page[PendingScorecard]
     roles: Page[RoleOverview]
     manages_roles: bool
+    load: InterviewLoad | None = None
+
+
+@dataclass(frozen=True)
+class WeekLoad:
+    """My interviews in one week (Monday to Sunday in my time zone)."""
+
+    week_start: date
+    interviews: int
+
+
+@dataclass(frozen=True)
+class InterviewLoad:
+    """My interviews per week, this week and the next three, against my weekly limit (the lowest of
+    my pools'; None outside every pool). No candidate names: only counts."""
+
+    weeks: tuple[WeekLoad, ...]
+    weekly_limit: int | None
+
+    @property
+    def total(self) -> int:
+        return sum(w.interviews for w in self.weeks)
 
 
 Publisher = Callable[[str, str], None]
@@ -217,6 +242,7 @@ class HomeService:
             roles_page = page_of(mine, cursor.roles, ROLES_PAGE)
             overviews = tuple(self._overview(uow, role, cursor, now) for role in roles_page.items)
             tz = person_timezone(uow, self.directory, user_id, mine[0].timezone if mine else "UTC")
+            load = interview_load(uow, user_id, tz, now)
         return HomePage(
             team_id=team_id,
             user_id=user_id,
@@ -227,6 +253,7 @@ class HomeService:
             pending=page_of(pending, cursor.pending, PENDING_PAGE),
             roles=Page(items=overviews, offset=roles_page.offset, total=roles_page.total),
             manages_roles=bool(mine),
+            load=load,
         )
 
     def _overview(self, uow: UnitOfWork, role: Role, cursor: HomeCursor, now: datetime) -> RoleOverview:
@@ -271,3 +298,23 @@ class HomeService:
             late_total=len(late_rows),
             candidates_total=total,
         )
+
+
+def interview_load(uow: UnitOfWork, user_id: str, tz: str, now: datetime) -> InterviewLoad | None:
+    """My load over `LOAD_WEEKS` weeks from this one; None for someone in no pool with no interviews."""
+    zone = ZoneInfo(tz)
+    today = now.astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
+    start = datetime.combine(monday, time(0), zone)
+    end = datetime.combine(monday + timedelta(weeks=LOAD_WEEKS), time(0), zone)
+    limits = [m.weekly_limit for m in uow.pools.memberships(user_id)]
+    starts = uow.feedback.seat_starts(user_id, start, end)
+    if not limits and not starts:
+        return None
+    counts = [0] * LOAD_WEEKS
+    for at in starts:
+        counts[(at.astimezone(zone).date() - monday).days // 7] += 1
+    return InterviewLoad(
+        weeks=tuple(WeekLoad(monday + timedelta(weeks=n), counts[n]) for n in range(LOAD_WEEKS)),
+        weekly_limit=min(limits) if limits else None,
+    )

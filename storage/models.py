@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -97,6 +98,8 @@ class Role(Base):
     briefing_minutes: Mapped[int] = mapped_column(Integer, default=30)
     digest_time: Mapped[str] = mapped_column(String(5), default="09:00")
     digest_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    # Opt-in: the week's first digest also gets charts in its thread (`/interview digest charts on`).
+    digest_charts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(USER)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -4,6 +4,12 @@ It binds port 0, answers the Web API methods Loopbot uses with realistic JSON, r
 validates every view and message through `slack_sdk.models` (an invalid one is answered
 `invalid_blocks`, as Slack would, and remembered in `block_errors`), and can be told to misbehave
 (`ratelimited` with `Retry-After`, 5xx, slow answers, `not_in_channel`, ...) or hang (`stall()`).
+
+File uploads work as Slack's do (slack_sdk's `files_upload_v2`): `files.getUploadURLExternal` hands out
+a file id and an upload URL on this server, a POST of the raw bytes to it answers `OK - <length>`, and
+`files.completeUploadExternal` finishes the file, privately or shared in a channel or thread (a file
+share message). `files` keeps every upload with its bytes; an image block's `slack_file` must name
+a finished image upload, or the blocks are refused (`invalid slack file`).
 """
 
 from __future__ import annotations
@@ -104,6 +110,53 @@ class Posted:
     kind: str = "message"  # message | ephemeral | response
     deleted: bool = False
     history: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)  # a file share: the files shown
+
+
+@dataclass
+class UploadedFile:
+    """A file uploaded through the external upload flow, and where it was shared."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    data: bytes | None = None
+    title: str | None = None
+    completed: bool = False
+    deleted: bool = False
+    channel: str | None = None
+    thread_ts: str | None = None
+    initial_comment: str | None = None
+
+    @property
+    def is_image(self) -> bool:
+        return self.filename.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
+
+    def as_json(self, team_id: str, url: str) -> dict[str, Any]:
+        private = f"{url}files-pri/{team_id}-{self.id}/{self.filename}"
+        return {
+            "id": self.id,
+            "created": 1_700_000_000,
+            "timestamp": 1_700_000_000,
+            "name": self.filename,
+            "title": self.title or self.filename,
+            "mimetype": "image/png" if self.filename.lower().endswith(".png") else "application/octet-stream",
+            "filetype": self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else "binary",
+            "user": BOT_USER_ID,
+            "size": self.length,
+            "mode": "hosted",
+            "is_external": False,
+            "is_public": self.channel is not None and self.channel.startswith("C"),
+            "alt_txt": self.alt_txt,
+            "url_private": private,
+            "url_private_download": private.replace("/files-pri/", "/files-pri/download/"),
+            "permalink": f"{url}files/{BOT_USER_ID}/{self.id}/{self.filename}",
+            "channels": [],
+            "groups": [],
+            "ims": [],
+            "shares": {},  # filled in asynchronously by Slack, after the answer
+        }
 
 
 class FakeSlack:
@@ -124,8 +177,10 @@ class FakeSlack:
         self._holding: dict[str, int] = {}
         self.install_codes: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
+        self.files: dict[str, UploadedFile] = {}
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         ThreadingHTTPServer.request_queue_size = 128
@@ -253,6 +308,7 @@ class FakeSlack:
             self.home_tabs.clear()
             self.block_errors.clear()
             self.faults.clear()
+            self.files.clear()
 
     # -- the Web API --------------------------------------------------------------------------
     def handle(
@@ -325,6 +381,19 @@ class FakeSlack:
                 block.validate_json()
         except Exception as exc:  # slack_sdk raises SlackObjectFormationError and friends
             return f"invalid block: {exc}"
+        return self._check_files(blocks)
+
+    def _check_files(self, blocks: list[dict[str, Any]]) -> str | None:
+        """Every image block's `slack_file` names a finished image upload the app can see."""
+        for index, block in enumerate(blocks):
+            source = block.get("slack_file") if block.get("type") == "image" else None
+            if source is None:
+                continue
+            file = self.files.get(str(source.get("id", "")))
+            if file is None and source.get("url"):
+                file = next((f for f in self.files.values() if f.id in str(source["url"])), None)
+            if file is None or file.deleted or not file.completed or not file.is_image:
+                return f"invalid slack file [json-pointer:/blocks/{index}/slack_file]"
         return None
 
     def _check_view(self, view: Any) -> str | None:
@@ -340,7 +409,7 @@ class FakeSlack:
             return f"too many blocks in a view (limit {limit})"
         if len(view.get("private_metadata", "") or "") > 3000:
             return "private_metadata over 3000 characters"
-        return None
+        return self._check_files(view.get("blocks", []))
 
     def _invalid(self, problem: str) -> dict[str, Any]:
         self.block_errors.append(problem)
@@ -565,6 +634,82 @@ class FakeSlack:
         self.home_tabs[user] = view
         return {"ok": True, "view": dict(view, id=f"VHOME{user}")}
 
+    # -- files: the external upload flow (slack_sdk's files_upload_v2) --------------------------
+    def uploads(self, channel: str | None = None) -> list[UploadedFile]:
+        """Finished uploads (shared in `channel`, when given), oldest first."""
+        with self._lock:
+            return [
+                f for f in self.files.values() if f.completed and (channel is None or f.channel == channel)
+            ]
+
+    def _api_files_getUploadURLExternal(self, p: dict[str, Any]) -> dict[str, Any]:
+        filename, length = str(p.get("filename") or ""), str(p.get("length") or "")
+        if not filename or not length.isdecimal():
+            return {"ok": False, "error": "invalid_arguments"}
+        alt_txt = p.get("alt_txt")
+        if alt_txt is not None and len(str(alt_txt)) > 1000:
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._file_ids):010d}"
+        self.files[file_id] = UploadedFile(id=file_id, filename=filename, length=int(length), alt_txt=alt_txt)
+        return {"ok": True, "upload_url": f"{self.url}upload/v1/{file_id}", "file_id": file_id}
+
+    def handle_upload(self, path: str, data: bytes) -> tuple[int, str]:
+        """A POST of the file's bytes to the upload URL that `files.getUploadURLExternal` gave."""
+        file_id = path.rstrip("/").rsplit("/", 1)[-1]
+        with self._changed:
+            self.calls.append(
+                Call(
+                    method="upload",
+                    params={"file_id": file_id, "bytes": len(data)},
+                    headers={},
+                    at=time.monotonic(),
+                )
+            )
+            file = self.files.get(file_id)
+            if file is None or file.completed:
+                return 404, "Not Found"
+            if len(data) != file.length:
+                return 400, f"Bad Request - expected {file.length} bytes, got {len(data)}"
+            file.data = data
+            self._changed.notify_all()
+        return 200, f"OK - {len(data)}"
+
+    def _api_files_completeUploadExternal(self, p: dict[str, Any]) -> dict[str, Any]:
+        entries = _json(p.get("files")) or []
+        found = [self.files.get(str(e.get("id", ""))) for e in entries]
+        if not entries or any(f is None or f.data is None or f.completed for f in found):
+            return {"ok": False, "error": "file_not_found"}
+        channel_id = p.get("channel_id") or None
+        if channel_id is not None:
+            problem = self._can_post(str(channel_id))
+            if problem:
+                return {"ok": False, "error": problem}
+        uploaded = [f for f in found if f is not None]
+        for entry, file in zip(entries, uploaded, strict=True):
+            file.title, file.completed = entry.get("title"), True
+            file.channel, file.thread_ts = channel_id, p.get("thread_ts") or None
+            file.initial_comment = p.get("initial_comment")
+        as_json = [f.as_json(self.team_id, self.url) for f in uploaded]
+        if channel_id is not None:
+            self.messages.append(
+                Posted(
+                    channel=str(channel_id),
+                    ts=self._new_ts(),
+                    text=str(p.get("initial_comment") or ""),
+                    blocks=[],
+                    thread_ts=p.get("thread_ts") or None,
+                    files=as_json,
+                )
+            )
+        return {"ok": True, "files": as_json}
+
+    def _api_files_delete(self, p: dict[str, Any]) -> dict[str, Any]:
+        file = self.files.get(str(p.get("file", "")))
+        if file is None or file.deleted:
+            return {"ok": False, "error": "file_not_found"}
+        file.deleted = True
+        return {"ok": True}
+
     # -- response_url -------------------------------------------------------------------------
     def response_url(self, user_id: str, channel_id: str) -> str:
         return f"{self.url}response/{channel_id}/{user_id}/{next(self._ts)}"
@@ -618,6 +763,10 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
+            if self.path.startswith("/upload/"):  # a file's bytes, as sent (not a form)
+                status, text = fake.handle_upload(self.path, self.rfile.read(length))
+                self._send_text(status, text)
+                return
             raw = self.rfile.read(length).decode("utf-8")
             ctype = self.headers.get("Content-Type", "")
             if ctype.startswith("application/json"):
@@ -639,6 +788,14 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True  # no answer: the client sees its read time out
                 return
             self._send(status, body, extra)
+
+        def _send_text(self, status: int, text: str) -> None:
+            data = text.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         def _send(self, status: int, body: dict[str, Any], extra: dict[str, str]) -> None:
             data = json.dumps(body).encode("utf-8")

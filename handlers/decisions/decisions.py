@@ -22,6 +22,7 @@ from handlers.decisions.decisions_blocks import (
     pivot_modal,
     recorded_text,
 )
+from handlers.feedback.calibration import chart_note, share_calibration
 from handlers.render import render
 from handlers.router import CommandRequest, CommandRouter
 from handlers.view_state import text
@@ -86,13 +87,16 @@ def decide_command(services: Services, req: CommandRequest) -> None:
     req.reply(fallback, blocks)
 
 
-def calibration_command(services: Services, req: CommandRequest) -> None:
-    """`/interview calibration <role>`: each interviewer's ratings against their panels'."""
+def calibration_command(ctx: HandlerContext, req: CommandRequest) -> None:
+    """`/interview calibration <role>`: each interviewer's ratings against their panels', and the
+    chart of them in the asker's DM (drawn after the ack)."""
     if not req.args:
         raise NotFound("Name the role, e.g. `/interview calibration Senior Backend Engineer`.")
-    role = services.roles.find(req.actor.team_id, req.args)
-    fallback, blocks = calibration_blocks(services.calibration.report(req.actor, role.id))
-    req.reply(fallback, blocks)
+    role = ctx.services.roles.find(req.actor.team_id, req.args)
+    report = ctx.services.calibration.report(req.actor, role.id)
+    fallback, blocks = calibration_blocks(report)
+    req.reply(fallback, [*blocks, *chart_note(report)])
+    ctx.background.submit(share_calibration, ctx, req.actor, report)
 
 
 def decision_clicked(
@@ -163,7 +167,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     )
     router.add(
         "calibration",
-        partial(calibration_command, services),
+        partial(calibration_command, ctx),
         usage="calibration <role>",
         summary="each interviewer's ratings against their panels'",
     )

@@ -6,6 +6,8 @@ Each open role gets a digest in its hiring channel on its schedule (`Role.digest
 catches up (up to `CATCH_UP` late; older ones are skipped, the next one comes on schedule). The
 summary is one message; the details of each non-empty section follow in its thread (keys
 `digest:{role_id}:{date}:{n}-{section}`). `/interview digest` posts one now, keyed per request.
+A role that opted in (`Role.digest_charts`) also gets the week's charts (`hiring/chasing/figures.py`)
+in the thread of its first digest of the week, and of every digest asked for.
 
 No scores ever appear in a digest: only who, what, when and how late.
 """
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, NamedTuple
 
+from hiring.chasing.figures import DigestCharts, DigestFigures, digest_figures
 from hiring.chasing.reminders import CHASED_CANDIDATES, HELD_STATUSES, parse_days, zone
 from hiring.clock import Clock
 from hiring.decisions.debriefs import DEBRIEF_PREFIX
@@ -37,6 +40,7 @@ UPCOMING_HOURS = 48
 FEEDBACK_WINDOW = timedelta(days=7)
 CATCH_UP = timedelta(hours=12)
 SECTIONS = ("upcoming", "late", "waiting", "pipeline", "feedback_time", "reports")
+PARTS = (*SECTIONS, "charts")  # the thread replies: each section in full, then the week's charts
 
 
 # -- the schedule ---------------------------------------------------------------------------------
@@ -81,14 +85,20 @@ def next_occurrence(tz: str, days: str, at: str, now: datetime) -> datetime | No
     return None
 
 
+def first_of_week(tz: str, days: str, moment: datetime) -> bool:
+    """Whether `moment` falls on the first digest day of its week (local), the one charts follow."""
+    wanted = parse_days(days)
+    return bool(wanted) and moment.astimezone(zone(tz)).weekday() == min(wanted)
+
+
 def digest_key(role_id: int, tz: str, moment: datetime) -> str:
     """The key of a scheduled digest: one per role and local date."""
     return f"digest:{role_id}:{moment.astimezone(zone(tz)).date().isoformat()}"
 
 
 def part_key(key: str, section: str) -> str:
-    """The key of one thread reply of a digest; numbered so replies go out in `SECTIONS` order."""
-    return f"{key}:{SECTIONS.index(section) + 1}-{section}"
+    """The key of one thread reply of a digest; numbered so replies go out in `PARTS` order."""
+    return f"{key}:{PARTS.index(section) + 1}-{section}"
 
 
 # -- contents -------------------------------------------------------------------------------------
@@ -170,6 +180,7 @@ class Digest:
     feedback_count: int
     delays: tuple[InterviewerDelay, ...]
     reports: tuple[PendingReport, ...]
+    charts: DigestFigures | None = None
 
     @property
     def late_count(self) -> int:
@@ -180,7 +191,7 @@ class Digest:
         return sum(s.active + s.on_hold for s in self.stages)
 
     def sections(self) -> list[str]:
-        """The sections with details worth a thread reply."""
+        """The sections with details worth a thread reply (and "charts" when it has them)."""
         present = {
             "upcoming": bool(self.upcoming),
             "late": bool(self.late),
@@ -188,8 +199,9 @@ class Digest:
             "pipeline": self.active_candidates > 0,
             "feedback_time": bool(self.delays),
             "reports": bool(self.reports),
+            "charts": self.charts is not None,
         }
-        return [s for s in SECTIONS if present[s]]
+        return [s for s in PARTS if present[s]]
 
 
 @dataclass(frozen=True)
@@ -210,6 +222,17 @@ class DigestDetail:
 
 
 @dataclass(frozen=True)
+class ChartsSetting:
+    """What `/interview digest charts on|off` did to one role."""
+
+    role_title: str
+    channel_id: str
+    on: bool
+    changed: bool
+    weekday: int | None  # the first digest day of the week (Monday = 0): the charts follow that digest
+
+
+@dataclass(frozen=True)
 class DigestPosted:
     """What `/interview digest` did."""
 
@@ -227,16 +250,19 @@ class DigestService:
         self.clock = clock
         self.notifier = notifier
 
-    def build(self, team_id: str, role_id: int, now: datetime | None = None) -> Digest:
-        """The digest of one role as of `now` (default: the clock's now)."""
+    def build(
+        self, team_id: str, role_id: int, now: datetime | None = None, *, charts: bool = False
+    ) -> Digest:
+        """The digest of one role as of `now` (default: the clock's now), with the week's figures
+        when `charts` and the role opted in to them."""
         now = now or self.clock.now()
         with self.db.uow(team_id) as uow:
             role = uow.roles.get(role_id)
             if role is None:
                 raise NotFound("That role does not exist.")
-            return self._build(uow, role, now)
+            return self._build(uow, role, now, charts=charts)
 
-    def _build(self, uow: UnitOfWork, role: Role, now: datetime) -> Digest:
+    def _build(self, uow: UnitOfWork, role: Role, now: datetime, *, charts: bool = False) -> Digest:
         """Every query starts from the role's candidates (indexed), never from all interviews."""
         spec = spec_of(role.plan)
         repo = uow.chasing
@@ -254,6 +280,7 @@ class DigestService:
         late = _late(repo, panels, interviews, decisions, timedelta(hours=role.feedback_due_hours), now)
         waiting = _waiting(panels, decisions, {s.key: s.name for s in spec.stages}, now)
         pipeline = _pipeline(repo, role.id, spec, now)
+        figures = digest_figures(repo, role.id, spec, now) if charts and role.digest_charts else None
         return Digest(
             role_id=role.id,
             role_title=role.title,
@@ -268,6 +295,7 @@ class DigestService:
             feedback_count=pipeline.feedback_count,
             delays=pipeline.delays,
             reports=pipeline.reports,
+            charts=figures if figures is not None and not figures.empty else None,
         )
 
     # -- scheduled digests (the outbox source) ----------------------------------------------------
@@ -282,11 +310,12 @@ class DigestService:
         whose summary went out but whose details did not, e.g. after a crash in between)."""
         with self.db.uow("") as uow:
             roles = uow.chasing.open_role_schedules()
-            keyed: dict[str, tuple[int, str]] = {}
+            keyed: dict[str, tuple[int, str, bool]] = {}
             for role_id, team_id, tz, days, at in roles:
                 moment = latest_occurrence(tz, days, at, now)
                 if moment is not None:
-                    keyed[digest_key(role_id, tz, moment)] = (role_id, team_id)
+                    weekly = first_of_week(tz, days, moment)
+                    keyed[digest_key(role_id, tz, moment)] = (role_id, team_id, weekly)
             if not keyed:
                 return
             parents = uow.outbox.sent_notifications(list(keyed))
@@ -296,7 +325,7 @@ class DigestService:
                 for section in (row.payload or {}).get("sections", [])
             ]
             parts_sent = set(uow.outbox.sent_notifications(part_keys))
-        for key, (role_id, team_id) in keyed.items():
+        for key, (role_id, team_id, weekly) in keyed.items():
             parent = parents.get(key)
             if parent is not None:
                 missing = [
@@ -307,7 +336,7 @@ class DigestService:
                 if not missing or not parent.channel_id or not parent.message_ts:
                     continue
             try:
-                digest = self.build(team_id, role_id, now)
+                digest = self.build(team_id, role_id, now, charts=weekly)
             except NotFound:
                 continue
             if parent is None:
@@ -340,9 +369,9 @@ class DigestService:
             Due(
                 team_id=team_id,
                 key=part_key(key, section),
-                kind="digest_detail",
+                kind="digest_chart" if section == "charts" else "digest_detail",
                 to=channel_id,
-                content=DigestDetail(digest, section),
+                content=_part(digest, section),
                 thread_ts=ts,
             )
             for section in digest.sections()
@@ -372,6 +401,31 @@ class DigestService:
         names = ", ".join(f"“{esc(r.title)}”" for r in mine[:5])
         raise NotFound(f"Which role? Use `/interview digest <role title>`, e.g. one of {names}.")
 
+    def set_charts(self, actor: Actor, role_id: int, on: bool) -> ChartsSetting:
+        """Turn a role's weekly digest charts on or off (its managers); the change is audited."""
+        now = self.clock.now()
+        with self.db.uow(actor.team_id) as uow:
+            role = uow.roles.get(role_id)
+            if role is None:
+                raise NotFound("That role no longer exists.")
+            require_manager(actor, role, "change this role's digest")
+            changed = role.digest_charts != on
+            if changed:
+                uow.audit.record(
+                    at=now,
+                    actor_id=actor.user_id,
+                    action="role.digest_charts",
+                    subject_type="role",
+                    subject_id=role.id,
+                    before={"digest_charts": role.digest_charts},
+                    after={"digest_charts": on},
+                )
+                role.digest_charts = on
+                role.updated_at = now
+                uow.commit()
+            days = parse_days(role.digest_days)
+            return ChartsSetting(role.title, role.channel_id, on, changed, min(days) if days else None)
+
     def post_now(self, actor: Actor, role_id: int, request_key: str) -> DigestPosted:
         """Post a role's digest (summary, details in its thread) now. The same `request_key` (a
         retried request) posts it only once."""
@@ -380,7 +434,7 @@ class DigestService:
             if role is None:
                 raise NotFound("That role no longer exists.")
             require_manager(actor, role, "post this role's digest")
-            digest = self._build(uow, role, self.clock.now())
+            digest = self._build(uow, role, self.clock.now(), charts=True)
         due = self._summary_due(actor.team_id, f"digest-now:{role_id}:{request_key}", digest, scheduled=False)
         report = Dispatcher(self.db, self.clock, self.notifier).send_now([due])
         if report.failed and not report.sent:
@@ -388,6 +442,13 @@ class DigestService:
                 f"I couldn't post the digest in <#{digest.channel_id}>: {report.last_error or 'Slack failed'}"
             )
         return DigestPosted(digest.role_title, digest.channel_id, posted=report.sent > 0)
+
+
+def _part(digest: Digest, section: str) -> object:
+    """What one thread reply of a digest says: a section in full, or the charts."""
+    if section == "charts" and digest.charts is not None:
+        return DigestCharts(digest.role_title, digest.tz, digest.charts)
+    return DigestDetail(digest, section)
 
 
 def _upcoming(

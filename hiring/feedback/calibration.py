@@ -3,6 +3,8 @@
 Ratings are put on the role's plan's default scale (cards on another scale are converted through
 their position on it). An interviewer's mean is compared with the mean their co-panelists gave the
 same candidates at the same stages, so a tough pool of candidates does not make someone look harsh.
+Each interviewer's distribution comes with their panels' (what the others gave on those panels), so
+a chart can set the two side by side; people with fewer than `MIN_CARDS` scorecards are kept, marked.
 """
 
 from __future__ import annotations
@@ -27,11 +29,16 @@ class InterviewerCalibration:
     user_id: str
     cards: int
     distribution: dict[int, int]
+    panel_distribution: dict[int, int]
     mean: float
     panel_mean: float | None
     delta: float | None
     leaning: str
     hire_share: float | None
+
+    @property
+    def too_few(self) -> bool:
+        return self.cards < MIN_CARDS
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,7 @@ def _calibration(
                 user_id=author,
                 cards=cards[author],
                 distribution=_histogram(values, low, high),
+                panel_distribution=_histogram(others[author], low, high),
                 mean=mean,
                 panel_mean=panel_mean,
                 delta=delta,

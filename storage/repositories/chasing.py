@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, exists, literal, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, exists, literal, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 
@@ -252,5 +252,80 @@ class ChasingRepository(Repository):
                 Candidate.role_id == role_id,
                 Candidate.erased_at.is_(None),
                 FeedbackReport.sent_at.is_(None),
+            )
+        )
+
+    # -- the weekly digest's figures ---------------------------------------------------------------
+    def funnel_additions(self, role_id: int, since: datetime) -> Sequence[Row[int, int, datetime]]:
+        """(id, current role, created) of candidates created since `since` who are in the role now
+        or were pivoted out of it (any status, erased ones too: counts stay)."""
+        pivoted_out = select(Decision.candidate_id).where(
+            Decision.team_id == self.team_id, Decision.role_id == role_id, Decision.outcome == "pivot"
+        )
+        return self._rows(
+            select(Candidate.id, Candidate.role_id, Candidate.created_at).where(
+                Candidate.team_id == self.team_id,
+                Candidate.created_at >= since,
+                or_(Candidate.role_id == role_id, Candidate.id.in_(pivoted_out)),
+            )
+        )
+
+    def pivots_of(self, candidate_ids: Sequence[int]) -> Sequence[Row[int, int, datetime]]:
+        """(candidate id, role left, decided at) of the pivots of these candidates."""
+        if not candidate_ids:
+            return []
+        return self._rows(
+            select(Decision.candidate_id, Decision.role_id, Decision.decided_at).where(
+                among(self.session, Decision.candidate_id, candidate_ids), Decision.outcome == "pivot"
+            )
+        )
+
+    def funnel_decisions(self, role_id: int, since: datetime) -> Sequence[Row[str, str, datetime]]:
+        """(stage, outcome, decided at) of the role's advances and offers, and of pivots into the
+        role, decided since `since`."""
+        return self._rows(
+            select(Decision.stage_key, Decision.outcome, Decision.decided_at).where(
+                Decision.team_id == self.team_id,
+                Decision.decided_at >= since,
+                or_(
+                    and_(Decision.role_id == role_id, Decision.outcome.in_(("advance", "offer"))),
+                    and_(Decision.target_role_id == role_id, Decision.outcome == "pivot"),
+                ),
+            )
+        )
+
+    def scorecard_delays(
+        self, candidate_ids: Sequence[int], since: datetime, until: datetime
+    ) -> Sequence[Row[str, datetime | None, datetime | None]]:
+        """(stage, submitted at, interview end) of the submitted, non-shadow scorecards on these
+        candidates submitted between `since` and `until`."""
+        if not candidate_ids:
+            return []
+        return self._rows(
+            select(Scorecard.stage_key, Scorecard.submitted_at, Interview.end_at)
+            .join(Interview, Interview.id == Scorecard.interview_id)
+            .where(
+                among(self.session, Scorecard.candidate_id, candidate_ids),
+                Scorecard.status == "submitted",
+                Scorecard.is_shadow.is_(False),
+                Scorecard.submitted_at >= since,
+                Scorecard.submitted_at <= until,
+            )
+        )
+
+    def booking_leads(
+        self, role_id: int, since: datetime, until: datetime
+    ) -> Sequence[Row[str, datetime, datetime | None]]:
+        """(stage, created, first booked) of the panels of the role's candidates first booked between
+        `since` and `until` (moved or cancelled since, too: they were booked)."""
+        return self._rows(
+            select(Panel.stage_key, Panel.created_at, Panel.booked_at)
+            .select_from(Candidate)
+            .join(Panel, Panel.candidate_id == Candidate.id)
+            .where(
+                Candidate.team_id == self.team_id,
+                Candidate.role_id == role_id,
+                Panel.booked_at >= since,
+                Panel.booked_at <= until,
             )
         )

@@ -207,6 +207,24 @@ class FeedbackRepository(Repository):
         )
         return [(seat, interview) for seat, interview in self.session.execute(query.where(*live()))]
 
+    def seat_starts(self, user_id: str, start: datetime, end: datetime) -> list[datetime]:
+        """When the user's seats (interviewer or shadow) on live booked interviews start, for
+        interviews starting in [`start`, `end`): their load, as the pools' limits count it."""
+        query = (
+            select(Interview.start_at)
+            .join(Seat, Seat.interview_id == Interview.id)
+            .join(Panel, Interview.panel_id == Panel.id)
+            .join(Candidate, Panel.candidate_id == Candidate.id)
+            .where(
+                Seat.team_id == self.team_id,
+                Seat.user_id == user_id,
+                Interview.start_at >= start,
+                Interview.start_at < end,
+                *live(),
+            )
+        )
+        return [at for at in self.session.scalars(query) if at is not None]
+
     def late_for_roles(
         self, role_ids: Sequence[int], ended_before: datetime
     ) -> list[tuple[Seat, Interview, Candidate]]:

@@ -20,6 +20,8 @@ SCOPES_OF: dict[str, set[str]] = {
     "chat_update": {"chat:write"},
     "conversations_info": {"channels:read", "groups:read"},  # public and private hiring channels
     "conversations_open": {"im:write"},
+    "files_delete": {"files:write"},
+    "files_upload_v2": {"files:write"},  # files.getUploadURLExternal + files.completeUploadExternal
     "users_info": {"users:read", "users:read.email"},  # time zone, and the email for calendars
     "views_open": set(),
     "views_publish": set(),
