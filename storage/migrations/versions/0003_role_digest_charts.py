@@ -20,13 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    with op.batch_alter_table("roles", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("digest_charts", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    op.add_column("roles", sa.Column("digest_charts", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
-    """Downgrade schema."""
-    with op.batch_alter_table("roles", schema=None) as batch_op:
-        batch_op.drop_column("digest_charts")
+    """Downgrade schema. In place on both databases (SQLite 3.35+ drops columns): a batch copy of
+    `roles` would fail its rows' foreign keys on SQLite."""
+    op.execute("ALTER TABLE roles DROP COLUMN digest_charts")
