@@ -15,7 +15,8 @@ from sqlalchemy.engine import make_url
 from storage.database import make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAD = "0002"
+HEAD = "0003"
+PREVIOUS = "0002"  # the revision before head
 
 
 def console_script(name: str) -> str:
@@ -52,10 +53,10 @@ def test_db_upgrade_downgrade_current_and_history(database_url: str, tmp_path: P
     try:
         assert ok(run("db", "current", database_url=database_url, cwd=tmp_path)) == f"{HEAD} (head)\n"
         history = ok(run("db", "history", database_url=database_url, cwd=tmp_path))
-        assert f"0001 -> {HEAD} (head) (current)" in history and "<base> -> 0001" in history
+        assert f"{PREVIOUS} -> {HEAD} (head) (current)" in history and "<base> -> 0001" in history
         stepped = run("db", "downgrade", "-1", database_url=database_url, cwd=tmp_path)
-        assert ok(stepped) == "Database is at revision 0001.\n"
-        assert ok(run("db", "current", database_url=database_url, cwd=tmp_path)) == "0001\n"
+        assert ok(stepped) == f"Database is at revision {PREVIOUS}.\n"
+        assert ok(run("db", "current", database_url=database_url, cwd=tmp_path)) == f"{PREVIOUS}\n"
         assert ok(run("db", "upgrade", database_url=database_url, cwd=tmp_path)) == (
             f"Database is at revision {HEAD}.\n"
         )
