@@ -59,7 +59,8 @@ class EventSpec:
     `attendees` are email addresses (interviewers and the candidate). `organizer` is the calendar
     the event lives in (None: the provider's default). `online` events get a video link (a Meet
     link in Google) unless `video_link` is given; on-site events take `room` (a resource calendar
-    id), or one is picked from the configured rooms by free/busy when `room` is None.
+    id), or one is picked from the configured rooms by free/busy when `room` is None. `phone`
+    events are calls: no video link and no room (`online` must be False).
     `timezone` is how calendars should display the times (an IANA name).
     """
 
@@ -74,8 +75,11 @@ class EventSpec:
     room: str | None = None
     timezone: str = "UTC"
     video_link: str | None = None
+    phone: bool = False
 
     def __post_init__(self) -> None:
+        if self.phone and (self.online or self.room or self.video_link):
+            raise ValueError(f"phone event {self.event_id} can't have a video link or a room")
         if not EVENT_ID.match(self.event_id):
             raise ValueError(f"event id {self.event_id!r} must be 5+ characters of base32hex (a-v, 0-9)")
         for name in ("start", "end"):
@@ -222,7 +226,7 @@ def assign_rooms(
     result: list[EventSpec] = []
     unplaced: list[str] = []
     for event in events:
-        if event.online or event.room is not None:
+        if event.online or event.phone or event.room is not None:
             result.append(event)
             continue
         held = (prefer or {}).get(event.event_id)
@@ -256,7 +260,7 @@ def subtract(busy: Sequence[Interval], hole: Interval) -> list[Interval]:
 
 def needs_room(events: Sequence[EventSpec]) -> list[EventSpec]:
     """The on-site events that have no room yet."""
-    return [e for e in events if not e.online and e.room is None]
+    return [e for e in events if not e.online and not e.phone and e.room is None]
 
 
 def window(events: Sequence[EventSpec]) -> tuple[datetime, datetime]:

@@ -132,6 +132,7 @@ class Candidate(Base):
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     accommodations: Mapped[str] = mapped_column(Text, default="")
     accommodations_shareable: Mapped[bool] = mapped_column(Boolean, default=False)

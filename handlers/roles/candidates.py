@@ -49,6 +49,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         data = CandidateInput(
             name=text(vals, "name"),
             email=text(vals, "email"),
+            phone=text(vals, "phone"),
             role_id=int(role) if isinstance(role, str) and role.isdecimal() else None,
             timezone=text(vals, "timezone") or ctx.default_tz,
             accommodations=text(vals, "accommodations"),

@@ -24,7 +24,7 @@ SHAREABLE = "shareable"
 def candidate_modal(
     *, roles: list[RoleView], default_tz: str, candidate: CandidateView | None = None
 ) -> View:
-    """Add (or edit) a candidate: name, email, role, time zone, accommodations, links and notes."""
+    """Add (or edit) a candidate: name, email, phone, role, time zone, accommodations, links and notes."""
     c = candidate
     blocks = [
         *_identity_inputs(roles, default_tz, c),
@@ -42,7 +42,7 @@ def candidate_modal(
 
 
 def _identity_inputs(roles: list[RoleView], default_tz: str, c: CandidateView | None) -> list[InputBlock]:
-    """The name, email, role and time zone inputs."""
+    """The name, email, phone, role and time zone inputs."""
     return [
         InputBlock(
             block_id="name",
@@ -57,6 +57,15 @@ def _identity_inputs(roles: list[RoleView], default_tz: str, c: CandidateView | 
             optional=True,
             hint="Calendar invites go here.",
             element=EmailInputElement(action_id="value", initial_value=(c.email or None) if c else None),
+        ),
+        InputBlock(
+            block_id="phone",
+            label="Phone",
+            optional=True,
+            hint="For phone interviews: the interviewer calls this number, e.g. +44 20 7946 0000.",
+            element=PlainTextInputElement(
+                action_id="value", max_length=40, initial_value=(c.phone or None) if c else None
+            ),
         ),
         _role_input(roles, c),
         InputBlock(

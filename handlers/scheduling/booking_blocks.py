@@ -32,6 +32,7 @@ from hiring.scheduling.booking import (
     ScheduleOptions,
 )
 from hiring.scheduling.busy import BusyView
+from hiring.scheduling.formats import ONSITE, PHONE, format_of
 from hiring.scheduling.messages import (
     DeclineNotice,
     InterviewNotice,
@@ -85,12 +86,30 @@ def _room(room: str) -> str:
     return f"`{safe}`"
 
 
-def _where(mode: str, room: str | None, video_link: str | None = None) -> str:
-    if mode == "onsite":
-        return f"room {_room(room)}" if room else "on-site (room to be confirmed)"
+def _where(
+    mode: str, room: str | None, video_link: str | None = None, *, address: str = "", call: str = ""
+) -> str:
+    """How and where: `phone — <call>`, `room X, <address>` or the video link."""
+    fmt = format_of(mode)
+    if fmt == PHONE:
+        return f"phone call (no video) — {call}" if call else "phone call (no video)"
+    if fmt == ONSITE:
+        place = f"room {_room(room)}" if room else "on-site (room to be confirmed)"
+        return f"{place}, {esc(address)}" if address else place
     if video_link:
         return f"<{video_link}|video call>"
     return "video"
+
+
+def _call(caller_id: str | None, candidate_name: str, phone: str | None) -> str:
+    """Who calls whom: with the number in DMs (`phone`), without it in the hiring channel (None)."""
+    caller = user(caller_id) if caller_id else "the interviewer"
+    text = f"{caller} calls {esc(candidate_name)}"
+    if phone is None:
+        return text
+    if phone:
+        return f"{text} on {esc(phone)}"
+    return f"{text}; no phone number on file yet (add it with `/interview candidate {esc(candidate_name)}`)"
 
 
 # -- availability ----------------------------------------------------------------------------------
@@ -368,7 +387,10 @@ def render_loop_notice(msg: LoopNotice) -> Rendered:
         was = ""
         if s.previous_start is not None and s.previous_start != s.start:
             was = f" (was {day_text(s.previous_start, msg.tz)} {s.previous_start.astimezone(ZoneInfo(msg.tz)):%H:%M})"
-        where = "" if msg.kind == "cancelled" else f" · {_where(s.mode, s.room)}"
+        call = _call(s.interviewer_ids[0] if s.interviewer_ids else None, msg.candidate_name, None)
+        where = (
+            "" if msg.kind == "cancelled" else f" · {_where(s.mode, s.room, address=s.address, call=call)}"
+        )
         lines.append(
             f"• *{esc(s.title)}* {span_text(s.start, s.end, msg.tz)}{was} — "
             f"{_people(s.interviewer_ids, s.shadow_ids)}{where}"
@@ -404,7 +426,8 @@ def render_interview_notice(msg: InterviewNotice) -> Rendered:
     else:
         lines.append(f"*When:* {when_text}")
     if msg.kind not in ("cancelled", "removed"):
-        lines.append(f"*Where:* {_where(msg.mode, msg.room, msg.video_link)}")
+        call = _call(msg.caller_id, msg.candidate_name, msg.phone)
+        lines.append(f"*Where:* {_where(msg.mode, msg.room, msg.video_link, address=msg.address, call=call)}")
         if msg.colleague_ids:
             lines.append(f"*With:* {_people(msg.colleague_ids)}")
     if msg.ics_url:

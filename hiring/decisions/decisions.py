@@ -302,6 +302,7 @@ class DecisionService:
     ) -> ReportFacts:
         spec = spec_of(role.plan)
         panel = uow.panels.current(candidate.id, candidate.stage_key)
+        interviewed = uow.booking.stages_interviewed(candidate.id, now)
         cards: list[ReportCard] = []
         if panel is not None:
             state = state_of(uow, role, panel, now)
@@ -322,6 +323,8 @@ class DecisionService:
             redact=redact,
             next_stage_name=next_stage_name,
             target_role_title=target_role_title,
+            interviewed=bool(interviewed),
+            stage_interviewed=candidate.stage_key in interviewed,
         )
 
     # -- after the decision ------------------------------------------------------------------------

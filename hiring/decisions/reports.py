@@ -56,6 +56,8 @@ class ReportFacts:
     redact: Sequence[str] = ()  # names that must never appear (the interviewers')
     next_stage_name: str | None = None
     target_role_title: str | None = None
+    interviewed: bool = True  # the candidate has had at least one interview (any stage)
+    stage_interviewed: bool = True  # ... at the stage decided on
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -341,10 +343,8 @@ def _opening(facts: ReportFacts) -> str:
         )
     if facts.outcome == "pivot":
         target = f"our {facts.target_role_title} role" if facts.target_role_title else "another of our roles"
-        return (
-            f"The team felt your experience is an even closer fit for {target}, "
-            "and we would like to continue the process with that team."
-        )
+        who = "The team felt" if facts.interviewed else "Having read your application, we think"
+        return f"{who} your experience is an even closer fit for {target}, and we would like to continue the process with that team."
     return "Thank you again for your time."
 
 
@@ -370,16 +370,39 @@ def _point_text(point: Point, description: str, strong: bool) -> str:
     return f"• {text}"
 
 
+def _thanks(facts: ReportFacts) -> str:
+    """The first thanks, for what the candidate has actually done so far: applied, interviewed
+    earlier in the process, or interviewed at the stage decided on."""
+    if not facts.interviewed:
+        return (
+            f"Thank you for your interest in the {facts.role_title} role and for the time you took to apply."
+        )
+    if not facts.stage_interviewed or not facts.stage_name:
+        return f"Thank you for the time you have spent interviewing with us for the {facts.role_title} role so far."
+    return f"Thank you for the time you spent interviewing with us for the {facts.role_title} role ({facts.stage_name})."
+
+
+def _nothing_to_say(facts: ReportFacts) -> str:
+    """The feedback part when no competency stands out either way."""
+    if facts.cards:
+        return (
+            "The interviewers saw a balanced picture across the areas we assessed, "
+            "with no single one standing out either way."
+        )
+    if not facts.interviewed:
+        return (
+            "This decision was made on your application, before any interview, so there is no "
+            "interview feedback to share; we are happy to answer questions about it."
+        )
+    return "We will share more detailed feedback on this stage as soon as we can."
+
+
 def draft_report(facts: ReportFacts) -> str:
-    """The report's text, ready for the recruiter to edit (plain text, no names, no numbers)."""
+    """The report's text, ready for the recruiter to edit (plain text, no names, no numbers); its
+    words fit how far the candidate got (no thanks for interviewing before any interview)."""
     strengths, areas = assess(facts)
     hello = first_name(facts.candidate_name) or "there"
-    stage = f" ({facts.stage_name})" if facts.stage_name else ""
-    parts = [
-        f"Hi {hello},",
-        f"Thank you for the time you spent interviewing with us for the {facts.role_title} role{stage}. "
-        + _opening(facts),
-    ]
+    parts = [f"Hi {hello},", f"{_thanks(facts)} {_opening(facts)}"]
     if strengths:
         parts.append(
             "What went well\n"
@@ -395,13 +418,7 @@ def draft_report(facts: ReportFacts) -> str:
             + "\n".join(_point_text(p, facts.competencies.get(p.key, ""), False) for p in areas)
         )
     if not strengths and not areas:
-        if facts.cards:
-            parts.append(
-                "The interviewers saw a balanced picture across the areas we assessed, "
-                "with no single one standing out either way."
-            )
-        else:
-            parts.append("We will share more detailed feedback on this stage as soon as we can.")
+        parts.append(_nothing_to_say(facts))
     closing = {
         "reject": "Thank you again for your interest, and we wish you every success in your search.",
         "offer": "Congratulations, and thank you again.",

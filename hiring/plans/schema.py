@@ -78,7 +78,9 @@ class InterviewSpec(_Strict):
     `pool` is the kind of interviewer pool the interviewers come from (one of `INTERVIEWER_KINDS`);
     `question_focus` names the question-bank focus its briefing draws from (the interview key when
     empty); `optional` interviews may be left out of a panel (e.g. the fifth of "four or five");
-    `candidate_notes` is what the candidate is told to expect and how to prepare."""
+    `candidate_notes` is what the candidate is told to expect and how to prepare. `mode` is the
+    interview's format: `phone` (a call, no video link), `video` (a video link; the default, and
+    what `online` meant before) or `onsite` (a room, at the plan's `address`)."""
 
     key: str = Field(pattern=KEY)
     name: str = Field(min_length=1, max_length=120)
@@ -88,12 +90,18 @@ class InterviewSpec(_Strict):
     pool: str = Field(default="engineer", pattern=KEY)
     competencies: list[str] = Field(default_factory=list)
     scale: str = "default"
-    mode: Literal["online", "onsite"] = "online"
+    mode: Literal["phone", "video", "onsite"] = "video"
     shadow_allowed: bool = True
     alternatives: list[Alternative] = Field(default_factory=list)
     optional: bool = False
     question_focus: str = Field(default="", pattern=OPTIONAL_KEY)
     candidate_notes: str = Field(default="", max_length=2000)
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _legacy_mode(cls, value: Any) -> Any:
+        """`online` (plans written before phone interviews existed) is a video interview."""
+        return "video" if value == "online" else value
 
     @field_validator("pool")
     @classmethod
@@ -167,7 +175,8 @@ class PlanSpec(_Strict):
     `intake` is what happens before the first stage (e.g. CV review); `candidate_feedback` means
     every candidate gets a feedback report whatever the outcome; `centralized_hiring` means several
     teams share this loop and each decision may pivot the candidate to another team's role instead
-    of rejecting them; `accommodations` is what candidates are asked ahead about accessibility."""
+    of rejecting them; `accommodations` is what candidates are asked ahead about accessibility;
+    `address` is where on-site interviews take place (shown in their invites and notices)."""
 
     key: str = Field(pattern=KEY)
     name: str = Field(min_length=1, max_length=150)
@@ -179,6 +188,7 @@ class PlanSpec(_Strict):
     candidate_feedback: bool = False
     centralized_hiring: bool = False
     accommodations: str = Field(default="", max_length=2000)
+    address: str = Field(default="", max_length=300)
 
     @field_validator("competencies")
     @classmethod

@@ -38,12 +38,15 @@ def who(interview: InterviewSpec) -> str:
     return label if interview.interviewers == 1 else f"{interview.interviewers} × {label}"
 
 
+FORMATS = {"phone": "by phone", "video": "video", "onsite": "on site"}
+
+
 def interview_facts(interview: InterviewSpec) -> str:
     """`45 min · 2 × senior engineer · on site · optional`."""
     parts = [
         minutes(interview.duration_minutes),
         who(interview),
-        "on site" if interview.mode == "onsite" else "online",
+        FORMATS[interview.mode],
     ]
     if interview.optional:
         parts.append("optional")

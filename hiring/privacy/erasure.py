@@ -97,6 +97,7 @@ def _blank_candidate(candidate: Candidate, now: datetime) -> None:
     """Blank the candidate's personal fields and mark them erased."""
     candidate.name = f"Erased candidate #{candidate.id}"
     candidate.email = None
+    candidate.phone = ""
     candidate.notes = ""
     candidate.links = ""
     candidate.accommodations = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,21 @@ from hiring.roles.roles import RoleView, role_view
 from hiring.text import EMAIL, close_matches, esc, timezone_hint, valid_timezone
 from storage.models import Candidate, Role
 from storage.uow import Database, UnitOfWork
+
+PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-/]+((ext\.?|x) ?[0-9]{1,6})?$", re.IGNORECASE)
+
+
+def phone_problem(phone: str) -> str | None:
+    """Why a phone number can't be dialled as written, or None when it looks right (7 to 15
+    digits, with spaces, dots, dashes, brackets, a leading + and an optional extension)."""
+    number = phone.strip()
+    if not number:
+        return None
+    main = re.split(r"(?i)\s*(ext\.?|x)\s*", number)[0]
+    digits = sum(ch.isdigit() for ch in main)
+    if len(number) > 40 or not PHONE_CHARS.match(number) or not 7 <= digits <= 15:
+        return f"“{number[:40]}” is not a phone number; write it as you'd dial it, e.g. +44 20 7946 0000."
+    return None
 
 
 def live_candidate(uow: UnitOfWork, candidate_id: int, *, lock: bool = False) -> Candidate:
@@ -38,6 +54,7 @@ class CandidateInput:
     accommodations_shareable: bool = False
     links: str = ""
     notes: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,7 @@ class CandidateView:
     accommodations_shareable: bool
     links: str
     notes: str
+    phone: str = ""
 
 
 def candidate_view(c: Candidate) -> CandidateView:
@@ -69,6 +87,7 @@ def candidate_view(c: Candidate) -> CandidateView:
         accommodations_shareable=c.accommodations_shareable,
         links=c.links,
         notes=c.notes,
+        phone=c.phone,
     )
 
 
@@ -80,6 +99,7 @@ def candidate_snapshot(c: Candidate) -> dict[str, object]:
         "status": c.status,
         "timezone": c.timezone,
         "has_email": bool(c.email),
+        "has_phone": bool(c.phone),
         "has_accommodations": bool(c.accommodations),
         "accommodations_shareable": c.accommodations_shareable,
     }
@@ -90,6 +110,7 @@ def _fill(candidate: Candidate, role: Role, data: CandidateInput, now: datetime)
     candidate.role = role
     candidate.name = data.name.strip()
     candidate.email = data.email.strip() or None
+    candidate.phone = " ".join(data.phone.split())
     candidate.timezone = data.timezone
     candidate.accommodations = data.accommodations.strip()
     candidate.accommodations_shareable = data.accommodations_shareable
@@ -114,6 +135,9 @@ class CandidateService:
             errors["name"] = "Keep the name under 200 characters."
         if data.email.strip() and not EMAIL.match(data.email.strip()):
             errors["email"] = f"“{data.email.strip()[:80]}” is not an email address, e.g. ada@example.com."
+        phone = phone_problem(data.phone)
+        if phone:
+            errors["phone"] = phone
         if data.role_id is None:
             errors["role"] = "Choose the role."
         if not valid_timezone(data.timezone):

@@ -41,6 +41,7 @@ from hiring.plans.plans import spec_of
 from hiring.plans.schema import StageSpec
 from hiring.ports import Directory, Notifier
 from hiring.roles.candidates import live_candidate
+from hiring.scheduling.formats import ONSITE, PHONE, VIDEO, format_of, where_lines
 from hiring.scheduling.messages import SlotLine
 from hiring.scheduling.notices import ScheduleNotices, loop_snapshot, slot_lines
 from hiring.text import valid_timezone
@@ -289,6 +290,8 @@ class _Loop:
     previous_status: str
     interviews: tuple[_Iv, ...]
     windows: tuple[tuple[datetime, datetime], ...]
+    candidate_phone: str = ""
+    address: str = ""
 
     @property
     def people(self) -> list[str]:
@@ -549,6 +552,8 @@ class SchedulingService:
             previous_status="booked" if booked and panel.interviews else "ready",
             interviews=tuple(interviews),
             windows=tuple((w.start_at, w.end_at) for w in candidate.windows),
+            candidate_phone=candidate.phone,
+            address=" ".join(spec.address.split()),
         )
 
     def contacts(self, team_id: str, user_ids: Sequence[str]) -> dict[str, Contact]:
@@ -906,11 +911,20 @@ class SchedulingService:
         attendees = [who[u].email for u in (*(interviewers or iv.interviewers), *shadows) if who[u].email]
         if loop.candidate_email:
             attendees.append(loop.candidate_email)
-        online = iv.mode != "onsite"
+        fmt = format_of(iv.mode)
         video = None
-        if online and self.builtin:
+        if fmt == VIDEO and self.builtin:
             video = iv.video_link or BUILTIN_VIDEO.format(token=secrets.token_hex(10))
-        description = f"{loop.stage_name} for the {loop.role_title} role: {iv.title}."
+        people = interviewers or iv.interviewers
+        where = where_lines(
+            fmt,
+            caller=who[people[0]].name if people else "The interviewer",
+            candidate=loop.candidate_name,
+            phone=loop.candidate_phone or None,
+            address=loop.address,
+            room=room,
+        )
+        description = "\n".join([f"{loop.stage_name} for the {loop.role_title} role: {iv.title}.", *where])
         if iv.notes:
             description = f"{description}\n\n{iv.notes}"
         return EventSpec(
@@ -922,10 +936,11 @@ class SchedulingService:
             start=start,
             end=end,
             attendees=tuple(a for a in attendees if a),
-            online=online,
-            room=room,
+            online=fmt == VIDEO,
+            room=room if fmt == ONSITE else None,
             timezone=loop.candidate_tz,
             video_link=video,
+            phone=fmt == PHONE,
         )
 
     def _store(

@@ -11,7 +11,9 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class SlotLine:
-    """One interview of a loop as announced: when, who, where (and when it was, after a move)."""
+    """One interview of a loop as announced: when, who, where (and when it was, after a move).
+    A phone interview names the number its first interviewer calls (`phone`, empty when the
+    candidate has none on file); an on-site one the plan's `address`."""
 
     interview_id: int
     title: str
@@ -23,6 +25,8 @@ class SlotLine:
     room: str | None = None
     video_link: str | None = None
     previous_start: datetime | None = None
+    phone: str = ""
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ class LoopNotice:
 @dataclass(frozen=True)
 class InterviewNotice:
     """A DM to one interviewer or shadow: `booked`, `moved`, `cancelled`, `added` (replacing someone)
-    or `removed` (replaced); times in their own time zone."""
+    or `removed` (replaced); times in their own time zone. For a phone interview, `caller_id` is
+    who calls the candidate on `phone`; for an on-site one, `address` is where."""
 
     kind: str
     interview_id: int
@@ -64,6 +69,9 @@ class InterviewNotice:
     previous_start: datetime | None = None
     colleague_ids: tuple[str, ...] = ()
     can_decline: bool = False
+    caller_id: str | None = None
+    phone: str = ""
+    address: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ what holds now.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,11 +17,13 @@ from typing import Any
 from hiring.clock import Clock
 from hiring.outbox import Dispatcher, Due, TickReport
 from hiring.panels.interview_info import person_timezone, stage_name
+from hiring.plans.plans import spec_of
 from hiring.ports import Directory, Notifier
+from hiring.scheduling.formats import ONSITE, PHONE, format_of
 from hiring.scheduling.messages import InterviewNotice, LoopNotice, ReplacementNotice, SlotLine
 from scheduling.builtin_calendar import BuiltinCalendar
 from scheduling.calendar_protocol import CalendarGateway
-from storage.models import AuditEvent, Interview, Panel
+from storage.models import AuditEvent, Candidate, Interview, Panel
 from storage.uow import Database, UnitOfWork
 
 NOTICE_WINDOW = timedelta(days=2)  # later ticks retry unsent notices of changes this recent
@@ -57,6 +60,23 @@ def loop_snapshot(panel: Panel) -> dict[str, Any]:
             for iv in panel.interviews
         },
     }
+
+
+def place_of(mode: str, candidate: Candidate) -> tuple[str, str]:
+    """(phone, address) an interview's format needs from current records: the candidate's number
+    for a phone interview, the plan's address for an on-site one (never kept in the audit trail)."""
+    fmt = format_of(mode)
+    if fmt == PHONE:
+        return candidate.phone, ""
+    if fmt == ONSITE:
+        return "", " ".join(spec_of(candidate.role.plan).address.split())
+    return "", ""
+
+
+def placed(slot: SlotLine, candidate: Candidate) -> SlotLine:
+    """The slot with its phone number or address (see `place_of`)."""
+    phone, address = place_of(slot.mode, candidate)
+    return dataclasses.replace(slot, phone=phone, address=address)
 
 
 def slot_lines(snapshot: Mapping[str, Any], before: Mapping[str, Any] | None) -> tuple[SlotLine, ...]:
@@ -155,8 +175,10 @@ class ScheduleNotices:
             event.action
         ]
         snapshot = (event.before if kind == "cancelled" else event.after) or {}
-        slots = slot_lines(snapshot, event.before if kind == "moved" else None)
         candidate = panel.candidate
+        slots = tuple(
+            placed(s, candidate) for s in slot_lines(snapshot, event.before if kind == "moved" else None)
+        )
         role = candidate.role
         rows = {iv.id: iv for iv in panel.interviews}
         due = [
@@ -226,6 +248,9 @@ class ScheduleNotices:
                         can_decline=isinstance(self.calendar, BuiltinCalendar)
                         and kind != "cancelled"
                         and user_id not in slot.shadow_ids,
+                        caller_id=slot.interviewer_ids[0] if slot.interviewer_ids else None,
+                        phone=slot.phone,
+                        address=slot.address,
                     ),
                     candidate_id=candidate.id,
                 )
@@ -283,6 +308,8 @@ class ScheduleNotices:
         """The notice to `user_id` that they were `kind` ("added" or "removed") on a replaced seat."""
         candidate = interview.panel.candidate
         role = candidate.role
+        callers = [s.user_id for s in interview.seats if s.kind != "shadow"]
+        phone, address = place_of(interview.mode, candidate)
         return Due(
             team_id=uow.team_id,
             key=f"sched:{event.id}:{interview.id}:{user_id}",
@@ -305,6 +332,9 @@ class ScheduleNotices:
                 ics_url=self._ics_url(interview) if kind == "added" else None,
                 colleague_ids=tuple(u for u in everyone if u != user_id) if kind == "added" else (),
                 can_decline=isinstance(self.calendar, BuiltinCalendar) and kind == "added",
+                caller_id=callers[0] if callers else None,
+                phone=phone if kind == "added" else "",
+                address=address,
             ),
             candidate_id=candidate.id,
         )

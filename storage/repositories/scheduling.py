@@ -167,6 +167,23 @@ class BookingRepository(Repository):
                 starts.setdefault(user_id, []).append(start_at)
         return starts
 
+    def stages_interviewed(self, candidate_id: int, now: datetime) -> set[str]:
+        """Stage keys at which the candidate has had an interview: booked, on a live panel, and
+        started by `now` (any role, so a pivot keeps what happened before it)."""
+        rows = self.session.scalars(
+            select(Panel.stage_key)
+            .join(Interview, Interview.panel_id == Panel.id)
+            .where(
+                Panel.team_id == self.team_id,
+                Panel.candidate_id == candidate_id,
+                Panel.status != "cancelled",
+                Interview.status == "booked",
+                Interview.start_at <= now,
+            )
+            .distinct()
+        )
+        return set(rows)
+
     def upcoming_events(self, now: datetime) -> list[tuple[str, str | None]]:
         """(team, event id) of booked interviews after `now` on booked panels of unerased
         candidates, in every workspace."""

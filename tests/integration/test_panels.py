@@ -110,9 +110,9 @@ def test_saving_stores_interviews_and_seats_and_posts_one_summary_even_when_doub
             for i in stored.interviews
         ]
     assert interviews == [
-        ("coding", "Coding", 60, "online", "planned", None),
-        ("design", "System design", 60, "online", "planned", None),
-        ("manager", "Hiring manager chat", 45, "online", "planned", None),
+        ("coding", "Coding", 60, "video", "planned", None),
+        ("design", "System design", 60, "video", "planned", None),
+        ("manager", "Hiring manager chat", 45, "video", "planned", None),
     ]
     assert seats(sandbox) == {
         "coding": [("UJONAS", "interviewer"), ("ULEE", "interviewer")],

@@ -12,7 +12,7 @@ from bot.sandbox.fake_slack import Posted
 from bot.sandbox.harness import Sandbox
 from storage.models import AuditEvent
 from tests.debrief_support import button, debriefed_loop, make_loop, reports_of, score, tick
-from tests.factories import TEAM
+from tests.factories import TEAM, make_candidate
 
 
 def text_of(message: Posted) -> str:
@@ -185,3 +185,37 @@ def test_a_failed_dm_still_keeps_the_report_listed_as_unsent(sandbox: Sandbox) -
     assert any(
         "couldn't DM the feedback report to <@URITA>" in m.text for m in sandbox.fake.ephemerals("UHANA")
     )
+
+
+def test_a_rejection_before_any_interview_gets_a_report_that_does_not_thank_for_interviewing(
+    sandbox: Sandbox,
+) -> None:
+    db, clock = sandbox.app.db, sandbox.clock
+    loop = make_loop(db, clock)  # Grace's screen is booked an hour from now: not held yet
+    make_candidate(db, clock, loop.role, name="Alan Turing")
+    sandbox.command("UHANA", "decide Alan Turing")
+    prompt = sandbox.fake.ephemerals("UHANA")[-1]
+    element = button(prompt, "decision_reject")
+    assert element is not None
+    sandbox.click("UHANA", "decision_reject", str(element["value"]), message=prompt, block_id="decision")
+    sandbox.command("UHANA", "decide Grace Hopper")
+    prompt = sandbox.fake.ephemerals("UHANA")[-1]
+    element = button(prompt, "decision_reject")
+    assert element is not None
+    sandbox.click("UHANA", "decision_reject", str(element["value"]), message=prompt, block_id="decision")
+    with db.uow(TEAM) as uow:
+        alan = next(c for c in uow.candidates.all() if c.name == "Alan Turing")
+    (before,) = reports_of(db, alan.id)
+    (booked,) = reports_of(db, loop.candidate.id)
+    for body in (before.body, booked.body):  # Grace's interview is booked but has not happened
+        assert "interviewing" not in body and "time you took to apply" in body
+        assert "before any interview" in body
+    assert "interviewing" not in text_of(report_dm(sandbox))
+
+
+def test_a_rejection_after_the_interviews_thanks_for_them(sandbox: Sandbox) -> None:
+    loop, debrief = debriefed_loop(sandbox)
+    decide(sandbox, debrief)
+    (report,) = reports_of(sandbox.app.db, loop.candidate.id)
+    assert "Thank you for the time you spent interviewing with us for the" in report.body
+    assert "time you took to apply" not in report.body and "before any interview" not in report.body

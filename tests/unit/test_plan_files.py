@@ -76,7 +76,7 @@ def test_public_sector_plan_follows_its_published_process() -> None:
     assert (scale.min, scale.max) == (1, 7) and len(scale.labels) == 7
     assert [s.key for s in spec.stages] == ["phone", "onsite"]
     phone = spec.stage("phone").interviews
-    assert [(i.key, i.duration_minutes, i.mode) for i in phone] == [("phone-screen", 30, "online")]
+    assert [(i.key, i.duration_minutes, i.mode) for i in phone] == [("phone-screen", 30, "phone")]
     onsite = spec.stage("onsite")
     c = onsite.constraints
     assert c.same_day and c.ordered and c.break_after_minutes and c.break_minutes >= 10
@@ -159,7 +159,7 @@ def test_online_loop_is_entirely_online_in_its_six_rounds() -> None:
         "system-design",
         "hiring-manager",
     ]
-    assert {i.mode for i in interviews} == {"online"}
+    assert {i.mode for i in interviews} == {"video"}
     assert "multiple-choice" in spec.stage("foundations").description.lower()
     assert "concurrency" in spec.competencies["systems_knowledge"].lower()
     assert interviews[-1].pool == "hiring_manager" and "coding" in interviews[-1].competencies

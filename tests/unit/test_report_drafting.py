@@ -181,3 +181,38 @@ def test_looked_for_trims_titles_and_asides() -> None:
         False,
         "background, motivations and career interests",
     )
+
+
+def test_a_rejection_before_any_interview_does_not_thank_for_interviewing() -> None:
+    body = draft_report(facts("reject", cards=[], interviewed=False, stage_interviewed=False))
+    assert "interviewing" not in body and "interview feedback" in body
+    assert (
+        "Thank you for your interest in the Senior Backend Engineer role and for the time you took to apply."
+        in body
+    )
+    assert "before any interview" in body and "not to move forward with your application" in body
+
+
+def test_a_decision_after_earlier_interviews_does_not_name_a_stage_not_held() -> None:
+    body = draft_report(facts("reject", cards=[], interviewed=True, stage_interviewed=False))
+    assert "interviewing with us for the Senior Backend Engineer role so far." in body
+    assert "On-site interview" not in body and "before any interview" not in body
+
+
+def test_a_decision_after_the_stages_interviews_thanks_for_them() -> None:
+    body = draft_report(facts("reject"))
+    assert (
+        "Thank you for the time you spent interviewing with us for the Senior Backend Engineer role (On-site interview)."
+        in body
+    )
+
+
+def test_a_pivot_before_any_interview_speaks_of_the_application() -> None:
+    body = draft_report(
+        facts("pivot", cards=[], interviewed=False, stage_interviewed=False, target_role_title="Data")
+    )
+    assert (
+        "Having read your application, we think your experience is an even closer fit for our Data role"
+        in body
+    )
+    assert "The team felt" not in body and "interviewing" not in body

@@ -20,7 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    op.add_column("roles", sa.Column("digest_charts", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column(
+        "roles", sa.Column("digest_charts", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
 
 
 def downgrade() -> None:
