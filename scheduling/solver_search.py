@@ -454,8 +454,10 @@ class Search:
         self.costs = PeopleCosts(c)
         self.weight = sum(p.load for p in c.people) + 1
         self.top: list[Found] = []
+        self.bar: tuple[int, ...] | None = None  # the K-th best loop's key, once there are K
         self.by_times: dict[tuple[tuple[int, int], ...], Found] = {}
-        ivs = c.interviews
+        self.g, self.day_of = c.g, c.day_of
+        self.ivs = ivs = c.interviews
         self.starts = [iv.starts for iv in ivs]
         self.rem_load = [iv.fixed_load + iv.min_pool_load for iv in ivs]
         # Interchangeable interviews (any order only): the highest index goes latest.
@@ -479,13 +481,15 @@ class Search:
                 if f is dropped:
                     del self.by_times[t]
                     break
+        if len(self.top) >= self.k:
+            self.bar = self.top[self.k - 1].key
 
     def run(self, only: int | None = None) -> list[Found]:
         """The K best loops, best first (ties: first found).
 
         `only` (a bitmask of interview indices) restricts the loop to those interviews.
         """
-        ivs = self.c.interviews
+        ivs = self.ivs
         n = len(ivs)
         everything = (1 << n) - 1 if only is None else only
         if n == 0 or any(ivs[i].starts == 0 for i in range(n) if everything >> i & 1):
@@ -504,10 +508,10 @@ class Search:
         """Place the interview that ends the loop at every start, earliest first (the finish grows),
         until the finish day is beyond the K-th best loop's."""
         self.nodes += 1
-        g, day_of, top, k = self.c.g, self.c.day_of, self.top, self.k
+        g, day_of = self.g, self.day_of
         step_limit = self.step_limit if self.step_limit is not None else 1 << 62
         for i in self._candidates(rem):
-            d = self.c.interviews[i].duration
+            d = self.ivs[i].duration
             mask = self.starts[i]
             rest = rem & ~(1 << i)
             rest_load = ld_rest - self.rem_load[i]
@@ -521,12 +525,9 @@ class Search:
                     return
                 e = s * g + d
                 fday = day_of[s]
-                if top and len(top) >= k and fday > top[k - 1].key[0]:
+                if self.bar is not None and fday > self.bar[0]:
                     break
-                head = self._head(rest, s * g, fday, e, fday, 1 << fday)
-                if head is None:
-                    continue
-                self._descend(i, s, head, 1 << fday, rest, rest_load, e, 0, 0)
+                self._place_at(i, s, rest, rest_load, e, fday, 0, e, 0, 0)
                 if self.exhausted:
                     return
 
@@ -545,15 +546,14 @@ class Search:
     ) -> None:
         """Place the latest of the interviews in `rem`, ending by minute `t`, latest start first."""
         self.nodes += 1
-        c, rules = self.c, self.rules
-        g, day_of = c.g, c.day_of
+        g, rules = self.g, self.rules
         step_limit = self.step_limit if self.step_limit is not None else 1 << 62
-        floor = c.day_first[day_of[next_start // g]] if rules.same_day else 0
+        floor = self.c.day_first[self.day_of[next_start // g]] if rules.same_day else 0
         if rules.max_span is not None:
             floor = max(floor, -(-(finish - rules.max_span) // g))
         break_after, break_minutes = rules.break_after, rules.break_minutes
         for i in self._candidates(rem):
-            d = c.interviews[i].duration
+            d = self.ivs[i].duration
             mask = self.starts[i]
             rest = rem & ~(1 << i)
             rest_load = ld_rest - self.rem_load[i]
@@ -575,71 +575,63 @@ class Search:
                         hi = min(hi, (next_start - break_minutes - d) // g)
                         continue
                     rs = run_end
-                dm = days | 1 << day_of[s]
-                head = self._head(rest, a, day_of[s], finish, fday, dm)
-                if head is None:
+                if not self._place_at(i, s, rest, rest_load, finish, fday, days, rs, st_acc, ld_acc):
                     break
-                self._descend(i, s, head, dm, rest, rest_load, rs, st_acc, ld_acc)
                 if self.exhausted:
                     return
 
-    def _head(
-        self, rest: int, a: int, sday: int, finish: int, fday: int, days: int
-    ) -> tuple[int, int, int, int] | None:
-        """Bounds (finish day, days, finish, span) with an interview starting at minute `a` on day
-        `sday` and the interviews in `rest` before it; None when they cannot fit before it or the
-        bounds are worse than the K-th best loop's."""
-        c, rules = self.c, self.rules
+    def _place_at(
+        self,
+        i: int,
+        s: int,
+        rest: int,
+        rest_load: int,
+        finish: int,
+        fday: int,
+        days: int,
+        run_end: int,
+        st_acc: int,
+        ld_acc: int,
+    ) -> bool:
+        """Place interview i at grid start `s` when its bound beats the K-th best loop, then the
+        interviews in `rest` before it (or score the loop). False when the bound prunes `s`, and so
+        every earlier start: the rest cannot fit before it, or (finish day, days, finish, span) is worse."""
+        a = s * self.g
+        day_of = self.day_of
+        sday = day_of[s]
+        days |= 1 << sday
         if rest:
+            rules = self.rules
             first = self.chain(rest, a - rules.buffer)
-            if first < 0 or (rules.same_day and c.day_of[first] != sday):
-                return None
-            span = finish - first * c.g
+            if first < 0 or (rules.same_day and day_of[first] != sday):
+                return False
+            span = finish - first * self.g
             if rules.max_span is not None and span > rules.max_span:
-                return None
-            ndays = days.bit_count() + (c.day_of[first] < sday)
+                return False
+            ndays = days.bit_count() + (day_of[first] < sday)
         else:
             ndays = days.bit_count()
             span = finish - a
         head = (fday, ndays, finish, span)
-        if len(self.top) >= self.k and head > self.top[self.k - 1].key[:4]:
-            return None
-        return head
-
-    def _descend(
-        self,
-        i: int,
-        s: int,
-        head: tuple[int, int, int, int],
-        days: int,
-        rest: int,
-        rest_load: int,
-        run_end: int,
-        st_acc: int,
-        ld_acc: int,
-    ) -> None:
-        """Place interview i at `s` when its best people leave the node able to beat the K-th best
-        loop and distinct people possible, then the interviews in `rest` (or score the loop)."""
-        iv = self.c.interviews[i]
+        bar = self.bar
+        if bar is not None and head > bar[:4]:
+            return False
+        iv = self.ivs[i]
         st, ld, picks = self.costs.best(iv, s)
-        if len(picks) < iv.count:
-            return
-        if (
-            len(self.top) >= self.k
-            and (*head, st_acc + st, ld_acc + ld + rest_load) >= self.top[self.k - 1].key
+        if len(picks) < iv.count or (
+            bar is not None and (*head, st_acc + st, ld_acc + ld + rest_load) >= bar
         ):
-            return
+            return True
         if self.shares[i] and not self._distinct_possible(self.shares[i], iv, s):
-            return
+            return True
         self.placed.append((i, s))
         if rest:
-            a = s * self.c.g
-            fday, _, finish, _ = head
             t = a - self.rules.buffer
             self._place_before(rest, t, a, run_end, finish, fday, days, st_acc + st, ld_acc + ld, rest_load)
         else:
             self._leaf(tuple(reversed(self.placed)), head)
         self.placed.pop()
+        return True
 
     def _distinct_possible(self, sharing: int, iv: InterviewData, s: int) -> bool:
         ivs = self.c.interviews
@@ -648,8 +640,8 @@ class Search:
 
     def _leaf(self, layout: tuple[tuple[int, int], ...], head: tuple[int, int, int, int]) -> None:
         cap = None  # only assignments that would enter the top K are worth finding
-        if len(self.top) >= self.k:
-            thr = self.top[self.k - 1].key
+        thr = self.bar
+        if thr is not None:
             if head > thr[:4]:
                 return
             if head == thr[:4]:
