@@ -447,7 +447,8 @@ class Search:
         self.c = c
         self.rules = rules
         self.k = k
-        self.step_limit = step_limit  # starts tried before giving up (`exhausted`); None: no limit
+        # starts tried before giving up (`exhausted`); None: no limit
+        self.step_limit = step_limit if step_limit is not None else 1 << 62
         self.steps = 0
         self.nodes = 0
         self.exhausted = False
@@ -500,16 +501,17 @@ class Search:
     def _candidates(self, rem: int) -> list[int]:
         """The interviews of `rem` that may go latest: the last one (ordered) or each one whose
         interchangeable later twins are placed already."""
-        choices = 1 << (rem.bit_length() - 1) if self.rules.ordered else rem
+        if self.rules.ordered:
+            return [rem.bit_length() - 1]
         blockers = self.blockers
-        return [i for i in range(len(blockers)) if choices >> i & 1 and not blockers[i] & rem]
+        return [i for i in range(len(blockers)) if rem >> i & 1 and not blockers[i] & rem]
 
     def _place_last(self, rem: int, ld_rest: int) -> None:
         """Place the interview that ends the loop at every start, earliest first (the finish grows),
         until the finish day is beyond the K-th best loop's."""
         self.nodes += 1
         g, day_of = self.g, self.day_of
-        step_limit = self.step_limit if self.step_limit is not None else 1 << 62
+        step_limit = self.step_limit
         for i in self._candidates(rem):
             d = self.ivs[i].duration
             mask = self.starts[i]
@@ -547,7 +549,7 @@ class Search:
         """Place the latest of the interviews in `rem`, ending by minute `t`, latest start first."""
         self.nodes += 1
         g, rules = self.g, self.rules
-        step_limit = self.step_limit if self.step_limit is not None else 1 << 62
+        step_limit = self.step_limit
         floor = self.c.day_first[self.day_of[next_start // g]] if rules.same_day else 0
         if rules.max_span is not None:
             floor = max(floor, -(-(finish - rules.max_span) // g))
