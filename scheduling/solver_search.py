@@ -636,7 +636,7 @@ class Search:
         return True
 
     def _distinct_possible(self, sharing: int, iv: InterviewData, s: int) -> bool:
-        ivs = self.c.interviews
+        ivs = self.ivs
         group = [(ivs[j], sj) for j, sj in self.placed if sharing >> j & 1]
         return not group or self.costs.matchable([*group, (iv, s)])
 
@@ -652,6 +652,6 @@ class Search:
         if result is None:
             return
         stretch, load, picks = result
-        ivs = self.c.interviews
+        ivs = self.ivs
         found = Found((*head, stretch, load), layout, picks)
         self._offer(found, tuple((s, ivs[i].duration) for i, s in layout))
