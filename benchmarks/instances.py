@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 
 from scheduling.solver import Interval, InterviewReq, Person, Problem, Room, StageRules
 
-SHAPES = ("phone", "onsite5x45", "rooms4x60", "online6")
 TIMEZONES = ("Europe/London", "America/New_York", "Asia/Kolkata")
 WORK_HOURS = {
     "Europe/London": (9 * 60, 17 * 60 + 30),
@@ -121,82 +120,110 @@ def _windows(rng: random.Random, shape: str, tz: str, days: list[date]) -> tuple
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Staff:
+    """The people who can interview, by role (person ids)."""
+
+    engineers: tuple[str, ...]
+    recruiters: tuple[str, ...]
+    trainees: tuple[str, ...]
+
+
+Loop = tuple[tuple[InterviewReq, ...], StageRules, tuple[Room, ...]]
+
+
+def _staff(rng: random.Random, candidate_tz: str, days: list[date]) -> tuple[dict[str, Person], Staff]:
+    """40 engineers across the time zones, 4 recruiters and the hiring manager where the candidate
+    is, 3 trainees."""
+    people: dict[str, Person] = {}
+    engineers = tuple(f"eng_{n:02d}" for n in range(40))
+    for n, pid in enumerate(engineers):
+        people[pid] = _person(rng, pid, TIMEZONES[n % 3], days)
+    recruiters = tuple(f"recruiter_{n}" for n in range(4))
+    for pid in recruiters:
+        people[pid] = _person(rng, pid, candidate_tz, days)
+    trainees = tuple(f"trainee_{n}" for n in range(3))
+    for n, pid in enumerate(trainees):
+        people[pid] = _person(rng, pid, TIMEZONES[n % 3], days)
+    people["manager"] = _person(rng, "manager", candidate_tz, days)
+    return people, Staff(engineers, recruiters, trainees)
+
+
+def _phone(rng: random.Random, staff: Staff, days: list[date]) -> Loop:
+    """The 30-minute phone interview: 1 of 8 engineers, a shadow."""
+    interview = InterviewReq("phone", 30, pool=staff.engineers[:8], count=1, shadows=staff.trainees)
+    return (interview,), StageRules(ordered=True, same_day=True), ()
+
+
+def _onsite5x45(rng: random.Random, staff: Staff, days: list[date]) -> Loop:
+    """Five 45-minute interviews on one day in order, a break after 2 hours, at most 5 hours."""
+    engineers = staff.engineers
+    interviews = (
+        InterviewReq("experience", 45, interviewers=("manager",)),
+        InterviewReq("pull_request", 45, pool=engineers, count=1, shadows=staff.trainees),
+        InterviewReq("prioritisation", 45, pool=engineers, count=1),
+        InterviewReq("design", 45, pool=engineers, count=2),
+        InterviewReq("team", 45, pool=staff.recruiters, count=1),
+    )
+    rules = StageRules(
+        ordered=True, same_day=True, break_after_minutes=120, break_minutes=15, max_span_minutes=300
+    )
+    return interviews, rules, ()
+
+
+def _rooms4x60(rng: random.Random, staff: Staff, days: list[date]) -> Loop:
+    """Four 60-minute on-site interviews on one day in any order, each needing one of 3 rooms."""
+    engineers = staff.engineers
+    interviews = (
+        InterviewReq("coding", 60, pool=engineers, count=1, onsite=True),
+        InterviewReq("system_design", 60, pool=engineers[:10], count=1, onsite=True),
+        InterviewReq("process", 60, pool=engineers, count=1, onsite=True),
+        InterviewReq("fit", 60, interviewers=("manager",), onsite=True),
+    )
+    rules = StageRules(
+        ordered=False,
+        same_day=True,
+        buffer_minutes=10,
+        break_after_minutes=150,
+        break_minutes=15,
+        max_span_minutes=330,
+    )
+    rooms = tuple(
+        Room(f"room_{n}", busy=_busy(rng, "Europe/London", days, 0.4), name=f"Room {n}") for n in range(3)
+    )
+    return interviews, rules, rooms
+
+
+def _online6(rng: random.Random, staff: Staff, days: list[date]) -> Loop:
+    """Six online steps in order over at most 5 days, 15-minute buffers."""
+    engineers, recruiters = staff.engineers, staff.recruiters
+    interviews = (
+        InterviewReq("foundations", 60, pool=recruiters, count=1),
+        InterviewReq("conversation", 30, pool=recruiters, count=1),
+        InterviewReq("live_coding", 60, pool=engineers, count=1, shadows=staff.trainees),
+        InterviewReq("problem_solving", 60, pool=engineers, count=1),
+        InterviewReq("system_design", 60, pool=engineers[:10], count=1),
+        InterviewReq("final", 45, interviewers=("manager",)),
+    )
+    rules = StageRules(ordered=True, same_day=False, buffer_minutes=15, max_span_minutes=5 * 24 * 60)
+    return interviews, rules, ()
+
+
+LOOPS = {"phone": _phone, "onsite5x45": _onsite5x45, "rooms4x60": _rooms4x60, "online6": _online6}
+SHAPES = tuple(LOOPS)
+
+
 def make_instance(shape: str, seed: int) -> Instance:
     """One instance of `shape`, fully determined by `seed`."""
+    if shape not in LOOPS:
+        raise ValueError(f"unknown shape {shape!r}")
     rng = random.Random(f"{shape}:{seed}")
     days = working_days(FIRST_DAY, 10)
     person_days = [days[0] - timedelta(days=1), *days, days[-1] + timedelta(days=1)]
-    people: dict[str, Person] = {}
-    engineers = []
-    for n in range(40):
-        tz = TIMEZONES[n % 3]
-        pid = f"eng_{n:02d}"
-        people[pid] = _person(rng, pid, tz, person_days)
-        engineers.append(pid)
-    seniors = engineers[:10]
     # The hiring manager and the recruiters work where the candidate is.
     candidate_tz = ("Europe/London", "America/New_York")[seed % 2]
-    recruiters = []
-    for n in range(4):
-        pid = f"recruiter_{n}"
-        people[pid] = _person(rng, pid, candidate_tz, person_days)
-        recruiters.append(pid)
-    trainees = []
-    for n in range(3):
-        pid = f"trainee_{n}"
-        people[pid] = _person(rng, pid, TIMEZONES[n % 3], person_days)
-        trainees.append(pid)
-    people["manager"] = _person(rng, "manager", candidate_tz, person_days)
-    if shape == "phone":
-        interviews: tuple[InterviewReq, ...] = (
-            InterviewReq("phone", 30, pool=tuple(engineers[:8]), count=1, shadows=tuple(trainees)),
-        )
-        rules = StageRules(ordered=True, same_day=True)
-        rooms: tuple[Room, ...] = ()
-    elif shape == "onsite5x45":
-        interviews = (
-            InterviewReq("experience", 45, interviewers=("manager",)),
-            InterviewReq("pull_request", 45, pool=tuple(engineers), count=1, shadows=tuple(trainees)),
-            InterviewReq("prioritisation", 45, pool=tuple(engineers), count=1),
-            InterviewReq("design", 45, pool=tuple(engineers), count=2),
-            InterviewReq("team", 45, pool=tuple(recruiters), count=1),
-        )
-        rules = StageRules(
-            ordered=True, same_day=True, break_after_minutes=120, break_minutes=15, max_span_minutes=300
-        )
-        rooms = ()
-    elif shape == "rooms4x60":
-        interviews = (
-            InterviewReq("coding", 60, pool=tuple(engineers), count=1, onsite=True),
-            InterviewReq("system_design", 60, pool=tuple(seniors), count=1, onsite=True),
-            InterviewReq("process", 60, pool=tuple(engineers), count=1, onsite=True),
-            InterviewReq("fit", 60, interviewers=("manager",), onsite=True),
-        )
-        rules = StageRules(
-            ordered=False,
-            same_day=True,
-            buffer_minutes=10,
-            break_after_minutes=150,
-            break_minutes=15,
-            max_span_minutes=330,
-        )
-        rooms = tuple(
-            Room(f"room_{n}", busy=_busy(rng, "Europe/London", person_days, 0.4), name=f"Room {n}")
-            for n in range(3)
-        )
-    elif shape == "online6":
-        interviews = (
-            InterviewReq("foundations", 60, pool=tuple(recruiters), count=1),
-            InterviewReq("conversation", 30, pool=tuple(recruiters), count=1),
-            InterviewReq("live_coding", 60, pool=tuple(engineers), count=1, shadows=tuple(trainees)),
-            InterviewReq("problem_solving", 60, pool=tuple(engineers), count=1),
-            InterviewReq("system_design", 60, pool=tuple(seniors), count=1),
-            InterviewReq("final", 45, interviewers=("manager",)),
-        )
-        rules = StageRules(ordered=True, same_day=False, buffer_minutes=15, max_span_minutes=5 * 24 * 60)
-        rooms = ()
-    else:
-        raise ValueError(f"unknown shape {shape!r}")
+    people, staff = _staff(rng, candidate_tz, person_days)
+    interviews, rules, rooms = LOOPS[shape](rng, staff, person_days)
     problem = Problem(
         windows=_windows(rng, shape, candidate_tz, days),
         interviews=interviews,

@@ -35,7 +35,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks.instances import SHAPES, all_instances
+from benchmarks.instances import SHAPES, Instance, all_instances
 from benchmarks.solver_cpsat import solve_reference
 from scheduling import solver_compile
 from scheduling.solver import Problem, Solution, solve
@@ -61,81 +61,76 @@ def time_solver(problem: Problem, repeat: int) -> tuple[float, float, float, Sol
     return min(walls), statistics.median(walls), min(cpus), solution
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=8, help="instances per shape (default 8)")
     parser.add_argument("--repeat", type=int, default=7, help="solver runs per instance (best of)")
     parser.add_argument("--cpsat-repeat", type=int, default=3, help="CP-SAT top-1 runs (best of)")
     parser.add_argument("--workers", type=int, default=0, help="CP-SAT workers (0: its default)")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    rows = []
-    header = (
-        f"{'instance':<15} {'result':<8} {'solver ms':>9} {'median':>7} {'cpu ms':>7} {'CP-SAT top1':>11} "
-        f"{'CP-SAT top5':>11} {'×top1':>6} {'×top5':>6}  objectives"
+
+def measure(inst: Instance, args: argparse.Namespace) -> dict:
+    """One instance's row: the solver's times and objectives beside CP-SAT's (printed as a table line)."""
+    wall, wall_median, cpu, solution = time_solver(inst.problem, args.repeat)
+    ours = [o.objective for o in solution.options]
+    compiled = compile_problem(inst.problem)
+    assert compiled is not None
+    ref = solve_reference(compiled, inst.problem.k, workers=args.workers)
+    all_ms = ref.all_seconds * 1000
+    firsts = []
+    for _ in range(args.cpsat_repeat):
+        one = solve_reference(compiled, 1, workers=args.workers)
+        firsts.append((one.first_seconds if one.objectives else one.all_seconds) * 1000)
+    first_ms = min(firsts)
+    equal = ours == ref.objectives and ref.status in ("OPTIMAL", "INFEASIBLE")
+    row = {
+        "instance": inst.name,
+        "shape": inst.shape,
+        "seed": inst.seed,
+        "options": len(ours),
+        "blocked": solution.blocked,
+        "solver_ms": round(wall, 3),
+        "solver_median_ms": round(wall_median, 3),
+        "solver_cpu_ms": round(cpu, 3),
+        "cpsat_top1_ms": round(first_ms, 3),
+        "cpsat_top5_ms": round(all_ms, 3),
+        "cpsat_status": ref.status,
+        "speedup_top1": round(first_ms / wall, 2),
+        "speedup_top5": round(all_ms / wall, 2),
+        "objectives": ours,
+        "reference_objectives": ref.objectives,
+        "equal": equal,
+    }
+    result = f"{len(ours)} opts" if ours else "blocked"
+    print(
+        f"{inst.name:<15} {result:<8} {wall:9.2f} {wall_median:7.2f} {cpu:7.2f} {first_ms:11.1f} {all_ms:11.1f} "
+        f"{row['speedup_top1']:6.1f} {row['speedup_top5']:6.1f}  {'equal' if equal else 'DIFFERENT'}"
     )
-    print(header)
-    print("-" * len(header))
-    for inst in all_instances(args.seeds):
-        wall, wall_median, cpu, solution = time_solver(inst.problem, args.repeat)
-        ours = [o.objective for o in solution.options]
-        compiled = compile_problem(inst.problem)
-        assert compiled is not None
-        ref = solve_reference(compiled, inst.problem.k, workers=args.workers)
-        all_ms = ref.all_seconds * 1000
-        firsts = []
-        for _ in range(args.cpsat_repeat):
-            one = solve_reference(compiled, 1, workers=args.workers)
-            firsts.append((one.first_seconds if one.objectives else one.all_seconds) * 1000)
-        first_ms = min(firsts)
-        equal = ours == ref.objectives and ref.status in ("OPTIMAL", "INFEASIBLE")
-        row = {
-            "instance": inst.name,
-            "shape": inst.shape,
-            "seed": inst.seed,
-            "options": len(ours),
-            "blocked": solution.blocked,
-            "solver_ms": round(wall, 3),
-            "solver_median_ms": round(wall_median, 3),
-            "solver_cpu_ms": round(cpu, 3),
-            "cpsat_top1_ms": round(first_ms, 3),
-            "cpsat_top5_ms": round(all_ms, 3),
-            "cpsat_status": ref.status,
-            "speedup_top1": round(first_ms / wall, 2),
-            "speedup_top5": round(all_ms / wall, 2),
-            "objectives": ours,
-            "reference_objectives": ref.objectives,
-            "equal": equal,
-        }
-        rows.append(row)
-        result = f"{len(ours)} opts" if ours else "blocked"
-        print(
-            f"{inst.name:<15} {result:<8} {wall:9.2f} {wall_median:7.2f} {cpu:7.2f} {first_ms:11.1f} {all_ms:11.1f} "
-            f"{row['speedup_top1']:6.1f} {row['speedup_top5']:6.1f}  {'equal' if equal else 'DIFFERENT'}"
-        )
-        if not equal:
-            print(f"    solver    {ours}\n    reference {ref.objectives} ({ref.status})")
+    if not equal:
+        print(f"    solver    {ours}\n    reference {ref.objectives} ({ref.status})")
+    return row
 
-    def summary(selected: list[dict]) -> dict:
-        return {
-            "instances": len(selected),
-            "solver_median_ms": round(statistics.median(r["solver_ms"] for r in selected), 3),
-            "solver_max_ms": round(max(r["solver_ms"] for r in selected), 3),
-            "solver_median_of_medians_ms": round(
-                statistics.median(r["solver_median_ms"] for r in selected), 3
-            ),
-            "solver_cpu_median_ms": round(statistics.median(r["solver_cpu_ms"] for r in selected), 3),
-            "cpsat_top1_median_ms": round(statistics.median(r["cpsat_top1_ms"] for r in selected), 3),
-            "cpsat_top5_median_ms": round(statistics.median(r["cpsat_top5_ms"] for r in selected), 3),
-            "speedup_top1_median": round(statistics.median(r["speedup_top1"] for r in selected), 2),
-            "speedup_top1_min": round(min(r["speedup_top1"] for r in selected), 2),
-            "speedup_top5_median": round(statistics.median(r["speedup_top5"] for r in selected), 2),
-            "all_equal": all(r["equal"] for r in selected),
-        }
 
-    overall = summary(rows)
-    by_shape = {shape: summary([r for r in rows if r["shape"] == shape]) for shape in SHAPES}
-    feasible = [r for r in rows if r["options"]]
+def summary(selected: list[dict]) -> dict:
+    """Medians, maxima and speed-ups over some instances' rows."""
+    return {
+        "instances": len(selected),
+        "solver_median_ms": round(statistics.median(r["solver_ms"] for r in selected), 3),
+        "solver_max_ms": round(max(r["solver_ms"] for r in selected), 3),
+        "solver_median_of_medians_ms": round(statistics.median(r["solver_median_ms"] for r in selected), 3),
+        "solver_cpu_median_ms": round(statistics.median(r["solver_cpu_ms"] for r in selected), 3),
+        "cpsat_top1_median_ms": round(statistics.median(r["cpsat_top1_ms"] for r in selected), 3),
+        "cpsat_top5_median_ms": round(statistics.median(r["cpsat_top5_ms"] for r in selected), 3),
+        "speedup_top1_median": round(statistics.median(r["speedup_top1"] for r in selected), 2),
+        "speedup_top1_min": round(min(r["speedup_top1"] for r in selected), 2),
+        "speedup_top5_median": round(statistics.median(r["speedup_top5"] for r in selected), 2),
+        "all_equal": all(r["equal"] for r in selected),
+    }
+
+
+def report(rows: list[dict], overall: dict, by_shape: dict[str, dict]) -> dict[str, bool]:
+    """Print the summary per shape and the targets; return which targets are met."""
     print()
     print(
         f"{'shape':<11} {'n':>3} {'solver median':>13} {'max':>7} {'CP-SAT top1':>11} {'×top1 median':>12} {'min':>6}"
@@ -150,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         "median_top5_ms_le_20": overall["solver_median_ms"] <= TARGET_MEDIAN_MS,
         "speedup_ge_10x": overall["speedup_top1_median"] >= TARGET_SPEEDUP,
     }
+    feasible = [r for r in rows if r["options"]]
     print()
     print(
         f"same objective as CP-SAT on every instance: {'yes' if targets['same_objective_every_instance'] else 'NO'}; "
@@ -158,31 +154,45 @@ def main(argv: list[str] | None = None) -> int:
         f"(target ≥ {TARGET_SPEEDUP:.0f}×), over its top 5: median {overall['speedup_top5_median']:.1f}×; "
         f"{len(feasible)}/{len(rows)} instances have options"
     )
+    return targets
+
+
+def write_results(args: argparse.Namespace, content: dict) -> None:
+    """Write the figures with the machine and the settings to `RESULTS`."""
+    machine = {
+        "python": platform.python_version(),
+        "ortools": version("ortools"),
+        "cpus": os.cpu_count(),
+        "cpsat_workers": args.workers or "default",
+    }
+    settings = {"seeds": args.seeds, "repeat": args.repeat, "cpsat_repeat": args.cpsat_repeat, "k": 5}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "solver",
-                "machine": {
-                    "python": platform.python_version(),
-                    "ortools": version("ortools"),
-                    "cpus": os.cpu_count(),
-                    "cpsat_workers": args.workers or "default",
-                },
-                "settings": {
-                    "seeds": args.seeds,
-                    "repeat": args.repeat,
-                    "cpsat_repeat": args.cpsat_repeat,
-                    "k": 5,
-                },
-                "targets": {"median_ms": TARGET_MEDIAN_MS, "speedup": TARGET_SPEEDUP, "met": targets},
-                "summary": {"all": overall, "by_shape": by_shape},
-                "instances": rows,
-            },
-            indent=2,
-        )
+        json.dumps({"benchmark": "solver", "machine": machine, "settings": settings, **content}, indent=2)
     )
     print(f"written to {RESULTS}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    header = (
+        f"{'instance':<15} {'result':<8} {'solver ms':>9} {'median':>7} {'cpu ms':>7} {'CP-SAT top1':>11} "
+        f"{'CP-SAT top5':>11} {'×top1':>6} {'×top5':>6}  objectives"
+    )
+    print(header)
+    print("-" * len(header))
+    rows = [measure(inst, args) for inst in all_instances(args.seeds)]
+    overall = summary(rows)
+    by_shape = {shape: summary([r for r in rows if r["shape"] == shape]) for shape in SHAPES}
+    targets = report(rows, overall, by_shape)
+    write_results(
+        args,
+        {
+            "targets": {"median_ms": TARGET_MEDIAN_MS, "speedup": TARGET_SPEEDUP, "met": targets},
+            "summary": {"all": overall, "by_shape": by_shape},
+            "instances": rows,
+        },
+    )
     return 0 if all(targets.values()) else 1
 
 

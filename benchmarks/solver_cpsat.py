@@ -13,12 +13,13 @@ Benchmark-only: OR-Tools is a dev dependency, never imported by the app.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from scheduling.solver import objective_weights
-from scheduling.solver_compile import Compiled, bits
+from scheduling.solver_compile import Compiled, InterviewData, bits
 
 
 @dataclass
@@ -67,31 +68,56 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
     """
     data = _prepare(c)
     t0 = time.perf_counter()
-    rules = c.problem.rules
-    g = c.g
-    ivs = c.interviews
-    n = len(ivs)
     w_fday, w_days, w_finish, w_span, w_stretch, w_load = objective_weights(c)
     m = cp_model.CpModel()
-    horizon = c.horizon
-    n_days = c.n_days
+    starts = _start_vars(m, c, data)
+    if starts is None:
+        return ReferenceResult([], 0.0, time.perf_counter() - t0, "INFEASIBLE")
+    pos_start, pos_end = _positions(m, c, starts)
+    _breaks_and_span(m, c, pos_start, pos_end)
+    fday, ndays = _days(m, c, starts)
+    stretch_terms, load_terms = _people(m, c, data, starts)
+    fixed_load = sum(iv.fixed_load for iv in c.interviews)
+    finish = pos_end[-1]
+    m.minimize(
+        w_fday * fday
+        + w_days * ndays
+        + w_finish * finish
+        + w_span * (finish - c.g * pos_start[0])
+        + w_stretch * sum(stretch_terms)
+        + w_load * (sum(load_terms) + fixed_load)
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    if workers:
+        solver.parameters.num_workers = workers
+    return _best(m, solver, c, starts, count, t0)
 
+
+def _start_vars(m: cp_model.CpModel, c: Compiled, data: _Data) -> list[cp_model.IntVar] | None:
+    """Every interview's start (grid index), or None when one has no possible start."""
     starts = []
-    for iv in ivs:
+    for iv in c.interviews:
         values = data.starts[iv.index]
         if not values:
-            return ReferenceResult([], 0.0, time.perf_counter() - t0, "INFEASIBLE")
+            return None
         starts.append(m.new_int_var_from_domain(_domain(values), f"s_{iv.key}"))
+    return starts
 
-    # Positions in time order: x[i][k] = interview i is the k-th.
-    ordered = rules.ordered
+
+def _positions(
+    m: cp_model.CpModel, c: Compiled, starts: list[cp_model.IntVar]
+) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
+    """Starts and ends in time order (x[i][k]: interview i is the k-th), buffers between them."""
+    rules, g, ivs = c.problem.rules, c.g, c.interviews
+    n = len(ivs)
     pos_start = [m.new_int_var(0, c.n_grid, f"ps{k}") for k in range(n)]
-    pos_end = [m.new_int_var(0, horizon + g, f"pe{k}") for k in range(n)]
-    for i, iv in enumerate(ivs):
-        if ordered:
+    pos_end = [m.new_int_var(0, c.horizon + g, f"pe{k}") for k in range(n)]
+    if rules.ordered:
+        for i, iv in enumerate(ivs):
             m.add(pos_start[i] == starts[i])
             m.add(pos_end[i] == g * starts[i] + iv.duration)
-    if not ordered:
+    else:
         x = [[m.new_bool_var(f"x{i}_{k}") for k in range(n)] for i in range(n)]
         for i in range(n):
             m.add_exactly_one(x[i])
@@ -103,8 +129,16 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
                 m.add(pos_end[k] == g * starts[i] + iv.duration).only_enforce_if(x[i][k])
     for k in range(n - 1):
         m.add(g * pos_start[k + 1] >= pos_end[k] + rules.buffer_minutes)
+    return pos_start, pos_end
 
-    # Breaks: a run of back-to-back interviews (gaps < break_minutes) spans at most break_after.
+
+def _breaks_and_span(
+    m: cp_model.CpModel, c: Compiled, pos_start: list[cp_model.IntVar], pos_end: list[cp_model.IntVar]
+) -> None:
+    """A run of back-to-back interviews (gaps < break_minutes) spans at most break_after; the loop
+    at most max_span."""
+    rules, g = c.problem.rules, c.g
+    n = len(pos_start)
     if rules.break_after_minutes is not None and n > 1:
         brk = [m.new_bool_var(f"brk{k}") for k in range(n - 1)]
         for k in range(n - 1):
@@ -117,12 +151,17 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
     if rules.max_span_minutes is not None:
         m.add(pos_end[n - 1] - g * pos_start[0] <= rules.max_span_minutes)
 
-    # Candidate days.
+
+def _days(
+    m: cp_model.CpModel, c: Compiled, starts: list[cp_model.IntVar]
+) -> tuple[cp_model.IntVar, cp_model.IntVar]:
+    """The candidate's days: (the finish day, the number of days used); one day when same_day."""
+    n, n_days = len(starts), c.n_days
     day_table = list(c.day_of)
     days = [m.new_int_var(0, n_days - 1, f"day{i}") for i in range(n)]
     for i in range(n):
         m.add_element(starts[i], day_table, days[i])
-    if rules.same_day:
+    if c.problem.rules.same_day:
         for i in range(1, n):
             m.add(days[i] == days[0])
     used = [m.new_bool_var(f"used{d}") for d in range(n_days)]
@@ -136,11 +175,17 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
     m.add_max_equality(fday, days)
     ndays = m.new_int_var(1, n, "ndays")
     m.add(ndays == sum(used))
-    finish = pos_end[n - 1]
+    return fday, ndays
 
-    # People: N distinct pool members free at the start; each person at most once in the loop.
-    load_terms = []
-    stretch_terms = []
+
+def _people(
+    m: cp_model.CpModel, c: Compiled, data: _Data, starts: list[cp_model.IntVar]
+) -> tuple[list, list]:
+    """N distinct pool members free at the start, each person at most once in the loop: the
+    (stretch terms, load terms) of the objective."""
+    ivs = c.interviews
+    load_terms: list = []
+    stretch_terms: list = []
     chosen: dict[int, list] = {}
     tz_names = sorted({p.tz for p in c.people})
     st_var: dict[tuple[int, str], cp_model.IntVar] = {}
@@ -182,21 +227,19 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
     for ys in chosen.values():
         if len(ys) > 1:
             m.add_at_most_one(ys)
-    fixed_load = sum(iv.fixed_load for iv in ivs)
+    return stretch_terms, load_terms
 
-    m.minimize(
-        w_fday * fday
-        + w_days * ndays
-        + w_finish * finish
-        + w_span * (finish - g * pos_start[0])
-        + w_stretch * sum(stretch_terms)
-        + w_load * (sum(load_terms) + fixed_load)
-    )
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    if workers:
-        solver.parameters.num_workers = workers
+def _best(
+    m: cp_model.CpModel,
+    solver: cp_model.CpSolver,
+    c: Compiled,
+    starts: list[cp_model.IntVar],
+    count: int,
+    t0: float,
+) -> ReferenceResult:
+    """Solve `count` times, each time cutting off the last option's set of interview times."""
+    ivs = c.interviews
     objectives: list[int] = []
     first = 0.0
     status_name = "OPTIMAL"
@@ -209,25 +252,34 @@ def solve_reference(c: Compiled, count: int, time_limit: float = 120.0, workers:
         objectives.append(round(solver.objective_value))
         if len(objectives) == 1:
             first = time.perf_counter() - t0
-        # No-good: the next option must differ in its set of interview times.
         times = sorted((solver.value(starts[i]), iv.duration) for i, iv in enumerate(ivs))
-        literals = []
-        for s, d in times:
-            key = (s, d)
-            if key not in occupied:
-                occ = m.new_bool_var(f"occ{s}_{d}")
-                hits = []
-                for i, iv in enumerate(ivs):
-                    if iv.duration == d:
-                        hit = m.new_bool_var(f"at{i}_{s}")
-                        m.add(starts[i] == s).only_enforce_if(hit)
-                        m.add(starts[i] != s).only_enforce_if(hit.negated())
-                        m.add_implication(hit, occ)
-                        hits.append(hit)
-                m.add_bool_or(hits).only_enforce_if(occ)
-                occupied[key] = occ
-            literals.append(occupied[key].negated())
-        m.add_bool_or(literals)
+        m.add_bool_or([_occupied(m, ivs, starts, s, d, occupied).negated() for s, d in times])
     if not objectives and status_name == "OPTIMAL":
         status_name = "INFEASIBLE"
     return ReferenceResult(objectives, first, time.perf_counter() - t0, status_name)
+
+
+def _occupied(
+    m: cp_model.CpModel,
+    ivs: Sequence[InterviewData],
+    starts: list[cp_model.IntVar],
+    s: int,
+    d: int,
+    occupied: dict[tuple[int, int], cp_model.IntVar],
+) -> cp_model.IntVar:
+    """A literal true when some interview of `d` minutes starts at `s` (made once, kept in
+    `occupied`): the next option must differ in its set of interview times."""
+    key = (s, d)
+    if key not in occupied:
+        occ = m.new_bool_var(f"occ{s}_{d}")
+        hits = []
+        for i, iv in enumerate(ivs):
+            if iv.duration == d:
+                hit = m.new_bool_var(f"at{i}_{s}")
+                m.add(starts[i] == s).only_enforce_if(hit)
+                m.add(starts[i] != s).only_enforce_if(hit.negated())
+                m.add_implication(hit, occ)
+                hits.append(hit)
+        m.add_bool_or(hits).only_enforce_if(occ)
+        occupied[key] = occ
+    return occupied[key]

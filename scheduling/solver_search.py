@@ -447,14 +447,25 @@ class Search:
         self.c = c
         self.rules = rules
         self.k = k
-        self.step_limit = step_limit  # starts tried before giving up (`exhausted`); None: no limit
+        # starts tried before giving up (`exhausted`); None: no limit
+        self.step_limit = step_limit if step_limit is not None else 1 << 62
         self.steps = 0
         self.nodes = 0
         self.exhausted = False
         self.costs = PeopleCosts(c)
         self.weight = sum(p.load for p in c.people) + 1
         self.top: list[Found] = []
+        self.bar: tuple[int, ...] | None = None  # the K-th best loop's key, once there are K
         self.by_times: dict[tuple[tuple[int, int], ...], Found] = {}
+        self.g, self.day_of = c.g, c.day_of
+        self.ivs = ivs = c.interviews
+        self.starts = [iv.starts for iv in ivs]
+        self.rem_load = [iv.fixed_load + iv.min_pool_load for iv in ivs]
+        # Interchangeable interviews (any order only): the highest index goes latest.
+        self.blockers = _interchangeable(ivs) if not rules.ordered else [0] * len(ivs)
+        self.shares = _sharing(ivs)
+        self.chain = _chain_bound(c, rules, self.starts, [iv.duration for iv in ivs])
+        self.placed: list[tuple[int, int]] = []  # latest first
 
     def _offer(self, found: Found, times: tuple[tuple[int, int], ...]) -> None:
         old = self.by_times.get(times)
@@ -471,198 +482,176 @@ class Search:
                 if f is dropped:
                     del self.by_times[t]
                     break
+        if len(self.top) >= self.k:
+            self.bar = self.top[self.k - 1].key
 
     def run(self, only: int | None = None) -> list[Found]:
         """The K best loops, best first (ties: first found).
 
         `only` (a bitmask of interview indices) restricts the loop to those interviews.
         """
-        c, rules = self.c, self.rules
-        ivs = c.interviews
+        ivs = self.ivs
         n = len(ivs)
         everything = (1 << n) - 1 if only is None else only
         if n == 0 or any(ivs[i].starts == 0 for i in range(n) if everything >> i & 1):
             return []
-        g = c.g
-        buffer = rules.buffer
-        break_after = rules.break_after
-        break_minutes = rules.break_minutes
-        max_span = rules.max_span
-        same_day = rules.same_day
-        ordered = rules.ordered
-        day_of = c.day_of
-        day_first = c.day_first
-        starts = [iv.starts for iv in ivs]
-        dur = [iv.duration for iv in ivs]
-        rem_load = [iv.fixed_load + iv.min_pool_load for iv in ivs]
-        costs = self.costs
-        weight = self.weight
-        k = self.k
-        step_limit = self.step_limit if self.step_limit is not None else 1 << 62
-        top = self.top
-        # Interchangeable interviews (any order only): the highest index goes latest.
-        blockers = _interchangeable(ivs) if not ordered else [0] * n
-        placed: list[tuple[int, int]] = []  # latest first
-        shares = _sharing(ivs)
-        chain = _chain_bound(c, rules, starts, dur)
+        self._place_last(everything, sum(self.rem_load[i] for i in range(n) if everything >> i & 1))
+        return list(self.top)
 
-        def place(
-            pos: int,
-            rem: int,
-            t: int,
-            next_start: int,
-            run_end: int,
-            finish: int,
-            fday: int,
-            days: int,
-            st_acc: int,
-            ld_acc: int,
-            ld_rest: int,
-        ) -> None:
-            """Place the latest of the interviews in `rem`, ending by minute `t` (any time at pos 0)."""
-            self.nodes += 1
-            choices = 1 << (rem.bit_length() - 1) if ordered else rem
-            floor = 0
-            if pos:
-                if same_day:
-                    floor = day_first[day_of[next_start // g]]
-                if max_span is not None:
-                    floor = max(floor, -(-(finish - max_span) // g))
-            for i in range(n):
-                if not choices >> i & 1 or blockers[i] & rem:
-                    continue
-                iv = ivs[i]
-                d = dur[i]
-                mask = starts[i]
-                rest = rem & ~(1 << i)
-                rest_load = ld_rest - rem_load[i]
-                # pos 0: every start, earliest first (the finish grows); later: latest first.
-                if pos:
-                    hi = (t - d) // g
-                    lo_limit = floor
-                else:
-                    cursor = 0
-                while True:
-                    if pos:
-                        if hi < lo_limit:
-                            break
-                        s = (mask & ((2 << hi) - 1)).bit_length() - 1
-                        if s < lo_limit:
-                            break
-                        hi = s - 1
-                    else:
-                        x = mask >> cursor
-                        if not x:
-                            break
-                        s = cursor + (x & -x).bit_length() - 1
-                        cursor = s + 1
-                    self.steps += 1
-                    if self.steps > step_limit:
-                        self.exhausted = True
-                        return
-                    a = s * g
-                    e = a + d
-                    sday = day_of[s]
-                    if pos:
-                        rs = e
-                        if break_after is not None and next_start - e < break_minutes:
-                            if run_end - a > break_after:
-                                hi = min(hi, (next_start - break_minutes - d) // g)
-                                continue
-                            rs = run_end
-                        fin, fd = finish, fday
-                    else:
-                        rs = e
-                        fin, fd = e, sday
-                        if top and len(top) >= k and fd > top[k - 1].key[0]:
-                            break
-                    dm = days | 1 << sday
-                    if rest:
-                        first = chain(rest, a - buffer)
-                        if first < 0 or (same_day and day_of[first] != sday):
-                            if pos:
-                                break
-                            continue
-                        if max_span is not None and fin - first * g > max_span:
-                            if pos:
-                                break
-                            continue
-                        ndays = dm.bit_count() + (day_of[first] < sday)
-                        span = fin - first * g
-                    else:
-                        ndays = dm.bit_count()
-                        span = fin - a
-                    if len(top) >= k:
-                        thr = top[k - 1].key
-                        head = (fd, ndays, fin, span)
-                        if head > thr[:4]:
-                            if pos:
-                                break
-                            continue
-                        st, ld, picks = costs.best(iv, s)
-                        if len(picks) < iv.count:
-                            continue
-                        if (*head, st_acc + st, ld_acc + ld + rest_load) >= thr:
-                            continue
-                    else:
-                        st, ld, picks = costs.best(iv, s)
-                        if len(picks) < iv.count:
-                            continue
-                    if shares[i] and not self._distinct_possible(placed, shares[i], iv, s):
+    def _candidates(self, rem: int) -> list[int]:
+        """The interviews of `rem` that may go latest: the last one (ordered) or each one whose
+        interchangeable later twins are placed already."""
+        if self.rules.ordered:
+            return [rem.bit_length() - 1]
+        blockers = self.blockers
+        return [i for i in range(len(blockers)) if rem >> i & 1 and not blockers[i] & rem]
+
+    def _place_last(self, rem: int, ld_rest: int) -> None:
+        """Place the interview that ends the loop at every start, earliest first (the finish grows),
+        until the finish day is beyond the K-th best loop's."""
+        self.nodes += 1
+        g, day_of = self.g, self.day_of
+        step_limit = self.step_limit
+        for i in self._candidates(rem):
+            d = self.ivs[i].duration
+            mask = self.starts[i]
+            rest = rem & ~(1 << i)
+            rest_load = ld_rest - self.rem_load[i]
+            cursor = 0
+            while x := mask >> cursor:
+                s = cursor + (x & -x).bit_length() - 1
+                cursor = s + 1
+                self.steps += 1
+                if self.steps > step_limit:
+                    self.exhausted = True
+                    return
+                e = s * g + d
+                fday = day_of[s]
+                if self.bar is not None and fday > self.bar[0]:
+                    break
+                self._place_at(i, s, rest, rest_load, e, fday, 0, e, 0, 0)
+                if self.exhausted:
+                    return
+
+    def _place_before(
+        self,
+        rem: int,
+        t: int,
+        next_start: int,
+        run_end: int,
+        finish: int,
+        fday: int,
+        days: int,
+        st_acc: int,
+        ld_acc: int,
+        ld_rest: int,
+    ) -> None:
+        """Place the latest of the interviews in `rem`, ending by minute `t`, latest start first."""
+        self.nodes += 1
+        g, rules = self.g, self.rules
+        step_limit = self.step_limit
+        floor = self.c.day_first[self.day_of[next_start // g]] if rules.same_day else 0
+        if rules.max_span is not None:
+            floor = max(floor, -(-(finish - rules.max_span) // g))
+        break_after, break_minutes = rules.break_after, rules.break_minutes
+        for i in self._candidates(rem):
+            d = self.ivs[i].duration
+            mask = self.starts[i]
+            rest = rem & ~(1 << i)
+            rest_load = ld_rest - self.rem_load[i]
+            hi = (t - d) // g
+            while hi >= floor:
+                s = (mask & ((2 << hi) - 1)).bit_length() - 1
+                if s < floor:
+                    break
+                hi = s - 1
+                self.steps += 1
+                if self.steps > step_limit:
+                    self.exhausted = True
+                    return
+                a = s * g
+                e = a + d
+                rs = e
+                if break_after is not None and next_start - e < break_minutes:
+                    if run_end - a > break_after:
+                        hi = min(hi, (next_start - break_minutes - d) // g)
                         continue
-                    placed.append((i, s))
-                    if rest:
-                        place(
-                            pos + 1,
-                            rest,
-                            a - buffer,
-                            a,
-                            rs,
-                            fin,
-                            fd,
-                            dm,
-                            st_acc + st,
-                            ld_acc + ld,
-                            rest_load,
-                        )
-                    else:
-                        self._leaf(tuple(reversed(placed)), fd, ndays, fin, span, weight)
-                    placed.pop()
-                    if self.exhausted:
-                        return
+                    rs = run_end
+                if not self._place_at(i, s, rest, rest_load, finish, fday, days, rs, st_acc, ld_acc):
+                    break
+                if self.exhausted:
+                    return
 
-        total_rest = sum(rem_load[i] for i in range(n) if everything >> i & 1)
-        place(0, everything, 0, 0, 0, 0, 0, 0, 0, 0, total_rest)
-        return list(top)
-
-    def _distinct_possible(
-        self, placed: list[tuple[int, int]], sharing: int, iv: InterviewData, s: int
+    def _place_at(
+        self,
+        i: int,
+        s: int,
+        rest: int,
+        rest_load: int,
+        finish: int,
+        fday: int,
+        days: int,
+        run_end: int,
+        st_acc: int,
+        ld_acc: int,
     ) -> bool:
-        ivs = self.c.interviews
-        group = [(ivs[j], sj) for j, sj in placed if sharing >> j & 1]
+        """Place interview i at grid start `s` when its bound beats the K-th best loop, then the
+        interviews in `rest` before it (or score the loop). False when the bound prunes `s`, and so
+        every earlier start: the rest cannot fit before it, or (finish day, days, finish, span) is worse."""
+        a = s * self.g
+        day_of = self.day_of
+        sday = day_of[s]
+        days |= 1 << sday
+        if rest:
+            rules = self.rules
+            first = self.chain(rest, a - rules.buffer)
+            if first < 0 or (rules.same_day and day_of[first] != sday):
+                return False
+            span = finish - first * self.g
+            if rules.max_span is not None and span > rules.max_span:
+                return False
+            ndays = days.bit_count() + (day_of[first] < sday)
+        else:
+            ndays = days.bit_count()
+            span = finish - a
+        head = (fday, ndays, finish, span)
+        bar = self.bar
+        if bar is not None and head > bar[:4]:
+            return False
+        iv = self.ivs[i]
+        st, ld, picks = self.costs.best(iv, s)
+        if len(picks) < iv.count or (
+            bar is not None and (*head, st_acc + st, ld_acc + ld + rest_load) >= bar
+        ):
+            return True
+        if self.shares[i] and not self._distinct_possible(self.shares[i], iv, s):
+            return True
+        self.placed.append((i, s))
+        if rest:
+            t = a - self.rules.buffer
+            self._place_before(rest, t, a, run_end, finish, fday, days, st_acc + st, ld_acc + ld, rest_load)
+        else:
+            self._leaf(tuple(reversed(self.placed)), head)
+        self.placed.pop()
+        return True
+
+    def _distinct_possible(self, sharing: int, iv: InterviewData, s: int) -> bool:
+        ivs = self.ivs
+        group = [(ivs[j], sj) for j, sj in self.placed if sharing >> j & 1]
         return not group or self.costs.matchable([*group, (iv, s)])
 
-    def _leaf(
-        self,
-        layout: tuple[tuple[int, int], ...],
-        fday: int,
-        ndays: int,
-        finish: int,
-        span: int,
-        weight: int,
-    ) -> None:
-        head = (fday, ndays, finish, span)
+    def _leaf(self, layout: tuple[tuple[int, int], ...], head: tuple[int, int, int, int]) -> None:
         cap = None  # only assignments that would enter the top K are worth finding
-        if len(self.top) >= self.k:
-            thr = self.top[self.k - 1].key
+        thr = self.bar
+        if thr is not None:
             if head > thr[:4]:
                 return
             if head == thr[:4]:
-                cap = thr[4] * weight + thr[5]
-        result = assign(self.c, self.costs, layout, weight, cap)
+                cap = thr[4] * self.weight + thr[5]
+        result = assign(self.c, self.costs, layout, self.weight, cap)
         if result is None:
             return
         stretch, load, picks = result
-        ivs = self.c.interviews
-        found = Found((fday, ndays, finish, span, stretch, load), layout, picks)
+        ivs = self.ivs
+        found = Found((*head, stretch, load), layout, picks)
         self._offer(found, tuple((s, ivs[i].duration) for i, s in layout))
