@@ -119,8 +119,8 @@ def _run(settings: Settings, role: str) -> int:
     return 0
 
 
-def _serve(loopbot: Any, settings: Settings, role: str) -> None:
-    """HTTP (and Socket Mode) plus the scheduler, until a stop signal; then in-flight requests finish."""
+def prepare_to_serve(loopbot: Any, settings: Settings, role: str) -> Any:
+    """The web server for `role` (bound, not serving yet) with the scheduler started."""
     from bot.web import WebApp, WebServer
 
     slack_over_http = role == "web" and not settings.socket_mode
@@ -135,9 +135,15 @@ def _serve(loopbot: Any, settings: Settings, role: str) -> None:
         server.port,
         routes,
     )
+    loopbot.engine.start()
+    return server
+
+
+def _serve(loopbot: Any, settings: Settings, role: str) -> None:
+    """HTTP (and Socket Mode) plus the scheduler, until a stop signal; then in-flight requests finish."""
     stop = _stop_on_signals()
     socket_mode = _connect_socket_mode(loopbot, settings) if role == "web" and settings.socket_mode else None
-    loopbot.engine.start()
+    server = prepare_to_serve(loopbot, settings, role)
     if role == "worker":
         log.warning(
             "Loopbot worker running: a tick every %s s (replica %s)",
