@@ -163,6 +163,9 @@ def measure(repetitions: int, follow: int) -> dict[str, Any]:
                 try:
                     figures = {"ready_s": server.ready_s, "rss_mb": server.rss_mb}
                     figures.update(commands(server, clock, follow))
+                    figures["rss_after_commands_mb"] = (
+                        psutil.Process(server.process.pid).memory_info().rss / 2**20
+                    )
                 finally:
                     server.stop()
                 runs[app].append(figures)
@@ -196,11 +199,14 @@ def report(results: dict[str, Any]) -> None:
         print(
             f"  {app:10} ready {f['ready_s'] * 1000:6.0f} ms  RSS {f['rss_mb']:6.1f} MB  "
             f"first command {f['first_command_ms']:6.2f} ms  next {results['follow']} median "
-            f"{f['next_median_ms']:5.2f} ms"
+            f"{f['next_median_ms']:5.2f} ms  RSS after them {f['rss_after_commands_mb']:6.1f} MB"
         )
     for base in ("bare", "bare_deps"):
         q = results["ratios"][base]
-        print(f"  loopbot / {base:9} ready {q['ready_s']:.2f}×  RSS {q['rss_mb']:.2f}×")
+        print(
+            f"  loopbot / {base:9} ready {q['ready_s']:.2f}×  RSS {q['rss_mb']:.2f}×  "
+            f"after the commands {q['rss_after_commands_mb']:.2f}×"
+        )
     print(f"  (bare_deps imports the {results['bare_deps_modules']} modules a started Loopbot holds)")
     print(f"machine load average (1, 5, 15 min): {results['machine']['load_average_start']} at the start")
     for target, ok in results["targets"].items():
@@ -222,7 +228,9 @@ def main() -> int:
     results.update(measure(args.repetitions, args.follow))
     m = results["medians"] = medians(results["runs"])
     results["ratios"] = {
-        base: {k: round(m["loopbot"][k] / m[base][k], 3) for k in ("ready_s", "rss_mb")}
+        base: {
+            k: round(m["loopbot"][k] / m[base][k], 3) for k in ("ready_s", "rss_mb", "rss_after_commands_mb")
+        }
         for base in ("bare", "bare_deps")
     }
     results["targets"] = targets(m)

@@ -8,9 +8,6 @@ import contextlib
 import json
 import os
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,15 +25,9 @@ def list_modules(path: Path) -> int:
     settings = load_settings()
     loopbot = build(settings)
     team = loopbot.clients.default.auth_test().get("team_id")
-    server = prepare_to_serve(loopbot, settings, "web", (team,))
+    server, warm = prepare_to_serve(loopbot, settings, "web", (team,))
     server.start()
-    loopbot.wait_idle()
-    while True:  # ready, as the benchmark sees it
-        try:
-            with urllib.request.urlopen(f"{server.url}/healthz", timeout=5):
-                break
-        except urllib.error.HTTPError:
-            time.sleep(0.01)
+    warm.wait()
     server.stop()
     names = sorted(n for n in sys.modules if n.split(".")[0] not in OURS)
     loopbot.close()

@@ -125,15 +125,22 @@ def _run(settings: Settings, role: str) -> int:
 
 def warm_up(loopbot: Any, teams: Sequence[str]) -> None:
     """Do now what the first requests would otherwise do: parse the built-in plans and each
-    workspace's stored plans, seed the workspace's plans if needed, open a database connection and
-    compile the queries listing them."""
+    workspace's stored plans, seed the workspace's plans if needed, open a database connection,
+    compile the queries listing them and build the "New role" modal from them."""
+    from handlers.roles.roles import new_role_view
+
     for team in teams:
-        loopbot.services.plans.list(team)
+        plans = loopbot.services.plans.list(team)
+        new_role_view(plans, "USLACKBOT", loopbot.settings.default_timezone)
 
 
-def start_warming(loopbot: Any, teams: Sequence[str]) -> threading.Event:
-    """Warm up on a thread; the event is set once done (whether or not it succeeded: a failure is
-    logged, and requests then do the work themselves)."""
+FIRST_TICK_WAIT_SECONDS = 5.0  # a long catch-up tick after downtime does not hold readiness back longer
+
+
+def start_warming(loopbot: Any, teams: Sequence[str], *, scheduler: bool = True) -> threading.Event:
+    """Warm up on a thread, then start the scheduler and let its first tick (run at once) finish, so
+    that it does not share the interpreter with the first requests; the event is set once done
+    (whether or not the warm-up succeeded: a failure is logged, and requests then do the work)."""
     warm = threading.Event()
 
     def run() -> None:
@@ -143,6 +150,10 @@ def start_warming(loopbot: Any, teams: Sequence[str]) -> threading.Event:
             log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
         except Exception:
             log.exception("warm-up failed; the first requests will be slower")
+        try:
+            if scheduler:
+                loopbot.engine.start()
+                loopbot.engine.runner.ticked.wait(timeout=FIRST_TICK_WAIT_SECONDS)
         finally:
             warm.set()
 
@@ -150,9 +161,11 @@ def start_warming(loopbot: Any, teams: Sequence[str]) -> threading.Event:
     return warm
 
 
-def prepare_to_serve(loopbot: Any, settings: Settings, role: str, teams: Sequence[str] = ()) -> Any:
+def prepare_to_serve(
+    loopbot: Any, settings: Settings, role: str, teams: Sequence[str] = ()
+) -> tuple[Any, threading.Event]:
     """The web server for `role` (bound, not serving yet; `/healthz` answers 503 until the warm-up
-    for `teams` is done) with the scheduler started."""
+    for `teams` is done) and the event set once warm."""
     from bot.web import WebApp, WebServer
 
     slack_over_http = role == "web" and not settings.socket_mode
@@ -171,25 +184,25 @@ def prepare_to_serve(loopbot: Any, settings: Settings, role: str, teams: Sequenc
         server.port,
         routes,
     )
-    loopbot.engine.start()
-    return server
+    return server, warm
 
 
 def _serve(loopbot: Any, settings: Settings, role: str, teams: Sequence[str]) -> None:
     """HTTP (and Socket Mode) plus the scheduler, until a stop signal; then in-flight requests finish."""
     stop = _stop_on_signals()
     socket_mode = _connect_socket_mode(loopbot, settings) if role == "web" and settings.socket_mode else None
-    server = prepare_to_serve(loopbot, settings, role, teams)
+    server, warm = prepare_to_serve(loopbot, settings, role, teams)
+    server.start()
     if role == "worker":
         log.warning(
             "Loopbot worker running: a tick every %s s (replica %s)",
             settings.tick_seconds,
             loopbot.engine.replica,
         )
-    server.start()
     while not stop.wait(1.0):
         pass
     log.warning("Loopbot stopping: finishing the requests and work in flight")
+    warm.wait()  # the scheduler is started by then, so that closing stops it
     if socket_mode is not None:
         socket_mode.close()
     server.stop()

@@ -13,6 +13,7 @@ from bot.sandbox.fake_slack import TEAM_ID
 from bot.sandbox.harness import Sandbox
 from bot.startup import start_warming, warm_up
 from bot.web import WebApp, WebServer
+from scheduling.jobs import JobRunner
 from storage.database import alembic_config, at_head, current_revision, downgrade, head_revisions, upgrade
 from storage.uow import Database
 
@@ -42,7 +43,7 @@ def test_warm_up_seeds_and_parses_the_workspace_plans_before_any_command(sandbox
     db = sandbox.loopbot.db
     with db.uow(TEAM_ID) as uow:
         assert uow.plans.all() == []
-    start_warming(sandbox.loopbot, (TEAM_ID,)).wait(timeout=30)
+    assert start_warming(sandbox.loopbot, (TEAM_ID,), scheduler=False).wait(timeout=30)
     with db.uow(TEAM_ID) as uow:
         assert {p.source for p in uow.plans.all()} == {"builtin"}
         assert len(uow.plans.all()) >= 4
@@ -70,3 +71,15 @@ def test_upgrade_skips_alembic_at_head_and_brings_a_database_behind_to_head(data
             assert uow.plans.all() == []
     finally:
         db.dispose()
+
+
+def test_the_job_runner_says_when_its_first_tick_is_done() -> None:
+    ticks: list[int] = []
+    runner = JobRunner(lambda: ticks.append(1), tick_seconds=60)
+    assert not runner.ticked.is_set()
+    runner.start()
+    try:
+        assert runner.ticked.wait(timeout=30)
+        assert ticks == [1]
+    finally:
+        runner.shutdown()
