@@ -16,7 +16,8 @@ that answer `/healthz` and open the very modal Loopbot opened:
 The database is migrated once before the first repetition (a restart, not a first install), and one
 unmeasured start of each app warms the machine's file cache. Medians over the repetitions.
 
-Run: `python -m benchmarks.startup_bench [--repetitions 7]`. Figures are printed and written to
+Run: `python -m benchmarks.startup_bench [--repetitions 7] [--before DIR]` (`--before`: also the
+`loopbot run` of another source tree, e.g. `git archive <commit> | tar -x -C DIR`, in the same turns). Figures are printed and written to
 benchmarks/results/startup_bench.json; exits non-zero when a target is missed.
 """
 
@@ -50,6 +51,7 @@ STARTUP_LIMIT_S = 0.4
 MEMORY_RATIO_LIMIT = 1.5  # against `bare_deps`
 FIRST_COMMAND_RATIO_LIMIT = 1.5  # the first command against the median of the next 100
 APPS = ("loopbot", "bare", "bare_deps")
+BEFORE = "loopbot_before"
 
 
 class Started:
@@ -108,11 +110,13 @@ class Started:
         self.log.close()
 
 
-def start(app: str, fake: FakeSlack, folder: Path) -> Started:
-    """Spawn one of the three apps."""
+def start(app: str, fake: FakeSlack, folder: Path, before: Path | None = None) -> Started:
+    """Spawn one of the apps (`loopbot_before`: `loopbot run` of the source tree `before`)."""
     env = child_environment(fake, f"sqlite:///{folder / 'loopbot.db'}", {"LOG_LEVEL": "INFO"})
     env.update({"HOST": "127.0.0.1", "PORT": "0", "BENCH_FIXED_VIEW": str(folder / "view.json")})
-    if app == "loopbot":
+    if app == BEFORE and before is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(before), *env["PYTHONPATH"].split(os.pathsep)[1:]])
+    if app in ("loopbot", BEFORE):
         command = [loopbot_script(), "run"]
     else:
         modules = ["--modules", str(folder / "modules.json")] if app == "bare_deps" else []
@@ -147,19 +151,20 @@ def prepare(fake: FakeSlack, folder: Path, clock: ViewsOpenClock) -> None:
     )
 
 
-def measure(repetitions: int, follow: int) -> dict[str, Any]:
-    """Each repetition starts the three apps in turn (the order rotating) and measures them."""
-    runs: dict[str, list[dict[str, float]]] = {app: [] for app in APPS}
+def measure(repetitions: int, follow: int, before: Path | None) -> dict[str, Any]:
+    """Each repetition starts the apps in turn (the order rotating) and measures them."""
+    apps = (*APPS, BEFORE) if before else APPS
+    runs: dict[str, list[dict[str, float]]] = {app: [] for app in apps}
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:
         folder = Path(tmp)
         seed(fake)
         clock = ViewsOpenClock(fake)
         prepare(fake, folder, clock)
-        for app in APPS:  # warm the file cache: not counted
-            start(app, fake, folder).stop()
+        for app in apps:  # warm the file cache: not counted
+            start(app, fake, folder, before).stop()
         for r in range(repetitions):
-            for app in APPS[r % 3 :] + APPS[: r % 3]:
-                server = start(app, fake, folder)
+            for app in apps[r % len(apps) :] + apps[: r % len(apps)]:
+                server = start(app, fake, folder, before)
                 try:
                     figures = {"ready_s": server.ready_s, "rss_mb": server.rss_mb}
                     figures.update(commands(server, clock, follow))
@@ -194,15 +199,14 @@ def targets(m: dict[str, dict[str, float]]) -> dict[str, bool]:
 def report(results: dict[str, Any]) -> None:
     m = results["medians"]
     print(f"medians of {results['repetitions']} repetitions:")
-    for app in APPS:
+    for app in m:
         f = m[app]
         print(
             f"  {app:10} ready {f['ready_s'] * 1000:6.0f} ms  RSS {f['rss_mb']:6.1f} MB  "
             f"first command {f['first_command_ms']:6.2f} ms  next {results['follow']} median "
             f"{f['next_median_ms']:5.2f} ms  RSS after them {f['rss_after_commands_mb']:6.1f} MB"
         )
-    for base in ("bare", "bare_deps"):
-        q = results["ratios"][base]
+    for base, q in results["ratios"].items():
         print(
             f"  loopbot / {base:9} ready {q['ready_s']:.2f}×  RSS {q['rss_mb']:.2f}×  "
             f"after the commands {q['rss_after_commands_mb']:.2f}×"
@@ -218,6 +222,12 @@ def main() -> int:
     parser.add_argument("--repetitions", type=int, default=7)
     parser.add_argument("--follow", type=int, default=100, help="commands after the first one")
     parser.add_argument("--machine", default=f"{os.cpu_count()}core")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="also run `loopbot run` from this source tree (e.g. a git archive)",
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -225,13 +235,13 @@ def main() -> int:
         "repetitions": args.repetitions,
         "follow": args.follow,
     }
-    results.update(measure(args.repetitions, args.follow))
+    results.update(measure(args.repetitions, args.follow, args.before))
     m = results["medians"] = medians(results["runs"])
     results["ratios"] = {
         base: {
             k: round(m["loopbot"][k] / m[base][k], 3) for k in ("ready_s", "rss_mb", "rss_after_commands_mb")
         }
-        for base in ("bare", "bare_deps")
+        for base in ("bare", "bare_deps", *([BEFORE] if args.before else []))
     }
     results["targets"] = targets(m)
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -202,7 +202,7 @@ def _serve(loopbot: Any, settings: Settings, role: str, teams: Sequence[str]) ->
     while not stop.wait(1.0):
         pass
     log.warning("Loopbot stopping: finishing the requests and work in flight")
-    warm.wait()  # the scheduler is started by then, so that closing stops it
+    warm.wait(timeout=settings.shutdown_grace_seconds)  # the scheduler is started then: closing stops it
     if socket_mode is not None:
         socket_mode.close()
     server.stop()
