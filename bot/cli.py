@@ -12,8 +12,6 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from alembic import command
-from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -61,12 +59,16 @@ def package_version() -> str:
 
 # -- db ------------------------------------------------------------------------------------------
 def db_upgrade(args: argparse.Namespace, engine: Engine) -> int:
+    from alembic import command
+
     command.upgrade(alembic_config(engine), args.revision)
     print(f"Database is at revision {current_revision(engine)}.")
     return 0
 
 
 def db_downgrade(args: argparse.Namespace, engine: Engine) -> int:
+    from alembic import command
+
     command.downgrade(alembic_config(engine), args.revision)
     revision = current_revision(engine)
     print(f"Database is at revision {revision}." if revision else "Database is at base (no Loopbot tables).")
@@ -74,6 +76,8 @@ def db_downgrade(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def db_current(args: argparse.Namespace, engine: Engine) -> int:
+    from alembic import command
+
     if current_revision(engine) is None:
         print("No revision: the database has no Loopbot tables yet (`loopbot db upgrade` creates them).")
         return 0
@@ -82,6 +86,8 @@ def db_current(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def db_history(args: argparse.Namespace, engine: Engine) -> int:
+    from alembic import command
+
     command.history(alembic_config(engine), verbose=args.verbose, indicate_current=True)
     return 0
 
@@ -97,6 +103,8 @@ DB_COMMANDS: dict[str, DbCommand] = {
 def db_sql(args: argparse.Namespace, url: str) -> int:
     """Print the SQL of an upgrade or downgrade for DATABASE_URL's dialect; no database is opened.
     A downgrade's REVISION without `FROM:` starts from head."""
+    from alembic import command
+
     cfg = alembic_config(url=normalise_url(url))
     if args.db_command == "upgrade":
         command.upgrade(cfg, args.revision, sql=True)
@@ -280,6 +288,12 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+def migration_error(err: Exception) -> bool:
+    """Whether `err` is Alembic's `CommandError` (without loading Alembic when nothing else did)."""
+    util = sys.modules.get("alembic.util")
+    return util is not None and isinstance(err, util.CommandError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one `loopbot` command; returns its exit code."""
     args = build_parser().parse_args(argv)
@@ -289,7 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUrlError as err:
         print(err, file=sys.stderr)
         return EXIT_CONFIG
-    except CommandError as err:
+    except Exception as err:
+        if not migration_error(err):
+            raise
         print(f"Migration error: {err}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:

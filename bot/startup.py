@@ -7,6 +7,8 @@ import logging
 import signal
 import sys
 import threading
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -36,13 +38,14 @@ def _check_credentials(settings: Settings) -> int | None:
     return None
 
 
-def _verify_token(loopbot: object, settings: Settings) -> int | None:
-    """auth.test once, with a clear error instead of a traceback when Slack can't be reached."""
+def _verify_token(loopbot: object, settings: Settings) -> int | tuple[str, ...]:
+    """auth.test once, with a clear error instead of a traceback when Slack can't be reached; returns
+    an exit code, or the workspaces to warm up for (the bot token's; none in multi-workspace mode)."""
     if settings.oauth_enabled and settings.slack_bot_token is None:
-        return None
+        return ()
     client = loopbot.clients.default  # type: ignore[attr-defined]
     try:
-        client.auth_test()
+        answer = client.auth_test()
     except SlackApiError as err:
         code = err.response.get("error") if err.response is not None else "error"
         print(
@@ -56,7 +59,8 @@ def _verify_token(loopbot: object, settings: Settings) -> int | None:
             file=sys.stderr,
         )
         return 2
-    return None
+    team = answer.get("team_id")
+    return (team,) if isinstance(team, str) and team else ()
 
 
 def _build(settings: Settings) -> Any:
@@ -109,23 +113,68 @@ def _run(settings: Settings, role: str) -> int:
     loopbot = _build(settings)
     if isinstance(loopbot, int):
         return loopbot
-    problem = _verify_token(loopbot, settings)
-    if problem is not None:
-        return problem
+    teams = _verify_token(loopbot, settings)
+    if isinstance(teams, int):
+        return teams
     try:
-        _serve(loopbot, settings, role)
+        _serve(loopbot, settings, role, teams)
     finally:
         loopbot.close(grace=settings.shutdown_grace_seconds)
     return 0
 
 
-def _serve(loopbot: Any, settings: Settings, role: str) -> None:
-    """HTTP (and Socket Mode) plus the scheduler, until a stop signal; then in-flight requests finish."""
+def warm_up(loopbot: Any, teams: Sequence[str]) -> None:
+    """Do now what the first requests would otherwise do: parse the built-in plans and each
+    workspace's stored plans, seed the workspace's plans if needed, open a database connection,
+    compile the queries listing them and build the "New role" modal from them."""
+    from handlers.roles.roles import new_role_view
+
+    for team in teams:
+        plans = loopbot.services.plans.list(team)
+        new_role_view(plans, "USLACKBOT", loopbot.settings.default_timezone)
+
+
+FIRST_TICK_WAIT_SECONDS = 5.0  # a long catch-up tick after downtime does not hold readiness back longer
+
+
+def start_warming(loopbot: Any, teams: Sequence[str], *, scheduler: bool = True) -> threading.Event:
+    """Warm up on a thread, then start the scheduler and let its first tick (run at once) finish, so
+    that it does not share the interpreter with the first requests; the event is set once done
+    (whether or not the warm-up succeeded: a failure is logged, and requests then do the work)."""
+    warm = threading.Event()
+
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            warm_up(loopbot, teams)
+            log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
+        except Exception:
+            log.exception("warm-up failed; the first requests will be slower")
+        try:
+            if scheduler:
+                loopbot.engine.start()
+                loopbot.engine.runner.ticked.wait(timeout=FIRST_TICK_WAIT_SECONDS)
+        finally:
+            warm.set()
+
+    threading.Thread(target=run, name="loopbot-warm-up", daemon=True).start()
+    return warm
+
+
+def prepare_to_serve(
+    loopbot: Any, settings: Settings, role: str, teams: Sequence[str] = ()
+) -> tuple[Any, threading.Event]:
+    """The web server for `role` (bound, not serving yet; `/healthz` answers 503 until the warm-up
+    for `teams` is done) and the event set once warm."""
     from bot.web import WebApp, WebServer
 
     slack_over_http = role == "web" and not settings.socket_mode
+    warm = start_warming(loopbot, teams)
     server = WebServer(
-        WebApp(loopbot, slack=slack_over_http), settings.host, settings.port, threads=settings.web_threads
+        WebApp(loopbot, slack=slack_over_http, warm=warm),
+        settings.host,
+        settings.port,
+        threads=settings.web_threads,
     )
     routes = "POST /slack/events, " if slack_over_http else ""
     log.warning(
@@ -135,19 +184,25 @@ def _serve(loopbot: Any, settings: Settings, role: str) -> None:
         server.port,
         routes,
     )
+    return server, warm
+
+
+def _serve(loopbot: Any, settings: Settings, role: str, teams: Sequence[str]) -> None:
+    """HTTP (and Socket Mode) plus the scheduler, until a stop signal; then in-flight requests finish."""
     stop = _stop_on_signals()
     socket_mode = _connect_socket_mode(loopbot, settings) if role == "web" and settings.socket_mode else None
-    loopbot.engine.start()
+    server, warm = prepare_to_serve(loopbot, settings, role, teams)
+    server.start()
     if role == "worker":
         log.warning(
             "Loopbot worker running: a tick every %s s (replica %s)",
             settings.tick_seconds,
             loopbot.engine.replica,
         )
-    server.start()
     while not stop.wait(1.0):
         pass
     log.warning("Loopbot stopping: finishing the requests and work in flight")
+    warm.wait(timeout=settings.shutdown_grace_seconds)  # the scheduler is started then: closing stops it
     if socket_mode is not None:
         socket_mode.close()
     server.stop()

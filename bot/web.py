@@ -24,10 +24,12 @@ log = logging.getLogger(__name__)
 class WebApp:
     """A small WSGI router in front of Bolt's handler."""
 
-    def __init__(self, loopbot: Any, *, slack: bool = True) -> None:
-        """`slack=False`: health, metrics and invites only (the worker, Socket Mode)."""
+    def __init__(self, loopbot: Any, *, slack: bool = True, warm: threading.Event | None = None) -> None:
+        """`slack=False`: health, metrics and invites only (the worker, Socket Mode). `warm`: set once
+        the process has warmed up; until then `/healthz` answers 503 (not ready)."""
         self.loopbot = loopbot
         self.slack_enabled = slack
+        self.warm = warm
         self.slack = SlackRequestHandler(loopbot.app, path="/slack/events")
         secret = loopbot.settings.slack_signing_secret
         self.verifier = SignatureVerifier(secret.get_secret_value() if secret else "")
@@ -38,6 +40,10 @@ class WebApp:
         }
 
     def healthz(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        """200 once warm with the database answering; 503 while warming up or with the database down."""
+        json_type = [("Content-Type", "application/json")]
+        if self.warm is not None and not self.warm.is_set():
+            return "503 Service Unavailable", json_type, b'{"ok": false, "warming": true}'
         up = ping(self.loopbot.db.engine)
         body = json.dumps({"ok": up, "database": "up" if up else "down"}).encode()
         return ("200 OK" if up else "503 Service Unavailable"), [("Content-Type", "application/json")], body

@@ -72,6 +72,7 @@ class JobRunner:
         self._intervals: dict[str, tuple[Callable[[], Any], float]] = {}
         self._lock = threading.Lock()
         self.ticks = 0
+        self.ticked = threading.Event()  # set once the first tick has finished (or failed)
 
     def add_interval(self, name: str, job: Callable[[], Any], seconds: float) -> None:
         """Also run `job` every `seconds` (first run one period after start); errors are logged."""
@@ -110,6 +111,7 @@ class JobRunner:
             log.exception("a scheduled tick failed; the next one will try again")
         finally:
             self.ticks += 1
+            self.ticked.set()
 
     def _configure(self, scheduler: BaseScheduler) -> BaseScheduler:
         scheduler.add_job(

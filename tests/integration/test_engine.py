@@ -171,6 +171,7 @@ def test_loopbot_worker_runs_the_scheduler_until_sigterm(
     try:
         port = listening_port(tmp_path / "output.log")
         slack.wait_for(lambda: nudged(slack), timeout=60)
+        wait_until(lambda: ready(port), timeout=60)  # 503 while warming up (the first tick included)
         for path, expected in (("/healthz", '"ok": true'), ("/metrics", "loopbot_tick_seconds_count")):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
                 assert expected in response.read().decode()
@@ -184,6 +185,15 @@ def test_loopbot_worker_runs_the_scheduler_until_sigterm(
     assert code == 0, output
     assert "worker running" in output
     assert len([m for m in slack.dms("USAM") if m.text.startswith("Scorecard ")]) == 1
+
+
+def ready(port: int) -> bool:
+    """Whether `/healthz` answers 200 (it answers 503 while the process warms up)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            return response.status == 200
+    except urllib.error.HTTPError:
+        return False
 
 
 def listening_port(output: Path) -> int:
@@ -207,8 +217,7 @@ def test_loopbot_run_serves_slack_and_runs_the_scheduler_in_process(
     try:
         port = listening_port(tmp_path / "output.log")
         slack.wait_for(lambda: nudged(slack), timeout=60)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
-            assert response.status == 200
+        wait_until(lambda: ready(port), timeout=60)
     finally:
         code = stop(process, signal.SIGTERM)
     output = (tmp_path / "output.log").read_text()
