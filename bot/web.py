@@ -122,15 +122,28 @@ def malformed(body: bytes, content_type: str) -> str | None:
             return f"a slash command without {', '.join(missing)}" if missing else None
         if "payload" not in form:
             return None
-        data = json.loads(form["payload"][0])
-        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-            return "the payload is not a JSON object with a type"
-        user = data.get("user")
-        return (
-            None if isinstance(user, dict) and isinstance(user.get("id"), str) else "a payload without a user"
-        )
+        return malformed_payload(json.loads(form["payload"][0]))
     except ValueError as err:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         return f"the body does not parse ({type(err).__name__})"
+
+
+def malformed_payload(data: Any) -> str | None:
+    """Why an interaction payload cannot be handled (the parts Bolt's matchers read), or None."""
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        return "the payload is not a JSON object with a type"
+    user = data.get("user")
+    if not (isinstance(user, dict) and isinstance(user.get("id"), str)):
+        return "a payload without a user"
+    actions = data.get("actions", [])
+    if not (
+        isinstance(actions, list)
+        and all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
+    ):
+        return "actions without action ids"
+    view = data.get("view", {})
+    if not (isinstance(view, dict) and isinstance(view.get("callback_id", ""), str)):
+        return "a view without a callback id"
+    return None
 
 
 def malformed_event(data: Any) -> str | None:

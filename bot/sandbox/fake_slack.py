@@ -750,6 +750,13 @@ def _json(value: Any) -> Any:
     return value
 
 
+def _params(raw: str, content_type: str) -> dict[str, Any]:
+    """A Web API call's arguments: a JSON body, or a form (the last value of each field)."""
+    if content_type.startswith("application/json"):
+        return dict(json.loads(raw or "{}"))
+    return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+
 def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -767,12 +774,7 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 status, text = fake.handle_upload(self.path, self.rfile.read(length))
                 self._send_text(status, text)
                 return
-            raw = self.rfile.read(length).decode("utf-8")
-            ctype = self.headers.get("Content-Type", "")
-            if ctype.startswith("application/json"):
-                params = json.loads(raw or "{}")
-            else:
-                params = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+            params = _params(self.rfile.read(length).decode("utf-8"), self.headers.get("Content-Type", ""))
             headers = {k.lower(): v for k, v in self.headers.items()}
             if self.path.startswith("/response/"):
                 status, body = fake.handle_response_url(self.path, params)
