@@ -47,7 +47,7 @@ FORMAT_PLAN = {
 SEATS = {"screen": "call", "video": "coding", "onsite": "whiteboard"}
 
 
-def setup(box: Sandbox, stage: str) -> None:
+def prepare(box: Sandbox, stage: str) -> None:
     """Grace Hopper (New York) at `stage`, her phone number entered in the candidate modal, Sam on
     the panel, and her availability on Tuesday morning."""
     box.app.services.plans.import_spec(TEAM, parse_plan(FORMAT_PLAN))
@@ -97,7 +97,7 @@ def test_builtin_plans_say_what_their_seeds_say() -> None:
 def test_a_phone_screen_on_the_builtin_calendar_has_no_video_link_and_says_who_calls(
     sandbox: Sandbox,
 ) -> None:
-    setup(sandbox, "screen")
+    prepare(sandbox, "screen")
     [row] = calendar_rows(sandbox)
     assert row.video_link is None and row.location == ""
     assert (
@@ -114,7 +114,7 @@ def test_a_phone_screen_on_the_builtin_calendar_has_no_video_link_and_says_who_c
 
 
 def test_video_on_the_builtin_calendar_gets_the_builtin_video_link(sandbox: Sandbox) -> None:
-    setup(sandbox, "video")
+    prepare(sandbox, "video")
     [row] = calendar_rows(sandbox)
     assert row.video_link is not None and row.video_link.startswith("https://meet.jit.si/loopbot-")
     assert "Video interview" in row.description and "video call>" in posted(sandbox, "USAM")
@@ -122,7 +122,7 @@ def test_video_on_the_builtin_calendar_gets_the_builtin_video_link(sandbox: Sand
 
 def test_on_site_on_the_builtin_calendar_gets_a_room_and_the_address(database_url: str) -> None:
     with Sandbox(database_url, google_rooms=["Room A"]) as box:
-        setup(box, "onsite")
+        prepare(box, "onsite")
         [row] = calendar_rows(box)
         assert row.video_link is None and row.location == "Room A"
         assert f"On site at {ADDRESS}." in row.description
@@ -136,7 +136,7 @@ def _event(fake: FakeGoogleCalendar) -> dict[str, Any]:
 
 
 def test_a_phone_screen_on_google_asks_for_no_meet(google: Sandbox, fake: FakeGoogleCalendar) -> None:
-    setup(google, "screen")
+    prepare(google, "screen")
     event = _event(fake)
     [insert] = fake.calls_to("events.insert")
     assert (
@@ -151,7 +151,7 @@ def test_a_phone_screen_on_google_asks_for_no_meet(google: Sandbox, fake: FakeGo
 def test_video_on_google_gets_meet_and_on_site_a_room_and_the_address(
     google: Sandbox, fake: FakeGoogleCalendar
 ) -> None:
-    setup(google, "video")
+    prepare(google, "video")
     event = _event(fake)
     [insert] = fake.calls_to("events.insert")
     assert insert.body["conferenceData"]["createRequest"]["conferenceSolutionKey"] == {"type": "hangoutsMeet"}
@@ -162,7 +162,7 @@ def test_video_on_google_gets_meet_and_on_site_a_room_and_the_address(
 
 
 def test_on_site_on_google_gets_a_room_and_the_address(google: Sandbox, fake: FakeGoogleCalendar) -> None:
-    setup(google, "onsite")
+    prepare(google, "onsite")
     event = _event(fake)
     assert "conferenceData" not in event
     assert [a["email"] for a in event["attendees"] if a.get("resource")] == [interviews(google)[0].room]
