@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -38,7 +37,6 @@ def close_matches(query: str, names: list[str], n: int = 3) -> list[str]:
 _FORMAT = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
 
 
-@lru_cache(maxsize=1024)  # digests escape the same names and titles thousands of times
 def esc(text: str | None) -> str:
     """Escape user text for mrkdwn: `&<>` as entities (no `<!channel>`, `<@U…>` or links) and the
     formatting characters swapped for look-alikes (no `*bold*`)."""

@@ -32,9 +32,8 @@ POINT_QUERIES = 8
 Spans = list[tuple[int, int]]
 
 
-@lru_cache(maxsize=256)
 def zone(name: str) -> ZoneInfo:
-    """A cached `ZoneInfo`."""
+    """The `ZoneInfo` of an IANA name (ZoneInfo caches them itself)."""
     return ZoneInfo(name)
 
 
@@ -459,7 +458,7 @@ class Compiled:
         return value
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # solver_bench: median top 5 in 2.7 ms with it, 5.4-7.0 ms without
 def _local_spans(
     tz_name: str,
     origin_ts: int,

@@ -26,7 +26,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,7 +54,6 @@ StepKind = Literal["nudge", "escalate", "late_channel"]
 
 
 # -- working hours --------------------------------------------------------------------------------
-@lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
     """A time zone by IANA name; unknown names fall back to UTC (never raise in a tick)."""
     try:
