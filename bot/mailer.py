@@ -60,7 +60,11 @@ class SmtpMailer:
             raise MailError(
                 "The mail server refused Loopbot's login (SMTP_USERNAME, SMTP_PASSWORD)."
             ) from None
-        except TimeoutError:
+        except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
+            # smtplib turns a read that timed out into SMTPServerDisconnected (the timeout is its context).
+            if not isinstance(exc, TimeoutError) and not isinstance(exc.__context__, TimeoutError):
+                log.warning("SMTP server %s:%s hung up", self.host, self.port)
+                raise MailError("The mail server closed the connection; the e-mail was not sent.") from None
             log.warning("SMTP server %s:%s timed out", self.host, self.port)
             raise MailError("The mail server did not answer in time; the e-mail was not sent.") from None
         except (smtplib.SMTPException, OSError) as exc:

@@ -348,10 +348,10 @@ class SchedulingLinks:
         subject = f"Choose your interview times: {issued.role_title}"
         return EmailDraft(to=issued.candidate_email, subject=subject, body=body)
 
-    def send_email(self, actor: Actor, link_id: int, *, url: str, subject: str, body: str) -> str:
-        """E-mail the link's page `url` to the candidate with the (edited) subject and body; returns
-        the address. InvalidInput for a blank subject or a body without the link; MailError when the
-        mail server failed (the link stays valid)."""
+    def check_email(self, actor: Actor, link_id: int, *, url: str, subject: str, body: str) -> str:
+        """The candidate's address if the e-mail may go out as written (checked before the modal
+        closes): InvalidInput for a blank subject or a body without the link; Conflict without a
+        mailer, an address, or when the link no longer works."""
         errors: dict[str, str] = {}
         if not subject.strip():
             errors[SUBJECT_BLOCK] = "Write a subject."
@@ -361,9 +361,16 @@ class SchedulingLinks:
             errors[BODY_BLOCK] = f"Keep the link in the message: {url}"
         if errors:
             raise InvalidInput(errors)
-        to = self._emailable(actor, link_id, url)
         if self.mailer is None:
             raise Conflict("E-mail is not set up (SMTP_HOST); copy the link instead.")
+        return self._emailable(actor, link_id, url)
+
+    def send_email(self, actor: Actor, link_id: int, *, url: str, subject: str, body: str) -> str:
+        """E-mail the link's page `url` to the candidate with the (edited) subject and body and
+        return the address (slow: call it after the ack). Raises what `check_email` raises, and
+        MailError when the mail server failed (the link stays valid)."""
+        to = self.check_email(actor, link_id, url=url, subject=subject, body=body)
+        assert self.mailer is not None
         self.mailer.send(to, subject.strip(), body)
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
