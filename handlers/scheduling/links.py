@@ -38,7 +38,6 @@ def show_new_link(
     services: Services, actor: Actor, candidate_id: int, client: WebClient, trigger_id: str
 ) -> None:
     """Make a link for the candidate and open the modal showing it (and the e-mail draft)."""
-    services.links.check(actor, candidate_id)
     issued = services.links.issue(actor, candidate_id)
     draft = services.links.email_draft(issued)
     tz = services.home.timezone(actor.team_id, actor.user_id)

@@ -355,7 +355,7 @@ class SchedulingLinks:
         errors: dict[str, str] = {}
         if not subject.strip():
             errors[SUBJECT_BLOCK] = "Write a subject."
-        elif len(subject) > 200 or "\n" in subject.strip():
+        elif len(subject) > 200 or "\n" in subject.strip() or "\r" in subject.strip():
             errors[SUBJECT_BLOCK] = "Keep the subject to one line of at most 200 characters."
         if url not in body:
             errors[BODY_BLOCK] = f"Keep the link in the message: {url}"

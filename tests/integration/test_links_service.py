@@ -175,3 +175,16 @@ def test_what_the_candidate_did_reaches_the_channel_thread_the_recruiter_and_the
     assert sandbox.fake.dms("UPRIYA") == []
     assert links.listed(TEAM, grace.id)[0].state == "used"
     assert links.open(issued.token) is not None  # a used link still opens (to reschedule or cancel)
+
+
+def test_without_a_candidate_message_the_channel_gets_a_message_of_its_own(sandbox: Sandbox) -> None:
+    db, clock = sandbox.app.db, sandbox.clock
+    grace = make_candidate(db, clock, make_role(db, clock))  # never announced in the channel
+    links = sandbox.app.services.links
+    opened = links.open(links.issue(RITA, grace.id).token)
+    assert opened is not None
+    links.candidate_acted(opened, CandidateAction.cancelled("Found another job, thank you!"))
+    [post] = sandbox.fake.posts("CHIRING")
+    assert post.thread_ts is None and "cancelled their interviews" in post.text
+    assert "Senior Backend Engineer" in str(post.blocks) and "Found another job" in str(post.blocks)
+    assert len(sandbox.fake.dms("URITA")) == len(sandbox.fake.dms("UHANA")) == 1

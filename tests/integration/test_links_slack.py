@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from bot.sandbox.harness import Sandbox
 from handlers.scheduling.links_blocks import LINK_EMAIL_MODAL, LINK_MODAL, REVOKE_LINK, SEND_LINK
@@ -277,3 +277,45 @@ def test_the_roles_link_days_and_cancel_cutoff_are_edited_in_the_role_modal(sand
     assert opened is not None and opened.cancel_cutoff_hours == 48
     sandbox.command("UHANA", "role Senior Backend Engineer")
     assert block(sandbox.fake.last_view("UHANA"), "link_days")["element"]["initial_value"] == "3"
+
+
+def test_smtp_login_is_used_and_a_refused_login_is_reported_without_the_password(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    handler, port = Inbox(), free_port()
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(
+        server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        logins.append((data.login, data.password))
+        return AuthResult(success=data.password == b"right-pass-123", handled=False)
+
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
+    )
+    controller.start()
+    caplog.set_level("DEBUG")
+    try:
+        for password, delivered in (("wrong-pass-456", 0), ("right-pass-123", 1)):
+            with Sandbox(
+                database_url,
+                smtp_host="127.0.0.1",
+                smtp_port=port,
+                smtp_starttls=False,
+                smtp_username="loopbot",
+                smtp_password=password,
+            ) as sandbox:
+                if password.startswith("wrong"):
+                    announced(sandbox)
+                sandbox.command("URITA", "invite Grace Hopper")
+                sandbox.submit("URITA", {})
+                told = sandbox.fake.dms("URITA")[-1].text
+                assert len(handler.messages) == delivered
+                assert ("refused Loopbot's login" in told) == (delivered == 0)
+                assert password not in told
+    finally:
+        controller.stop()
+    assert logins and all(login == b"loopbot" for login, _ in logins)
+    assert not [r for r in caplog.records if "pass-" in r.getMessage()]
