@@ -422,6 +422,26 @@ class SchedulingLink(Base):
     candidate: Mapped[Candidate] = relationship(lazy="joined")
 
 
+class LinkAction(Base):
+    """Something a candidate did through a scheduling link, kept until its notices are out (and
+    deleted with the link): `kind`, the booked `times` (ISO pairs), their availability `summary`
+    and `note` in their own words."""
+
+    __tablename__ = "link_actions"
+    __table_args__ = (Index("ix_link_actions_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    link_id: Mapped[int] = mapped_column(ForeignKey("scheduling_links.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    times: Mapped[list[Any]]
+    summary: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+
+    link: Mapped[SchedulingLink] = relationship(lazy="joined")
+
+
 class LinkAttempt(Base):
     """Rate limiting shared by every replica: requests counted per key (`token:<hash>`, `addr:<ip>`)
     in a fixed window starting at `window_start`."""

@@ -28,13 +28,14 @@ from hiring.ports import Directory, Mailer, Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.scheduling.messages import LinkActivity
 from hiring.text import EMAIL, valid_timezone
-from storage.models import SchedulingLink
+from storage.models import LinkAction, SchedulingLink
 from storage.uow import Database, UnitOfWork
 
 WHAT = "send scheduling links for this role"
 MIN_DAYS, MAX_DAYS = 1, 30
 MAX_CUTOFF_HOURS = 14 * 24
 MAX_TOKEN_CHARS = 128
+NOTICE_WINDOW = timedelta(days=2)  # later ticks retry unsent notices of candidates' actions this recent
 SUBJECT_BLOCK, BODY_BLOCK, DAYS_BLOCK = "email_subject", "email_body", "link_days"
 
 
@@ -400,7 +401,8 @@ class SchedulingLinks:
 
     def candidate_acted(self, link: OpenLink, what: CandidateAction) -> None:
         """Tell the hiring channel (in the candidate's thread), the recruiters and the hiring manager
-        (DMs) what the candidate did, at once and exactly once each."""
+        (DMs) what the candidate did, at once and exactly once each (a later tick retries a failed
+        send, see `due`)."""
         now = self.clock.now()
         with self.db.uow(link.team_id) as uow:
             row = uow.links.get(link.link_id)
@@ -408,30 +410,70 @@ class SchedulingLinks:
                 return
             live_candidate(uow, link.candidate_id)
             row.acted_at = now
-            audit_id = self._audit(uow, "candidate", f"link.{what.kind.value}", row, now)
-            items = self._activity(uow, row, what, audit_id)
+            self._audit(uow, "candidate", f"link.{what.kind.value}", row, now)
+            action = uow.links.add(
+                LinkAction(
+                    team_id=link.team_id,
+                    link_id=row.id,
+                    kind=what.kind.value,
+                    times=[[_iso(a), _iso(b)] for a, b in what.times],
+                    summary=what.summary,
+                    note=what.note,
+                    at=now,
+                )
+            )
+            items = self._activity(uow, action)
             uow.commit()
         self.dispatcher.send_now(items)
 
-    def _activity(
-        self, uow: UnitOfWork, link: SchedulingLink, what: CandidateAction, audit_id: int
-    ) -> list[Due]:
-        """The channel's thread reply and the DMs to recruiters and the hiring manager."""
+    def due(self, now: datetime) -> list[Due]:
+        """The outbox source: notices of what candidates did lately whose sends have not all gone
+        out yet (the dispatcher skips the keys already sent)."""
+        since = now - NOTICE_WINDOW
+        with self.db.uow("") as uow:
+            recent = uow.links.actions_since(since)
+            done = _all_sent(uow.booking.claims_since("link:", since - timedelta(hours=1)))
+        items: list[Due] = []
+        for team_id, action_id in recent:
+            if action_id in done:
+                continue
+            with self.db.uow(team_id) as uow:
+                action = uow.links.action(action_id)
+                if action is not None and action.link.candidate.erased_at is None:
+                    items.extend(self._activity(uow, action))
+        return items
+
+    def _activity(self, uow: UnitOfWork, action: LinkAction) -> list[Due]:
+        """The channel's thread reply and the DMs to recruiters and the hiring manager, keyed
+        `link:{action_id}:{recipient}`."""
+        link = action.link
         candidate = link.candidate
         role = candidate.role
+        times = tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in action.times)
 
         def content(tz: str, in_thread: bool) -> LinkActivity:
             return LinkActivity(
-                kind=what.kind.value,
+                kind=action.kind,
                 candidate_id=candidate.id,
                 candidate_name=candidate.name,
                 role_title=role.title,
                 stage_name=stage_name(role.plan, link.stage_key),
                 tz=tz,
-                times=what.times,
-                summary=what.summary,
-                note=what.note,
+                times=times,
+                summary=action.summary,
+                note=action.note,
                 in_thread=in_thread,
+            )
+
+        def due(to: str, tz: str, thread: str | None) -> Due:
+            return Due(
+                team_id=uow.team_id,
+                key=f"link:{action.id}:{to}",
+                kind=f"link-{action.kind}",
+                to=to,
+                content=content(tz, thread is not None),
+                candidate_id=candidate.id,
+                thread_ts=thread,
             )
 
         posted = [
@@ -440,27 +482,25 @@ class SchedulingLinks:
             if m.kind == "candidate" and m.channel_id == role.channel_id
         ]
         thread = max(posted, key=lambda m: m.created_at).ts if posted else None
-        items = [
-            Due(
-                team_id=uow.team_id,
-                key=f"link:{audit_id}:{role.channel_id}",
-                kind=f"link-{what.kind.value}",
-                to=role.channel_id,
-                content=content(role.timezone, thread is not None),
-                candidate_id=candidate.id,
-                thread_ts=thread,
-            )
-        ]
+        items = [due(role.channel_id, role.timezone, thread)]
         for user_id in dict.fromkeys([*role.recruiter_ids, role.hiring_manager_id]):
-            tz = person_timezone(uow, self.directory, user_id, role.timezone)
-            items.append(
-                Due(
-                    team_id=uow.team_id,
-                    key=f"link:{audit_id}:{user_id}",
-                    kind=f"link-{what.kind.value}",
-                    to=user_id,
-                    content=content(tz, False),
-                    candidate_id=candidate.id,
-                )
-            )
+            items.append(due(user_id, person_timezone(uow, self.directory, user_id, role.timezone), None))
         return items
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
+def _all_sent(claims: list[tuple[str, datetime | None]]) -> set[int]:
+    """Actions whose notices were all claimed and sent (`candidate_acted` claims them together)."""
+    seen: set[int] = set()
+    unsent: set[int] = set()
+    for key, sent_at in claims:
+        part = key.split(":")[1]
+        if not part.isdecimal():
+            continue
+        seen.add(int(part))
+        if sent_at is None:
+            unsent.add(int(part))
+    return seen - unsent

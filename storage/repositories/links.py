@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from storage.models import LinkAttempt, SchedulingLink
+from storage.models import LinkAction, LinkAttempt, SchedulingLink
 from storage.repositories.base import Repository, dialect_of
 
 
@@ -37,13 +37,31 @@ class LinkRepository(Repository):
         )
 
     def delete_for_candidate(self, candidate_id: int) -> int:
-        """Delete every link of the candidate (erasure); returns how many there were."""
+        """Delete every link of the candidate and what they did through it (erasure); returns how
+        many links there were."""
+        links = select(SchedulingLink.id).where(
+            SchedulingLink.team_id == self.team_id, SchedulingLink.candidate_id == candidate_id
+        )
+        self.session.execute(delete(LinkAction).where(LinkAction.link_id.in_(links)))
         result = self.session.execute(
             delete(SchedulingLink).where(
                 SchedulingLink.team_id == self.team_id, SchedulingLink.candidate_id == candidate_id
             )
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    def action(self, action_id: int) -> LinkAction | None:
+        """One thing a candidate did through a link of this workspace."""
+        return self.session.scalar(
+            select(LinkAction).where(LinkAction.id == action_id, LinkAction.team_id == self.team_id)
+        )
+
+    def actions_since(self, since: datetime) -> list[tuple[str, int]]:
+        """(team_id, action id) of what candidates did through links since `since`, in every workspace."""
+        rows = self.session.execute(
+            select(LinkAction.team_id, LinkAction.id).where(LinkAction.at >= since).order_by(LinkAction.id)
+        )
+        return [(team_id, action_id) for team_id, action_id in rows]
 
     def count_attempt(self, key: str, now: datetime, window_from: datetime) -> int:
         """Count one attempt under `key` and return the count in its window, atomically across

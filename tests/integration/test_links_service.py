@@ -14,7 +14,7 @@ from bot.sandbox.harness import Sandbox
 from hiring.errors import Conflict, NotFound, PermissionDenied
 from hiring.permissions import Actor
 from hiring.scheduling.links import CandidateAction, OpenLink, token_hash
-from storage.models import Candidate, Role, SchedulingLink
+from storage.models import Candidate, LinkAction, Role, SchedulingLink
 from tests.factories import TEAM, make_candidate, make_role
 
 RITA = Actor(team_id=TEAM, user_id="URITA")
@@ -141,11 +141,16 @@ def test_erasing_the_candidate_deletes_their_links(sandbox: Sandbox) -> None:
     _, grace = announced_candidate(sandbox)
     links = sandbox.app.services.links
     issued = links.issue(RITA, grace.id)
+    opened = links.open(issued.token)
+    assert opened is not None
+    links.candidate_acted(opened, CandidateAction.asked_for_accommodations("A quiet room, please"))
     sandbox.app.services.privacy.forget(RITA, grace.id)
     assert links.open(issued.token) is None
     assert links.listed(TEAM, grace.id) == []
     with sandbox.app.db.uow(TEAM) as uow:
         assert list(uow.session.scalars(select(SchedulingLink))) == []
+        assert list(uow.session.scalars(select(LinkAction))) == []
+    assert links.due(sandbox.clock.now()) == []
 
 
 def test_what_the_candidate_did_reaches_the_channel_thread_the_recruiter_and_the_manager(
@@ -187,4 +192,22 @@ def test_without_a_candidate_message_the_channel_gets_a_message_of_its_own(sandb
     [post] = sandbox.fake.posts("CHIRING")
     assert post.thread_ts is None and "cancelled their interviews" in post.text
     assert "Senior Backend Engineer" in str(post.blocks) and "Found another job" in str(post.blocks)
+    assert len(sandbox.fake.dms("URITA")) == len(sandbox.fake.dms("UHANA")) == 1
+
+
+def test_a_notice_that_failed_to_send_is_sent_by_a_later_tick_once(sandbox: Sandbox) -> None:
+    _, grace = announced_candidate(sandbox)
+    links = sandbox.app.services.links
+    opened = links.open(links.issue(RITA, grace.id).token)
+    assert opened is not None
+    start = sandbox.clock.now() + timedelta(days=3)
+    sandbox.fake.fail("chat.postMessage", "channel_not_found")  # the thread reply fails once
+    links.candidate_acted(opened, CandidateAction.rescheduled(((start, start + timedelta(minutes=45)),)))
+    [announcement] = sandbox.fake.posts("CHIRING")
+    assert [p for p in sandbox.fake.posts("CHIRING") if p.thread_ts] == []
+    sandbox.advance(minutes=2)  # past the first retry's backoff
+    sandbox.tick()
+    sandbox.tick()
+    [reply] = [p for p in sandbox.fake.posts("CHIRING") if p.thread_ts == announcement.ts]
+    assert "moved their interviews" in reply.text
     assert len(sandbox.fake.dms("URITA")) == len(sandbox.fake.dms("UHANA")) == 1

@@ -19,8 +19,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Candidates' personal scheduling links (only the token's sha256 is stored), the rate limit's
-    counters shared by replicas, and per role how long links last and the candidate's cancel cutoff."""
+    """Candidates' personal scheduling links (only the token's sha256 is stored), what candidates did
+    through them, the rate limit's counters shared by replicas, and per role how long links last
+    and the candidate's cancel cutoff."""
     op.create_table(
         "link_attempts",
         sa.Column("key", sa.String(length=128), nullable=False),
@@ -58,6 +59,28 @@ def upgrade() -> None:
         batch_op.create_index("ix_scheduling_links_team_candidate", ["team_id", "candidate_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_scheduling_links_token_hash"), ["token_hash"], unique=True)
 
+    op.create_table(
+        "link_actions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("link_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("times", sa.JSON(), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["link_id"],
+            ["scheduling_links.id"],
+            name=op.f("fk_link_actions_link_id_scheduling_links"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_link_actions")),
+    )
+    with op.batch_alter_table("link_actions", schema=None) as batch_op:
+        batch_op.create_index("ix_link_actions_at", ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_link_actions_link_id"), ["link_id"], unique=False)
+
     op.add_column("roles", sa.Column("link_days", sa.Integer(), server_default="7", nullable=False))
     op.add_column(
         "roles", sa.Column("cancel_cutoff_hours", sa.Integer(), server_default="24", nullable=False)
@@ -65,11 +88,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the links, the counters and the roles' two columns (in place on both databases: a SQLite
+    """Drop the links, their actions, the counters and the roles' two columns (in place on both databases: a SQLite
     batch copy of `roles` would fail its rows' foreign keys)."""
     op.execute("ALTER TABLE roles DROP COLUMN cancel_cutoff_hours")
     op.execute("ALTER TABLE roles DROP COLUMN link_days")
 
+    with op.batch_alter_table("link_actions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_link_actions_link_id"))
+        batch_op.drop_index("ix_link_actions_at")
+
+    op.drop_table("link_actions")
     with op.batch_alter_table("scheduling_links", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scheduling_links_token_hash"))
         batch_op.drop_index("ix_scheduling_links_team_candidate")
