@@ -319,3 +319,13 @@ def test_smtp_login_is_used_and_a_refused_login_is_reported_without_the_password
         controller.stop()
     assert logins and all(login == b"loopbot" for login, _ in logins)
     assert not [r for r in caplog.records if "pass-" in r.getMessage()]
+
+
+def test_a_hostile_candidate_name_is_escaped_in_the_modal(sandbox: Sandbox) -> None:
+    _, bob = announced(sandbox, name="<!channel> *Bob* <https://evil.example|x>")
+    sandbox.command("URITA", f"invite #{bob.id}")
+    view = sandbox.fake.last_view("URITA")
+    assert view is not None and view["callback_id"] == LINK_MODAL
+    shown = str(view["blocks"])
+    assert "<!channel>" not in shown and "<https://evil" not in shown and "*Bob*" not in shown
+    assert "&lt;!channel&gt;" in shown
