@@ -6,15 +6,22 @@ expiry by the clock, permissions, and the role's link settings."""
 from __future__ import annotations
 
 import email
+import ipaddress
 import socket
+import ssl
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from bot.sandbox.harness import Sandbox
 from handlers.scheduling.links_blocks import LINK_EMAIL_MODAL, LINK_MODAL, REVOKE_LINK, SEND_LINK
@@ -329,3 +336,64 @@ def test_a_hostile_candidate_name_is_escaped_in_the_modal(sandbox: Sandbox) -> N
     shown = str(view["blocks"])
     assert "<!channel>" not in shown and "<https://evil" not in shown and "*Bob*" not in shown
     assert "&lt;!channel&gt;" in shown
+
+
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (and its key), which the client trusts through SSL_CERT_FILE."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    # OpenSSL checks validity against the real clock, which differs from Python's when the suite runs
+    # at another date (scripts/test-at-date moves only Python's): a wide window holds either way.
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=3650))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "smtp.pem", tmp_path / "smtp.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+def test_starttls_is_used_and_an_untrusted_certificate_is_refused(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert_path, key_path = self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert_path, key_path)
+    handler, port = Inbox(), free_port()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, tls_context=server_tls, require_starttls=True
+    )
+    controller.start()
+    try:
+        for trusted in (False, True):
+            if trusted:
+                monkeypatch.setenv("SSL_CERT_FILE", str(cert_path))  # the machine trusts the server's CA
+            with Sandbox(
+                database_url, smtp_host="127.0.0.1", smtp_port=port, smtp_timeout_seconds=5
+            ) as sandbox:
+                if not trusted:
+                    announced(sandbox)
+                sandbox.command("URITA", "invite Grace Hopper")
+                sandbox.submit("URITA", {})
+                told = sandbox.fake.dms("URITA")[-1].text
+                assert len(handler.messages) == int(trusted)
+                assert ("E-mailed the scheduling link" in told) == trusted
+                assert ("SSLCertVerificationError" in told) == (not trusted)
+    finally:
+        controller.stop()
