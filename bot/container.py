@@ -18,6 +18,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.engine import Engine, build_engine
+from bot.mailer import make_mailer
 from bot.observability import Metrics, install_redaction, request_id, request_kind, team_id
 from bot.settings import Settings
 from bot.slack_client import make_client, start_ack_clock
@@ -220,7 +221,15 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
     directory = SlackDirectory(clients)
     notifier = SlackNotifier(clients)
     calendar = make_calendar(settings, db, clock)
-    services = build_services(db, clock, directory, notifier, calendar)
+    services = build_services(
+        db,
+        clock,
+        directory,
+        notifier,
+        calendar,
+        public_url=settings.public_url.rstrip("/"),
+        mailer=make_mailer(settings),
+    )
     # Two pools: Bolt runs listeners (which ack first) on one; slow work after the ack (posts, DMs,
     # Home tabs) goes to the other, so a burst of follow-ups never delays the next request's ack.
     # The second is small on purpose: under load its threads get a small share of the interpreter,

@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
     slack_timeout_seconds: float = Field(default=5.0, gt=0)  # one Web API call, before it is cut
     google_timeout_seconds: float = Field(default=10.0, gt=0)  # one Google Calendar HTTP request
+    # E-mail of candidates' scheduling links; unset SMTP_HOST: links are copied, not e-mailed.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     # A burst of changes re-publishes a person's App Home once, this long after the first.
 
     @field_validator("admins", "google_rooms", mode="before")
@@ -86,6 +94,7 @@ class Settings(BaseSettings):
             self.slack_signing_secret,
             self.slack_app_token,
             self.slack_client_secret,
+            self.smtp_password,
         )
         return [s.get_secret_value() for s in secrets if s is not None]
 

@@ -74,9 +74,19 @@ def declines_source(services: Services) -> Source:
     return declined_invitations
 
 
+def link_activity_source(services: Services) -> Source:
+    """What candidates did through their scheduling links, keyed `link:{action_id}:{recipient}`:
+    sent at once, and retried by later ticks when that failed."""
+
+    def link_activity(now: datetime) -> Iterable[Due]:
+        return services.links.due(now)
+
+    return link_activity
+
+
 def scheduling_sources(services: Services) -> list[Source]:
     """The tick's scheduling sources."""
-    return [notices_source(services), declines_source(services)]
+    return [notices_source(services), declines_source(services), link_activity_source(services)]
 
 
 def all_sources(services: Services) -> list[Source]:

@@ -22,7 +22,7 @@ from handlers.plans import plans
 from handlers.privacy import privacy
 from handlers.roles import candidates, roles, status
 from handlers.router import CommandRequest, CommandRouter, split
-from handlers.scheduling import availability, booking
+from handlers.scheduling import availability, booking, links
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ FEATURES = (
     panels,
     availability,
     booking,
+    links,
     status,
     digests,
     decisions,

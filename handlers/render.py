@@ -20,7 +20,7 @@ from handlers.panels import panels_blocks
 from handlers.plans import plans_blocks
 from handlers.privacy import privacy_blocks
 from handlers.roles import candidates_blocks, roles_blocks
-from handlers.scheduling import booking_blocks
+from handlers.scheduling import booking_blocks, links_blocks
 from hiring.chasing.digests import DigestDetail, DigestSummary
 from hiring.chasing.figures import DigestCharts
 from hiring.chasing.reminders import LateFeedbackEscalation, LateFeedbackLine, ScorecardNudge
@@ -32,7 +32,13 @@ from hiring.feedback.scorecards import ScorecardReceipt, ScorecardRequest
 from hiring.plans.plans import PlanSaved
 from hiring.privacy.erasure import ErasedNotice
 from hiring.roles.messages import CandidateAdded, PanelSummary, RoleAnnouncement
-from hiring.scheduling.messages import DeclineNotice, InterviewNotice, LoopNotice, ReplacementNotice
+from hiring.scheduling.messages import (
+    DeclineNotice,
+    InterviewNotice,
+    LinkActivity,
+    LoopNotice,
+    ReplacementNotice,
+)
 
 RENDERERS: dict[type, Callable[[Any], Rendered]] = {
     DigestSummary: digests_blocks.render_digest_summary,
@@ -57,6 +63,7 @@ RENDERERS: dict[type, Callable[[Any], Rendered]] = {
     InterviewNotice: booking_blocks.render_interview_notice,
     DeclineNotice: booking_blocks.render_decline_notice,
     ReplacementNotice: booking_blocks.render_replacement_notice,
+    LinkActivity: links_blocks.render_link_activity,
 }
 
 

@@ -41,3 +41,7 @@ class RateLimited(ExternalServiceError):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class MailError(ExternalServiceError):
+    """An e-mail could not be sent (the server refused it, was unreachable or timed out)."""

@@ -42,3 +42,9 @@ class Notifier(Protocol):
     def update(self, team_id: str, sent: Sent, content: object) -> None: ...
 
     def delete(self, team_id: str, sent: Sent) -> None: ...
+
+
+class Mailer(Protocol):
+    """Sends a plain-text e-mail; raises `MailError` (a domain error) when it could not."""
+
+    def send(self, to: str, subject: str, body: str) -> None: ...

@@ -19,7 +19,7 @@ from hiring.panels.panels import PanelService
 from hiring.panels.pools import PoolService
 from hiring.people.people import PeopleService
 from hiring.plans.plans import PlanService
-from hiring.ports import Directory, Notifier
+from hiring.ports import Directory, Mailer, Notifier
 from hiring.privacy.erasure import PrivacyService
 from hiring.roles.candidates import CandidateService
 from hiring.roles.roles import RoleService
@@ -28,6 +28,7 @@ from hiring.scheduling.availability import AvailabilityService
 from hiring.scheduling.booking import SchedulingService
 from hiring.scheduling.busy import BusyService
 from hiring.scheduling.declines import DeclineService
+from hiring.scheduling.links import SchedulingLinks
 from scheduling.builtin_calendar import BuiltinCalendar
 from scheduling.calendar_protocol import CalendarGateway
 from storage.uow import Database
@@ -62,6 +63,7 @@ class Services:
     busy: BusyService
     declines: DeclineService
     privacy: PrivacyService
+    links: SchedulingLinks
 
 
 def build_services(
@@ -70,10 +72,13 @@ def build_services(
     directory: Directory,
     notifier: Notifier,
     calendar: CalendarGateway | None = None,
+    *,
+    public_url: str = "http://localhost:3000",
+    mailer: Mailer | None = None,
 ) -> Services:
     """Construct every domain service over one database, clock and set of gateways (the calendar
-    defaults to the built-in one)."""
-    calendar = calendar or BuiltinCalendar(db, clock, public_url="http://localhost:3000")
+    defaults to the built-in one; no mailer: scheduling links are copied, not e-mailed)."""
+    calendar = calendar or BuiltinCalendar(db, clock, public_url=public_url)
     plans = PlanService(db, clock, notifier)
     questions = QuestionService(db, clock)
     people = PeopleService(db, clock, directory)
@@ -111,4 +116,5 @@ def build_services(
         busy=BusyService(db, clock, people, calendar),
         declines=DeclineService(db, clock, calendar, pools, scheduling, directory),
         privacy=PrivacyService(db, clock, notifier, calendar),
+        links=SchedulingLinks(db, clock, public_url, notifier, directory, mailer),
     )

@@ -100,6 +100,9 @@ class Role(Base):
     digest_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
     # Opt-in: the week's first digest also gets charts in its thread (`/interview digest charts on`).
     digest_charts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Candidates' scheduling links last this many days; they may cancel or move up to this many hours before.
+    link_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    cancel_cutoff_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     created_by: Mapped[str] = mapped_column(USER)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -394,6 +397,60 @@ class FeedbackReport(Base):
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     sent_by: Mapped[str | None] = mapped_column(USER, nullable=True)
+
+
+class SchedulingLink(Base):
+    """A candidate's personal scheduling link for one stage. Only the sha256 of its token is kept."""
+
+    __tablename__ = "scheduling_links"
+    __table_args__ = (Index("ix_scheduling_links_team_candidate", "team_id", "candidate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    stage_key: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_by: Mapped[str] = mapped_column(USER)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(USER, nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    emailed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    acted_at: Mapped[datetime | None] = mapped_column(nullable=True)  # the candidate last acted through it
+
+    candidate: Mapped[Candidate] = relationship(lazy="joined")
+
+
+class LinkAction(Base):
+    """Something a candidate did through a scheduling link, kept until its notices are out (and
+    deleted with the link): `kind`, the booked `times` (ISO pairs), their availability `summary`
+    and `note` in their own words."""
+
+    __tablename__ = "link_actions"
+    __table_args__ = (Index("ix_link_actions_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    link_id: Mapped[int] = mapped_column(ForeignKey("scheduling_links.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    times: Mapped[list[Any]]
+    summary: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+
+    link: Mapped[SchedulingLink] = relationship(lazy="joined")
+
+
+class LinkAttempt(Base):
+    """Rate limiting shared by every replica: requests counted per key (`token:<hash>`, `addr:<ip>`)
+    in a fixed window starting at `window_start`."""
+
+    __tablename__ = "link_attempts"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Notification(Base):

@@ -13,6 +13,7 @@ from storage.database import make_engine
 from storage.repositories.chasing import ChasingRepository
 from storage.repositories.decisions import DecisionsRepository
 from storage.repositories.feedback import FeedbackRepository
+from storage.repositories.links import LinkRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.panels import PanelRepository, PoolRepository
 from storage.repositories.people import PeopleRepository
@@ -51,6 +52,7 @@ class UnitOfWork:
         self.chasing = ChasingRepository(s, t)
         self.privacy = PrivacyRepository(s, t)
         self.outbox = OutboxRepository(s, t)
+        self.links = LinkRepository(s, t)
         return self
 
     def __exit__(

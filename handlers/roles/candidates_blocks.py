@@ -13,6 +13,7 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import Rendered, context, modal, option, section
 from handlers.mrkdwn import esc, user
+from handlers.scheduling.links_blocks import send_link_actions
 from hiring.roles.candidates import CandidateView
 from hiring.roles.messages import CandidateAdded
 from hiring.roles.roles import RoleView
@@ -142,4 +143,5 @@ def render_candidate_added(msg: CandidateAdded) -> Rendered:
     return f"New candidate {esc(msg.candidate_name)} for {esc(msg.role_title)}", [
         section(text),
         context("Build their panel with `/interview panel <name>`."),
+        send_link_actions(msg.candidate_id),
     ]

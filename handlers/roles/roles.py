@@ -62,6 +62,8 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
             recruiter_ids=list(vals.get("recruiters") or []),
             plan_id=int(plan) if isinstance(plan, str) and plan.isdecimal() else None,
             timezone=text(vals, "timezone") or ctx.default_tz,
+            link_days=text(vals, "link_days"),
+            cancel_cutoff_hours=text(vals, "cancel_cutoff_hours"),
         )
         if meta.get("role_id"):
             services.roles.update(actor, int(meta["role_id"]), data)

@@ -73,6 +73,24 @@ def role_modal(
                 action_id="value", initial_value=role.timezone if role else default_tz
             ),
         ),
+        InputBlock(
+            block_id="link_days",
+            label="Scheduling links last (days)",
+            optional=True,
+            hint="How long a candidate's personal scheduling link works, 1 to 30 days.",
+            element=PlainTextInputElement(
+                action_id="value", max_length=2, initial_value=str(role.link_days if role else 7)
+            ),
+        ),
+        InputBlock(
+            block_id="cancel_cutoff_hours",
+            label="Candidates may cancel or move until (hours before)",
+            optional=True,
+            hint="On their scheduling page; 0 to 336 hours before the first interview.",
+            element=PlainTextInputElement(
+                action_id="value", max_length=3, initial_value=str(role.cancel_cutoff_hours if role else 24)
+            ),
+        ),
     ]
     meta = {"role_id": role.id} if role else {}
     return modal(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from handlers.block_kit import context, section
@@ -41,8 +42,9 @@ def _panel_text(panel: PanelStatus, tz: str, *, full: bool) -> str:
     return "\n".join(lines)
 
 
-def status_blocks(status: CandidateStatus) -> tuple[str, list[Any]]:
-    """Fallback text and blocks: everything but scores for managers, own schedule for interviewers."""
+def status_blocks(status: CandidateStatus, links: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    """Fallback text and blocks: everything but scores for managers (with `links`, the blocks of
+    their scheduling links), own schedule for interviewers."""
     name, role = esc(status.candidate_name), esc(status.role_title)
     blocks: list[Any] = []
     if not status.full:
@@ -82,6 +84,7 @@ def status_blocks(status: CandidateStatus) -> tuple[str, list[Any]]:
         )
     else:
         blocks.append(section("*Latest decision:* none yet"))
+    blocks.extend(links)
     blocks.append(context(f"Times in {status.tz}. Ratings are never shown here."))
     if len(blocks) > MESSAGE_BLOCK_LIMIT:
         blocks = [*blocks[: MESSAGE_BLOCK_LIMIT - 1], context("…and more; the list was cut short.")]

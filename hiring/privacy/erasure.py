@@ -1,9 +1,10 @@
 """Erasure and retention of candidates' personal data, and the audit trail.
 
 Erasing a candidate blanks every personal field (name, email, notes, links, accommodations,
-availability, scorecard evidence and notes, decision notes, feedback reports), keeps anonymous counts (stages,
-decisions, ratings), rewrites Loopbot's own Slack messages that named them, and cancels their
-future calendar events. The audit trail keeps who did what and when; it never held personal text.
+availability, scorecard evidence and notes, decision notes, feedback reports), deletes their
+scheduling links, keeps anonymous counts (stages, decisions, ratings), rewrites Loopbot's own Slack
+messages that named them, and cancels their future calendar events. The audit trail keeps who did
+what and when; it never held personal text.
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ class PrivacyService:
             erasure.event_ids = _cancel_future_interviews(uow, candidate, now)
             _blank_candidate(candidate, now)
             uow.privacy.erase_personal_records(candidate_id)
+            uow.links.delete_for_candidate(candidate_id)  # their scheduling links stop working at once
             erasure.messages = [Sent(m.channel_id, m.ts) for m in uow.messages.for_candidate(candidate_id)]
             uow.audit.record(
                 at=now,

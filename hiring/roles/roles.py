@@ -25,6 +25,29 @@ class RoleInput:
     recruiter_ids: list[str] = field(default_factory=list)
     plan_id: int | None = None
     timezone: str = "UTC"
+    link_days: str = ""  # as typed; empty keeps the role's (7 days for a new role)
+    cancel_cutoff_hours: str = ""  # as typed; empty keeps the role's (24 hours for a new role)
+
+
+LINK_DAYS = (1, 30)
+CANCEL_CUTOFF_HOURS = (0, 14 * 24)
+
+
+def _whole(text: str, bounds: tuple[int, int], what: str) -> tuple[int | None, str | None]:
+    """(value, None) for a whole number within `bounds`, (None, None) when blank, else (None, error)."""
+    raw = text.strip()
+    if not raw:
+        return None, None
+    low, high = bounds
+    if not raw.isdecimal() or not low <= int(raw) <= high:
+        return None, f"Write a whole number of {what} from {low} to {high}."
+    return int(raw), None
+
+
+def _cutoff(data: RoleInput, current: int) -> int:
+    """The cancel cutoff typed in the modal (0 is allowed), else `current`."""
+    value = _whole(data.cancel_cutoff_hours, CANCEL_CUTOFF_HOURS, "hours")[0]
+    return current if value is None else value
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,8 @@ class RoleView:
     plan_id: int
     plan_name: str
     timezone: str
+    link_days: int = 7
+    cancel_cutoff_hours: int = 24
 
 
 def role_view(role: Role) -> RoleView:
@@ -52,6 +77,8 @@ def role_view(role: Role) -> RoleView:
         plan_id=role.plan_id,
         plan_name=role.plan.name,
         timezone=role.timezone,
+        link_days=role.link_days,
+        cancel_cutoff_hours=role.cancel_cutoff_hours,
     )
 
 
@@ -65,6 +92,8 @@ def role_snapshot(role: Role) -> dict[str, object]:
         "plan": role.plan.key if role.plan else None,
         "timezone": role.timezone,
         "status": role.status,
+        "link_days": role.link_days,
+        "cancel_cutoff_hours": role.cancel_cutoff_hours,
     }
 
 
@@ -100,6 +129,13 @@ class RoleService:
             problem = self.directory.channel_problem(actor.team_id, data.channel_id)
             if problem:
                 errors["channel"] = problem
+        for key, bounds, what in (
+            ("link_days", LINK_DAYS, "days"),
+            ("cancel_cutoff_hours", CANCEL_CUTOFF_HOURS, "hours"),
+        ):
+            error = _whole(getattr(data, key), bounds, what)[1]
+            if error:
+                errors[key] = error
         return errors
 
     def create(self, actor: Actor, data: RoleInput, *, request_key: str | None = None) -> RoleView | None:
@@ -128,6 +164,8 @@ class RoleService:
                 created_at=now,
                 updated_at=now,
                 recruiters=[RoleRecruiter(user_id=u) for u in dict.fromkeys(data.recruiter_ids)],
+                link_days=_whole(data.link_days, LINK_DAYS, "days")[0] or 7,
+                cancel_cutoff_hours=_cutoff(data, 24),
             )
             role.plan = plan
             uow.roles.add(role)
@@ -164,6 +202,8 @@ class RoleService:
             role.plan = plan
             role.timezone = data.timezone
             role.recruiters = [RoleRecruiter(user_id=u) for u in dict.fromkeys(data.recruiter_ids)]
+            role.link_days = _whole(data.link_days, LINK_DAYS, "days")[0] or role.link_days
+            role.cancel_cutoff_hours = _cutoff(data, role.cancel_cutoff_hours)
             role.updated_at = now
             uow.flush()
             uow.audit.record(

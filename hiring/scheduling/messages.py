@@ -107,3 +107,22 @@ class DeclineNotice:
     note: str = ""
     resolved_by: str | None = None
     resolved_with: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkActivity:
+    """What a candidate did through their scheduling link (`kind`: booked, availability, rescheduled,
+    cancelled, accommodations), for the hiring channel (a reply in the candidate's thread when
+    `in_thread`) and DMs to the recruiters and hiring manager; times shown in `tz`. `summary` and
+    `note` are the candidate's own words: escape them."""
+
+    kind: str
+    candidate_id: int
+    candidate_name: str
+    role_title: str
+    stage_name: str
+    tz: str
+    times: tuple[tuple[datetime, datetime], ...] = ()
+    summary: str = ""
+    note: str = ""
+    in_thread: bool = False
