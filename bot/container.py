@@ -13,9 +13,10 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store import InstallationStore
+from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine as SqlEngine
 
 from bot.engine import Engine, build_engine
 from bot.observability import Metrics, install_redaction, request_id, request_kind, team_id
@@ -27,7 +28,7 @@ from handlers.context import HandlerContext
 from handlers.router import CommandRouter
 from handlers.slack_gateway import SlackDirectory, SlackNotifier
 from hiring.clock import Clock, SystemClock
-from hiring.errors import ExternalServiceError
+from hiring.errors import WorkspaceUnavailable
 from hiring.services import Services, build_services
 from scheduling.calendar_factory import make_calendar
 from scheduling.calendar_protocol import CalendarGateway
@@ -93,7 +94,7 @@ class ClientPool:
             self._clients.pop(team_id, None)
 
 
-class NotInstalled(ExternalServiceError):
+class NotInstalled(WorkspaceUnavailable):
     def __init__(self, team_id: str) -> None:
         super().__init__(
             "Loopbot is not installed in this workspace; an admin can install it at /slack/install."
@@ -157,18 +158,37 @@ class RequestContext(Middleware):
         start_ack_clock(lambda: ack.response is not None)  # Slack calls before the ack fit its 3 s
         self.metrics.requests.labels(request_kind(req.body)).inc()
         if req.context.team_id:
-            req.context["client"] = self.clients(req.context.team_id)
+            try:
+                req.context["client"] = self.clients(req.context.team_id)
+            except NotInstalled:
+                pass  # an uninstalled workspace's last events (Bolt's authorization refuses the rest)
         return next()
 
 
-def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
+class Installations(SQLAlchemyInstallationStore):
+    """slack_sdk's SQLAlchemy installation store, telling `installed(team_id)` of every installation
+    saved (so a workspace that installs Loopbot again after removing it is active again)."""
+
+    def __init__(self, *, client_id: str, engine: SqlEngine, installed: Callable[[str], object]) -> None:
+        super().__init__(client_id=client_id, engine=engine)
+        self.installed = installed
+
+    def save(self, installation: Installation) -> None:
+        super().save(installation)
+        if installation.team_id:
+            self.installed(installation.team_id)
+
+
+def oauth_settings(settings: Settings, db: Database, installed: Callable[[str], object]) -> OAuthSettings:
     """Multi-workspace installs: slack_sdk's SQLAlchemy installation and state stores on our database."""
     assert settings.slack_client_id and settings.slack_client_secret
     return OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
         scopes=list(BOT_SCOPES),
-        installation_store=SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine),
+        installation_store=Installations(
+            client_id=settings.slack_client_id, engine=db.engine, installed=installed
+        ),
         installation_store_bot_only=True,
         state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine),
         authorization_url=settings.slack_oauth_authorize_url,
@@ -207,6 +227,12 @@ def bolt_app(
     )
 
 
+def workspace_removed(clients: ClientPool, metrics: Metrics, team: str, reason: str) -> None:
+    """A workspace uninstalled Loopbot or revoked its token: drop its cached client, count it."""
+    clients.forget(team)
+    metrics.workspaces_removed.labels(reason).inc()
+
+
 def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Loopbot:
     """Build the whole application from settings. Applies migrations first unless told not to."""
     install_redaction(settings.secret_values())
@@ -215,7 +241,11 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
     if migrate:
         upgrade(db.engine)
     metrics = Metrics()
-    oauth = oauth_settings(settings, db) if settings.oauth_enabled else None
+
+    def installed(team: str) -> None:
+        services.workspaces.installed(team)
+
+    oauth = oauth_settings(settings, db, installed) if settings.oauth_enabled else None
     clients = ClientPool(settings, metrics, oauth.installation_store if oauth else None)
     directory = SlackDirectory(clients)
     notifier = SlackNotifier(clients)
@@ -236,6 +266,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         client_for=clients,
         public_url=settings.public_url.rstrip("/"),
         default_tz=settings.default_timezone,
+        workspace_removed=lambda team, reason: workspace_removed(clients, metrics, team, reason),
     )
     app.use(RequestContext(metrics, clients))
     router = register(app, ctx)

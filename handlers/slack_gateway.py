@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.charts.files import Chart, share
 from handlers.render import as_file, render
-from hiring.errors import ExternalServiceError, RateLimited
+from hiring.errors import ExternalServiceError, RateLimited, WorkspaceUnavailable
 from hiring.ports import Profile, Sent
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,10 @@ CHANNEL_PROBLEMS = {
     "not_in_channel": "I'm not a member of that channel. Invite me with `/invite @Loopbot` and try again.",
     "is_archived": "That channel is archived. Choose an active channel.",
 }
+# Slack's answers when the workspace no longer accepts Loopbot's token (uninstalled, revoked, deleted).
+TOKEN_REFUSED = frozenset(
+    {"account_inactive", "invalid_auth", "token_revoked", "not_authed", "team_access_revoked"}
+)
 
 
 def explain(error: SlackApiError) -> str:
@@ -46,6 +50,8 @@ def service_error(error: SlackApiError) -> ExternalServiceError:
         except ValueError:
             retry_after = 30.0
         return RateLimited(explain(error), retry_after)
+    if response is not None and response.get("error") in TOKEN_REFUSED:
+        return WorkspaceUnavailable(f"Slack refused Loopbot's token ({response.get('error')}).")
     return ExternalServiceError(explain(error))
 
 

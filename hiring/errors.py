@@ -41,3 +41,9 @@ class RateLimited(ExternalServiceError):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class WorkspaceUnavailable(ExternalServiceError):
+    """Slack refuses Loopbot's token for this workspace (`account_inactive`, `invalid_auth`,
+    `token_revoked`) or Loopbot is not installed there: nothing can be sent to it until it is
+    installed again."""

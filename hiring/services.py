@@ -28,6 +28,7 @@ from hiring.scheduling.availability import AvailabilityService
 from hiring.scheduling.booking import SchedulingService
 from hiring.scheduling.busy import BusyService
 from hiring.scheduling.declines import DeclineService
+from hiring.workspaces import WorkspaceService
 from scheduling.builtin_calendar import BuiltinCalendar
 from scheduling.calendar_protocol import CalendarGateway
 from storage.uow import Database
@@ -62,6 +63,7 @@ class Services:
     busy: BusyService
     declines: DeclineService
     privacy: PrivacyService
+    workspaces: WorkspaceService
 
 
 def build_services(
@@ -111,4 +113,5 @@ def build_services(
         busy=BusyService(db, clock, people, calendar),
         declines=DeclineService(db, clock, calendar, pools, scheduling, directory),
         privacy=PrivacyService(db, clock, notifier, calendar),
+        workspaces=WorkspaceService(db, clock),
     )

@@ -21,6 +21,7 @@ from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.records import AuditRepository, IdempotencyRepository, MessageRepository
 from storage.repositories.roles import CandidateRepository, RoleRepository
 from storage.repositories.scheduling import BookingRepository, CalendarRepository
+from storage.repositories.workspaces import WorkspaceRepository
 
 T = TypeVar("T")
 
@@ -51,6 +52,7 @@ class UnitOfWork:
         self.chasing = ChasingRepository(s, t)
         self.privacy = PrivacyRepository(s, t)
         self.outbox = OutboxRepository(s, t)
+        self.workspaces = WorkspaceRepository(s, t)
         return self
 
     def __exit__(
