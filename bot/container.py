@@ -65,8 +65,11 @@ class ClientPool:
         self.default = self._client(token)
         self._clients: dict[str, tuple[float, WebClient]] = {}
         self._lock = threading.Lock()
+        self.removed: frozenset[str] = frozenset()  # uninstalled workspaces: no client for them
 
     def __call__(self, team_id: str) -> WebClient:
+        if team_id in self.removed:
+            raise NotInstalled(team_id)
         if self.installations is None:
             return self.default
         with self._lock:
@@ -92,6 +95,12 @@ class ClientPool:
     def forget(self, team_id: str) -> None:
         with self._lock:
             self._clients.pop(team_id, None)
+
+    def set_removed(self, teams: frozenset[str]) -> None:
+        """The removed workspaces (each tick reads them): calls for them are refused before Slack."""
+        self.removed = teams
+        for team in teams:
+            self.forget(team)
 
 
 class NotInstalled(WorkspaceUnavailable):
@@ -229,7 +238,7 @@ def bolt_app(
 
 def workspace_removed(clients: ClientPool, metrics: Metrics, team: str, reason: str) -> None:
     """A workspace uninstalled Loopbot or revoked its token: drop its cached client, count it."""
-    clients.forget(team)
+    clients.set_removed(clients.removed | {team})
     metrics.workspaces_removed.labels(reason).inc()
 
 
@@ -244,6 +253,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
 
     def installed(team: str) -> None:
         services.workspaces.installed(team)
+        clients.set_removed(clients.removed - {team})
 
     oauth = oauth_settings(settings, db, installed) if settings.oauth_enabled else None
     clients = ClientPool(settings, metrics, oauth.installation_store if oauth else None)
@@ -284,6 +294,10 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         calendar=calendar,
         metrics=metrics,
         engine=build_engine(
-            services, settings.tick_seconds, metrics=metrics, retention_days=settings.retention_days
+            services,
+            settings.tick_seconds,
+            metrics=metrics,
+            retention_days=settings.retention_days,
+            on_removed=clients.set_removed,
         ),
     )

@@ -68,9 +68,12 @@ class Engine:
         replica: str | None = None,
         metrics: Metrics | None = None,
         periodic: dict[str, tuple[float, Callable[[], object]]] | None = None,
+        on_removed: Callable[[frozenset[str]], None] | None = None,
     ) -> None:
-        """`periodic` adds other jobs to the runner: name → (every so many seconds, callable)."""
+        """`periodic` adds other jobs to the runner: name → (every so many seconds, callable);
+        `on_removed` hears the removed workspaces at the start of each tick (the Slack clients)."""
         self.services = services
+        self.on_removed = on_removed
         self.metrics = metrics
         self.removed: frozenset[str] = frozenset()  # removed workspaces, read at the start of each tick
         chosen = all_sources(services) if sources is None else sources
@@ -96,6 +99,8 @@ class Engine:
         started = time.perf_counter()
         with self._lock:
             self.removed = self._removed_workspaces()
+            if self.on_removed is not None:
+                self.on_removed(self.removed)
             report = self.dispatcher.tick()
         self.last_report = report
         if self.metrics is not None:
@@ -147,9 +152,12 @@ def build_engine(
     *,
     metrics: Metrics | None = None,
     retention_days: int | None = None,
+    on_removed: Callable[[frozenset[str]], None] | None = None,
 ) -> Engine:
     """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set)."""
     periodic: dict[str, tuple[float, Callable[[], object]]] = {}
     if retention_days:
         periodic["retention"] = (RETENTION_EVERY_SECONDS, retention_job(services, retention_days))
-    return Engine(services, tick_seconds=tick_seconds, metrics=metrics, periodic=periodic)
+    return Engine(
+        services, tick_seconds=tick_seconds, metrics=metrics, periodic=periodic, on_removed=on_removed
+    )

@@ -72,8 +72,11 @@ class SlackDirectory:
             return cached[1]
         try:
             user = self.client_for(team_id).users_info(user=user_id)["user"]
+        except WorkspaceUnavailable:  # uninstalled: nothing of it is sent, nobody is known
+            return None
         except SlackApiError as err:
-            if err.response is not None and err.response.get("error") == "user_not_found":
+            code = err.response.get("error") if err.response is not None else None
+            if code == "user_not_found" or code in TOKEN_REFUSED:  # the tick's sends pause quietly
                 return None
             raise ExternalServiceError(explain(err)) from err
         profile = Profile(

@@ -153,6 +153,7 @@ class Dispatcher:
         self.replica = replica or replica_id()
         self.renew_after_seconds = renew_after_seconds
         self.unavailable: set[str] = set()  # workspaces refusing our token, logged once until they accept it
+        self._refusing: dict[str, datetime] = {}  # this pass: workspaces that refused it, tried once a pass
 
     def add_source(self, source: Source) -> None:
         self.sources.append(source)
@@ -161,6 +162,7 @@ class Dispatcher:
         """One pass: every source, every due item, claimed and sent at most once."""
         report = TickReport()
         now = self.clock.now()
+        self._refusing = {}
         for source in self.sources:
             started, cpu = time.perf_counter(), time.thread_time()
             try:
@@ -178,6 +180,7 @@ class Dispatcher:
     def send_now(self, items: Iterable[Due]) -> TickReport:
         """Claim and send `items` right away (e.g. a digest asked for by a command), exactly once."""
         report = TickReport()
+        self._refusing = {}
         self._dispatch(list(items), self.clock.now(), report)
         return report
 
@@ -269,7 +272,7 @@ class Dispatcher:
         marks: _Marks,
         done: list[tuple[Due, Sent]],
     ) -> None:
-        paused: dict[str, datetime] = {}
+        paused: dict[str, datetime] = dict(self._refusing)
         lost: set[int] = set()
         released: set[int] = set()
         renewed = time.monotonic()
@@ -387,7 +390,7 @@ class Dispatcher:
     ) -> None:
         """Slack refuses the workspace's token: give the claim back (no attempt counted), pause the
         workspace's other sends, and say so once (not again until a send to it succeeds)."""
-        retry_at = paused[due.team_id] = self.clock.now() + UNAVAILABLE_PAUSE
+        retry_at = paused[due.team_id] = self._refusing[due.team_id] = self.clock.now() + UNAVAILABLE_PAUSE
         self._release(claim_id, retry_at)
         if due.team_id not in self.unavailable:
             self.unavailable.add(due.team_id)

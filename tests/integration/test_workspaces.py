@@ -1,0 +1,297 @@
+"""Two workspaces installed over OAuth whose data, jobs and messages never cross; uninstalls and
+revoked tokens stop a workspace's jobs quietly (SQLite and PostgreSQL).
+
+The fake Slack knows which workspace each user and channel belongs to (`FakeSlack.place`) and which
+workspace each bot token was issued to: a call with one workspace's token naming another's people or
+channels would be refused, and the tests also check every recorded call directly."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.sandbox.fake_slack import Call
+from bot.sandbox.harness import PEOPLE, Sandbox
+from storage.models import Interview, Panel, Role
+from tests.factories import make_booked_panel, make_candidate, make_role
+from tests.oauth_support import install
+
+
+@dataclass(frozen=True)
+class Workspace:
+    team_id: str
+    manager: str
+    recruiter: str
+    interviewers: tuple[str, str]
+    channel: str
+    role: str
+    candidate: str
+
+
+ALPHA = Workspace(
+    "T0LOOPBOT", "UHANA", "URITA", ("USAM", "UJONAS"), "CHIRING", "Backend Engineer", "Ada Lovelace"
+)
+BETA = Workspace("T0BETAWS", "UBEA", "URUTH", ("UBEN", "UBIA"), "CBETA", "Data Engineer", "Barbara Liskov")
+BOTH = (ALPHA, BETA)
+
+
+@pytest.fixture
+def two(database_url: str) -> Iterator[Sandbox]:
+    """Loopbot in OAuth mode, installed into two workspaces with their own people and channels."""
+    box = Sandbox(
+        database_url,
+        slack_bot_token=None,
+        slack_client_id="1111.2222",
+        slack_client_secret="oauth-client-secret",
+    ).start()
+    try:
+        fake = box.fake
+        for user_id, name in (("UBEA", "bea"), ("URUTH", "ruth"), ("UBEN", "ben"), ("UBIA", "bia")):
+            fake.add_user(user_id, name, tz="Europe/London")
+        fake.add_channel("CBETA", "hiring-data")
+        fake.place(ALPHA.team_id, *(p.user_id for p in PEOPLE), "CHIRING", "CPLATFORM", "CNOBOT", "CGENERAL")
+        fake.place(BETA.team_id, "UBEA", "URUTH", "UBEN", "UBIA", "CBETA")
+        assert "Thank you" in install(box, ALPHA.team_id, "code-alpha")
+        assert "Thank you" in install(box, BETA.team_id, "code-beta")
+        yield box
+    finally:
+        box.stop()
+    assert not box.fake.block_errors, box.fake.block_errors
+
+
+def as_team(box: Sandbox, ws: Workspace) -> Sandbox:
+    box.slack.team_id = ws.team_id
+    return box
+
+
+def open_role(box: Sandbox, ws: Workspace) -> Role:
+    """The manager creates the role through the "New role" modal, in their own workspace."""
+    as_team(box, ws).command(ws.manager, "role")
+    view = box.fake.last_view(ws.manager)
+    assert view is not None
+    plan = next(b for b in view["blocks"] if b["block_id"] == "plan")["element"]["options"][0]["value"]
+    reply = box.submit(
+        ws.manager,
+        {
+            "title": ws.role,
+            "channel": ws.channel,
+            "hiring_manager": ws.manager,
+            "plan": plan,
+            "timezone": "Europe/London",
+        },
+    )
+    assert reply.body == "", reply.body
+    with box.app.db.uow(ws.team_id) as uow:
+        role = uow.session.scalars(select(Role).where(Role.title == ws.role)).one()
+        role.recruiters  # noqa: B018 (loaded while the session is open)
+        return role
+
+
+def book(box: Sandbox, ws: Workspace, role: Role) -> None:
+    """A candidate on the role and a panel booked 20 minutes from now (briefings are due at once)."""
+    candidate = make_candidate(box.app.db, box.clock, role, name=ws.candidate)
+    make_booked_panel(
+        box.app.db,
+        box.clock,
+        candidate,
+        start=box.clock.now() + timedelta(minutes=20),
+        interviewers=ws.interviewers,
+    )
+
+
+def panels_end(box: Sandbox) -> datetime:
+    with box.app.db.uow("") as uow:
+        end = uow.session.scalar(select(func.max(Interview.end_at)))
+    assert end is not None
+    return end
+
+
+def removals(box: Sandbox, event: str) -> float | None:
+    """`loopbot_workspaces_removed_total{event}` as /metrics shows it."""
+    return box.app.metrics.registry.get_sample_value("loopbot_workspaces_removed_total", {"event": event})
+
+
+def crossings(box: Sandbox, calls: list[Call]) -> list[str]:
+    """Calls made with one workspace's token that name another workspace's people or channels."""
+    wrong = []
+    for call in calls:
+        team = box.fake.team_of(call)
+        for named in box.fake.named_in(call):
+            owner = box.fake.owners.get(named)
+            if team is not None and owner is not None and owner != team:
+                wrong.append(f"{call.method} as {team} named {named} of {owner}")
+    return wrong
+
+
+def teams_called(box: Sandbox, calls: list[Call]) -> set[str | None]:
+    return {
+        box.fake.team_of(c) for c in calls if c.method not in ("oauth.v2.access", "response_url", "upload")
+    }
+
+
+def home_text(box: Sandbox, ws: Workspace, user_id: str) -> str:
+    as_team(box, ws).event(
+        {"type": "app_home_opened", "user": user_id, "channel": "D" + user_id[1:], "tab": "home"}
+    )
+    return str(box.fake.home_tabs[user_id])
+
+
+def run_both_workspaces(box: Sandbox) -> None:
+    """Each workspace: a role, a candidate, a booked panel; briefings, scorecard requests and
+    digests go out on the ticks, each with its own token to its own people and channel."""
+    for ws in BOTH:
+        book(box, ws, open_role(box, ws))
+    box.tick()  # briefings
+    box.clock.set(max(panels_end(box), box.clock.now().replace(hour=9)) + timedelta(minutes=5))
+    box.tick()  # scorecard requests and the 09:00 digests
+    for ws in BOTH:
+        for user in ws.interviewers:
+            assert box.fake.dms(user), f"{user} of {ws.team_id} got no DM"
+        assert box.fake.posts(ws.channel), f"no digest in {ws.channel}"
+        other = BETA if ws is ALPHA else ALPHA
+        for user in ws.interviewers:
+            assert other.candidate not in str(
+                [m.blocks for m in box.fake.dms(user)] + [m.text for m in box.fake.dms(user)]
+            )
+    assert crossings(box, box.fake.calls) == []
+    assert teams_called(box, box.fake.calls) == {ALPHA.team_id, BETA.team_id}
+
+
+def test_two_workspaces_never_cross(two: Sandbox) -> None:
+    box = two
+    run_both_workspaces(box)
+    for ws, other in ((ALPHA, BETA), (BETA, ALPHA)):
+        as_team(box, ws).command(ws.manager, f"status {ws.candidate}")
+        assert ws.candidate in box.last_reply(ws.manager)
+        box.command(ws.manager, f"status {other.candidate}")
+        assert other.candidate not in box.last_reply(ws.manager) or "No candidate" in box.last_reply(
+            ws.manager
+        )
+        home = home_text(box, ws, ws.interviewers[0])
+        assert ws.candidate in home and other.candidate not in home
+        home = home_text(box, ws, ws.manager)
+        assert other.candidate not in home and other.role not in home
+    assert crossings(box, box.fake.calls) == []
+
+
+@pytest.mark.parametrize(
+    "event",
+    [{"type": "app_uninstalled"}, {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOTLOOP"]}}],
+    ids=["app_uninstalled", "tokens_revoked"],
+)
+def test_a_removed_workspace_stops_quietly_and_the_other_goes_on(
+    two: Sandbox, event: dict[str, object], caplog: pytest.LogCaptureFixture
+) -> None:
+    box = two
+    run_both_workspaces(box)
+    store = box.app.clients.installations
+    assert store is not None
+
+    box.fake.uninstall(ALPHA.team_id)  # Slack revokes the tokens, then tells the app
+    reply = as_team(box, ALPHA).event(event)
+    assert reply.status == 200
+    assert store.find_bot(enterprise_id=None, team_id=ALPHA.team_id) is None
+    assert store.find_bot(enterprise_id=None, team_id=BETA.team_id) is not None
+    assert box.app.services.workspaces.removed_teams() == {ALPHA.team_id}
+    assert removals(box, str(event["type"])) == 1
+    as_team(box, ALPHA).event(event)  # Slack sends it again (a retry, a second event): no harm
+    assert removals(box, str(event["type"])) == 1
+
+    # More becomes due in both over the next day and a half: nudges, the next day's digests.
+    seen = len(box.fake.calls)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            report = box.tick()
+            assert report.failed == 0 and report.errors == 0
+            box.advance(hours=12)
+    after = box.fake.calls[seen:]
+    assert teams_called(box, after) == {BETA.team_id}
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert crossings(box, after) == []
+    assert any(c.method == "chat.postMessage" and c.params.get("channel") == BETA.channel for c in after)
+    with box.app.db.uow("") as uow:  # Alpha's data stay
+        assert (
+            uow.session.scalar(select(func.count()).select_from(Panel).where(Panel.team_id == ALPHA.team_id))
+            == 1
+        )
+
+    # An admin installs Loopbot again: Alpha's jobs resume with its new token.
+    assert "Thank you" in install(box, ALPHA.team_id, "code-alpha-again")
+    assert box.app.services.workspaces.removed_teams() == frozenset()
+    seen = len(box.fake.calls)
+    box.advance(hours=12)
+    box.tick()
+    assert ALPHA.team_id in teams_called(box, box.fake.calls[seen:])
+    assert crossings(box, box.fake.calls) == []
+
+
+def test_only_peoples_tokens_revoked_changes_nothing(two: Sandbox) -> None:
+    box = two
+    reply = as_team(box, BETA).event({"type": "tokens_revoked", "tokens": {"oauth": ["UBEA"], "bot": []}})
+    assert reply.status == 200
+    assert box.app.services.workspaces.removed_teams() == frozenset()
+    store = box.app.clients.installations
+    assert store is not None and store.find_bot(enterprise_id=None, team_id=BETA.team_id) is not None
+
+
+def test_single_workspace_mode_uninstall_stops_the_jobs(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With `SLACK_BOT_TOKEN` there is no installation store: the event is acked and logged, and the
+    workspace's jobs stop (Slack has already invalidated the token)."""
+    role = make_role(sandbox.app.db, sandbox.clock)
+    candidate = make_candidate(sandbox.app.db, sandbox.clock, role)
+    make_booked_panel(
+        sandbox.app.db,
+        sandbox.clock,
+        candidate,
+        start=sandbox.clock.now() + timedelta(minutes=20),
+        interviewers=["USAM"],
+    )
+    sandbox.fake.uninstall(sandbox.fake.team_id)
+    with caplog.at_level(logging.INFO):
+        reply = sandbox.event({"type": "app_uninstalled"})
+        assert reply.status == 200
+        seen = len(sandbox.fake.calls)
+        report = sandbox.tick()
+    assert report.sent == 0 and report.failed == 0 and report.claimed == 0
+    assert sandbox.fake.calls[seen:] == []
+    assert any("app_uninstalled" in r.getMessage() for r in caplog.records)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_refused_token_pauses_the_workspace_quietly(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack answers `account_inactive` without any event: that workspace's sends wait (one warning),
+    no attempt is spent, and they go out once Slack accepts the token again."""
+    role = make_role(sandbox.app.db, sandbox.clock)
+    candidate = make_candidate(sandbox.app.db, sandbox.clock, role)
+    make_booked_panel(
+        sandbox.app.db,
+        sandbox.clock,
+        candidate,
+        start=sandbox.clock.now() - timedelta(hours=3),
+        interviewers=["USAM", "UJONAS"],
+    )
+    sandbox.fake.fail("chat.postMessage", "account_inactive", times=100)
+    with caplog.at_level(logging.WARNING):
+        first = sandbox.tick()
+        sandbox.advance(minutes=16)
+        second = sandbox.tick()
+    assert first.sent == first.failed == 0 and first.deferred >= 2
+    assert second.sent == second.failed == 0 and second.deferred >= 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "account_inactive" in warnings[0], warnings
+    assert len(sandbox.fake.calls_to("chat.postMessage")) == 2  # one try a tick, the rest wait
+    sandbox.fake.faults.clear()
+    sandbox.advance(minutes=16)
+    third = sandbox.tick()
+    assert third.sent >= 2 and third.failed == 0
+    assert sandbox.fake.dms("USAM") and sandbox.fake.dms("UJONAS")
