@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
@@ -154,9 +155,12 @@ class RequestContext(Middleware):
     and hands listeners the workspace's instrumented client (so every Slack call is counted and
     retried alike)."""
 
-    def __init__(self, metrics: Metrics, clients: ClientPool) -> None:
+    def __init__(
+        self, metrics: Metrics, clients: ClientPool, installed: Callable[[str], object] = lambda team: None
+    ) -> None:
         self.metrics = metrics
         self.clients = clients
+        self.installed = installed
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -166,12 +170,30 @@ class RequestContext(Middleware):
         ack = req.context.ack
         start_ack_clock(lambda: ack.response is not None)  # Slack calls before the ack fit its 3 s
         self.metrics.requests.labels(request_kind(req.body)).inc()
-        if req.context.team_id:
+        team = req.context.team_id
+        if team and team in self.clients.removed and not is_removal(req.body):
+            # Slack only sends a workspace's requests while the app is installed there (and with
+            # OAuth, Bolt has found its installation): it was installed again.
+            self.installed(team)
+        if team:
             try:
-                req.context["client"] = self.clients(req.context.team_id)
+                req.context["client"] = self.clients(team)
             except NotInstalled:
                 pass  # an uninstalled workspace's last events (Bolt's authorization refuses the rest)
         return next()
+
+
+REMOVAL_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
+
+
+def is_removal(body: dict[str, Any]) -> bool:
+    """Whether a request body is Slack's `app_uninstalled` or `tokens_revoked` event."""
+    event = body.get("event")
+    return (
+        body.get("type") == "event_callback"
+        and isinstance(event, dict)
+        and event.get("type") in REMOVAL_EVENTS
+    )
 
 
 class Installations(SQLAlchemyInstallationStore):
@@ -278,7 +300,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         default_tz=settings.default_timezone,
         workspace_removed=lambda team, reason: workspace_removed(clients, metrics, team, reason),
     )
-    app.use(RequestContext(metrics, clients))
+    app.use(RequestContext(metrics, clients, installed))
     router = register(app, ctx)
     return Loopbot(
         settings=settings,

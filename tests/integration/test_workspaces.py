@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bot.sandbox.fake_slack import Call
 from bot.sandbox.harness import PEOPLE, Sandbox
-from storage.models import Interview, Panel, Role
+from storage.models import Interview, Notification, Panel, Role
 from tests.factories import make_booked_panel, make_candidate, make_role
 from tests.oauth_support import install
 
@@ -38,6 +38,7 @@ ALPHA = Workspace(
 )
 BETA = Workspace("T0BETAWS", "UBEA", "URUTH", ("UBEN", "UBIA"), "CBETA", "Data Engineer", "Barbara Liskov")
 BOTH = (ALPHA, BETA)
+EXPECTED_KINDS = {"briefing", "scorecard_request", "digest", "nudge", "late_escalation"}
 
 
 @pytest.fixture
@@ -149,15 +150,20 @@ def run_both_workspaces(box: Sandbox) -> None:
     box.tick()  # briefings
     box.clock.set(max(panels_end(box), box.clock.now().replace(hour=9)) + timedelta(minutes=5))
     box.tick()  # scorecard requests and the 09:00 digests
+    box.advance(hours=24)
+    box.tick()  # nudges, the manager's escalation, the next digests
+    with box.app.db.uow("") as uow:
+        sent = {
+            (n.team_id, n.kind) for n in uow.session.scalars(select(Notification)) if n.sent_at is not None
+        }
     for ws in BOTH:
-        for user in ws.interviewers:
-            assert box.fake.dms(user), f"{user} of {ws.team_id} got no DM"
-        assert box.fake.posts(ws.channel), f"no digest in {ws.channel}"
+        assert {kind for team, kind in sent if team == ws.team_id} >= EXPECTED_KINDS, sent
         other = BETA if ws is ALPHA else ALPHA
-        for user in ws.interviewers:
-            assert other.candidate not in str(
-                [m.blocks for m in box.fake.dms(user)] + [m.text for m in box.fake.dms(user)]
-            )
+        seen = [*ws.interviewers, ws.manager]
+        messages = [*box.fake.posts(ws.channel), *(m for user in seen for m in box.fake.dms(user))]
+        assert all(box.fake.dms(user) for user in seen) and box.fake.posts(ws.channel)
+        assert ws.candidate in str([(m.text, m.blocks) for m in messages])
+        assert other.candidate not in str([(m.text, m.blocks) for m in messages])
     assert crossings(box, box.fake.calls) == []
     assert teams_called(box, box.fake.calls) == {ALPHA.team_id, BETA.team_id}
 
@@ -169,9 +175,7 @@ def test_two_workspaces_never_cross(two: Sandbox) -> None:
         as_team(box, ws).command(ws.manager, f"status {ws.candidate}")
         assert ws.candidate in box.last_reply(ws.manager)
         box.command(ws.manager, f"status {other.candidate}")
-        assert other.candidate not in box.last_reply(ws.manager) or "No candidate" in box.last_reply(
-            ws.manager
-        )
+        assert box.last_reply(ws.manager).startswith("No candidate called")
         home = home_text(box, ws, ws.interviewers[0])
         assert ws.candidate in home and other.candidate not in home
         home = home_text(box, ws, ws.manager)
@@ -295,3 +299,37 @@ def test_a_refused_token_pauses_the_workspace_quietly(
     third = sandbox.tick()
     assert third.sent >= 2 and third.failed == 0
     assert sandbox.fake.dms("USAM") and sandbox.fake.dms("UJONAS")
+
+
+def test_retention_still_erases_in_a_removed_workspace_without_calling_slack(sandbox: Sandbox) -> None:
+    """The retention sweep keeps its promise for a removed workspace's data, and leaves its Slack
+    messages alone (Slack would refuse every update)."""
+    db, clock = sandbox.app.db, sandbox.clock
+    role = make_role(db, clock)
+    candidate = make_candidate(db, clock, role, name="Old Rejected")
+    sandbox.app.services.candidates.announce(role.team_id, candidate.id, "URITA")
+    with db.uow(role.team_id) as uow:
+        row = uow.candidates.get(candidate.id)
+        assert row is not None
+        row.status, row.status_changed_at = "rejected", clock.now() - timedelta(days=40)
+        uow.commit()
+    sandbox.fake.uninstall(role.team_id)
+    assert sandbox.event({"type": "app_uninstalled"}).status == 200
+    seen = len(sandbox.fake.calls)
+    done = sandbox.app.services.privacy.retention_sweep(30)
+    assert [e.candidate_id for e in done] == [candidate.id]
+    assert done[0].messages_updated == 0 and "no longer installed" in done[0].problems[0]
+    assert sandbox.fake.calls[seen:] == []
+    with db.uow(role.team_id) as uow:
+        erased = uow.candidates.get(candidate.id)
+        assert erased is not None and erased.name == f"Erased candidate #{candidate.id}"
+
+
+def test_a_request_from_a_removed_workspace_means_it_is_installed_again(sandbox: Sandbox) -> None:
+    """Slack sends a workspace's requests only while the app is installed there."""
+    assert sandbox.event({"type": "app_uninstalled"}).status == 200
+    assert sandbox.app.services.workspaces.removed_teams() == {sandbox.fake.team_id}
+    sandbox.slack.open_home("UHANA")
+    sandbox.idle()
+    assert sandbox.app.services.workspaces.removed_teams() == frozenset()
+    assert "UHANA" in sandbox.fake.home_tabs
