@@ -34,15 +34,18 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     @app.event("tokens_revoked")
     def tokens_revoked(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
         ack()
-        clean_up = (lambda: delete_tokens(event=event, context=context)) if delete_tokens else None
         tokens = event.get("tokens")
-        if isinstance(tokens, dict) and tokens.get("bot"):
+        if not isinstance(tokens, dict):
+            log.info("tokens_revoked without a list of tokens; nothing to do")
+            return
+        clean_up = (lambda: delete_tokens(event=event, context=context)) if delete_tokens else None
+        if tokens.get("bot"):
             ctx.background.submit(remove, context.team_id or "", "tokens_revoked", clean_up)
         elif clean_up is not None:  # only people's tokens: the bot goes on working
             ctx.background.submit(clean_up)
 
     def remove(team_id: str, reason: str, clean_up: Callable[[], object] | None) -> None:
-        fresh = ctx.services.workspaces.removed(team_id, reason)  # first: the tick stops trying it
+        fresh = bool(team_id) and ctx.services.workspaces.removed(team_id, reason)  # first: ticks skip it
         if clean_up is not None:
             clean_up()
         if fresh:
