@@ -17,9 +17,14 @@ from sqlalchemy import func, select
 
 from bot.sandbox.fake_slack import Call
 from bot.sandbox.harness import PEOPLE, Sandbox
+from hiring.panels.panels import SeatChoice
+from hiring.panels.pools import PoolInput
+from hiring.permissions import Actor
+from hiring.plans.schema import parse_plan
 from storage.models import Interview, Notification, Panel, Role
 from tests.factories import make_booked_panel, make_candidate, make_role
 from tests.oauth_support import install
+from tests.scheduling_support import SCHED_PLAN, click_option, enter_availability, open_options
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,15 @@ ALPHA = Workspace(
 )
 BETA = Workspace("T0BETAWS", "UBEA", "URUTH", ("UBEN", "UBIA"), "CBETA", "Data Engineer", "Barbara Liskov")
 BOTH = (ALPHA, BETA)
-EXPECTED_KINDS = {"briefing", "scorecard_request", "digest", "nudge", "late_escalation"}
+EXPECTED_KINDS = {
+    "briefing",
+    "scorecard_request",
+    "digest",
+    "nudge",
+    "late_escalation",
+    "loop-booked",
+    "interview-booked",
+}
 
 
 @pytest.fixture
@@ -72,10 +85,12 @@ def as_team(box: Sandbox, ws: Workspace) -> Sandbox:
 
 def open_role(box: Sandbox, ws: Workspace) -> Role:
     """The manager creates the role through the "New role" modal, in their own workspace."""
+    box.app.services.plans.import_spec(ws.team_id, parse_plan(SCHED_PLAN))
     as_team(box, ws).command(ws.manager, "role")
     view = box.fake.last_view(ws.manager)
     assert view is not None
-    plan = next(b for b in view["blocks"] if b["block_id"] == "plan")["element"]["options"][0]["value"]
+    options = next(b for b in view["blocks"] if b["block_id"] == "plan")["element"]["options"]
+    plan = next(o["value"] for o in options if o["text"]["text"] == SCHED_PLAN["name"])
     reply = box.submit(
         ws.manager,
         {
@@ -94,22 +109,33 @@ def open_role(box: Sandbox, ws: Workspace) -> Role:
 
 
 def book(box: Sandbox, ws: Workspace, role: Role) -> None:
-    """A candidate on the role and a panel booked 20 minutes from now (briefings are due at once)."""
-    candidate = make_candidate(box.app.db, box.clock, role, name=ws.candidate)
-    make_booked_panel(
-        box.app.db,
-        box.clock,
-        candidate,
-        start=box.clock.now() + timedelta(minutes=20),
-        interviewers=ws.interviewers,
-    )
+    """A candidate on the role and her panel (the interviewers in the workspace's pool); the manager
+    enters her availability for tomorrow, asks for options and books the first, all through Slack."""
+    services, team = box.app.services, ws.team_id
+    admin = Actor(team_id=team, user_id=ws.manager, is_admin=True)
+    services.pools.save(admin, PoolInput(name="Engineers", kind="engineer", qualified=list(ws.interviewers)))
+    email = ws.candidate.split()[0].lower() + "@example.com"
+    candidate = make_candidate(box.app.db, box.clock, role, name=ws.candidate, email=email, stage_key="video")
+    seats = {"coding": SeatChoice([ws.interviewers[0]]), "design": SeatChoice([ws.interviewers[1]])}
+    assert services.panels.save(Actor(team_id=team, user_id=ws.manager), candidate.id, "video", seats)
+    tomorrow = (box.clock.now() + timedelta(days=1)).date().isoformat()
+    as_team(box, ws)
+    enter_availability(box, [(tomorrow, "05:00", "12:00")], who=ws.manager, candidate=ws.candidate)
+    view = open_options(box, who=ws.manager, candidate=ws.candidate)
+    click_option(box, view, who=ws.manager)
+    with box.app.db.uow(team) as uow:
+        panel = uow.session.scalars(select(Panel).where(Panel.candidate_id == candidate.id)).one()
+        assert panel.status == "booked"
 
 
-def panels_end(box: Sandbox) -> datetime:
+def panels_span(box: Sandbox) -> tuple[datetime, datetime]:
+    """When the first booked interview (of either workspace) starts and the last one ends."""
     with box.app.db.uow("") as uow:
-        end = uow.session.scalar(select(func.max(Interview.end_at)))
-    assert end is not None
-    return end
+        start, end = uow.session.execute(
+            select(func.min(Interview.start_at), func.max(Interview.end_at))
+        ).one()
+    assert start is not None and end is not None
+    return start, end
 
 
 def removals(box: Sandbox, event: str) -> float | None:
@@ -143,13 +169,18 @@ def home_text(box: Sandbox, ws: Workspace, user_id: str) -> str:
 
 
 def run_both_workspaces(box: Sandbox) -> None:
-    """Each workspace: a role, a candidate, a booked panel; briefings, scorecard requests and
-    digests go out on the ticks, each with its own token to its own people and channel."""
+    """Each workspace: a role (its modal), a candidate, a panel booked through Slack (its notices);
+    digests, briefings, scorecard requests, nudges and escalations go out on the ticks, each with
+    its own workspace's token to its own people and channel, naming only its own candidate."""
     for ws in BOTH:
         book(box, ws, open_role(box, ws))
+    box.clock.set(box.clock.now().replace(hour=9, minute=5))
+    box.tick()  # Monday's 09:00 digests
+    start, end = panels_span(box)
+    box.clock.set(start - timedelta(minutes=20))
     box.tick()  # briefings
-    box.clock.set(max(panels_end(box), box.clock.now().replace(hour=9)) + timedelta(minutes=5))
-    box.tick()  # scorecard requests and the 09:00 digests
+    box.clock.set(end + timedelta(minutes=5))
+    box.tick()  # scorecard requests
     box.advance(hours=24)
     box.tick()  # nudges, the manager's escalation, the next digests
     with box.app.db.uow("") as uow:
