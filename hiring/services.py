@@ -29,6 +29,7 @@ from hiring.scheduling.booking import SchedulingService
 from hiring.scheduling.busy import BusyService
 from hiring.scheduling.declines import DeclineService
 from hiring.scheduling.links import SchedulingLinks
+from hiring.workspaces import WorkspaceService
 from scheduling.builtin_calendar import BuiltinCalendar
 from scheduling.calendar_protocol import CalendarGateway
 from storage.uow import Database
@@ -64,6 +65,7 @@ class Services:
     declines: DeclineService
     privacy: PrivacyService
     links: SchedulingLinks
+    workspaces: WorkspaceService
 
 
 def build_services(
@@ -117,4 +119,5 @@ def build_services(
         declines=DeclineService(db, clock, calendar, pools, scheduling, directory),
         privacy=PrivacyService(db, clock, notifier, calendar),
         links=SchedulingLinks(db, clock, public_url, notifier, directory, mailer),
+        workspaces=WorkspaceService(db, clock),
     )

@@ -526,6 +526,18 @@ class IdempotencyKey(Base):
     created_at: Mapped[datetime]
 
 
+class Workspace(Base):
+    """A Slack workspace Loopbot knows of: `removed_at` is set when the app was uninstalled or its
+    bot token revoked (its jobs stop; its data stay), and cleared when it is installed again."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(TEAM, primary_key=True)
+    removed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    reason: Mapped[str] = mapped_column(String(32), default="")
+    changed_at: Mapped[datetime]
+
+
 # slack_sdk's installation and OAuth state stores (multi-workspace installs) keep their rows in
 # these tables; declaring them here lets Alembic create them like every other table.
 SlackInstallations = SQLAlchemyInstallationStore.build_installations_table(
