@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -18,8 +19,17 @@ from hiring.text import unescape
 
 log = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class ModalUpdate:
+    """A submit handler's answer that keeps the modal open showing `view` (`response_action:
+    update`), e.g. a preview to check before saving."""
+
+    view: Any
+
+
 FollowUp = Callable[[], None] | None
-SubmitHandler = Callable[[Actor, dict[str, Any], dict[str, Any], dict[str, Any]], FollowUp]
+SubmitHandler = Callable[[Actor, dict[str, Any], dict[str, Any], dict[str, Any]], FollowUp | ModalUpdate]
 ActionHandler = Callable[[Actor, dict[str, Any], WebClient], None]
 
 
@@ -66,6 +76,9 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
             block = first_input_block(view)
             message = "Something went wrong on my side and nothing was saved. Please try again."
             ack(response_action="errors", errors={block: message}) if block else ack()
+            return
+        if isinstance(follow_up, ModalUpdate):
+            ack(response_action="update", view=follow_up.view)
             return
         ack()
         if follow_up is not None:

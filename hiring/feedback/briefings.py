@@ -53,6 +53,9 @@ class Briefing:
     shadow_ids: tuple[str, ...]
     video_link: str | None
     room: str | None
+    address: str
+    candidate_phone: str
+    caller_id: str | None
     candidate_links: str
     accommodations: str
 
@@ -168,6 +171,9 @@ class BriefingService:
                 shadow_ids=tuple(s.user_id for s in interview.seats if s.kind == "shadow"),
                 video_link=interview.video_link,
                 room=interview.room,
+                address=info.address,
+                candidate_phone=info.candidate_phone,
+                caller_id=info.caller_id,
                 candidate_links=candidate.links or "",
                 accommodations=candidate.accommodations if candidate.accommodations_shareable else "",
             )

@@ -63,7 +63,7 @@ def test_briefing_goes_out_before_the_interview_in_each_persons_time_zone(sandbo
         "A recent hard problem the candidate solved",
         "Fb coding",
         "Explains their thinking.",
-        "<https://meet.example.com/abc-defg|Join the video call>",
+        "<https://meet.example.com/abc-defg|video call>",
         "<https://cv.example.com/grace_hopper?x=1&amp;y=2>",
         "Needs captions on video calls",
     ):
