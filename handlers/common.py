@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -87,9 +88,10 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
             )
 
 
-def on_action(app: App, ctx: HandlerContext, action_id: str, handle: ActionHandler) -> None:
-    """Register a button or select: ack at once, do the work after, tell the user what went wrong."""
-    ctx.actions.append(action_id)
+def on_action(app: App, ctx: HandlerContext, action_id: str | re.Pattern[str], handle: ActionHandler) -> None:
+    """Register a button or select (an action id, or a pattern of them): ack at once, do the work
+    after, tell the user what went wrong."""
+    ctx.actions.append(action_id if isinstance(action_id, str) else action_id.pattern)
 
     @app.action(action_id)
     def _action(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
