@@ -123,6 +123,13 @@ def render_briefing(msg: Briefing) -> Rendered:
         blocks.append(section(f"*Links*\n{linkify(msg.candidate_links)}"))
     if msg.accommodations.strip():
         blocks.append(section(f"*Accommodations:* {esc(msg.accommodations)}"))
+    if msg.private_accommodations.strip():
+        blocks.append(
+            section(
+                "*Private accommodations* (you see them as the hiring manager or a recruiter; the "
+                f"other interviewers do not): {esc(msg.private_accommodations)}"
+            )
+        )
     panel = ", ".join(user(u) for u in msg.interviewer_ids)
     shadows = f"; shadowing: {', '.join(user(u) for u in msg.shadow_ids)}" if msg.shadow_ids else ""
     blocks.append(context(f"Panel: {panel or 'nobody yet'}{shadows}. Times in {msg.tz}."))

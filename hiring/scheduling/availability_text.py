@@ -220,7 +220,10 @@ def _clock(part: _Part, token: tuple[str, str]) -> time:
 
 def _range(part: _Part, start: time, end: time) -> tuple[time, time]:
     if end <= start:
-        raise part.unclear(f"{start:%H:%M}–{end:%H:%M}", "a window ends after it starts, on the same day")
+        raise Unclear(
+            f"In “{part.text}”, {start:%H:%M}–{end:%H:%M} ends before it starts: a window ends after it "
+            "starts, on the same day."
+        )
     return start, end
 
 
