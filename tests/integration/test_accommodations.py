@@ -76,3 +76,21 @@ def test_status_shows_each_to_its_audience(sandbox: Sandbox) -> None:
     sandbox.command("USAM", "status Grace Hopper")
     interviewer = ephemeral_text(sandbox, "USAM")
     assert PUBLIC in interviewer and "surgery" not in interviewer and "Private" not in interviewer
+
+
+def test_app_home_and_channel_never_show_private_accommodations(sandbox: Sandbox) -> None:
+    _, candidate = setup_loop(sandbox)
+    sandbox.command("URITA", "candidate Grace Hopper")
+    sandbox.submit("URITA", {"accommodations": PUBLIC, "private_accommodations": PRIVATE})
+    make_booked_panel(
+        sandbox.app.db,
+        sandbox.clock,
+        candidate,
+        start=sandbox.clock.now(),
+        interviewers={"coding": ["USAM", "UPRIYA"], "design": ["UJONAS", "ULEE"], "manager": ["UHANA"]},
+    )
+    for who in ("UHANA", "URITA", "USAM"):
+        assert sandbox.slack.open_home(who).status == 200
+        sandbox.idle()
+        assert "surgery" not in str(sandbox.fake.home_tabs[who]["blocks"])
+    assert "surgery" not in str([(p.text, p.blocks) for p in sandbox.fake.posts(HIRING_CHANNEL)])
