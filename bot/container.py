@@ -291,6 +291,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         calendar,
         public_url=settings.public_url.rstrip("/"),
         mailer=make_mailer(settings),
+        video_link_template=settings.video_link_template,
     )
     # Two pools: Bolt runs listeners (which ack first) on one; slow work after the ack (posts, DMs,
     # Home tabs) goes to the other, so a burst of follow-ups never delays the next request's ack.

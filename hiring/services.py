@@ -77,9 +77,11 @@ def build_services(
     *,
     public_url: str = "http://localhost:3000",
     mailer: Mailer | None = None,
+    video_link_template: str | None = None,
 ) -> Services:
     """Construct every domain service over one database, clock and set of gateways (the calendar
-    defaults to the built-in one; no mailer: scheduling links are copied, not e-mailed)."""
+    defaults to the built-in one; no mailer: scheduling links are copied, not e-mailed; video interviews
+    on the built-in calendar get `video_link_template` when set)."""
     calendar = calendar or BuiltinCalendar(db, clock, public_url=public_url)
     plans = PlanService(db, clock, notifier)
     questions = QuestionService(db, clock)
@@ -88,7 +90,9 @@ def build_services(
     scorecards = ScorecardService(db, clock, directory, notifier)
     debriefs = DebriefService(db, clock, notifier)
     reports = ReportService(db, clock, notifier, directory)
-    scheduling = SchedulingService(db, clock, calendar, people, pools, directory, notifier)
+    scheduling = SchedulingService(
+        db, clock, calendar, people, pools, directory, notifier, video_link_template=video_link_template
+    )
     candidates = CandidateService(db, clock, notifier)
     return Services(
         db=db,

@@ -137,8 +137,8 @@ class Candidate(Base):
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    accommodations: Mapped[str] = mapped_column(Text, default="")
-    accommodations_shareable: Mapped[bool] = mapped_column(Boolean, default=False)
+    accommodations: Mapped[str] = mapped_column(Text, default="")  # for interviewers (briefings)
+    private_accommodations: Mapped[str] = mapped_column(Text, default="")  # hiring manager and recruiters
     links: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     stage_key: Mapped[str] = mapped_column(String(80))

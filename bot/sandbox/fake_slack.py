@@ -626,6 +626,12 @@ class FakeSlack:
         message.deleted = True
         return {"ok": True, "channel": message.channel, "ts": message.ts}
 
+    def replace_view(self, view_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """What Slack does with a submission answered `response_action: update`: the same modal
+        (same id and owner) now shows `view`."""
+        with self._lock:
+            return self._store_view(view, view_id, self.view_owner.get(view_id))
+
     def _store_view(self, view: dict[str, Any], view_id: str, user: str | None) -> dict[str, Any]:
         stored = dict(view)
         stored.update(

@@ -102,7 +102,7 @@ def _blank_candidate(candidate: Candidate, now: datetime) -> None:
     candidate.notes = ""
     candidate.links = ""
     candidate.accommodations = ""
-    candidate.accommodations_shareable = False
+    candidate.private_accommodations = ""
     candidate.erased_at = now
     candidate.updated_at = now
 
