@@ -13,9 +13,12 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import DataError
 
 from handlers.context import HandlerContext
+from handlers.router import CommandRequest
 from handlers.view_state import StaleForm, metadata, values
 from hiring.errors import DomainError, InvalidInput
-from hiring.permissions import Actor
+from hiring.permissions import Actor, manages
+from hiring.roles.candidates import CandidateView
+from hiring.services import Services
 from hiring.text import unescape
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,16 @@ class ModalUpdate:
     update`), e.g. a preview to check before saving."""
 
     view: Any
+
+
+def named_candidate(services: Services, req: CommandRequest) -> CandidateView | None:
+    """The candidate a subcommand names ("did you mean" offers only candidates the actor manages),
+    or None after asking for a name."""
+    if not req.args:
+        req.reply(f"Name the candidate, e.g. `/interview {req.name} Ada Lovelace`.")
+        return None
+    actor = req.actor
+    return services.candidates.find(actor.team_id, req.args, suggest_from=lambda c: manages(actor, c.role))
 
 
 FollowUp = Callable[[], None] | None

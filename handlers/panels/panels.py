@@ -10,7 +10,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.common import on_action, on_submit, open_modal
+from handlers.common import named_candidate, on_action, on_submit, open_modal
 from handlers.context import HandlerContext
 from handlers.panels.panels_blocks import PANEL_COPY, PANEL_MODAL, PANEL_STAGE, panel_modal
 from handlers.router import CommandRequest, CommandRouter
@@ -18,7 +18,7 @@ from handlers.slack_gateway import explain
 from handlers.view_state import metadata
 from hiring.errors import ExternalServiceError, InvalidInput
 from hiring.panels.panels import SeatChoice
-from hiring.permissions import Actor, manages
+from hiring.permissions import Actor
 
 
 def choices_from(vals: dict[str, Any]) -> dict[str, SeatChoice]:
@@ -40,14 +40,10 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     services = ctx.services
 
     def panel_command(req: CommandRequest) -> None:
-        if not req.args:
-            req.reply("Name the candidate, e.g. `/interview panel Ada Lovelace`.")
+        candidate = named_candidate(services, req)
+        if candidate is None:
             return
-        actor = req.actor
-        candidate = services.candidates.find(
-            actor.team_id, req.args, suggest_from=lambda c: manages(actor, c.role)
-        )
-        draft = services.panels.draft(actor, candidate.id)
+        draft = services.panels.draft(req.actor, candidate.id)
         open_modal(req.client, req.trigger_id, panel_modal(draft))
 
     router.add(

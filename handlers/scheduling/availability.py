@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from handlers.common import ModalUpdate, on_action, on_submit, open_modal
+from handlers.common import ModalUpdate, named_candidate, on_action, on_submit, open_modal
 from handlers.context import HandlerContext
 from handlers.router import CommandRequest, CommandRouter
 from handlers.scheduling.booking_blocks import (
@@ -20,21 +20,17 @@ from handlers.scheduling.booking_blocks import (
 )
 from handlers.view_state import metadata, values
 from hiring.errors import InvalidInput
-from hiring.permissions import Actor, manages
+from hiring.permissions import Actor
 
 
 def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     services = ctx.services
 
     def availability_command(req: CommandRequest) -> None:
-        if not req.args:
-            req.reply("Name the candidate, e.g. `/interview availability Ada Lovelace`.")
+        candidate = named_candidate(services, req)
+        if candidate is None:
             return
-        actor = req.actor
-        candidate = services.candidates.find(
-            actor.team_id, req.args, suggest_from=lambda c: manages(actor, c.role)
-        )
-        draft = services.availability.draft(actor, candidate.id)
+        draft = services.availability.draft(req.actor, candidate.id)
         open_modal(req.client, req.trigger_id, availability_modal(draft))
 
     router.add(

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from handlers.block_kit import context, loading
-from handlers.common import on_action, open_modal, tell
+from handlers.common import named_candidate, on_action, open_modal, tell
 from handlers.context import HandlerContext
 from handlers.feedback.feedback import action_value
 from handlers.mrkdwn import clip, user
@@ -42,7 +42,7 @@ from handlers.scheduling.booking_blocks import (
 from handlers.slack_gateway import explain
 from handlers.view_state import metadata
 from hiring.errors import DomainError, ExternalServiceError, InvalidInput, NotFound
-from hiring.permissions import Actor, manages
+from hiring.permissions import Actor
 from hiring.scheduling.booking import Choice
 from hiring.scheduling.busy import USAGE as BUSY_USAGE
 from hiring.services import Services
@@ -122,22 +122,18 @@ def _show_options(
     _update(client, view_id, view)
 
 
-def _find(services: Services, req: CommandRequest, usage: str) -> int | None:
+def _find(services: Services, req: CommandRequest) -> int | None:
     """The candidate the command names (checked schedulable by the actor), or None after asking for one."""
-    if not req.args:
-        req.reply(f"Name the candidate, e.g. `/interview {usage} Ada Lovelace`.")
+    candidate = named_candidate(services, req)
+    if candidate is None:
         return None
-    actor = req.actor
-    candidate = services.candidates.find(
-        actor.team_id, req.args, suggest_from=lambda c: manages(actor, c.role)
-    )
-    services.scheduling.check(actor, candidate.id)
+    services.scheduling.check(req.actor, candidate.id)
     return candidate.id
 
 
 def _options_command(services: Services, req: CommandRequest, *, moving: bool) -> None:
     """Open the schedule (or reschedule) modal on a loading view, then fill in the options."""
-    candidate_id = _find(services, req, "reschedule" if moving else "schedule")
+    candidate_id = _find(services, req)
     if candidate_id is None:
         return
     view = open_modal(req.client, req.trigger_id, loading(_title(moving), "Looking at everyone's calendars…"))
@@ -179,7 +175,7 @@ def _register_cancel(app: App, ctx: HandlerContext, router: CommandRouter) -> No
     services = ctx.services
 
     def cancel_command(req: CommandRequest) -> None:
-        candidate_id = _find(services, req, "cancel")
+        candidate_id = _find(services, req)
         if candidate_id is None:
             return
         preview = services.scheduling.cancel_preview(req.actor, candidate_id)

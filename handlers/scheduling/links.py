@@ -11,7 +11,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers.common import dm, on_action, on_submit, open_modal, problem_text, tell
+from handlers.common import dm, named_candidate, on_action, on_submit, open_modal, problem_text, tell
 from handlers.context import HandlerContext
 from handlers.feedback.feedback import action_value
 from handlers.roles.status import status_answer
@@ -27,7 +27,7 @@ from handlers.scheduling.links_blocks import (
 )
 from handlers.view_state import text
 from hiring.errors import DomainError
-from hiring.permissions import Actor, manages
+from hiring.permissions import Actor
 from hiring.scheduling.links import BODY_BLOCK, SUBJECT_BLOCK
 from hiring.services import Services
 
@@ -50,14 +50,9 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     services = ctx.services
 
     def invite_command(req: CommandRequest) -> None:
-        if not req.args:
-            req.reply("Name the candidate, e.g. `/interview invite Ada Lovelace`.")
-            return
-        actor = req.actor
-        candidate = services.candidates.find(
-            actor.team_id, req.args, suggest_from=lambda c: manages(actor, c.role)
-        )
-        show_new_link(services, actor, candidate.id, req.client, req.trigger_id)
+        candidate = named_candidate(services, req)
+        if candidate is not None:
+            show_new_link(services, req.actor, candidate.id, req.client, req.trigger_id)
 
     router.add(
         "invite",

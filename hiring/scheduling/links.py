@@ -27,6 +27,7 @@ from hiring.permissions import Actor, require_manager
 from hiring.ports import Directory, Mailer, Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.scheduling.messages import LinkActivity
+from hiring.scheduling.notices import all_sent
 from hiring.text import EMAIL, valid_timezone
 from storage.models import LinkAction, SchedulingLink
 from storage.uow import Database, UnitOfWork
@@ -432,7 +433,7 @@ class SchedulingLinks:
         since = now - NOTICE_WINDOW
         with self.db.uow("") as uow:
             recent = uow.links.actions_since(since)
-            done = _all_sent(uow.booking.claims_since("link:", since - timedelta(hours=1)))
+            done = all_sent(uow.booking.claims_since("link:", since - timedelta(hours=1)))
         items: list[Due] = []
         for team_id, action_id in recent:
             if action_id in done:
@@ -492,17 +493,3 @@ class SchedulingLinks:
 
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
-
-
-def _all_sent(claims: list[tuple[str, datetime | None]]) -> set[int]:
-    """Actions whose notices were all claimed and sent (`candidate_acted` claims them together)."""
-    seen: set[int] = set()
-    unsent: set[int] = set()
-    for key, sent_at in claims:
-        part = key.split(":")[1]
-        if not part.isdecimal():
-            continue
-        seen.add(int(part))
-        if sent_at is None:
-            unsent.add(int(part))
-    return seen - unsent

@@ -10,7 +10,7 @@ what holds now.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -149,17 +149,7 @@ class ScheduleNotices:
     def _all_sent(self, uow: UnitOfWork, now: datetime) -> set[int]:
         """Changes whose notices were all claimed and sent (`announce` claims a change's notices
         together), so the tick need not build them again."""
-        claims = uow.booking.claims_since("sched:", now - NOTICE_WINDOW - timedelta(hours=1))
-        seen: set[int] = set()
-        unsent: set[int] = set()
-        for key, sent_at in claims:
-            part = key.split(":")[1]
-            if not part.isdecimal():
-                continue
-            seen.add(int(part))
-            if sent_at is None:
-                unsent.add(int(part))
-        return seen - unsent
+        return all_sent(uow.booking.claims_since("sched:", now - NOTICE_WINDOW - timedelta(hours=1)))
 
     def _notices_in(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
         if event.action == "seat.replaced":
@@ -343,3 +333,17 @@ class ScheduleNotices:
         if interview is None or not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
             return None
         return self.calendar.ics_url(interview.ics_token)
+
+
+def all_sent(claims: Iterable[tuple[str, datetime | None]]) -> set[int]:
+    """The ids (a claim key's second part, `prefix:<id>:…`) whose claims were all sent."""
+    seen: set[int] = set()
+    unsent: set[int] = set()
+    for key, sent_at in claims:
+        part = key.split(":")[1]
+        if not part.isdecimal():
+            continue
+        seen.add(int(part))
+        if sent_at is None:
+            unsent.add(int(part))
+    return seen - unsent
