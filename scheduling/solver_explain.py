@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from itertools import combinations
 
-from scheduling.solver_compile import Compiled, InterviewData, bits, ceil_div, zone
+from scheduling.solver_compile import Compiled, InterviewData, bits, zone
 from scheduling.solver_model import Person
 from scheduling.solver_search import Found, Search, SearchRules
 
@@ -157,8 +157,8 @@ def _interview_problem(c: Compiled, iv: InterviewData) -> str:
         return f"No window of the candidate is {_minutes(d)} long for {label}; ask the candidate for longer windows."
     return (
         _fixed_problem(c, iv, window, span)
-        or _pool_problem(c, iv, window, span, label)
         or _room_problem(c, iv, window, span, label)
+        or _pool_problem(c, iv, window, span, label)
         or _parts_problem(c, iv, window, span, label)
     )
 
@@ -343,11 +343,14 @@ def window_shortage(c: Compiled) -> str | None:
     if not c.problem.rules.same_day:
         return None
     per_day: dict[int, int] = {}
-    g = c.g
-    for a, b in c.windows:
-        for s in range(a // g, ceil_div(b, g)):  # every grid step of the window, counted on its day
-            day = c.day_of[min(s, c.n_grid - 1)]
-            per_day[day] = per_day.get(day, 0) + min(b, (s + 1) * g) - max(a, s * g)
+    g, bounds = c.g, c.day_first
+    for a, b in c.windows:  # each window split at the candidate's midnights
+        day = c.day_of[min(a // g, c.n_grid - 1)]
+        while a < b:
+            end = min(b, bounds[day + 1] * g) if day + 1 < len(bounds) else b
+            end = max(end, a + 1)
+            per_day[day] = per_day.get(day, 0) + min(end, b) - a
+            a, day = end, day + 1
     longest = max(per_day.values(), default=0)
     if longest < total:
         return (
