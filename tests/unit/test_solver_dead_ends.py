@@ -7,6 +7,7 @@ import pytest
 
 from benchmarks.instances import DEAD_END_SHAPES, make_dead_end
 from scheduling.solver import InterviewReq, Room, StageRules, solve
+from scheduling.solver_relax import DAILY_LIMIT, MORE_DAYS, SHORTER_BREAK, Relaxation, nearest_options
 from tests.unit.test_solver import at, person, problem, span
 
 
@@ -106,3 +107,43 @@ def test_every_dead_end_shape_names_its_constraint(shape: str, seed: int) -> Non
         return
     assert solution.options == []
     assert solution.blocked is not None and solution.blocked.startswith(EXPECTED[shape])
+
+
+# -- the nearest options, each relaxing one constraint -------------------------------------------------
+
+
+def test_raising_a_daily_limit_is_the_nearest_option() -> None:
+    carol = person("carol", daily_limit=2, existing_bookings=(at(24, 8), at(24, 8, 30)))
+    p = problem([span(24, (9, 0), (12, 0))], [InterviewReq("chat", 60, interviewers=("carol",))], [carol])
+    assert solve(p).options == []
+    nearest = nearest_options(p)
+    assert [relaxation for relaxation, _ in nearest] == [Relaxation(DAILY_LIMIT, 3, "carol")]
+    option = nearest[0][1]
+    assert option.slots[0].start == at(24, 9) and option.slots[0].interviewers == ("carol",)
+    assert p.people["carol"].daily_limit == 2  # the problem itself is unchanged
+
+
+def test_a_shorter_break_is_offered() -> None:
+    p = problem(
+        [span(24, (9, 0), (12, 0))],
+        [InterviewReq(f"i{n}", 60) for n in range(3)],
+        [],
+        rules=StageRules(break_after_minutes=120, break_minutes=15),
+    )
+    assert solve(p).options == []
+    kinds = [relaxation for relaxation, _ in nearest_options(p)]
+    assert kinds == [Relaxation(SHORTER_BREAK, 15)]
+
+
+def test_each_relaxation_alone_in_order() -> None:
+    p = problem(
+        [span(24, (9, 0), (12, 0)), span(25, (9, 0), (12, 0))],
+        [InterviewReq(f"i{n}", 60) for n in range(3)],
+        [],
+        rules=StageRules(same_day=True, break_after_minutes=120, break_minutes=15),
+    )
+    assert solve(p).options == []
+    nearest = nearest_options(p)
+    assert [relaxation for relaxation, _ in nearest] == [Relaxation(SHORTER_BREAK, 15), Relaxation(MORE_DAYS)]
+    one_day, two_days = (option for _, option in nearest)
+    assert one_day.score.days == 1 and two_days.score.days == 2
