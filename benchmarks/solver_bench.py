@@ -55,6 +55,7 @@ from benchmarks.solver_cpsat import solve_reference
 from scheduling import solver_compile
 from scheduling.solver import Problem, Solution, solve
 from scheduling.solver_compile import compile_problem
+from scheduling.solver_relax import nearest_options
 
 RESULTS = Path(__file__).parent / "results" / "solver.json"
 DEAD_END_RESULTS = Path(__file__).parent / "results" / "solver_bench.json"
@@ -215,6 +216,11 @@ def measure_dead_end(inst: Instance, args: argparse.Namespace) -> dict:
     wall, wall_median, cpu, solution = time_solver(inst.problem, args.repeat)
     cpsat_ms, model_ms, status, ref = cpsat_from_problem(inst.problem, args)
     ours = [o.objective for o in solution.options]
+    nearest_ms, nearest = 0.0, []
+    if not ours:  # the nearest options the modal offers on a dead end (each one a relaxed solve)
+        w0 = time.perf_counter()
+        nearest = [r.kind for r, _ in nearest_options(inst.problem)]
+        nearest_ms = (time.perf_counter() - w0) * 1000
     # CP-SAT reports its objective as a double: past 2**53 (the scale tier) only equality as doubles means anything.
     agrees = (
         [float(v) for v in ours[:1]] == [float(v) for v in ref]
@@ -234,12 +240,14 @@ def measure_dead_end(inst: Instance, args: argparse.Namespace) -> dict:
         "cpsat_status": status,
         "faster_than_cpsat": wall_median < cpsat_ms,
         "agrees": agrees,
+        "nearest_ms": round(nearest_ms, 3),
+        "nearest": nearest,
         "objective": ours[:1],
         "reference_objective": ref,
     }
     print(
         f"{inst.name:<20} {len(ours):>2} opts {wall_median:8.2f} {cpsat_ms:9.1f} {model_ms:9.1f} {status:<10} "
-        f"{'agrees' if agrees else 'DIFFERENT'}  {solution.blocked or ''}"
+        f"{'agrees' if agrees else 'DIFFERENT'} nearest {nearest_ms:6.1f} ms {nearest}  {solution.blocked or ''}"
     )
     return row
 
@@ -258,6 +266,8 @@ def dead_ends(args: argparse.Namespace) -> int:
         "explanation_median_ms": round(statistics.median(r["solver_median_ms"] for r in blocked), 3),
         "explanation_max_median_ms": round(max(r["solver_median_ms"] for r in blocked), 3),
         "dead_end_median_ms_by_shape": by_shape,
+        "nearest_options_median_ms": round(statistics.median(r["nearest_ms"] for r in blocked), 3),
+        "nearest_options_max_ms": round(max(r["nearest_ms"] for r in blocked), 3),
         "scale_top5_median_ms": round(statistics.median(r["solver_median_ms"] for r in scale), 3),
         "scale_cpsat_top1_median_ms": round(statistics.median(r["cpsat_from_problem_ms"] for r in scale), 3),
     }
