@@ -21,6 +21,8 @@ SHORTER_BUFFER = "shorter_buffer"
 LONGER_SPAN = "longer_span"
 MORE_DAYS = "more_days"
 ANY_ORDER = "any_order"
+# Built by the caller, who reads everyone's calendars for that week: the candidate's windows a week later.
+ONE_WEEK_LATER = "one_week_later"
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,7 @@ from scheduling.calendar_protocol import (
     is_free,
     subtract,
 )
-from scheduling.solver_relax import nearest_options
+from scheduling.solver_relax import ONE_WEEK_LATER, Relaxation, nearest_options
 from storage.models import Candidate, Interview, Panel, Person
 from storage.uow import Database, UnitOfWork
 
@@ -68,6 +68,7 @@ WHAT = "schedule this role's interviews"
 CHANGING = "changing"  # a panel whose events are being written to the calendar right now
 CHANGE_LEASE = timedelta(minutes=5)  # after this, a `changing` panel is taken to be abandoned
 MAX_OPTIONS = 5
+ONE_WEEK = timedelta(days=7)
 LOAD_MARGIN = timedelta(days=8)  # bookings this far around the horizon count towards weekly limits
 BUILTIN_VIDEO = "https://meet.jit.si/loopbot-{token}"
 STALE = "The panel or its times changed since these options were worked out."
@@ -631,17 +632,41 @@ class SchedulingService:
         blocked = solution.blocked
         if not options and blocked is None:
             blocked = "The only time that fits is the one booked now; add more availability to move the loop."
-        nearest = self._nearest(loop, problem, state, moving) if solution.blocked else ()
+        nearest: tuple[ScheduleOption, ...] = ()
+        if solution.blocked:
+            later = self._week_later(actor.team_id, loop, who, windows, now, moving)
+            nearest = self._nearest(loop, problem, later, state, moving)
         return dataclasses.replace(
             empty, options=options, blocked=blocked, notes=tuple(notes), nearest=nearest
         )
 
+    def _week_later(
+        self,
+        team_id: str,
+        loop: _Loop,
+        who: Mapping[str, Contact],
+        windows: list[tuple[datetime, datetime]],
+        now: datetime,
+        moving: bool,
+    ) -> list[tuple[Relaxation, solver.Option]]:
+        """The best option one week later, were the candidate free the same hours then (everyone's
+        calendars read for that week), or nothing."""
+        later = [(s + ONE_WEEK, e + ONE_WEEK) for s, e in windows]
+        problem = self._problem(team_id, loop, who, later, now, moving)
+        solution = solver.solve(dataclasses.replace(problem, k=1))
+        return [(Relaxation(ONE_WEEK_LATER, 7), o) for o in solution.options[:1]]
+
     def _nearest(
-        self, loop: _Loop, problem: solver.Problem, state: str, moving: bool
+        self,
+        loop: _Loop,
+        problem: solver.Problem,
+        later: list[tuple[Relaxation, solver.Option]],
+        state: str,
+        moving: bool,
     ) -> tuple[ScheduleOption, ...]:
         """The nearest options when nothing fits, each relaxing one rule, labelled with what it relaxes."""
         out: list[ScheduleOption] = []
-        for relaxation, option in nearest_options(problem):
+        for relaxation, option in [*nearest_options(problem), *later]:
             found = self._schedule_options(loop, solver.Solution([option]), state, moving)
             if not found:
                 continue

@@ -11,6 +11,7 @@ from scheduling.solver_relax import (
     DAILY_LIMIT,
     LONGER_SPAN,
     MORE_DAYS,
+    ONE_WEEK_LATER,
     SHORTER_BREAK,
     SHORTER_BUFFER,
     WEEKLY_LIMIT,
@@ -37,6 +38,7 @@ def describe(relaxation: Relaxation) -> str:
         LONGER_SPAN: f"if the loop could span {_hours(value)}",
         MORE_DAYS: "over more than one day",
         ANY_ORDER: "with the interviews in any order",
+        ONE_WEEK_LATER: "one week later, if the candidate is free the same hours",
     }
     return words.get(relaxation.kind, "with one rule relaxed")
 

@@ -45,3 +45,20 @@ def test_a_dead_end_names_its_reason_and_books_the_nearest_option(sandbox: Sandb
         [event] = [e for e in uow.audit.all() if e.action == "panel.booked"]
     assert isinstance(event, AuditEvent) and event.after is not None
     assert event.after["relaxed"] == "over more than one day"
+
+
+def test_one_week_later_when_an_interviewer_is_away_all_day(sandbox: Sandbox) -> None:
+    setup_schedule(sandbox)
+    enter_availability(sandbox, [("2026-11-24", "05:00", "12:00")])  # New York: 10:00–17:00 UTC
+    sandbox.command("USAM", "busy 2026-11-24 00:00-23:45 away")
+    view = open_options(sandbox)
+    assert "Nothing fits." in str(view["blocks"])
+    [later] = [s for s in relaxed_sections(view) if "One week later" in s["text"]["text"]]
+    assert "Tue 1 Dec" in later["text"]["text"]
+
+    sandbox.click("UHANA", "book_option", later["accessory"]["value"], view=view, block_id=later["block_id"])
+    assert {iv.start_at.day for iv in interviews(sandbox) if iv.start_at} == {1}
+    with sandbox.app.db.uow(TEAM) as uow:
+        [event] = [e for e in uow.audit.all() if e.action == "panel.booked"]
+    assert event.after is not None
+    assert event.after["relaxed"] == "one week later, if the candidate is free the same hours"

@@ -10,6 +10,7 @@ from scheduling.solver_relax import (
     DAILY_LIMIT,
     LONGER_SPAN,
     MORE_DAYS,
+    ONE_WEEK_LATER,
     SHORTER_BREAK,
     SHORTER_BUFFER,
     WEEKLY_LIMIT,
@@ -27,6 +28,7 @@ from scheduling.solver_relax import (
         (Relaxation(LONGER_SPAN, 330), "if the loop could span 5 h 30"),
         (Relaxation(MORE_DAYS), "over more than one day"),
         (Relaxation(ANY_ORDER), "with the interviews in any order"),
+        (Relaxation(ONE_WEEK_LATER, 7), "one week later, if the candidate is free the same hours"),
     ],
 )
 def test_each_relaxation_in_words_and_through_a_button(relaxation: Relaxation, words: str) -> None:
