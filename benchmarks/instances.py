@@ -17,7 +17,7 @@ Shapes:
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -84,7 +84,9 @@ def _busy(rng: random.Random, tz: str, days: list[date], fraction: float = 0.5) 
     return tuple(sorted(out, key=lambda i: i.start))
 
 
-def _person(rng: random.Random, pid: str, tz: str, days: list[date], load_range: int = 12) -> Person:
+def _person(
+    rng: random.Random, pid: str, tz: str, days: list[date], load_range: int = 12, fraction: float = 0.5
+) -> Person:
     start, end = WORK_HOURS[tz]
     bookings = tuple(
         _local(rng.choice(days), start + rng.randrange(0, (end - start - 60) // 15) * 15, tz)
@@ -96,7 +98,7 @@ def _person(rng: random.Random, pid: str, tz: str, days: list[date], load_range:
         tz=tz,
         work_start_minute=start,
         work_end_minute=end,
-        busy=_busy(rng, tz, days),
+        busy=_busy(rng, tz, days, fraction),
         daily_limit=2,
         weekly_limit=rng.choice((3, 4, 5)),
         existing_bookings=bookings,
@@ -132,20 +134,22 @@ class Staff:
 Loop = tuple[tuple[InterviewReq, ...], StageRules, tuple[Room, ...]]
 
 
-def _staff(rng: random.Random, candidate_tz: str, days: list[date]) -> tuple[dict[str, Person], Staff]:
-    """40 engineers across the time zones, 4 recruiters and the hiring manager where the candidate
-    is, 3 trainees."""
+def _staff(
+    rng: random.Random, candidate_tz: str, days: list[date], size: int = 40, fraction: float = 0.5
+) -> tuple[dict[str, Person], Staff]:
+    """`size` engineers across the time zones, 4 recruiters and the hiring manager where the
+    candidate is, 3 trainees; about `fraction` of everyone's working time busy."""
     people: dict[str, Person] = {}
-    engineers = tuple(f"eng_{n:02d}" for n in range(40))
+    engineers = tuple(f"eng_{n:02d}" for n in range(size))
     for n, pid in enumerate(engineers):
-        people[pid] = _person(rng, pid, TIMEZONES[n % 3], days)
+        people[pid] = _person(rng, pid, TIMEZONES[n % 3], days, fraction=fraction)
     recruiters = tuple(f"recruiter_{n}" for n in range(4))
     for pid in recruiters:
-        people[pid] = _person(rng, pid, candidate_tz, days)
+        people[pid] = _person(rng, pid, candidate_tz, days, fraction=fraction)
     trainees = tuple(f"trainee_{n}" for n in range(3))
     for n, pid in enumerate(trainees):
-        people[pid] = _person(rng, pid, TIMEZONES[n % 3], days)
-    people["manager"] = _person(rng, "manager", candidate_tz, days)
+        people[pid] = _person(rng, pid, TIMEZONES[n % 3], days, fraction=fraction)
+    people["manager"] = _person(rng, "manager", candidate_tz, days, fraction=fraction)
     return people, Staff(engineers, recruiters, trainees)
 
 
@@ -240,3 +244,141 @@ def make_instance(shape: str, seed: int) -> Instance:
 def all_instances(seeds: int = 8) -> list[Instance]:
     """`seeds` instances of each shape."""
     return [make_instance(shape, seed) for shape in SHAPES for seed in range(seeds)]
+
+
+# -- dead ends and scale (issue 16.2) ------------------------------------------------------------------
+#
+# Tight and unsolvable shapes, each built on one of the loops above with one constraint made to bind:
+# - `busy80`: the on-site loop with 80% of everyone's working time busy;
+# - `no_common_hour`: the on-site loop's first interview needs the hiring manager and eng_00, who is
+#   busy whenever the manager is free;
+# - `limits_exhausted`: the hiring manager already has their daily limit of interviews every day;
+# - `rooms_exhausted`: the rooms loop with every room booked all day but for a 45-minute gap;
+# - `short_windows`: the six online steps (5 h 15) with two 1 h 30 windows from the candidate.
+# The scale tier: 200 engineers, 20 working days, 8 interviews in order over at most 5 days.
+
+DEAD_END_SHAPES = ("busy80", "no_common_hour", "limits_exhausted", "rooms_exhausted", "short_windows")
+_DEAD_END_BASE = {
+    "busy80": "onsite5x45",
+    "no_common_hour": "onsite5x45",
+    "limits_exhausted": "onsite5x45",
+    "rooms_exhausted": "rooms4x60",
+    "short_windows": "online6",
+}
+
+
+def _free_of(person: Person, days: list[date]) -> tuple[Interval, ...]:
+    """The times `person` is free inside their working hours on `days` (to make someone busy then)."""
+    out: list[Interval] = []
+    for day in days:
+        start = _local(day, person.work_start_minute, person.tz)
+        end = _local(day, person.work_end_minute, person.tz)
+        cursor = start
+        for busy in person.busy:
+            if busy.end <= cursor or busy.start >= end:
+                continue
+            if busy.start > cursor:
+                out.append(Interval(cursor, busy.start))
+            cursor = max(cursor, busy.end)
+        if cursor < end:
+            out.append(Interval(cursor, end))
+    return tuple(out)
+
+
+def _bind(shape: str, people: dict[str, Person], loop: Loop, days: list[date]) -> Loop:
+    """Make the constraint `shape` names bind (people are updated in place)."""
+    interviews, rules, rooms = loop
+    if shape == "no_common_hour":
+        first = interviews[0]
+        interviews = (
+            InterviewReq(first.key, first.duration_minutes, interviewers=("manager", "eng_00")),
+            *interviews[1:],
+        )
+        eng = people["eng_00"]
+        people["eng_00"] = replace(eng, busy=_free_of(people["manager"], days))
+    elif shape == "limits_exhausted":
+        manager = people["manager"]
+        booked = tuple(_local(day, 8 * 60 + n * 15, manager.tz) for day in days for n in range(2))
+        people["manager"] = replace(manager, daily_limit=2, weekly_limit=None, existing_bookings=booked)
+    elif shape == "rooms_exhausted":
+        rooms = tuple(
+            replace(
+                room,
+                busy=tuple(
+                    span
+                    for day in days
+                    for span in (
+                        Interval(_local(day, 0, "Europe/London"), _local(day, 12 * 60, "Europe/London")),
+                        Interval(
+                            _local(day, 12 * 60 + 45, "Europe/London"), _local(day, 24 * 60, "Europe/London")
+                        ),
+                    )
+                ),
+            )
+            for room in rooms
+        )
+    return interviews, rules, rooms
+
+
+def make_dead_end(shape: str, seed: int) -> Instance:
+    """One tight or unsolvable instance of `shape` (see `DEAD_END_SHAPES`), fully determined by `seed`."""
+    if shape not in _DEAD_END_BASE:
+        raise ValueError(f"unknown shape {shape!r}")
+    base = _DEAD_END_BASE[shape]
+    rng = random.Random(f"{shape}:{seed}")
+    days = working_days(FIRST_DAY, 10)
+    person_days = [days[0] - timedelta(days=1), *days, days[-1] + timedelta(days=1)]
+    candidate_tz = ("Europe/London", "America/New_York")[seed % 2]
+    people, staff = _staff(rng, candidate_tz, person_days, fraction=0.8 if shape == "busy80" else 0.5)
+    interviews, rules, rooms = _bind(shape, people, LOOPS[base](rng, staff, person_days), person_days)
+    windows = _windows(rng, base, candidate_tz, days)
+    if shape == "short_windows":
+        windows = tuple(
+            Interval(_local(day, 10 * 60, candidate_tz), _local(day, 11 * 60 + 30, candidate_tz))
+            for day in days[:2]
+        )
+    problem = Problem(
+        windows=windows,
+        interviews=interviews,
+        people=people,
+        rooms=rooms,
+        rules=rules,
+        candidate_tz=candidate_tz,
+        now=NOW,
+        k=5,
+    )
+    return Instance(f"{shape}-{seed}", shape, seed, problem)
+
+
+def dead_end_instances(seeds: int = 4) -> list[Instance]:
+    """`seeds` instances of each tight or unsolvable shape."""
+    return [make_dead_end(shape, seed) for shape in DEAD_END_SHAPES for seed in range(seeds)]
+
+
+def make_scale(seed: int) -> Instance:
+    """200 engineers, 20 working days, 8 interviews in order over at most 5 days."""
+    rng = random.Random(f"scale:{seed}")
+    days = working_days(FIRST_DAY, 20)
+    person_days = [days[0] - timedelta(days=1), *days, days[-1] + timedelta(days=1)]
+    candidate_tz = ("Europe/London", "America/New_York")[seed % 2]
+    people, staff = _staff(rng, candidate_tz, person_days, size=200)
+    engineers = staff.engineers
+    interviews = (
+        InterviewReq("screen", 30, pool=staff.recruiters, count=1),
+        *(
+            InterviewReq(f"technical_{n}", 60, pool=engineers[n * 25 : n * 25 + 50], count=1)
+            for n in range(6)
+        ),
+        InterviewReq("final", 45, interviewers=("manager",)),
+    )
+    rules = StageRules(ordered=True, same_day=False, buffer_minutes=15, max_span_minutes=5 * 24 * 60)
+    problem = Problem(
+        windows=_windows(rng, "online6", candidate_tz, days),
+        interviews=interviews,
+        people=people,
+        rules=rules,
+        candidate_tz=candidate_tz,
+        now=NOW,
+        k=5,
+    )
+    return Instance(f"scale-{seed}", "scale", seed, problem)

@@ -19,7 +19,15 @@ time to its first optimum over the solver's time to all five options).
 
 Run: `python -m benchmarks.solver_bench` (`--seeds`, `--repeat`, `--cpsat-repeat`, `--workers`);
 the table is printed and the figures written to benchmarks/results/solver.json. Exits non-zero when
-a target is missed. Wall-clock times on a shared machine are noisy, so the solver's process CPU time
+a target is missed.
+
+Dead ends and scale (issue 16.2): `python -m benchmarks.solver_bench --dead-ends` times, on the
+tight and unsolvable shapes of `benchmarks.instances.DEAD_END_SHAPES`, the solver's whole answer
+(top 5 or the explanation naming the binding constraint) against CP-SAT's proof of infeasibility
+(or first optimum), both timed from the `Problem` (CP-SAT's time includes compiling the grid it
+reads, as the solver's does); and the scale tier (200 people, 20 days, 8 interviews) against
+CP-SAT's first optimum. Targets: explanation median ≤ 20 ms and faster than CP-SAT on every
+dead-end instance; scale top 5 median ≤ 20 ms. Figures in benchmarks/results/solver_bench.json. Wall-clock times on a shared machine are noisy, so the solver's process CPU time
 is reported too.
 """
 
@@ -35,13 +43,22 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks.instances import SHAPES, Instance, all_instances
+from benchmarks.instances import (
+    DEAD_END_SHAPES,
+    SHAPES,
+    Instance,
+    all_instances,
+    dead_end_instances,
+    make_scale,
+)
 from benchmarks.solver_cpsat import solve_reference
 from scheduling import solver_compile
 from scheduling.solver import Problem, Solution, solve
 from scheduling.solver_compile import compile_problem
+from scheduling.solver_relax import nearest_options
 
 RESULTS = Path(__file__).parent / "results" / "solver.json"
+DEAD_END_RESULTS = Path(__file__).parent / "results" / "solver_bench.json"
 TARGET_MEDIAN_MS = 20.0
 TARGET_SPEEDUP = 10.0
 
@@ -67,6 +84,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=7, help="solver runs per instance (best of)")
     parser.add_argument("--cpsat-repeat", type=int, default=3, help="CP-SAT top-1 runs (best of)")
     parser.add_argument("--workers", type=int, default=0, help="CP-SAT workers (0: its default)")
+    parser.add_argument("--dead-ends", action="store_true", help="the dead-end shapes and the scale tier")
     return parser.parse_args(argv)
 
 
@@ -157,8 +175,8 @@ def report(rows: list[dict], overall: dict, by_shape: dict[str, dict]) -> dict[s
     return targets
 
 
-def write_results(args: argparse.Namespace, content: dict) -> None:
-    """Write the figures with the machine and the settings to `RESULTS`."""
+def write_results(args: argparse.Namespace, content: dict, path: Path = RESULTS) -> None:
+    """Write the figures with the machine and the settings to `path`."""
     machine = {
         "python": platform.python_version(),
         "ortools": version("ortools"),
@@ -166,15 +184,117 @@ def write_results(args: argparse.Namespace, content: dict) -> None:
         "cpsat_workers": args.workers or "default",
     }
     settings = {"seeds": args.seeds, "repeat": args.repeat, "cpsat_repeat": args.cpsat_repeat, "k": 5}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
         json.dumps({"benchmark": "solver", "machine": machine, "settings": settings, **content}, indent=2)
     )
-    print(f"written to {RESULTS}")
+    print(f"written to {path}")
+
+
+def cpsat_from_problem(problem: Problem, args: argparse.Namespace) -> tuple[float, float, str, list[int]]:
+    """CP-SAT's best time over `--cpsat-repeat` runs from the `Problem` (compiling the grid included)
+    to its proof of infeasibility or first optimum, the model-only time, its status and objective."""
+    walls, models = [], []
+    ref = None
+    for _ in range(args.cpsat_repeat):
+        solver_compile._local_spans.cache_clear()
+        w0 = time.perf_counter()
+        compiled = compile_problem(problem)
+        if compiled is None:
+            walls.append((time.perf_counter() - w0) * 1000)
+            models.append(0.0)
+            continue
+        ref = solve_reference(compiled, 1, workers=args.workers)
+        walls.append((time.perf_counter() - w0) * 1000)
+        models.append(ref.all_seconds * 1000)
+    status = ref.status if ref else "INFEASIBLE"
+    return min(walls), min(models), status, ref.objectives if ref else []
+
+
+def measure_dead_end(inst: Instance, args: argparse.Namespace) -> dict:
+    """One dead-end or scale instance: the solver's answer and time beside CP-SAT's proof or optimum."""
+    wall, wall_median, cpu, solution = time_solver(inst.problem, args.repeat)
+    cpsat_ms, model_ms, status, ref = cpsat_from_problem(inst.problem, args)
+    ours = [o.objective for o in solution.options]
+    nearest_ms, nearest = 0.0, []
+    if not ours:  # the nearest options the modal offers on a dead end (each one a relaxed solve)
+        w0 = time.perf_counter()
+        nearest = [r.kind for r, _ in nearest_options(inst.problem)]
+        nearest_ms = (time.perf_counter() - w0) * 1000
+    # CP-SAT reports its objective as a double: past 2**53 (the scale tier) only equality as doubles means anything.
+    agrees = (
+        [float(v) for v in ours[:1]] == [float(v) for v in ref]
+        if status == "OPTIMAL"
+        else (not ours and status == "INFEASIBLE")
+    )
+    row = {
+        "instance": inst.name,
+        "shape": inst.shape,
+        "options": len(ours),
+        "blocked": solution.blocked,
+        "solver_ms": round(wall, 3),
+        "solver_median_ms": round(wall_median, 3),
+        "solver_cpu_ms": round(cpu, 3),
+        "cpsat_from_problem_ms": round(cpsat_ms, 3),
+        "cpsat_model_ms": round(model_ms, 3),
+        "cpsat_status": status,
+        "faster_than_cpsat": wall_median < cpsat_ms,
+        "agrees": agrees,
+        "nearest_ms": round(nearest_ms, 3),
+        "nearest": nearest,
+        "objective": ours[:1],
+        "reference_objective": ref,
+    }
+    print(
+        f"{inst.name:<20} {len(ours):>2} opts {wall_median:8.2f} {cpsat_ms:9.1f} {model_ms:9.1f} {status:<10} "
+        f"{'agrees' if agrees else 'DIFFERENT'} nearest {nearest_ms:6.1f} ms {nearest}  {solution.blocked or ''}"
+    )
+    return row
+
+
+def dead_ends(args: argparse.Namespace) -> int:
+    """The dead-end shapes and the scale tier; figures to `DEAD_END_RESULTS`."""
+    print(f"{'instance':<20} {'result':<7} {'median':>8} {'CP-SAT ms':>9} {'model ms':>9} status")
+    rows = [measure_dead_end(inst, args) for inst in dead_end_instances(args.seeds)]
+    scale = [measure_dead_end(make_scale(seed), args) for seed in range(args.seeds)]
+    blocked = [r for r in rows if not r["options"]]
+    by_shape = {
+        shape: round(statistics.median(r["solver_median_ms"] for r in rows if r["shape"] == shape), 3)
+        for shape in DEAD_END_SHAPES
+    }
+    figures = {
+        "explanation_median_ms": round(statistics.median(r["solver_median_ms"] for r in blocked), 3),
+        "explanation_max_median_ms": round(max(r["solver_median_ms"] for r in blocked), 3),
+        "dead_end_median_ms_by_shape": by_shape,
+        "nearest_options_median_ms": round(statistics.median(r["nearest_ms"] for r in blocked), 3),
+        "nearest_options_max_ms": round(max(r["nearest_ms"] for r in blocked), 3),
+        "scale_top5_median_ms": round(statistics.median(r["solver_median_ms"] for r in scale), 3),
+        "scale_cpsat_top1_median_ms": round(statistics.median(r["cpsat_from_problem_ms"] for r in scale), 3),
+    }
+    met = {
+        "explanation_median_le_20ms": figures["explanation_median_ms"] <= TARGET_MEDIAN_MS,
+        "faster_than_cpsat_every_dead_end": all(r["faster_than_cpsat"] for r in rows),
+        "scale_top5_median_le_20ms": figures["scale_top5_median_ms"] <= TARGET_MEDIAN_MS,
+        "agrees_with_cpsat_every_instance": all(r["agrees"] for r in [*rows, *scale]),
+    }
+    print(json.dumps({"figures": figures, "met": met}, indent=2))
+    write_results(
+        args,
+        {
+            "figures": figures,
+            "targets": {"median_ms": TARGET_MEDIAN_MS, "met": met},
+            "dead_ends": rows,
+            "scale": scale,
+        },
+        DEAD_END_RESULTS,
+    )
+    return 0 if all(met.values()) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
+    if args.dead_ends:
+        return dead_ends(args)
     header = (
         f"{'instance':<15} {'result':<8} {'solver ms':>9} {'median':>7} {'cpu ms':>7} {'CP-SAT top1':>11} "
         f"{'CP-SAT top5':>11} {'×top1':>6} {'×top5':>6}  objectives"

@@ -41,7 +41,8 @@ How (see `solver_compile` and `solver_search`): the problem becomes bitsets of p
 the grid, then an exact branch and bound with admissible bounds finds the K best. On pathological
 inputs the search stops after `MAX_STEPS` starts tried and returns the best options found so far
 (no benchmark or realistic stage comes near: they need well under a thousand). When nothing fits,
-`solver_explain` checks each interview alone, then relaxes one rule at a time to name the binding one.
+`solver_explain` checks each interview alone, then relaxes one rule at a time to name the binding one;
+`solver_relax.nearest_options` gives the nearest options, each relaxing one constraint.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from scheduling.solver_compile import Compiled, InterviewData, bits, zone
+from scheduling.solver_model import Person
 from scheduling.solver_search import Found, Search, SearchRules
 
 # The work spent looking for the binding constraint (starts tried by the relaxed searches, in all).
@@ -35,6 +36,19 @@ def when(c: Compiled, minute: int) -> str:
     """'Tue 24 Nov 15:45 GMT' in the candidate's time zone."""
     t = local_time(c, minute)
     return f"{t:%a} {t.day} {t:%b} {t:%H:%M} {t.tzname()}"
+
+
+def _hour_words(n: int) -> str:
+    """'hour' for 60, else '45 minutes', '2 hours'."""
+    return "hour" if n == 60 else _minutes(n)
+
+
+def _hm(n: int) -> str:
+    """'45 min', '3 h', '1 h 30' (as in 'a 2 h 45 loop')."""
+    hours, minutes = divmod(n, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h" + (f" {minutes:02d}" if minutes else "")
 
 
 def _length(n: int) -> str:
@@ -143,8 +157,8 @@ def _interview_problem(c: Compiled, iv: InterviewData) -> str:
         return f"No window of the candidate is {_minutes(d)} long for {label}; ask the candidate for longer windows."
     return (
         _fixed_problem(c, iv, window, span)
-        or _pool_problem(c, iv, window, span, label)
         or _room_problem(c, iv, window, span, label)
+        or _pool_problem(c, iv, window, span, label)
         or _parts_problem(c, iv, window, span, label)
     )
 
@@ -162,11 +176,38 @@ def _fixed_problem(c: Compiled, iv: InterviewData, window: int, span: str) -> st
             )
         if not window & person.starts_for(d, g):
             return (
-                f"{who} is at their daily or weekly interview limit on every day they are free inside the "
-                f"candidate's windows ({days_text(_days_of(c, window & person.raw_starts_for(d, g)))}); "
-                f"widen the windows or swap {who}."
+                f"{_limits_reached(c, person.person, _days_of(c, window & person.raw_starts_for(d, g)))}, "
+                f"every day {who} is free inside the candidate's windows; widen the windows, "
+                f"raise {who}'s limit or swap {who}."
             )
     return None
+
+
+def _limits_reached(c: Compiled, person: Person, days: Sequence[date]) -> str:
+    """'daily limit 2 reached for Carol on Tue, Wed; weekly limit 4 reached for Carol on Thu' for `days`."""
+    per_day: dict[date, int] = {}
+    per_week: dict[int, int] = {}
+    tz = zone(person.tz)
+    for booked in person.existing_bookings:
+        local = booked.astimezone(tz).date()
+        per_day[local] = per_day.get(local, 0) + 1
+        per_week[local.toordinal() - local.weekday()] = (
+            per_week.get(local.toordinal() - local.weekday(), 0) + 1
+        )
+    daily: list[date] = []
+    weekly: list[date] = []
+    for day in days:
+        if person.daily_limit is not None and per_day.get(day, 0) >= person.daily_limit:
+            daily.append(day)
+        elif person.weekly_limit is not None:
+            weekly.append(day)
+    parts = []
+    if daily:
+        parts.append(f"daily limit {person.daily_limit} reached for {person.label} on {days_text(daily)}")
+    if weekly:
+        parts.append(f"weekly limit {person.weekly_limit} reached for {person.label} on {days_text(weekly)}")
+    text = "; ".join(parts) or f"interview limits reached for {person.label}"
+    return text[0].upper() + text[1:]
 
 
 def _pool_problem(c: Compiled, iv: InterviewData, window: int, span: str, label: str) -> str | None:
@@ -232,8 +273,8 @@ def _parts_problem(c: Compiled, iv: InterviewData, window: int, span: str, label
         if not window & mask_a & mask_b:
             swap = name_a if person_a else name_b if person_b else "someone"
             return (
-                f"{name_a} and {name_b} are never free together for {_minutes(d)} inside the candidate's windows "
-                f"on {span} for {label}; widen the windows or swap {swap}."
+                f"{name_a} and {name_b} share no free {_hour_words(d)} inside the candidate's windows "
+                f"on {span} ({label} needs {_length(d)} together); widen the windows or swap {swap}."
             )
     return (
         f"No {_minutes(d)} inside the candidate's windows on {span} suits everyone {label} needs "
@@ -280,10 +321,43 @@ def static_block(c: Compiled) -> str | None:
         who = c.problem.people[pid].label
         labels = [iv.label for iv in c.problem.interviews if iv.key in keys]
         return f"{who} is fixed on {_names(labels)}; a person sits one interview per loop, so swap {who} on one of them."
+    short = window_shortage(c)
+    if short:
+        return short
     for iv in c.interviews:
         if not iv.starts:
             return _interview_problem(c, iv)
     return pool_shortage(c)
+
+
+def window_shortage(c: Compiled) -> str | None:
+    """The candidate's windows are shorter than the loop itself (in all, or on any one day when the
+    stage is on one day), or None."""
+    total = sum(iv.duration for iv in c.interviews)
+    have = sum(b - a for a, b in c.windows)
+    if have < total:
+        return (
+            f"The candidate's windows total {_hm(have)} for a {_hm(total)} loop; "
+            "ask the candidate for more windows."
+        )
+    if not c.problem.rules.same_day:
+        return None
+    per_day: dict[int, int] = {}
+    g, bounds = c.g, c.day_first
+    for a, b in c.windows:  # each window split at the candidate's midnights
+        day = c.day_of[min(a // g, c.n_grid - 1)]
+        while a < b:
+            end = min(b, bounds[day + 1] * g) if day + 1 < len(bounds) else b
+            end = max(end, a + 1)
+            per_day[day] = per_day.get(day, 0) + min(end, b) - a
+            a, day = end, day + 1
+    longest = max(per_day.values(), default=0)
+    if longest < total:
+        return (
+            f"The candidate's longest day of windows is {_hm(longest)} for a {_hm(total)} loop on one day; "
+            "ask the candidate for a longer day or allow more than one day."
+        )
+    return None
 
 
 def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:

@@ -208,6 +208,7 @@ def options_view(options: ScheduleOptions, rooms: Sequence[str], *, note: str | 
     if not o.options:
         reason = o.blocked or "Nothing fits."
         blocks.append(SectionBlock(text=PlainTextObject(text=clip(f"Nothing fits. {reason}"), emoji=False)))
+        blocks.extend(_nearest_blocks(o, rooms))
         return modal(
             callback_id=SCHEDULE_VIEW,
             title=title,
@@ -243,6 +244,30 @@ def options_view(options: ScheduleOptions, rooms: Sequence[str], *, note: str | 
         submit=None,
         meta={"candidate_id": o.candidate_id, "panel_id": o.panel_id, "moving": o.moving},
     )
+
+
+def _nearest_blocks(o: ScheduleOptions, rooms: Sequence[str]) -> list[Any]:
+    """The nearest options when nothing fits: each labelled with the one rule it relaxes, with a
+    button that books it (the relaxation holds for this booking only)."""
+    if not o.nearest:
+        return []
+    blocks: list[Any] = [section("*Nearest options*, each relaxing one rule for this booking only:")]
+    for option in o.nearest:
+        first = option.slots[0]
+        lines = [f"*{option.reason[0].upper()}{option.reason[1:]}* · {day_text(first.start, o.viewer_tz)}"]
+        lines.extend(_slot_line(s, o.viewer_tz, o.candidate_tz) for s in option.slots)
+        blocks.append(
+            SectionBlock(
+                block_id=f"relaxed:{option.index}",
+                text=MarkdownTextObject(text=clip("\n".join(lines))),
+                accessory=ButtonElement(
+                    text="Move here" if o.moving else "Book this",
+                    action_id=BOOK_OPTION,
+                    value=option.choice.encode(rooms),
+                ),
+            )
+        )
+    return blocks
 
 
 def working_view(moving: bool) -> View:

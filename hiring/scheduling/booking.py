@@ -41,6 +41,7 @@ from hiring.plans.plans import spec_of
 from hiring.plans.schema import StageSpec
 from hiring.ports import Directory, Notifier
 from hiring.roles.candidates import live_candidate
+from hiring.scheduling import relaxed
 from hiring.scheduling.formats import ONSITE, PHONE, VIDEO, format_of, where_lines
 from hiring.scheduling.messages import SlotLine
 from hiring.scheduling.notices import ScheduleNotices, loop_snapshot, slot_lines
@@ -57,6 +58,7 @@ from scheduling.calendar_protocol import (
     is_free,
     subtract,
 )
+from scheduling.solver_relax import ONE_WEEK_LATER, Relaxation, nearest_options
 from storage.models import Candidate, Interview, Panel, Person
 from storage.uow import Database, UnitOfWork
 
@@ -66,6 +68,7 @@ WHAT = "schedule this role's interviews"
 CHANGING = "changing"  # a panel whose events are being written to the calendar right now
 CHANGE_LEASE = timedelta(minutes=5)  # after this, a `changing` panel is taken to be abandoned
 MAX_OPTIONS = 5
+ONE_WEEK = timedelta(days=7)
 LOAD_MARGIN = timedelta(days=8)  # bookings this far around the horizon count towards weekly limits
 BUILTIN_VIDEO = "https://meet.jit.si/loopbot-{token}"
 STALE = "The panel or its times changed since these options were worked out."
@@ -148,6 +151,7 @@ class Choice:
     index: int
     state: str
     slots: tuple[ChosenSlot, ...]
+    relaxed: str = ""  # the relaxation token of a nearest option (`hiring.scheduling.relaxed`)
 
     def encode(self, rooms: Sequence[str]) -> str:
         parts = []
@@ -155,13 +159,16 @@ class Choice:
             room = str(list(rooms).index(s.room)) if s.room is not None and s.room in rooms else "-"
             start = int(s.start.timestamp()) // 60
             parts.append(f"{s.interview_id}.{start}.{room}.{'+'.join(s.shadow_ids) or '-'}")
-        return f"{self.index}|{self.state}|{','.join(parts)}"
+        tail = f"|{self.relaxed}" if self.relaxed else ""
+        return f"{self.index}|{self.state}|{','.join(parts)}{tail}"
 
     @classmethod
     def decode(cls, raw: str, rooms: Sequence[str]) -> Choice:
         """Parse a button value; a malformed one is treated as stale."""
         try:
-            index, state, body = raw.split("|", 2)
+            index, state, body, *rest = raw.split("|")
+            if len(rest) > 1:
+                raise ValueError(raw)
             slots = []
             for part in body.split(","):
                 interview_id, start, room, shadows = part.split(".")
@@ -173,7 +180,7 @@ class Choice:
                         shadow_ids=tuple(shadows.split("+")) if shadows != "-" else (),
                     )
                 )
-            return cls(index=int(index), state=state, slots=tuple(slots))
+            return cls(index=int(index), state=state, slots=tuple(slots), relaxed="".join(rest))
         except (ValueError, IndexError):
             raise Conflict(f"{STALE} Here are fresh options.") from None
 
@@ -204,6 +211,7 @@ class ScheduleOptions:
     viewer_tz: str
     current: tuple[PlannedSlot, ...] = ()
     notes: tuple[str, ...] = ()
+    nearest: tuple[ScheduleOption, ...] = ()  # when nothing fits: each relaxes one rule (`reason` says which)
 
 
 @dataclass(frozen=True)
@@ -637,7 +645,50 @@ class SchedulingService:
         blocked = solution.blocked
         if not options and blocked is None:
             blocked = "The only time that fits is the one booked now; add more availability to move the loop."
-        return dataclasses.replace(empty, options=options, blocked=blocked, notes=tuple(notes))
+        nearest: tuple[ScheduleOption, ...] = ()
+        if solution.blocked:
+            later = self._week_later(actor.team_id, loop, who, windows, now, moving)
+            nearest = self._nearest(loop, problem, later, state, moving)
+        return dataclasses.replace(
+            empty, options=options, blocked=blocked, notes=tuple(notes), nearest=nearest
+        )
+
+    def _week_later(
+        self,
+        team_id: str,
+        loop: _Loop,
+        who: Mapping[str, Contact],
+        windows: list[tuple[datetime, datetime]],
+        now: datetime,
+        moving: bool,
+    ) -> list[tuple[Relaxation, solver.Option]]:
+        """The best option one week later, were the candidate free the same hours then (everyone's
+        calendars read for that week), or nothing."""
+        later = [(s + ONE_WEEK, e + ONE_WEEK) for s, e in windows]
+        problem = self._problem(team_id, loop, who, later, now, moving)
+        solution = solver.solve(dataclasses.replace(problem, k=1))
+        return [(Relaxation(ONE_WEEK_LATER, 7), o) for o in solution.options[:1]]
+
+    def _nearest(
+        self,
+        loop: _Loop,
+        problem: solver.Problem,
+        later: list[tuple[Relaxation, solver.Option]],
+        state: str,
+        moving: bool,
+    ) -> tuple[ScheduleOption, ...]:
+        """The nearest options when nothing fits, each relaxing one rule, labelled with what it relaxes."""
+        out: list[ScheduleOption] = []
+        for relaxation, option in [*nearest_options(problem), *later]:
+            found = self._schedule_options(loop, solver.Solution([option]), state, moving)
+            if not found:
+                continue
+            planned = found[0]
+            index = len(out)
+            choice = dataclasses.replace(planned.choice, index=index, relaxed=relaxed.encode(relaxation))
+            label = relaxed.describe(relaxation)
+            out.append(dataclasses.replace(planned, index=index, reason=label, choice=choice))
+        return tuple(out)
 
     def _options_loop(
         self, actor: Actor, candidate_id: int, now: datetime, moving: bool
@@ -802,7 +853,9 @@ class SchedulingService:
             self._release(loop, request_key)
             raise
         try:
-            return self._store(actor, loop, specs, booked, shadows, moving=moving, now=now)
+            return self._store(
+                actor, loop, specs, booked, shadows, moving=moving, now=now, relaxes=choice.relaxed
+            )
         except Exception:
             log.exception("storing a booking failed; undoing its calendar events")
             self._undo(loop, specs, who, moving=moving)
@@ -966,7 +1019,10 @@ class SchedulingService:
         *,
         moving: bool,
         now: datetime,
+        relaxes: str = "",
     ) -> BookingResult:
+        """Record the booked events, the panel's new state and the audit entry (saying which rule a
+        nearest option relaxed, for this booking only)."""
         events = {b.event_id: b for b in booked}
         by_event = {s.event_id: s for s in specs}
         with self.db.uow(loop.team_id) as uow:
@@ -981,6 +1037,9 @@ class SchedulingService:
                 panel.booked_at = now
             uow.flush()
             after = loop_snapshot(panel)
+            relaxation = relaxed.decode(relaxes)
+            if relaxation is not None:
+                after["relaxed"] = relaxed.describe(relaxation)
             audit = uow.audit.record(
                 at=now,
                 actor_id=actor.user_id,

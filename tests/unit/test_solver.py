@@ -524,8 +524,8 @@ def test_fixed_interviewer_at_their_limit() -> None:
     ada = person("ada", daily_limit=1, existing_bookings=(at(24, 15),))
     p = problem([span(24, (9, 0), (12, 0))], [InterviewReq("chat", 60, interviewers=("ada",))], [ada])
     assert solve(p).blocked == (
-        "Ada is at their daily or weekly interview limit on every day they are free inside the candidate's "
-        "windows (Tue); widen the windows or swap Ada."
+        "Daily limit 1 reached for Ada on Tue, every day Ada is free inside the candidate's windows; "
+        "widen the windows, raise Ada's limit or swap Ada."
     )
 
 
@@ -582,8 +582,8 @@ def test_no_single_day_fits() -> None:
         rules=StageRules(same_day=True),
     )
     assert solve(p).blocked == (
-        "No single day on Tue, Wed fits all 2 interviews (6 hours) with everyone free; "
-        "allow more than one day, widen the windows or swap interviewers."
+        "The candidate's longest day of windows is 4 h for a 6 h loop on one day; "
+        "ask the candidate for a longer day or allow more than one day."
     )
 
 
@@ -603,7 +603,7 @@ def test_two_interviewers_never_free_together() -> None:
     ]
     p = problem([span(24, (9, 0), (12, 0))], [InterviewReq("pair", 60, interviewers=("ada", "bo"))], people)
     assert solve(p).blocked == (
-        "Ada and Bo are never free together for 1 hour inside the candidate's windows on Tue for pair; "
+        "Ada and Bo share no free hour inside the candidate's windows on Tue (pair needs 1 h together); "
         "widen the windows or swap Ada."
     )
 
