@@ -14,11 +14,14 @@ that answer `/healthz` and open the very modal Loopbot opened:
   to it measures what Loopbot's own code and data add to the dependencies it needs.
 
 The database is migrated once before the first repetition (a restart, not a first install), and one
-unmeasured start of each app warms the machine's file cache. Medians over the repetitions.
+unmeasured start of each app warms the machine's file cache and writes the compiled bytecode every
+app then loads (in the temporary folder, `PYTHONPYCACHEPREFIX`), as an installed package has it.
+Medians over the repetitions.
 
 Run: `python -m benchmarks.startup_bench [--repetitions 7] [--before DIR]` (`--before`: also the
-`loopbot run` of another source tree, e.g. `git archive <commit> | tar -x -C DIR`, in the same turns). Figures are printed and written to
-benchmarks/results/startup_bench.json; exits non-zero when a target is missed.
+`loopbot run` of another source tree, e.g. `git archive <commit> | tar -x -C DIR`, in the same turns).
+Figures are printed and written to benchmarks/results/startup_bench.json (and, with at least 7
+repetitions, to the dated copy to commit); exits non-zero when a target is missed.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from typing import Any
 
 import psutil
 
-from benchmarks.command_to_modal import ViewsOpenClock, machine, one
+from benchmarks.command_to_modal import ViewsOpenClock, machine, one, write_results
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.harness import SIGNING_SECRET, seed
@@ -110,10 +113,20 @@ class Started:
         self.log.close()
 
 
+def with_bytecode_cache(env: dict[str, str], folder: Path) -> None:
+    """Let the children keep compiled bytecode, as an installed package has it (`pip install` compiles
+    it; an editable install writes it on the first start), in `folder` rather than in the source
+    trees. Without it (`PYTHONDONTWRITEBYTECODE` in the parent's environment) every start compiles
+    all of Loopbot's source again, while the dependencies load theirs from site-packages."""
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
+
+
 def start(app: str, fake: FakeSlack, folder: Path, before: Path | None = None) -> Started:
     """Spawn one of the apps (`loopbot_before`: `loopbot run` of the source tree `before`)."""
     env = child_environment(fake, f"sqlite:///{folder / 'loopbot.db'}", {"LOG_LEVEL": "INFO"})
     env.update({"HOST": "127.0.0.1", "PORT": "0", "BENCH_FIXED_VIEW": str(folder / "view.json")})
+    with_bytecode_cache(env, folder)
     if app == BEFORE and before is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(before), *env["PYTHONPATH"].split(os.pathsep)[1:]])
     if app in ("loopbot", BEFORE):
@@ -143,6 +156,7 @@ def prepare(fake: FakeSlack, folder: Path, clock: ViewsOpenClock) -> None:
     clock.clear()
     env = child_environment(fake, f"sqlite:///{folder / 'loopbot.db'}", {"LOG_LEVEL": "INFO"})
     env.update({"HOST": "127.0.0.1", "PORT": "0"})
+    with_bytecode_cache(env, folder)
     subprocess.run(
         [sys.executable, "-m", "benchmarks.startup_child", "list-modules", str(folder / "modules.json")],
         env=env,
@@ -244,12 +258,9 @@ def main() -> int:
         for base in ("bare", "bare_deps", *([BEFORE] if args.before else []))
     }
     results["targets"] = targets(m)
-    results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "startup_bench.json"
-    path.write_text(json.dumps(results, indent=2) + "\n")
+    paths = write_results("startup_bench", results, record=args.repetitions >= 7)
     report(results)
-    print(f"written to {path}")
+    print("written to " + ", ".join(str(p) for p in paths))
     return 0 if all(results["targets"].values()) else 1
 
 

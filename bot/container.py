@@ -14,8 +14,6 @@ from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.engine import Engine, build_engine
 from bot.mailer import make_mailer
@@ -163,7 +161,11 @@ class RequestContext(Middleware):
 
 
 def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
-    """Multi-workspace installs: slack_sdk's SQLAlchemy installation and state stores on our database."""
+    """Multi-workspace installs: slack_sdk's SQLAlchemy installation and state stores on our database
+    (imported here: they load SQLAlchemy's asyncio extension, which only this mode needs)."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
     assert settings.slack_client_id and settings.slack_client_secret
     return OAuthSettings(
         client_id=settings.slack_client_id,
@@ -193,6 +195,7 @@ def bolt_app(
     # we hand it wins; it does (the client carries that token), so the notice says nothing.
     logging.getLogger("slack_bolt.App").addFilter(ClientOverToken())
     return App(
+        name="loopbot",  # without a name Bolt takes its caller's file name from inspect.stack(): ~30 ms
         client=clients.default,
         signing_secret=secret,
         oauth_settings=oauth,
