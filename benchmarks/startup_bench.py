@@ -3,9 +3,10 @@
 Loopbot is measured as users run it: the `loopbot run` console script (`PORT=0`, scheduler on,
 logging at INFO in the default format to a file, SQLite in a temporary folder, the fake Slack of
 bot/sandbox/fake_slack.py through `SLACK_API_URL`). Per repetition, from the moment the process is
-spawned: the time to the first 200 from `GET /healthz`, the resident memory (RSS) right then, the
-time from the first signed `/interview role` to `views.open` at the fake, and the median of the next
-100 such commands. Beside it, in the same run and taking turns, two bare Bolt apps served by waitress
+spawned: the time to the first 200 from `GET /healthz`, the CPU time (user + system) the process
+used until then (less sensitive than the wall time to other work on a shared machine), the resident
+memory (RSS) right then, the time from the first signed `/interview role` to `views.open` at the
+fake, and the median of the next 100 such commands. Beside it, in the same run and taking turns, two bare Bolt apps served by waitress
 that answer `/healthz` and open the very modal Loopbot opened:
 
 - `bare`: slack_bolt, slack_sdk and waitress only (the default reference, as a user writes it);
@@ -71,7 +72,10 @@ class Started:
         self.healthz = f"http://127.0.0.1:{port}/healthz"
         self.wait_ready()
         self.ready_s = time.monotonic() - started
-        self.rss_mb = psutil.Process(self.process.pid).memory_info().rss / 2**20
+        process = psutil.Process(self.process.pid)
+        self.rss_mb = process.memory_info().rss / 2**20
+        cpu = process.cpu_times()
+        self.cpu_to_ready_s = cpu.user + cpu.system
         self.driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake)
 
     def wait_for_port(self, started: float, timeout: float = 60.0) -> int:
@@ -180,7 +184,11 @@ def measure(repetitions: int, follow: int, before: Path | None) -> dict[str, Any
             for app in apps[r % len(apps) :] + apps[: r % len(apps)]:
                 server = start(app, fake, folder, before)
                 try:
-                    figures = {"ready_s": server.ready_s, "rss_mb": server.rss_mb}
+                    figures = {
+                        "ready_s": server.ready_s,
+                        "cpu_to_ready_s": server.cpu_to_ready_s,
+                        "rss_mb": server.rss_mb,
+                    }
                     figures.update(commands(server, clock, follow))
                     figures["rss_after_commands_mb"] = (
                         psutil.Process(server.process.pid).memory_info().rss / 2**20
@@ -216,13 +224,15 @@ def report(results: dict[str, Any]) -> None:
     for app in m:
         f = m[app]
         print(
-            f"  {app:10} ready {f['ready_s'] * 1000:6.0f} ms  RSS {f['rss_mb']:6.1f} MB  "
+            f"  {app:10} ready {f['ready_s'] * 1000:6.0f} ms  CPU to ready {f['cpu_to_ready_s'] * 1000:6.0f} ms  "
+            f"RSS {f['rss_mb']:6.1f} MB  "
             f"first command {f['first_command_ms']:6.2f} ms  next {results['follow']} median "
             f"{f['next_median_ms']:5.2f} ms  RSS after them {f['rss_after_commands_mb']:6.1f} MB"
         )
     for base, q in results["ratios"].items():
         print(
-            f"  loopbot / {base:9} ready {q['ready_s']:.2f}×  RSS {q['rss_mb']:.2f}×  "
+            f"  loopbot / {base:9} ready {q['ready_s']:.2f}×  CPU to ready {q['cpu_to_ready_s']:.2f}×  "
+            f"RSS {q['rss_mb']:.2f}×  "
             f"after the commands {q['rss_after_commands_mb']:.2f}×"
         )
     print(f"  (bare_deps imports the {results['bare_deps_modules']} modules a started Loopbot holds)")
@@ -253,7 +263,8 @@ def main() -> int:
     m = results["medians"] = medians(results["runs"])
     results["ratios"] = {
         base: {
-            k: round(m["loopbot"][k] / m[base][k], 3) for k in ("ready_s", "rss_mb", "rss_after_commands_mb")
+            k: round(m["loopbot"][k] / m[base][k], 3)
+            for k in ("ready_s", "cpu_to_ready_s", "rss_mb", "rss_after_commands_mb")
         }
         for base in ("bare", "bare_deps", *([BEFORE] if args.before else []))
     }
