@@ -150,17 +150,6 @@ class Metrics:
             "loopbot_queue_depth", "Work waiting: background tasks and unsent claims", registry=r
         )
 
-        self._children: dict[tuple[object, ...], Any] = {}
-
-    def count(self, counter: Counter, *labels: str) -> None:
-        """Add one to `counter` with these label values. The labelled child is kept here:
-        `labels()` validates and locks on every call, and this runs on every request."""
-        key = (id(counter), *labels)  # the counters live as long as this object
-        child = self._children.get(key)
-        if child is None:
-            child = self._children.setdefault(key, counter.labels(*labels))
-        child.inc()
-
     def exposition(self) -> tuple[str, bytes]:
         return CONTENT_TYPE_LATEST, generate_latest(self.registry)
 

@@ -311,7 +311,7 @@ class CountingWebClient(WebClient):
 
     def _count(self, method: str, outcome: str) -> None:
         if self.metrics is not None:
-            self.metrics.count(self.metrics.slack_calls, method, outcome)
+            self.metrics.slack_calls.labels(method, outcome).inc()
 
 
 def make_client(
