@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
@@ -26,7 +27,7 @@ from handlers.context import HandlerContext
 from handlers.router import CommandRouter
 from handlers.slack_gateway import SlackDirectory, SlackNotifier
 from hiring.clock import Clock, SystemClock
-from hiring.errors import ExternalServiceError
+from hiring.errors import WorkspaceUnavailable
 from hiring.services import Services, build_services
 from scheduling.calendar_factory import make_calendar
 from scheduling.calendar_protocol import CalendarGateway
@@ -63,8 +64,11 @@ class ClientPool:
         self.default = self._client(token)
         self._clients: dict[str, tuple[float, WebClient]] = {}
         self._lock = threading.Lock()
+        self.removed: frozenset[str] = frozenset()  # uninstalled workspaces: no client for them
 
     def __call__(self, team_id: str) -> WebClient:
+        if team_id in self.removed:
+            raise NotInstalled(team_id)
         if self.installations is None:
             return self.default
         with self._lock:
@@ -91,8 +95,14 @@ class ClientPool:
         with self._lock:
             self._clients.pop(team_id, None)
 
+    def set_removed(self, teams: frozenset[str]) -> None:
+        """The removed workspaces (each tick reads them): calls for them are refused before Slack."""
+        self.removed = teams
+        for team in teams:
+            self.forget(team)
 
-class NotInstalled(ExternalServiceError):
+
+class NotInstalled(WorkspaceUnavailable):
     def __init__(self, team_id: str) -> None:
         super().__init__(
             "Loopbot is not installed in this workspace; an admin can install it at /slack/install."
@@ -143,9 +153,12 @@ class RequestContext(Middleware):
     and hands listeners the workspace's instrumented client (so every Slack call is counted and
     retried alike)."""
 
-    def __init__(self, metrics: Metrics, clients: ClientPool) -> None:
+    def __init__(
+        self, metrics: Metrics, clients: ClientPool, installed: Callable[[str], object] = lambda team: None
+    ) -> None:
         self.metrics = metrics
         self.clients = clients
+        self.installed = installed
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -155,23 +168,47 @@ class RequestContext(Middleware):
         ack = req.context.ack
         start_ack_clock(lambda: ack.response is not None)  # Slack calls before the ack fit its 3 s
         self.metrics.requests.labels(request_kind(req.body)).inc()
-        if req.context.team_id:
-            req.context["client"] = self.clients(req.context.team_id)
+        team = req.context.team_id
+        if team and team in self.clients.removed and not is_removal(req.body):
+            # Slack only sends a workspace's requests while the app is installed there (and with
+            # OAuth, Bolt has found its installation): it was installed again.
+            self.installed(team)
+        if team:
+            try:
+                req.context["client"] = self.clients(team)
+            except NotInstalled:
+                pass  # an uninstalled workspace's last events (Bolt's authorization refuses the rest)
         return next()
 
 
-def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
+REMOVAL_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
+
+
+def is_removal(body: dict[str, Any]) -> bool:
+    """Whether a request body is Slack's `app_uninstalled` or `tokens_revoked` event."""
+    event = body.get("event")
+    return (
+        body.get("type") == "event_callback"
+        and isinstance(event, dict)
+        and event.get("type") in REMOVAL_EVENTS
+    )
+
+
+def oauth_settings(settings: Settings, db: Database, installed: Callable[[str], object]) -> OAuthSettings:
     """Multi-workspace installs: slack_sdk's SQLAlchemy installation and state stores on our database
     (imported here: they load SQLAlchemy's asyncio extension, which only this mode needs)."""
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    from bot.oauth_store import Installations
 
     assert settings.slack_client_id and settings.slack_client_secret
     return OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
         scopes=list(BOT_SCOPES),
-        installation_store=SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine),
+        installation_store=Installations(
+            client_id=settings.slack_client_id, engine=db.engine, installed=installed
+        ),
         installation_store_bot_only=True,
         state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine),
         authorization_url=settings.slack_oauth_authorize_url,
@@ -211,6 +248,12 @@ def bolt_app(
     )
 
 
+def workspace_removed(clients: ClientPool, metrics: Metrics, team: str, reason: str) -> None:
+    """A workspace uninstalled Loopbot or revoked its token: drop its cached client, count it."""
+    clients.set_removed(clients.removed | {team})
+    metrics.workspaces_removed.labels(reason).inc()
+
+
 def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Loopbot:
     """Build the whole application from settings. Applies migrations first unless told not to."""
     install_redaction(settings.secret_values())
@@ -219,7 +262,12 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
     if migrate:
         upgrade(db.engine)
     metrics = Metrics()
-    oauth = oauth_settings(settings, db) if settings.oauth_enabled else None
+
+    def installed(team: str) -> None:
+        services.workspaces.installed(team)
+        clients.set_removed(clients.removed - {team})
+
+    oauth = oauth_settings(settings, db, installed) if settings.oauth_enabled else None
     clients = ClientPool(settings, metrics, oauth.installation_store if oauth else None)
     directory = SlackDirectory(clients)
     notifier = SlackNotifier(clients)
@@ -232,6 +280,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         calendar,
         public_url=settings.public_url.rstrip("/"),
         mailer=make_mailer(settings),
+        video_link_template=settings.video_link_template,
     )
     # Two pools: Bolt runs listeners (which ack first) on one; slow work after the ack (posts, DMs,
     # Home tabs) goes to the other, so a burst of follow-ups never delays the next request's ack.
@@ -248,8 +297,9 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         client_for=clients,
         public_url=settings.public_url.rstrip("/"),
         default_tz=settings.default_timezone,
+        workspace_removed=lambda team, reason: workspace_removed(clients, metrics, team, reason),
     )
-    app.use(RequestContext(metrics, clients))
+    app.use(RequestContext(metrics, clients, installed))
     router = register(app, ctx)
     return Loopbot(
         settings=settings,
@@ -265,6 +315,10 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         calendar=calendar,
         metrics=metrics,
         engine=build_engine(
-            services, settings.tick_seconds, metrics=metrics, retention_days=settings.retention_days
+            services,
+            settings.tick_seconds,
+            metrics=metrics,
+            retention_days=settings.retention_days,
+            on_removed=clients.set_removed,
         ),
     )

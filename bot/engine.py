@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.observability import Metrics
 from bot.sources import all_sources
-from hiring.outbox import Dispatcher, Source, TickReport
+from hiring.outbox import Dispatcher, Due, Source, TickReport
 from hiring.services import Services
 from scheduling.jobs import DailyTrigger, JobRunner
 
@@ -44,6 +45,17 @@ def retention_job(services: Services, days: int) -> Callable[[], None]:
     return sweep
 
 
+def active_only(source: Source, removed: Callable[[], frozenset[str]]) -> Source:
+    """`source` without the items of removed workspaces (uninstalled or their bot token revoked):
+    they are dropped quietly, never claimed, so nothing is tried, failed or retried for them."""
+
+    def active(now: datetime) -> Iterable[Due]:
+        skip = removed()
+        return (due for due in source(now) if due.team_id not in skip)
+
+    return active
+
+
 class Engine:
     """One replica's tick: derive, claim, send. Ticks of one process never overlap."""
 
@@ -56,15 +68,20 @@ class Engine:
         replica: str | None = None,
         metrics: Metrics | None = None,
         periodic: dict[str, tuple[float, Callable[[], object]]] | None = None,
+        on_removed: Callable[[frozenset[str]], None] | None = None,
     ) -> None:
-        """`periodic` adds other jobs to the runner: name → (every so many seconds, callable)."""
+        """`periodic` adds other jobs to the runner: name → (every so many seconds, callable);
+        `on_removed` hears the removed workspaces at the start of each tick (the Slack clients)."""
         self.services = services
+        self.on_removed = on_removed
         self.metrics = metrics
+        self.removed: frozenset[str] = frozenset()  # removed workspaces, read at the start of each tick
+        chosen = all_sources(services) if sources is None else sources
         self.dispatcher = Dispatcher(
             services.db,
             services.clock,
             services.notifier,
-            all_sources(services) if sources is None else sources,
+            [active_only(source, lambda: self.removed) for source in chosen],
             replica=replica,
         )
         self.runner = JobRunner(self.tick, tick_seconds=tick_seconds)
@@ -81,6 +98,9 @@ class Engine:
         """Run one tick now (the scheduler calls this; tests and the demo call it directly)."""
         started = time.perf_counter()
         with self._lock:
+            self.removed = self._removed_workspaces()
+            if self.on_removed is not None:
+                self.on_removed(self.removed)
             report = self.dispatcher.tick()
         self.last_report = report
         if self.metrics is not None:
@@ -98,6 +118,14 @@ class Engine:
         if self.runner.running:
             self.sync_triggers()
         return report
+
+    def _removed_workspaces(self) -> frozenset[str]:
+        """The workspaces to skip this tick (the last known ones if the database cannot say)."""
+        try:
+            return self.services.workspaces.removed_teams()
+        except SQLAlchemyError:
+            log.exception("could not read the removed workspaces; skipping the ones known before")
+            return self.removed
 
     def sync_triggers(self) -> None:
         """Give the runner a daily trigger per distinct digest schedule (time zone, days, time)."""
@@ -124,9 +152,12 @@ def build_engine(
     *,
     metrics: Metrics | None = None,
     retention_days: int | None = None,
+    on_removed: Callable[[frozenset[str]], None] | None = None,
 ) -> Engine:
     """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set)."""
     periodic: dict[str, tuple[float, Callable[[], object]]] = {}
     if retention_days:
         periodic["retention"] = (RETENTION_EVERY_SECONDS, retention_job(services, retention_days))
-    return Engine(services, tick_seconds=tick_seconds, metrics=metrics, periodic=periodic)
+    return Engine(
+        services, tick_seconds=tick_seconds, metrics=metrics, periodic=periodic, on_removed=on_removed
+    )

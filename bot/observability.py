@@ -146,6 +146,12 @@ class Metrics:
         self.notifications = Counter(
             "loopbot_notifications", "Scheduled notifications by outcome", ["kind", "outcome"], registry=r
         )
+        self.workspaces_removed = Counter(
+            "loopbot_workspaces_removed",
+            "Workspaces removed by Slack's app_uninstalled or tokens_revoked event",
+            ["event"],
+            registry=r,
+        )
         self.queue_depth = Gauge(
             "loopbot_queue_depth", "Work waiting: background tasks and unsent claims", registry=r
         )

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (the log says which)
     host: str = "0.0.0.0"
     public_url: str = "http://localhost:3000"
+    # Built-in calendar: the video link of a video interview ({interview_id} and {token} filled in);
+    # unset: a Jitsi room named with a random token.
+    video_link_template: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     default_timezone: str = "UTC"
@@ -72,6 +75,16 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/London") from exc
+        return value
+
+    @field_validator("video_link_template")
+    @classmethod
+    def _check_video_link(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith("https://") or " " in value:
+            raise ValueError("must be an https:// link, e.g. https://meet.example.com/loopbot-{interview_id}")
         return value
 
     @field_validator("log_level", mode="before")

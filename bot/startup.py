@@ -117,6 +117,8 @@ def _run(settings: Settings, role: str) -> int:
     teams = _verify_token(loopbot, settings)
     if isinstance(teams, int):
         return teams
+    for team in teams:  # the token works: a workspace removed before has installed Loopbot again
+        loopbot.services.workspaces.installed(team)
     try:
         _serve(loopbot, settings, role, teams)
     finally:

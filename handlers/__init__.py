@@ -11,7 +11,7 @@ from slack_bolt.context.respond import Respond
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
-from handlers import home
+from handlers import home, workspaces
 from handlers.chasing import digests
 from handlers.context import HandlerContext
 from handlers.decisions import decisions, reports
@@ -43,6 +43,7 @@ FEATURES = (
     decisions,
     reports,
     privacy,
+    workspaces,
 )
 
 

@@ -15,7 +15,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from handlers.mrkdwn import clip, plain
+from handlers.mrkdwn import clip, esc, plain, user
+from hiring.scheduling.formats import ONSITE, PHONE, format_of
 
 Rendered = tuple[str, list[Block]]  # fallback text and blocks of one message
 
@@ -68,3 +69,38 @@ def loading(title: str, text: str = "Working on it…") -> View:
 
 def message_view(title: str, text: str) -> View:
     return modal(callback_id="notice", title=title, blocks=[section(text)], submit=None)
+
+
+# -- where an interview happens ----------------------------------------------------------------
+
+
+def room_text(room: str) -> str:
+    """A configured room id (admin settings, e.g. a Google resource calendar id) as inline code."""
+    safe = room.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+    return f"`{safe}`"
+
+
+def where_text(
+    mode: str, room: str | None, video_link: str | None = None, *, address: str = "", call: str = ""
+) -> str:
+    """How and where: `phone — <call>`, `room X, <address>` or the video link."""
+    fmt = format_of(mode)
+    if fmt == PHONE:
+        return f"phone call (no video) — {call}" if call else "phone call (no video)"
+    if fmt == ONSITE:
+        place = f"room {room_text(room)}" if room else "on-site (room to be confirmed)"
+        return f"{place}, {esc(address)}" if address else place
+    if video_link and video_link.startswith(("https://", "http://")):
+        return f"<{video_link.replace('&', '&amp;')}|video call>"
+    return "video call (the link is in the calendar invite)"
+
+
+def call_text(caller_id: str | None, candidate_name: str, phone: str | None) -> str:
+    """Who calls whom: with the number in DMs (`phone`), without it in the hiring channel (None)."""
+    caller = user(caller_id) if caller_id else "the interviewer"
+    text = f"{caller} calls {esc(candidate_name)}"
+    if phone is None:
+        return text
+    if phone:
+        return f"{text} on {esc(phone)}"
+    return f"{text}; no phone number on file yet (add it with `/interview candidate {esc(candidate_name)}`)"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -18,8 +20,17 @@ from hiring.text import unescape
 
 log = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class ModalUpdate:
+    """A submit handler's answer that keeps the modal open showing `view` (`response_action:
+    update`), e.g. a preview to check before saving."""
+
+    view: Any
+
+
 FollowUp = Callable[[], None] | None
-SubmitHandler = Callable[[Actor, dict[str, Any], dict[str, Any], dict[str, Any]], FollowUp]
+SubmitHandler = Callable[[Actor, dict[str, Any], dict[str, Any], dict[str, Any]], FollowUp | ModalUpdate]
 ActionHandler = Callable[[Actor, dict[str, Any], WebClient], None]
 
 
@@ -67,6 +78,9 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
             message = "Something went wrong on my side and nothing was saved. Please try again."
             ack(response_action="errors", errors={block: message}) if block else ack()
             return
+        if isinstance(follow_up, ModalUpdate):
+            ack(response_action="update", view=follow_up.view)
+            return
         ack()
         if follow_up is not None:
             ctx.background.submit(
@@ -74,9 +88,10 @@ def on_submit(app: App, ctx: HandlerContext, callback_id: str, handle: SubmitHan
             )
 
 
-def on_action(app: App, ctx: HandlerContext, action_id: str, handle: ActionHandler) -> None:
-    """Register a button or select: ack at once, do the work after, tell the user what went wrong."""
-    ctx.actions.append(action_id)
+def on_action(app: App, ctx: HandlerContext, action_id: str | re.Pattern[str], handle: ActionHandler) -> None:
+    """Register a button or select (an action id, or a pattern of them): ack at once, do the work
+    after, tell the user what went wrong."""
+    ctx.actions.append(action_id if isinstance(action_id, str) else action_id.pattern)
 
     @app.action(action_id)
     def _action(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

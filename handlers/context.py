@@ -23,6 +23,8 @@ class HandlerContext:
     client_for: Callable[[str], WebClient]
     public_url: str = "http://localhost:3000"
     default_tz: str = "UTC"
+    # Called once a workspace is removed (uninstalled, bot token revoked): forget its client, count it.
+    workspace_removed: Callable[[str, str], None] = field(default=lambda team_id, reason: None)
     modals: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
 

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import SlackFile
 from slack_sdk.models.views import View
 
-from handlers.block_kit import context, option, section
+from handlers.block_kit import call_text, context, option, section, where_text
 from handlers.charts.load_chart import load_alt_text
 from handlers.feedback.feedback_blocks import FEEDBACK_VIEW, feedback_value, pending_item
 from handlers.mrkdwn import clip, esc, plain, user, when
@@ -129,10 +129,12 @@ def _upcoming_section(page: HomePage) -> list[Block]:
     if not page.upcoming.total:
         blocks.append(context("No interviews booked for you."))
     for item in page.upcoming.items:
-        where = (
-            f"<{item.video_link}|video call>"
-            if item.video_link and item.video_link.startswith(("https://", "http://"))
-            else (esc(item.room) if item.room else ("on site" if item.mode == "onsite" else "online"))
+        where = where_text(
+            item.mode,
+            item.room,
+            item.video_link,
+            address=item.address,
+            call=call_text(item.caller_id, item.candidate_name, item.candidate_phone),
         )
         shadow = " · shadowing" if item.is_shadow else ""
         blocks.append(

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.charts.files import Chart, share
 from handlers.render import as_file, render
-from hiring.errors import ExternalServiceError, RateLimited
+from hiring.errors import ExternalServiceError, RateLimited, WorkspaceUnavailable
 from hiring.ports import Profile, Sent
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,10 @@ CHANNEL_PROBLEMS = {
     "not_in_channel": "I'm not a member of that channel. Invite me with `/invite @Loopbot` and try again.",
     "is_archived": "That channel is archived. Choose an active channel.",
 }
+# Slack's answers when the workspace no longer accepts Loopbot's token (uninstalled, revoked, deleted).
+TOKEN_REFUSED = frozenset(
+    {"account_inactive", "invalid_auth", "token_revoked", "not_authed", "team_access_revoked"}
+)
 
 
 def explain(error: SlackApiError) -> str:
@@ -46,6 +50,8 @@ def service_error(error: SlackApiError) -> ExternalServiceError:
         except ValueError:
             retry_after = 30.0
         return RateLimited(explain(error), retry_after)
+    if response is not None and response.get("error") in TOKEN_REFUSED:
+        return WorkspaceUnavailable(f"Slack refused Loopbot's token ({response.get('error')}).")
     return ExternalServiceError(explain(error))
 
 
@@ -66,8 +72,11 @@ class SlackDirectory:
             return cached[1]
         try:
             user = self.client_for(team_id).users_info(user=user_id)["user"]
+        except WorkspaceUnavailable:  # uninstalled: nothing of it is sent, nobody is known
+            return None
         except SlackApiError as err:
-            if err.response is not None and err.response.get("error") == "user_not_found":
+            code = err.response.get("error") if err.response is not None else None
+            if code == "user_not_found" or code in TOKEN_REFUSED:  # the tick's sends pause quietly
                 return None
             raise ExternalServiceError(explain(err)) from err
         profile = Profile(

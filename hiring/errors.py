@@ -45,3 +45,9 @@ class RateLimited(ExternalServiceError):
 
 class MailError(ExternalServiceError):
     """An e-mail could not be sent (the server refused it, was unreachable or timed out)."""
+
+
+class WorkspaceUnavailable(ExternalServiceError):
+    """Slack refuses Loopbot's token for this workspace (`account_inactive`, `invalid_auth`,
+    `token_revoked`) or Loopbot is not installed there: nothing can be sent to it until it is
+    installed again."""

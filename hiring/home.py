@@ -103,6 +103,9 @@ class UpcomingInterview:
     mode: str
     video_link: str | None
     room: str | None
+    address: str = ""
+    candidate_phone: str = ""
+    caller_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,9 @@ class HomeService:
                         mode=info.mode,
                         video_link=info.video_link,
                         room=info.room,
+                        address=info.address,
+                        candidate_phone=info.candidate_phone,
+                        caller_id=info.caller_id,
                     )
                 )
             mine = [

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hiring.clock import Clock
-from hiring.errors import ExternalServiceError, RateLimited
+from hiring.errors import ExternalServiceError, RateLimited, WorkspaceUnavailable
 from hiring.ports import Notifier, Sent
 from storage.repositories.base import StorageError
 from storage.repositories.outbox import SentMark
@@ -47,6 +47,7 @@ MAX_ATTEMPTS = 10  # after this many failed sends an item is left alone (its `la
 CLAIM_BATCH = 500
 MARK_BATCH = 200
 MARK_GATHER_SECONDS = 0.02
+UNAVAILABLE_PAUSE = timedelta(minutes=15)  # a workspace refusing our token is tried again this much later
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,8 @@ class Dispatcher:
         self.sources: list[Source] = list(sources)
         self.replica = replica or replica_id()
         self.renew_after_seconds = renew_after_seconds
+        self.unavailable: set[str] = set()  # workspaces refusing our token, logged once until they accept it
+        self._refusing: dict[str, datetime] = {}  # this pass: workspaces that refused it, tried once a pass
 
     def add_source(self, source: Source) -> None:
         self.sources.append(source)
@@ -159,6 +162,7 @@ class Dispatcher:
         """One pass: every source, every due item, claimed and sent at most once."""
         report = TickReport()
         now = self.clock.now()
+        self._refusing = {}
         for source in self.sources:
             started, cpu = time.perf_counter(), time.thread_time()
             try:
@@ -176,6 +180,7 @@ class Dispatcher:
     def send_now(self, items: Iterable[Due]) -> TickReport:
         """Claim and send `items` right away (e.g. a digest asked for by a command), exactly once."""
         report = TickReport()
+        self._refusing = {}
         self._dispatch(list(items), self.clock.now(), report)
         return report
 
@@ -267,7 +272,7 @@ class Dispatcher:
         marks: _Marks,
         done: list[tuple[Due, Sent]],
     ) -> None:
-        paused: dict[str, datetime] = {}
+        paused: dict[str, datetime] = dict(self._refusing)
         lost: set[int] = set()
         released: set[int] = set()
         renewed = time.monotonic()
@@ -299,6 +304,10 @@ class Dispatcher:
         except Exception as exc:
             report.send_seconds += time.perf_counter() - started
             report.send_cpu_seconds += time.thread_time() - cpu
+            if isinstance(exc, WorkspaceUnavailable):
+                self._pause_unavailable(claim_id, due, exc, paused)
+                report.deferred += 1
+                return None
             retry_at = None
             if isinstance(exc, RateLimited):
                 retry_at = paused[due.team_id] = self.clock.now() + timedelta(seconds=exc.retry_after)
@@ -308,6 +317,7 @@ class Dispatcher:
             return None
         report.send_seconds += time.perf_counter() - started
         report.send_cpu_seconds += time.thread_time() - cpu
+        self.unavailable.discard(due.team_id)
         mark = SentMark(
             claim_id, due.team_id, due.kind, due.candidate_id, sent.channel_id, sent.ts, self.clock.now()
         )
@@ -374,6 +384,21 @@ class Dispatcher:
             row.last_error = reason[:500]
             uow.commit()
         return reason
+
+    def _pause_unavailable(
+        self, claim_id: int, due: Due, exc: WorkspaceUnavailable, paused: dict[str, datetime]
+    ) -> None:
+        """Slack refuses the workspace's token: give the claim back (no attempt counted), pause the
+        workspace's other sends, and say so once (not again until a send to it succeeds)."""
+        retry_at = paused[due.team_id] = self._refusing[due.team_id] = self.clock.now() + UNAVAILABLE_PAUSE
+        self._release(claim_id, retry_at)
+        if due.team_id not in self.unavailable:
+            self.unavailable.add(due.team_id)
+            log.warning(
+                "workspace %s: %s Its notifications wait until it is installed again.",
+                due.team_id,
+                exc.message,
+            )
 
     def _release(self, claim_id: int, retry_at: datetime) -> None:
         """Give a claim back without trying it (its workspace is rate-limited until `retry_at`)."""

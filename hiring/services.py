@@ -29,6 +29,7 @@ from hiring.scheduling.booking import SchedulingService
 from hiring.scheduling.busy import BusyService
 from hiring.scheduling.declines import DeclineService
 from hiring.scheduling.links import SchedulingLinks
+from hiring.workspaces import WorkspaceService
 from scheduling.builtin_calendar import BuiltinCalendar
 from scheduling.calendar_protocol import CalendarGateway
 from storage.uow import Database
@@ -64,6 +65,7 @@ class Services:
     declines: DeclineService
     privacy: PrivacyService
     links: SchedulingLinks
+    workspaces: WorkspaceService
 
 
 def build_services(
@@ -75,9 +77,11 @@ def build_services(
     *,
     public_url: str = "http://localhost:3000",
     mailer: Mailer | None = None,
+    video_link_template: str | None = None,
 ) -> Services:
     """Construct every domain service over one database, clock and set of gateways (the calendar
-    defaults to the built-in one; no mailer: scheduling links are copied, not e-mailed)."""
+    defaults to the built-in one; no mailer: scheduling links are copied, not e-mailed; video interviews
+    on the built-in calendar get `video_link_template` when set)."""
     calendar = calendar or BuiltinCalendar(db, clock, public_url=public_url)
     plans = PlanService(db, clock, notifier)
     questions = QuestionService(db, clock)
@@ -86,7 +90,9 @@ def build_services(
     scorecards = ScorecardService(db, clock, directory, notifier)
     debriefs = DebriefService(db, clock, notifier)
     reports = ReportService(db, clock, notifier, directory)
-    scheduling = SchedulingService(db, clock, calendar, people, pools, directory, notifier)
+    scheduling = SchedulingService(
+        db, clock, calendar, people, pools, directory, notifier, video_link_template=video_link_template
+    )
     candidates = CandidateService(db, clock, notifier)
     return Services(
         db=db,
@@ -117,4 +123,5 @@ def build_services(
         declines=DeclineService(db, clock, calendar, pools, scheduling, directory),
         privacy=PrivacyService(db, clock, notifier, calendar),
         links=SchedulingLinks(db, clock, public_url, notifier, directory, mailer),
+        workspaces=WorkspaceService(db, clock),
     )

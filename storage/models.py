@@ -136,8 +136,8 @@ class Candidate(Base):
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    accommodations: Mapped[str] = mapped_column(Text, default="")
-    accommodations_shareable: Mapped[bool] = mapped_column(Boolean, default=False)
+    accommodations: Mapped[str] = mapped_column(Text, default="")  # for interviewers (briefings)
+    private_accommodations: Mapped[str] = mapped_column(Text, default="")  # hiring manager and recruiters
     links: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     stage_key: Mapped[str] = mapped_column(String(80))
@@ -523,6 +523,18 @@ class IdempotencyKey(Base):
     team_id: Mapped[str] = mapped_column(TEAM, primary_key=True)
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     created_at: Mapped[datetime]
+
+
+class Workspace(Base):
+    """A Slack workspace Loopbot knows of: `removed_at` is set when the app was uninstalled or its
+    bot token revoked (its jobs stop; its data stay), and cleared when it is installed again."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(TEAM, primary_key=True)
+    removed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    reason: Mapped[str] = mapped_column(String(32), default="")
+    changed_at: Mapped[datetime]
 
 
 # slack_sdk's installation and OAuth state stores (multi-workspace installs) keep their rows in

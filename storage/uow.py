@@ -22,6 +22,7 @@ from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.records import AuditRepository, IdempotencyRepository, MessageRepository
 from storage.repositories.roles import CandidateRepository, RoleRepository
 from storage.repositories.scheduling import BookingRepository, CalendarRepository
+from storage.repositories.workspaces import WorkspaceRepository
 
 T = TypeVar("T")
 
@@ -53,6 +54,7 @@ class UnitOfWork:
         self.privacy = PrivacyRepository(s, t)
         self.outbox = OutboxRepository(s, t)
         self.links = LinkRepository(s, t)
+        self.workspaces = WorkspaceRepository(s, t)
         return self
 
     def __exit__(

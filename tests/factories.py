@@ -62,7 +62,7 @@ def make_candidate(
     timezone: str = "America/New_York",
     stage_key: str | None = None,
     accommodations: str = "",
-    shareable: bool = False,
+    private_accommodations: str = "",
 ) -> Candidate:
     now = clock.now()
     with db.uow(role.team_id) as uow:
@@ -75,7 +75,7 @@ def make_candidate(
             email=email,
             timezone=timezone,
             accommodations=accommodations,
-            accommodations_shareable=shareable,
+            private_accommodations=private_accommodations,
             stage_key=stage_key or spec_of(fresh_role.plan).stages[0].key,
             status="active",
             status_changed_at=now,

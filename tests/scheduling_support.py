@@ -92,15 +92,26 @@ def setup_schedule(
     return Loop(role.id, candidate.id, saved.panel_id)
 
 
+def availability_text(rows: list[tuple[str, str, str]]) -> str:
+    """Rows (day, from, to) written in the availability field's grammar: `2026-11-24 09:00-12:30; …`."""
+    return "; ".join(f"{day} {start}-{end}" for day, start, end in rows)
+
+
 def enter_availability(
-    sandbox: Sandbox, rows: list[tuple[str, str, str]], who: str = "URITA", candidate: str = "Grace Hopper"
+    sandbox: Sandbox,
+    rows: list[tuple[str, str, str]] | str,
+    who: str = "URITA",
+    candidate: str = "Grace Hopper",
 ) -> Any:
-    """Open `/interview availability <candidate>` and submit the rows (day, from, to)."""
+    """Open `/interview availability <candidate>`, type the rows (day, from, to) or a text into its
+    field and submit: the first submit shows the preview, the second saves (returns the last reply)."""
     sandbox.command(who, f"availability {candidate}")
-    values: dict[str, Any] = {}
-    for i, (day, start, end) in enumerate(rows):
-        values.update({f"d{i}": day, f"f{i}": start, f"t{i}": end})
-    return sandbox.submit(who, values)
+    text = rows if isinstance(rows, str) else availability_text(rows)
+    reply = sandbox.submit(who, {"when": text})
+    answer = reply.json()
+    if isinstance(answer, dict) and answer.get("response_action") == "update":
+        reply = sandbox.submit(who, {"when": text})
+    return reply
 
 
 def option_sections(view: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -66,7 +66,7 @@ def flow_roles_and_candidates(demo: Demo) -> None:
             "email": "grace@example.com",
             "timezone": "America/New_York",
             "accommodations": "Needs captions on video calls",
-            "share": ["shareable"],
+            "private_accommodations": "Prefers afternoons (school run); only the HM and recruiters see this",
         },
         "fixes it and submits",
     )

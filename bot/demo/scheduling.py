@@ -44,23 +44,13 @@ def flow_scheduling(demo: Demo) -> None:
     """Availability, options, one-click booking, and what everyone sees."""
     demo.step("The recruiter enters when Grace Hopper can interview (in her time zone)")
     demo.say("URITA", f"availability {CANDIDATE}")
+    demo.submit("URITA", {"when": "Tue 12-9"}, "types a window that ends before it starts, and saves")
     demo.submit(
         "URITA",
-        {"d0": "2026-11-24", "f0": "12:00", "t0": "09:00"},
-        "types a window that ends before it starts, and saves",
+        {"when": "Tue-Wed 05:00-12:00"},
+        "types Tuesday and Wednesday mornings, New York time, and presses Save: the modal shows what it understood",
     )
-    demo.submit(
-        "URITA",
-        {
-            "d0": "2026-11-24",
-            "f0": "05:00",
-            "t0": "12:00",
-            "d1": "2026-11-25",
-            "f1": "05:00",
-            "t1": "12:00",
-        },
-        "enters Tuesday and Wednesday mornings, New York time, and saves",
-    )
+    demo.submit("URITA", {"when": "Tue-Wed 05:00-12:00"}, "checks the preview and saves")
 
     demo.step("The hiring manager asks for times: the modal opens at once, then shows ranked options")
     demo.say("UOTTO", f"schedule {CANDIDATE}")

@@ -136,7 +136,11 @@ class SlackDriver:
             "response_urls": [],
             "is_enterprise_install": False,
         }
-        return self._interactive(payload, **kw)
+        reply = self._interactive(payload, **kw)
+        answer = reply.json() if reply.status == 200 and reply.body.startswith("{") else None
+        if isinstance(answer, dict) and answer.get("response_action") == "update" and view.get("id"):
+            self.fake.replace_view(str(view["id"]), answer["view"])
+        return reply
 
     def close(
         self, user_id: str, *, view: dict[str, Any] | None = None, values: dict[str, Any] | None = None
@@ -201,6 +205,35 @@ class SlackDriver:
             payload["container"] = {"type": "view", "view_id": view.get("id")}
             payload["view"] = dict(view, state={"values": {}})
         return self._interactive(payload, **kw)
+
+    def enter(self, user_id: str, block_id: str, text: str, *, view: dict[str, Any] | None = None) -> Reply:
+        """Type `text` into a modal's text input that dispatches actions, and press Enter (Slack
+        sends `block_actions` with the input's value and the view's state)."""
+        view = view or self.fake.last_view(user_id)
+        if view is None:
+            raise AssertionError(f"{user_id} has no open modal")
+        [block] = [b for b in view.get("blocks", []) if b.get("block_id") == block_id]
+        action_id = block["element"]["action_id"]
+        action = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": "plain_text_input",
+            "value": text,
+            "action_ts": f"{time.time():.6f}",
+        }
+        payload = {
+            "type": "block_actions",
+            "team": {"id": self.team_id, "domain": "loopbot-sim"},
+            "user": self._user(user_id),
+            "api_app_id": "ALOOPBOT",
+            "token": "deprecated-verification-token",
+            "trigger_id": self.trigger_id(user_id),
+            "actions": [action],
+            "container": {"type": "view", "view_id": view.get("id")},
+            "view": dict(view, state={"values": state_values(view, {block_id: text})}),
+            "is_enterprise_install": False,
+        }
+        return self._interactive(payload)
 
     def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None

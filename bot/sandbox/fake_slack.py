@@ -176,7 +176,10 @@ class FakeSlack:
         self._released = threading.Event()  # set by release() and stop(): held calls are dropped
         self._holding: dict[str, int] = {}
         self.install_codes: dict[str, str] = {}
-        self.tokens: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}  # bot tokens handed out by installs → their workspace
+        self.owners: dict[str, str] = {}  # user or channel id → its workspace (see `place`)
+        self.revoked: set[str] = set()  # tokens Slack no longer accepts (see `uninstall`)
+        self.default_revoked = False  # the default workspace's preset token (`SLACK_BOT_TOKEN`) too
         self.files: dict[str, UploadedFile] = {}
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
@@ -261,6 +264,49 @@ class FakeSlack:
         with self._lock:
             return self._holding.get(method, 0)
 
+    def place(self, team_id: str, *ids: str) -> None:
+        """Put users and channels in workspace `team_id`: a call made with another workspace's token
+        that names them is answered `user_not_found` / `channel_not_found`, as Slack would. Ids
+        never placed are visible to every workspace."""
+        with self._lock:
+            self.owners.update(dict.fromkeys(ids, team_id))
+
+    def uninstall(self, team_id: str) -> None:
+        """Uninstall the app from `team_id`: its tokens are revoked (calls answer `token_revoked`)."""
+        with self._lock:
+            self.revoked.update(t for t, team in self.tokens.items() if team == team_id)
+            if team_id == self.team_id:
+                self.default_revoked = True
+
+    def team_of(self, call: Call) -> str | None:
+        """The workspace whose token made `call` (None: no token)."""
+        header = call.headers.get("authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        return self.tokens.get(header[len("Bearer ") :], self.team_id)
+
+    def named_in(self, call: Call) -> list[str]:
+        """The users and channels a call names (DM channels as their user)."""
+        found: list[str] = []
+        for name in ("channel", "user", "user_id", "users"):
+            for value in str(call.params.get(name) or "").split(","):
+                if value.startswith("D"):
+                    value = "U" + value[1:]
+                if value:
+                    found.append(value)
+        return found
+
+    def _refusal(self, call: Call, token: str) -> str | None:
+        """Why Slack would refuse this call's token or what it names (None: it would not)."""
+        if token in self.revoked or (self.default_revoked and token not in self.tokens):
+            return "token_revoked"
+        team = self.team_of(call)
+        for named in self.named_in(call):
+            owner = self.owners.get(named)
+            if owner is not None and owner != team:
+                return "user_not_found" if named.startswith(("U", "W")) else "channel_not_found"
+        return None
+
     # -- reading what happened ----------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -315,7 +361,8 @@ class FakeSlack:
         self, method: str, params: dict[str, Any], headers: dict[str, str]
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._lock:
-            self.calls.append(Call(method=method, params=params, headers=headers, at=time.monotonic()))
+            call = Call(method=method, params=params, headers=headers, at=time.monotonic())
+            self.calls.append(call)
             fault = self._next_fault(method)
         if fault is not None and fault.stall:
             self._hold(method, fault.delay or None)
@@ -330,6 +377,10 @@ class FakeSlack:
                 return fault.status, body, extra
         if method != "oauth.v2.access" and not headers.get("authorization", "").startswith("Bearer "):
             return 200, {"ok": False, "error": "not_authed"}, {}
+        if method != "oauth.v2.access":
+            refused = self._refusal(call, headers["authorization"][len("Bearer ") :])
+            if refused:
+                return 200, {"ok": False, "error": refused}, {}
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}, {}
@@ -574,6 +625,12 @@ class FakeSlack:
             return {"ok": False, "error": "message_not_found"}
         message.deleted = True
         return {"ok": True, "channel": message.channel, "ts": message.ts}
+
+    def replace_view(self, view_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """What Slack does with a submission answered `response_action: update`: the same modal
+        (same id and owner) now shows `view`."""
+        with self._lock:
+            return self._store_view(view, view_id, self.view_owner.get(view_id))
 
     def _store_view(self, view: dict[str, Any], view_id: str, user: str | None) -> dict[str, Any]:
         stored = dict(view)

@@ -126,6 +126,11 @@ class Sandbox:
         self.idle()
         return reply
 
+    def enter(self, user_id: str, block_id: str, text: str, **kw: Any) -> Reply:
+        reply = self.slack.enter(user_id, block_id, text, **kw)
+        self.idle()
+        return reply
+
     def event(self, event: dict[str, Any], **kw: Any) -> Reply:
         reply = self.slack.event(event, **kw)
         self.idle()

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from handlers.block_kit import Rendered, context, modal, option, section
+from handlers.block_kit import Rendered, call_text, context, modal, option, section, where_text
 from handlers.mrkdwn import clip, esc, plain, user, when
 from hiring.feedback.briefings import Briefing
 from hiring.feedback.scorecards import (
@@ -74,19 +74,19 @@ def open_button(interview_id: int, label: str, *, primary: bool = True) -> Butto
 # -- the briefing -----------------------------------------------------------------------------------
 def render_briefing(msg: Briefing) -> Rendered:
     start = when(msg.start_at, msg.tz, with_zone=False)
-    where = []
-    if msg.video_link and _URL.match(msg.video_link):
-        where.append(f"<{msg.video_link.replace('&', '&amp;')}|Join the video call>")
-    if msg.room:
-        where.append(f"room {esc(msg.room)}")
-    if not where:
-        where.append("on site" if msg.mode == "onsite" else "online")
+    where = where_text(
+        msg.mode,
+        msg.room,
+        msg.video_link,
+        address=msg.address,
+        call=call_text(msg.caller_id, msg.candidate_name, msg.candidate_phone),
+    )
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=plain(f"Briefing: {msg.title}", 150))),
         section(
             f"*{esc(msg.candidate_name)}* for *{esc(msg.role_title)}* — {esc(msg.stage_name)}\n"
             f"*When:* {start}–{clock_time(msg.end_at, msg.tz)} ({msg.tz})\n"
-            f"*Where:* {', '.join(where)}"
+            f"*Where:* {where}"
         ),
     ]
     if msg.focus:
@@ -123,6 +123,13 @@ def render_briefing(msg: Briefing) -> Rendered:
         blocks.append(section(f"*Links*\n{linkify(msg.candidate_links)}"))
     if msg.accommodations.strip():
         blocks.append(section(f"*Accommodations:* {esc(msg.accommodations)}"))
+    if msg.private_accommodations.strip():
+        blocks.append(
+            section(
+                "*Private accommodations* (you see them as the hiring manager or a recruiter; the "
+                f"other interviewers do not): {esc(msg.private_accommodations)}"
+            )
+        )
     panel = ", ".join(user(u) for u in msg.interviewer_ids)
     shadows = f"; shadowing: {', '.join(user(u) for u in msg.shadow_ids)}" if msg.shadow_ids else ""
     blocks.append(context(f"Panel: {panel or 'nobody yet'}{shadows}. Times in {msg.tz}."))

@@ -1,7 +1,9 @@
-"""Listeners for panels: `/interview panel <candidate>`, the stage select and the panel modal."""
+"""Listeners for panels: `/interview panel <candidate>`, the stage select, the one-click fills
+(copy a panel, a pool by rotation) and the panel modal."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import App
@@ -10,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.common import on_action, on_submit, open_modal
 from handlers.context import HandlerContext
-from handlers.panels.panels_blocks import PANEL_MODAL, PANEL_STAGE, panel_modal
+from handlers.panels.panels_blocks import PANEL_COPY, PANEL_MODAL, PANEL_STAGE, panel_modal
 from handlers.router import CommandRequest, CommandRouter
 from handlers.slack_gateway import explain
 from handlers.view_state import metadata
@@ -70,6 +72,24 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
             raise ExternalServiceError(explain(err)) from err
 
     on_action(app, ctx, PANEL_STAGE, stage_changed)
+
+    def copy_clicked(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+        view = body.get("view") or {}
+        meta = metadata(view)
+        action = (body.get("actions") or [{}])[0]
+        source = action.get("value") or (action.get("selected_option") or {}).get("value")
+        if not source or not meta.get("candidate_id"):
+            return
+        draft = services.panels.draft(actor, int(meta["candidate_id"]), str(meta["stage_key"]), str(source))
+        revision = int(meta.get("revision") or 0) + 1
+        try:
+            client.views_update(view_id=view["id"], hash=view.get("hash"), view=panel_modal(draft, revision))
+        except SlackApiError as err:
+            if err.response is not None and err.response.get("error") == "hash_conflict":
+                return  # another click already redrew the modal
+            raise ExternalServiceError(explain(err)) from err
+
+    on_action(app, ctx, re.compile(f"^{PANEL_COPY}:"), copy_clicked)
 
     def submit_panel(actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]) -> Any:
         stage_key = str(meta.get("stage_key") or "")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
     InputBlock,
     StaticSelectElement,
     UserMultiSelectElement,
@@ -22,6 +24,9 @@ from hiring.roles.messages import PanelSummary
 
 PANEL_MODAL = "panel_modal"
 PANEL_STAGE = "panel_stage"
+PANEL_COPY = (
+    "panel_copy"  # action ids `panel_copy:previous`, `panel_copy:pool:<kind>`, `panel_copy:candidate`
+)
 MODAL_BLOCK_LIMIT = 100
 MODES = {"online": "video", "onsite": "on-site"}
 
@@ -34,9 +39,11 @@ def _people(n: int) -> str:
     return "1 interviewer" if n == 1 else f"{n} interviewers"
 
 
-def panel_modal(draft: PanelDraft) -> View:
-    """The panel modal for one stage: a stage select (changing it redraws the modal), one
-    interviewer picker per interview (`iv:<key>`, pre-filled) and a shadow picker where allowed."""
+def panel_modal(draft: PanelDraft, revision: int = 0) -> View:
+    """The panel modal for one stage: a stage select (changing it redraws the modal), ways to fill
+    it in one click (copy the previous stage's panel or another candidate's, a pool by rotation),
+    one interviewer picker per interview (`iv:<key>`, pre-filled) and a shadow picker where
+    allowed. `revision` changes the pickers' action ids so a refill replaces what Slack kept."""
     blocks: list[Any] = [
         section(f"*{esc(draft.candidate_name)}* · {esc(draft.role_title)}"),
         _stage_select(draft),
@@ -46,7 +53,8 @@ def panel_modal(draft: PanelDraft) -> View:
     elif not draft.editable:
         blocks.extend(_booked_panel_blocks(draft))
     else:
-        blocks.extend(_panel_picker_blocks(draft))
+        blocks.extend(_copy_blocks(draft))
+        blocks.extend(_panel_picker_blocks(draft, revision))
     if len(blocks) > MODAL_BLOCK_LIMIT:
         raise DomainError(
             f"{draft.stage_name} has too many interviews to fit one Slack modal; split the stage in the plan."
@@ -56,7 +64,7 @@ def panel_modal(draft: PanelDraft) -> View:
         title="Panel",
         blocks=blocks,
         submit="Save panel",  # Slack requires a submit button beside input blocks
-        meta={"candidate_id": draft.candidate_id, "stage_key": draft.stage_key},
+        meta={"candidate_id": draft.candidate_id, "stage_key": draft.stage_key, "revision": revision},
     )
 
 
@@ -86,7 +94,41 @@ def _booked_panel_blocks(draft: PanelDraft) -> list[Any]:
     return blocks
 
 
-def _panel_picker_blocks(draft: PanelDraft) -> list[Any]:
+def _copy_blocks(draft: PanelDraft) -> list[Any]:
+    """One-click fills: the previous stage's panel, another candidate's panel for this stage (a
+    select), and each pool by fair rotation."""
+    elements: list[Any] = []
+    if draft.previous_stage:
+        elements.append(
+            ButtonElement(
+                text=plain("Copy the previous stage", 75),
+                action_id=f"{PANEL_COPY}:previous",
+                value="previous",
+            )
+        )
+    if draft.others:
+        elements.append(
+            StaticSelectElement(
+                action_id=f"{PANEL_COPY}:candidate",
+                placeholder=plain("Copy another candidate's", 150),
+                options=[option(name, f"candidate:{cid}") for cid, name in draft.others[:100]],
+            )
+        )
+    for kind in draft.pools[: 25 - len(elements)]:
+        elements.append(
+            ButtonElement(
+                text=plain(f"Fill {kind_label(kind)} by rotation", 75),
+                action_id=f"{PANEL_COPY}:pool:{kind}"[:255],
+                value=f"pool:{kind}",
+            )
+        )
+    blocks: list[Any] = [ActionsBlock(block_id="copy", elements=elements)] if elements else []
+    if draft.filled:
+        blocks.append(context(f"{esc(draft.filled)} Check the people, then save."))
+    return blocks
+
+
+def _panel_picker_blocks(draft: PanelDraft, revision: int = 0) -> list[Any]:
     """An editable stage: a note, then an interviewer picker (and shadow picker) per interview."""
     note = (
         "This stage's panel is saved; saving again replaces its interviewers."
@@ -109,7 +151,7 @@ def _panel_picker_blocks(draft: PanelDraft) -> list[Any]:
                     2000,
                 ),
                 element=UserMultiSelectElement(
-                    action_id=f"pick:{draft.stage_key}",
+                    action_id=f"pick:{draft.stage_key}:{revision}",
                     initial_users=iv.interviewer_ids or None,
                     max_selected_items=max(iv.count, len(iv.interviewer_ids)),
                 ),
@@ -122,7 +164,7 @@ def _panel_picker_blocks(draft: PanelDraft) -> list[Any]:
                     label=plain(f"Shadow for {iv.name}", 2000),
                     optional=True,
                     element=UserSelectElement(
-                        action_id=f"shadow:{draft.stage_key}", initial_user=iv.shadow_id
+                        action_id=f"shadow:{draft.stage_key}:{revision}", initial_user=iv.shadow_id
                     ),
                 )
             )

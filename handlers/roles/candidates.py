@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from handlers.common import on_submit, open_modal
 from handlers.context import HandlerContext
-from handlers.roles.candidates_blocks import CANDIDATE_MODAL, SHAREABLE, candidate_modal
+from handlers.roles.candidates_blocks import CANDIDATE_MODAL, candidate_modal
 from handlers.router import CommandRequest, CommandRouter
 from handlers.view_state import text
 from hiring.errors import PermissionDenied
@@ -53,7 +53,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
             role_id=int(role) if isinstance(role, str) and role.isdecimal() else None,
             timezone=text(vals, "timezone") or ctx.default_tz,
             accommodations=text(vals, "accommodations"),
-            accommodations_shareable=SHAREABLE in (vals.get("share") or []),
+            private_accommodations=text(vals, "private_accommodations"),
             links=text(vals, "links"),
             notes=text(vals, "notes"),
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
-    CheckboxesElement,
     EmailInputElement,
     InputBlock,
     PlainTextInputElement,
@@ -19,7 +18,6 @@ from hiring.roles.messages import CandidateAdded
 from hiring.roles.roles import RoleView
 
 CANDIDATE_MODAL = "candidate_modal"
-SHAREABLE = "shareable"
 
 
 def candidate_modal(
@@ -92,14 +90,14 @@ def _role_input(roles: list[RoleView], c: CandidateView | None) -> InputBlock:
 
 
 def _accommodation_inputs(c: CandidateView | None) -> list[InputBlock]:
-    """The accommodations text and the checkbox that shares it with interviewers."""
-    share = option("Interviewers may see the accommodations", SHAREABLE)
+    """Two accommodations texts, each for its audience: interviewers (their briefings) and the
+    hiring manager and recruiters only."""
     return [
         InputBlock(
             block_id="accommodations",
-            label="Accommodations",
+            label="Accommodations for interviewers",
             optional=True,
-            hint="Seen only by the hiring manager and recruiters unless shared below.",
+            hint="Shown to the interviewers in their briefings, e.g. “Needs captions on video calls”.",
             element=PlainTextInputElement(
                 action_id="value",
                 multiline=True,
@@ -108,13 +106,15 @@ def _accommodation_inputs(c: CandidateView | None) -> list[InputBlock]:
             ),
         ),
         InputBlock(
-            block_id="share",
-            label="Sharing",
+            block_id="private_accommodations",
+            label="Private accommodations",
             optional=True,
-            element=CheckboxesElement(
+            hint="Seen only by the hiring manager and recruiters (never interviewers or the channel).",
+            element=PlainTextInputElement(
                 action_id="value",
-                options=[share],
-                initial_options=[share] if c and c.accommodations_shareable else None,
+                multiline=True,
+                max_length=3000,
+                initial_value=(c.private_accommodations or None) if c else None,
             ),
         ),
     ]

@@ -42,6 +42,22 @@ def _panel_text(panel: PanelStatus, tz: str, *, full: bool) -> str:
     return "\n".join(lines)
 
 
+def _accommodation_blocks(status: CandidateStatus) -> list[Any]:
+    """Accommodations, each labelled with who sees it (the private ones only reach this view when
+    the viewer is the hiring manager, a recruiter or an admin)."""
+    blocks = []
+    if status.accommodations.strip():
+        blocks.append(section(f"*Accommodations* (interviewers see these): {esc(status.accommodations)}"))
+    if status.private_accommodations.strip():
+        blocks.append(
+            section(
+                "*Private accommodations* (hiring manager and recruiters only): "
+                f"{esc(status.private_accommodations)}"
+            )
+        )
+    return blocks
+
+
 def status_blocks(status: CandidateStatus, links: Sequence[Any] = ()) -> tuple[str, list[Any]]:
     """Fallback text and blocks: everything but scores for managers (with `links`, the blocks of
     their scheduling links), own schedule for interviewers."""
@@ -52,6 +68,7 @@ def status_blocks(status: CandidateStatus, links: Sequence[Any] = ()) -> tuple[s
         blocks.extend(section(_panel_text(p, status.tz, full=False)) for p in status.panels)
         if not status.panels:
             blocks.append(section("None of your interviews with them is scheduled."))
+        blocks.extend(_accommodation_blocks(status))
         blocks.append(context(f"Times in {status.tz}."))
         return f"Your interviews with {name}", blocks[:MESSAGE_BLOCK_LIMIT]
     since = f" since {when(status.status_since, status.tz, with_zone=False)}" if status.status_since else ""
@@ -72,6 +89,7 @@ def status_blocks(status: CandidateStatus, links: Sequence[Any] = ()) -> tuple[s
         blocks.append(section(f"*Scorecards in:* {counts}"))
     else:
         blocks.append(section("*Scorecards in:* none yet"))
+    blocks.extend(_accommodation_blocks(status))
     decision = status.decision
     if decision is not None:
         outcome = OUTCOMES.get(decision.outcome, decision.outcome)

@@ -1,35 +1,26 @@
-"""Listeners for availability: `/interview availability <candidate>` and its modal."""
+"""Listeners for availability: `/interview availability <candidate>`, its one-field modal, the
+preview on Enter, and the save (an unpreviewed text is previewed first)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
-from handlers.common import on_submit, open_modal
+from handlers.common import ModalUpdate, on_action, on_submit, open_modal
 from handlers.context import HandlerContext
 from handlers.router import CommandRequest, CommandRouter
-from handlers.scheduling.booking_blocks import AVAILABILITY_MODAL, availability_modal
+from handlers.scheduling.booking_blocks import (
+    AVAILABILITY_FIELD,
+    AVAILABILITY_MODAL,
+    AVAILABILITY_TEXT,
+    availability_modal,
+    text_key,
+)
+from handlers.view_state import metadata, values
+from hiring.errors import InvalidInput
 from hiring.permissions import Actor, manages
-from hiring.scheduling.availability import WindowInput, row_ids
-
-
-def window_rows(vals: dict[str, Any], view: dict[str, Any]) -> list[WindowInput]:
-    """The modal's rows (`d0`/`f0`/`t0`, …) in order, as typed."""
-    rows = []
-    index = 0
-    block_ids = {b.get("block_id") for b in view.get("blocks", [])}
-    while row_ids(index)[0] in block_ids:
-        d_id, f_id, t_id = row_ids(index)
-        rows.append(
-            WindowInput(
-                day=vals.get(d_id) if isinstance(vals.get(d_id), str) else None,
-                start=vals.get(f_id) if isinstance(vals.get(f_id), str) else None,
-                end=vals.get(t_id) if isinstance(vals.get(t_id), str) else None,
-            )
-        )
-        index += 1
-    return rows
 
 
 def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
@@ -50,18 +41,30 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         "availability",
         availability_command,
         usage="availability <candidate>",
-        summary="enter when a candidate can interview (days and times in their time zone)",
+        summary="enter when a candidate can interview in one line, e.g. `Mon–Wed 9–12, Thu after 14:00`",
     )
+
+    def preview_on_enter(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+        view = body["view"]
+        text = str(values(view).get(AVAILABILITY_FIELD) or "")
+        draft, understood = services.availability.preview(actor, int(metadata(view)["candidate_id"]), text)
+        client.views_update(
+            view_id=view["id"], hash=view.get("hash"), view=availability_modal(draft, text, understood)
+        )
+
+    on_action(app, ctx, AVAILABILITY_TEXT, preview_on_enter)
 
     def submit_availability(
         actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]
     ) -> Any:
-        services.availability.save(
-            actor,
-            int(meta["candidate_id"]),
-            window_rows(vals, view),
-            request_key=f"view:{view.get('id')}",
-        )
+        text = str(vals.get(AVAILABILITY_FIELD) or "")
+        candidate_id = int(meta["candidate_id"])
+        if text_key(text) != meta.get("previewed"):
+            draft, understood = services.availability.preview(actor, candidate_id, text)
+            if understood.error:
+                raise InvalidInput({AVAILABILITY_FIELD: understood.error})
+            return ModalUpdate(availability_modal(draft, text, understood))
+        services.availability.save(actor, candidate_id, text, request_key=f"view:{view.get('id')}")
         return None
 
     on_submit(app, ctx, AVAILABILITY_MODAL, submit_availability)

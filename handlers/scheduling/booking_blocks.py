@@ -4,6 +4,7 @@ bookings, moves, cancellations and declines."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -13,18 +14,18 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     ContextBlock,
-    DatePickerElement,
     InputBlock,
     MarkdownTextObject,
+    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
-    TimePickerElement,
 )
+from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
-from handlers.block_kit import Rendered, context, loading, modal, section
+from handlers.block_kit import Rendered, call_text, context, loading, modal, section, where_text
 from handlers.mrkdwn import clip, esc, user
-from hiring.scheduling.availability import AvailabilityDraft, row_ids
+from hiring.scheduling.availability import MAX_TEXT, AvailabilityDraft, Understood, local_to_utc
 from hiring.scheduling.booking import (
     BookingResult,
     CancelPreview,
@@ -32,7 +33,6 @@ from hiring.scheduling.booking import (
     ScheduleOptions,
 )
 from hiring.scheduling.busy import BusyView
-from hiring.scheduling.formats import ONSITE, PHONE, format_of
 from hiring.scheduling.messages import (
     DeclineNotice,
     InterviewNotice,
@@ -42,6 +42,8 @@ from hiring.scheduling.messages import (
 )
 
 AVAILABILITY_MODAL = "availability_modal"
+AVAILABILITY_FIELD = "when"
+AVAILABILITY_TEXT = "availability_text"
 SCHEDULE_VIEW = "schedule_options"
 BOOK_OPTION = "book_option"
 CANCEL_VIEW = "cancel_loop_view"
@@ -80,90 +82,82 @@ def _people(interviewers: Sequence[str], shadows: Sequence[str] = ()) -> str:
     return text
 
 
-def _room(room: str) -> str:
-    """A configured room id (admin settings, e.g. a Google resource calendar id) as inline code."""
-    safe = room.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
-    return f"`{safe}`"
-
-
-def _where(
-    mode: str, room: str | None, video_link: str | None = None, *, address: str = "", call: str = ""
-) -> str:
-    """How and where: `phone — <call>`, `room X, <address>` or the video link."""
-    fmt = format_of(mode)
-    if fmt == PHONE:
-        return f"phone call (no video) — {call}" if call else "phone call (no video)"
-    if fmt == ONSITE:
-        place = f"room {_room(room)}" if room else "on-site (room to be confirmed)"
-        return f"{place}, {esc(address)}" if address else place
-    if video_link:
-        return f"<{video_link}|video call>"
-    return "video"
-
-
-def _call(caller_id: str | None, candidate_name: str, phone: str | None) -> str:
-    """Who calls whom: with the number in DMs (`phone`), without it in the hiring channel (None)."""
-    caller = user(caller_id) if caller_id else "the interviewer"
-    text = f"{caller} calls {esc(candidate_name)}"
-    if phone is None:
-        return text
-    if phone:
-        return f"{text} on {esc(phone)}"
-    return f"{text}; no phone number on file yet (add it with `/interview candidate {esc(candidate_name)}`)"
-
-
 # -- availability ----------------------------------------------------------------------------------
 
 
-def availability_modal(draft: AvailabilityDraft) -> View:
-    """One row per window: a date picker and two time pickers (`d0`, `f0`, `t0`, …), pre-filled
-    with the stored windows, in the candidate's time zone."""
+def text_key(text: str) -> str:
+    """A short fingerprint of the availability text last previewed (kept in private_metadata)."""
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
+def _window_lines(windows: Sequence[tuple[datetime, datetime]], tz: str) -> list[str]:
+    lines = []
+    for start, end in windows:
+        local_start, local_end = start.astimezone(ZoneInfo(tz)), end.astimezone(ZoneInfo(tz))
+        ends = (
+            f"{local_end:%H:%M}"
+            if local_end.date() == local_start.date()
+            else f"{day_text(end, tz)} {local_end:%H:%M}"
+        )
+        lines.append(f"• {day_text(start, tz)} {local_start:%H:%M}–{ends}")
+    return lines
+
+
+def availability_modal(
+    draft: AvailabilityDraft, text: str | None = None, understood: Understood | None = None
+) -> View:
+    """One field in the availability grammar ("Mon–Wed 9–12, Thu after 14:00"), pre-filled with the
+    stored windows, and below it what Loopbot understood: the stored windows when nothing was typed
+    yet, else the preview of `text` (or why it was not understood). Saving an unpreviewed text shows
+    its preview first."""
+    typed = draft.text if text is None else text
     blocks: list[Any] = [
         section(f"*{esc(draft.candidate_name)}* · {esc(draft.role_title)}"),
+        InputBlock(
+            block_id=AVAILABILITY_FIELD,
+            label="When can they interview?",
+            dispatch_action=True,
+            hint=PlainTextObject(
+                text="Days then times, parts separated by commas: Mon–Wed 9–12, Thu after 14:00; 12 Jan "
+                "9:30–11; weekdays morning; next Mon afternoon. Press Enter to preview."
+            ),
+            element=PlainTextInputElement(
+                action_id=AVAILABILITY_TEXT,
+                initial_value=typed or None,
+                max_length=MAX_TEXT,
+                placeholder="Mon–Wed 9–12, Thu after 14:00",
+                dispatch_action_config=DispatchActionConfig(trigger_actions_on=["on_enter_pressed"]),
+            ),
+        ),
         context(
-            f"Times in the candidate's time zone, *{_zone_name(draft.timezone)}*. Fill a row per "
-            "window (a day, from, to); leave the rest empty. Saving replaces the windows."
+            f"Times in the candidate's time zone, *{_zone_name(draft.timezone)}*. Saving replaces the windows."
         ),
     ]
-    for index in range(draft.rows):
-        window = draft.windows[index] if index < len(draft.windows) else None
-        d_id, f_id, t_id = row_ids(index)
-        blocks.append(
-            InputBlock(
-                block_id=d_id,
-                label=f"Window {index + 1}",
-                optional=True,
-                element=DatePickerElement(
-                    action_id="day", initial_date=window.day.isoformat() if window else None
-                ),
+    if understood is None:
+        stored = [
+            (
+                local_to_utc(w.day, w.start, ZoneInfo(draft.timezone)),
+                local_to_utc(w.day, w.end, ZoneInfo(draft.timezone)),
             )
-        )
-        blocks.append(
-            InputBlock(
-                block_id=f_id,
-                label="From",
-                optional=True,
-                element=TimePickerElement(
-                    action_id="from", initial_time=f"{window.start:%H:%M}" if window else None
-                ),
-            )
-        )
-        blocks.append(
-            InputBlock(
-                block_id=t_id,
-                label="To",
-                optional=True,
-                element=TimePickerElement(
-                    action_id="to", initial_time=f"{window.end:%H:%M}" if window else None
-                ),
-            )
-        )
+            for w in draft.windows
+        ]
+        lines = _window_lines([(s, e) for s, e in stored if s and e], draft.timezone)
+        head = "*Saved now*" if lines else "*Saved now:* no windows yet."
+    elif understood.error:
+        head, lines = f":warning: {esc(understood.error)}", []
+    else:
+        lines = _window_lines(understood.windows, draft.timezone)
+        head = f"*What I understood* ({len(lines)} window{'s' if len(lines) != 1 else ''}) — Save to keep it:"
+    blocks.append(section("\n".join([head, *lines])))
     return modal(
         callback_id=AVAILABILITY_MODAL,
         title="Availability",
         blocks=blocks,
         submit="Save",
-        meta={"candidate_id": draft.candidate_id},
+        meta={
+            "candidate_id": draft.candidate_id,
+            "previewed": text_key(typed) if understood is None or not understood.error else "",
+        },
     )
 
 
@@ -186,7 +180,7 @@ def _slot_line(slot: PlannedSlot | SlotLine, viewer_tz: str, candidate_tz: str) 
         if same
         else f" ({span_text(slot.start, slot.end, candidate_tz, with_day=not same_day)} for the candidate)"
     )
-    where = _where(slot.mode, slot.room, getattr(slot, "video_link", None))
+    where = where_text(slot.mode, slot.room, getattr(slot, "video_link", None))
     return (
         f"• *{esc(slot.title)}* {mine}{theirs} — {_people(slot.interviewer_ids, slot.shadow_ids)} · {where}"
     )
@@ -387,9 +381,11 @@ def render_loop_notice(msg: LoopNotice) -> Rendered:
         was = ""
         if s.previous_start is not None and s.previous_start != s.start:
             was = f" (was {day_text(s.previous_start, msg.tz)} {s.previous_start.astimezone(ZoneInfo(msg.tz)):%H:%M})"
-        call = _call(s.interviewer_ids[0] if s.interviewer_ids else None, msg.candidate_name, None)
+        call = call_text(s.interviewer_ids[0] if s.interviewer_ids else None, msg.candidate_name, None)
         where = (
-            "" if msg.kind == "cancelled" else f" · {_where(s.mode, s.room, address=s.address, call=call)}"
+            ""
+            if msg.kind == "cancelled"
+            else f" · {where_text(s.mode, s.room, address=s.address, call=call)}"
         )
         lines.append(
             f"• *{esc(s.title)}* {span_text(s.start, s.end, msg.tz)}{was} — "
@@ -426,8 +422,10 @@ def render_interview_notice(msg: InterviewNotice) -> Rendered:
     else:
         lines.append(f"*When:* {when_text}")
     if msg.kind not in ("cancelled", "removed"):
-        call = _call(msg.caller_id, msg.candidate_name, msg.phone)
-        lines.append(f"*Where:* {_where(msg.mode, msg.room, msg.video_link, address=msg.address, call=call)}")
+        call = call_text(msg.caller_id, msg.candidate_name, msg.phone)
+        lines.append(
+            f"*Where:* {where_text(msg.mode, msg.room, msg.video_link, address=msg.address, call=call)}"
+        )
         if msg.colleague_ids:
             lines.append(f"*With:* {_people(msg.colleague_ids)}")
     if msg.ics_url:

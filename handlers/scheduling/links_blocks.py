@@ -164,6 +164,8 @@ def render_link_activity(msg: LinkActivity) -> Rendered:
     if msg.note:
         quoted = "\n".join(f"> {esc(line)}" for line in msg.note.splitlines() if line.strip())
         lines.append(f"*In their words:*\n{quoted}")
+    elif msg.kind == "accommodations" and msg.in_thread:
+        lines.append("_What they asked for went to the recruiters and the hiring manager only._")
     blocks: list[Block] = [section(clip("\n".join(lines)))]
     if msg.times:
         blocks.append(context(f"Times in {esc(msg.tz.replace('_', ' '))}."))

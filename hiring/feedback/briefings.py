@@ -2,7 +2,8 @@
 
 It says who, what and when (in the interviewer's own time zone): the candidate, the role, the
 interview's focus and competencies, the questions assigned to this interviewer from the bank, the
-links, and the accommodations the recruiter marked as shareable (nothing else of them). Questions
+links, and the accommodations for interviewers (the private ones only to the role's hiring manager or a
+recruiter sitting the interview; nothing else of them). Questions
 are assigned when the briefing is built: no two interviewers of a candidate, in any stage, get the
 same question (`question_assignments` is unique per candidate and question).
 """
@@ -53,8 +54,12 @@ class Briefing:
     shadow_ids: tuple[str, ...]
     video_link: str | None
     room: str | None
+    address: str
+    candidate_phone: str
+    caller_id: str | None
     candidate_links: str
-    accommodations: str
+    accommodations: str  # for interviewers
+    private_accommodations: str  # only when the recipient is the role's hiring manager or a recruiter
 
 
 def rank_questions(pool: list[Question], focus_keys: set[str], competencies: list[str]) -> list[Question]:
@@ -168,8 +173,14 @@ class BriefingService:
                 shadow_ids=tuple(s.user_id for s in interview.seats if s.kind == "shadow"),
                 video_link=interview.video_link,
                 room=interview.room,
+                address=info.address,
+                candidate_phone=info.candidate_phone,
+                caller_id=info.caller_id,
                 candidate_links=candidate.links or "",
-                accommodations=candidate.accommodations if candidate.accommodations_shareable else "",
+                accommodations=candidate.accommodations,
+                private_accommodations=candidate.private_accommodations
+                if seat.user_id == info.hiring_manager_id or seat.user_id in info.recruiter_ids
+                else "",
             )
             uow.commit()
             return briefing

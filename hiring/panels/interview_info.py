@@ -49,6 +49,9 @@ class InterviewInfo:
     end_at: datetime | None
     video_link: str | None
     room: str | None
+    address: str
+    candidate_phone: str
+    caller_id: str | None
     stage_key: str
     stage_name: str
     candidate_id: int
@@ -114,6 +117,9 @@ def interview_info(interview: Interview) -> InterviewInfo:
         end_at=interview.end_at,
         video_link=interview.video_link,
         room=interview.room,
+        address=" ".join(spec_of(role.plan).address.split()),
+        candidate_phone=candidate.phone or "",
+        caller_id=next((s.user_id for s in interview.seats if s.kind != "shadow"), None),
         stage_key=panel.stage_key,
         stage_name=stage.name if stage else humanise(panel.stage_key),
         candidate_id=candidate.id,

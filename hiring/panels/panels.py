@@ -6,13 +6,13 @@ the panel, its interviews and seats in one transaction, `announce` posts the sum
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from hiring.clock import Clock
 from hiring.errors import Conflict, ExternalServiceError, InvalidInput, NotFound
-from hiring.panels.pools import RUNS_INTERVIEWS, Membership, PoolService, a_kind
+from hiring.panels.pools import RUNS_INTERVIEWS, Membership, PoolService, a_kind, kind_label
 from hiring.people.people import PeopleService
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
@@ -63,6 +63,12 @@ class PanelDraft:
     interviews: list[InterviewDraft]
     saved: bool
     editable: bool
+    previous_stage: str | None = None  # the nearest earlier stage with a panel (copy from it)
+    others: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # the role's candidates with this stage's panel
+    pools: list[str] = field(default_factory=list)  # the pool kinds this stage's interviews draw on
+    filled: str = ""  # what the people were filled from, when not the saved panel or rotation
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,84 @@ class SavedPanel:
     updated: bool
     changed: bool
     announce: bool = True
+
+
+PREVIOUS = "previous"
+
+
+@dataclass
+class _Fill:
+    """Where a draft's people come from: by interview key, from a list of people, or one pool's
+    interviews by rotation."""
+
+    by_key: dict[str, tuple[list[str], str | None]] = field(default_factory=dict)
+    people: list[str] = field(default_factory=list)
+    pool: str | None = None
+    note: str = ""
+
+
+def _seats(panel: Panel | None) -> dict[str, tuple[list[str], str | None]]:
+    """`{interview_key: (interviewers, shadow)}` of a panel."""
+    if panel is None:
+        return {}
+    return {
+        iv.interview_key: (
+            [s.user_id for s in iv.seats if s.kind == "interviewer"],
+            next((s.user_id for s in iv.seats if s.kind == "shadow"), None),
+        )
+        for iv in panel.interviews
+    }
+
+
+def _previous_panel(
+    uow: UnitOfWork, candidate: Candidate, stage_keys: list[str], stage_key: str
+) -> tuple[str, Panel] | None:
+    """The candidate's panel of the nearest earlier stage (in plan order) that has one."""
+    earlier = stage_keys[: stage_keys.index(stage_key)] if stage_key in stage_keys else []
+    for key in reversed(earlier):
+        panel = uow.panels.current(candidate.id, key)
+        if panel is not None and panel.interviews:
+            return key, panel
+    return None
+
+
+def _fill_from(
+    uow: UnitOfWork,
+    source: str | None,
+    candidate: Candidate,
+    saved: dict[str, tuple[list[str], str | None]],
+    previous: tuple[str, Panel] | None,
+    stages: Sequence[StageSpec],
+    stage_key: str,
+) -> _Fill:
+    """What `source` (see `PanelService.draft`) fills the draft with; the saved panel by default."""
+    names = {s.key: s.name for s in stages}
+    if source == PREVIOUS:
+        if previous is None:
+            raise NotFound("No earlier stage of this candidate has a panel to copy.")
+        seats = _seats(previous[1])
+        people = list(dict.fromkeys(u for ids, _ in seats.values() for u in ids))
+        return _Fill(
+            by_key=seats, people=people, note=f"Copied from the {names.get(previous[0], previous[0])} panel."
+        )
+    if source and source.startswith("candidate:"):
+        other_id = source.partition(":")[2]
+        other = uow.candidates.get(int(other_id)) if other_id.isdigit() and len(other_id) < 12 else None
+        panel = uow.panels.current(other.id, stage_key) if other else None
+        if (
+            other is None
+            or other.erased_at is not None
+            or other.role_id != candidate.role_id
+            or panel is None
+        ):
+            raise NotFound("That candidate has no panel for this stage to copy.")
+        return _Fill(by_key=_seats(panel), note=f"Copied from {other.name}'s panel.")
+    if source and source.startswith("pool:"):
+        kind = source.partition(":")[2]
+        return _Fill(
+            by_key=saved, pool=kind, note=f"Filled the {kind_label(kind)} interviews by fair rotation."
+        )
+    return _Fill(by_key=saved)
 
 
 def panel_snapshot(panel: Panel) -> dict[str, object]:
@@ -167,9 +251,14 @@ class PanelService:
         self.names = people
         self.notifier = notifier
 
-    def draft(self, actor: Actor, candidate_id: int, stage_key: str | None = None) -> PanelDraft:
+    def draft(
+        self, actor: Actor, candidate_id: int, stage_key: str | None = None, source: str | None = None
+    ) -> PanelDraft:
         """The panel modal's content for a stage (default: the candidate's current stage): the saved
-        panel's people when there is one, else rotation's suggestion per interview."""
+        panel's people when there is one, else rotation's suggestion per interview. `source` fills it
+        instead: `previous` (the panel of the nearest earlier stage that has one: same interviews
+        copied, other seats from its people when qualified), `candidate:<id>` (another candidate
+        of the role, same stage) or `pool:<kind>` (that pool's interviews by fair rotation)."""
         with self.db.uow(actor.team_id) as uow:
             candidate = live_candidate(uow, candidate_id)
             require_manager(actor, candidate.role, WHAT)
@@ -179,43 +268,14 @@ class PanelService:
             except KeyError:
                 raise NotFound("That stage is not in the role's plan any more.") from None
             panel = uow.panels.current(candidate.id, stage.key)
-            saved = {iv.interview_key: iv for iv in panel.interviews} if panel else {}
-            used: set[str] = set()  # people already in this loop: others are preferred
-            picks: list[str] = []  # this draft's picks so far, counted as load
-            interviews = []
-            for iv in stage.interviews:
-                existing = saved.get(iv.key)
-                suggestion = self.pools.suggest_in(uow, iv.pool, iv.interviewers, exclude=used, pending=picks)
-                if existing is not None:
-                    chosen = [s.user_id for s in existing.seats if s.kind == "interviewer"]
-                    shadow = next((s.user_id for s in existing.seats if s.kind == "shadow"), None)
-                else:
-                    chosen = list(suggestion.interviewer_ids)
-                    if len(chosen) < iv.interviewers:  # a small pool: people sit twice, spread evenly
-                        more = self.pools.suggest_in(
-                            uow, iv.pool, iv.interviewers - len(chosen), exclude=chosen, pending=picks
-                        )
-                        chosen += more.interviewer_ids
-                    shadow = suggestion.shadow_id if iv.shadow_allowed else None
-                used.update(chosen)
-                picks.extend(chosen)
-                if shadow:
-                    used.add(shadow)
-                    picks.append(shadow)
-                interviews.append(
-                    InterviewDraft(
-                        key=iv.key,
-                        name=iv.name,
-                        duration_minutes=iv.duration_minutes,
-                        mode=iv.mode,
-                        count=iv.interviewers,
-                        kind=iv.pool,
-                        qualified=suggestion.qualified,
-                        interviewer_ids=chosen,
-                        shadow_allowed=iv.shadow_allowed,
-                        shadow_id=shadow if iv.shadow_allowed else None,
-                    )
-                )
+            previous = _previous_panel(uow, candidate, [s.key for s in spec.stages], stage.key)
+            others = [
+                (p.candidate_id, p.candidate.name)
+                for p in uow.panels.of_role_stage(candidate.role_id, stage.key)
+                if p.candidate_id != candidate.id and p.interviews
+            ]
+            fill = _fill_from(uow, source, candidate, _seats(panel), previous, spec.stages, stage.key)
+            interviews = self._drafts(uow, stage, fill)
             return PanelDraft(
                 candidate_id=candidate.id,
                 candidate_name=candidate.name,
@@ -226,7 +286,66 @@ class PanelService:
                 interviews=interviews,
                 saved=panel is not None,
                 editable=panel is None or changeable(panel),
+                previous_stage=previous[0] if previous else None,
+                others=others,
+                pools=list(dict.fromkeys(iv.pool for iv in stage.interviews)),
+                filled=fill.note,
             )
+
+    def _drafts(self, uow: UnitOfWork, stage: StageSpec, fill: _Fill) -> list[InterviewDraft]:
+        """Each interview's people: copied (per `fill`) or suggested by rotation."""
+        used: set[str] = set()  # people already in this loop: others are preferred
+        picks: list[str] = []  # this draft's picks so far, counted as load
+        interviews = []
+        for iv in stage.interviews:
+            suggestion = self.pools.suggest_in(uow, iv.pool, iv.interviewers, exclude=used, pending=picks)
+            chosen, shadow = self._copied(uow, iv, fill, used)
+            if chosen is None:
+                chosen = list(suggestion.interviewer_ids)
+                shadow = suggestion.shadow_id if shadow is None else shadow
+            if len(chosen) < iv.interviewers:  # a small pool: people sit twice, spread evenly
+                more = self.pools.suggest_in(
+                    uow, iv.pool, iv.interviewers - len(chosen), exclude=chosen, pending=picks
+                )
+                chosen += more.interviewer_ids
+            if shadow in chosen:
+                shadow = None
+            used.update(chosen)
+            picks.extend(chosen)
+            if shadow:
+                used.add(shadow)
+                picks.append(shadow)
+            interviews.append(
+                InterviewDraft(
+                    key=iv.key,
+                    name=iv.name,
+                    duration_minutes=iv.duration_minutes,
+                    mode=iv.mode,
+                    count=iv.interviewers,
+                    kind=iv.pool,
+                    qualified=suggestion.qualified,
+                    interviewer_ids=chosen,
+                    shadow_allowed=iv.shadow_allowed,
+                    shadow_id=shadow if iv.shadow_allowed else None,
+                )
+            )
+        return interviews
+
+    def _copied(
+        self, uow: UnitOfWork, iv: InterviewSpec, fill: _Fill, used: set[str]
+    ) -> tuple[list[str] | None, str | None]:
+        """The people `fill` gives one interview (None: rotation's), and its shadow."""
+        if fill.pool == iv.pool:
+            return None, None
+        if iv.key in fill.by_key:
+            ids, shadow = fill.by_key[iv.key]
+            return list(ids), shadow
+        if not fill.people:
+            return None, None
+        members = self.pools.memberships(uow, iv.pool)
+        qualified = [u for u in fill.people if u in members and members[u].level in RUNS_INTERVIEWS]
+        qualified.sort(key=lambda u: u in used)  # people not yet in this loop first (stable)
+        return qualified[: iv.interviewers], None
 
     def validate(
         self, uow: UnitOfWork, stage: StageSpec, choices: Mapping[str, SeatChoice]

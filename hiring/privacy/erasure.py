@@ -102,7 +102,7 @@ def _blank_candidate(candidate: Candidate, now: datetime) -> None:
     candidate.notes = ""
     candidate.links = ""
     candidate.accommodations = ""
-    candidate.accommodations_shareable = False
+    candidate.private_accommodations = ""
     candidate.erased_at = now
     candidate.updated_at = now
 
@@ -165,7 +165,13 @@ class PrivacyService:
     def finish(self, erasure: Erasure) -> Erasure:
         """Rewrite Loopbot's messages that named the candidate and cancel their future events."""
         notice = ErasedNotice(erasure.candidate_id)
-        for sent in erasure.messages:
+        with self.db.uow(erasure.team_id) as uow:
+            removed = uow.workspaces.is_removed()
+        if removed and erasure.messages:  # uninstalled: Slack would refuse every update
+            erasure.problems.append(
+                "Loopbot is no longer installed in this workspace; its messages stay as they were."
+            )
+        for sent in () if removed else erasure.messages:
             try:
                 self.notifier.update(erasure.team_id, sent, notice)
                 erasure.messages_updated += 1

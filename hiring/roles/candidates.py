@@ -50,8 +50,8 @@ class CandidateInput:
     email: str
     role_id: int | None
     timezone: str
-    accommodations: str = ""
-    accommodations_shareable: bool = False
+    accommodations: str = ""  # for interviewers (their briefings)
+    private_accommodations: str = ""  # for the hiring manager and recruiters only
     links: str = ""
     notes: str = ""
     phone: str = ""
@@ -68,7 +68,7 @@ class CandidateView:
     stage_key: str
     timezone: str
     accommodations: str
-    accommodations_shareable: bool
+    private_accommodations: str
     links: str
     notes: str
     phone: str = ""
@@ -84,7 +84,7 @@ def candidate_view(c: Candidate) -> CandidateView:
         stage_key=c.stage_key,
         timezone=c.timezone,
         accommodations=c.accommodations,
-        accommodations_shareable=c.accommodations_shareable,
+        private_accommodations=c.private_accommodations,
         links=c.links,
         notes=c.notes,
         phone=c.phone,
@@ -101,7 +101,7 @@ def candidate_snapshot(c: Candidate) -> dict[str, object]:
         "has_email": bool(c.email),
         "has_phone": bool(c.phone),
         "has_accommodations": bool(c.accommodations),
-        "accommodations_shareable": c.accommodations_shareable,
+        "has_private_accommodations": bool(c.private_accommodations),
     }
 
 
@@ -113,7 +113,7 @@ def _fill(candidate: Candidate, role: Role, data: CandidateInput, now: datetime)
     candidate.phone = " ".join(data.phone.split())
     candidate.timezone = data.timezone
     candidate.accommodations = data.accommodations.strip()
-    candidate.accommodations_shareable = data.accommodations_shareable
+    candidate.private_accommodations = data.private_accommodations.strip()
     candidate.links = data.links.strip()
     candidate.notes = data.notes.strip()
     candidate.updated_at = now
@@ -142,7 +142,12 @@ class CandidateService:
             errors["role"] = "Choose the role."
         if not valid_timezone(data.timezone):
             errors["timezone"] = timezone_hint(data.timezone)
-        for field, limit in (("accommodations", 3000), ("links", 3000), ("notes", 3000)):
+        for field, limit in (
+            ("accommodations", 3000),
+            ("private_accommodations", 3000),
+            ("links", 3000),
+            ("notes", 3000),
+        ):
             if len(getattr(data, field)) > limit:
                 errors[field] = f"Keep this under {limit} characters."
         return errors

@@ -1,8 +1,9 @@
 """`/interview status`: where a candidate stands, in plain words, for the people allowed to know.
 
 The role's managers (hiring manager, recruiters) and admins see everything but scores: stage,
-status, panels with interviewers and times, how many scorecards are in, the latest decision. A
-panel interviewer sees only the schedule of their own interviews. Anyone else is refused.
+status, panels with interviewers and times, how many scorecards are in, the latest decision, and
+both accommodations (for interviewers, and private). A panel interviewer sees only the schedule of
+their own interviews and the accommodations for interviewers. Anyone else is refused.
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ class CandidateStatus:
     panels: list[PanelStatus] = field(default_factory=list)
     scorecards: list[ScorecardCount] = field(default_factory=list)
     decision: DecisionStatus | None = None
+    accommodations: str = ""  # for interviewers: in both views
+    private_accommodations: str = ""  # the hiring manager's, recruiters' and admins' view only
 
 
 def _stage_name(spec: PlanSpec, key: str) -> str:
@@ -163,6 +166,7 @@ class StatusService:
                 role_title=role.title,
                 tz=tz,
                 panels=panel_lines,
+                accommodations=candidate.accommodations,
             )
         return CandidateStatus(
             full=True,
@@ -176,6 +180,8 @@ class StatusService:
             panels=panel_lines,
             scorecards=self._scorecard_counts(uow, candidate, spec, panels),
             decision=self._latest_decision(uow, candidate, spec),
+            accommodations=candidate.accommodations,
+            private_accommodations=candidate.private_accommodations,
         )
 
     def _scorecard_counts(

@@ -1,7 +1,7 @@
 """Candidate availability: the windows in which a candidate can interview.
 
-The recruiter enters them in the candidate's own time zone (a day, from and to); they are stored in
-UTC. Saving replaces all of the candidate's windows at once, and is audited. A local time that does
+The recruiter types them in one field, in the candidate's own time zone ("Mon–Wed 9–12, Thu after
+14:00"; the grammar is in `availability_text.py`); they are stored in UTC. Saving replaces all of the candidate's windows at once, and is audited. A local time that does
 not exist on its day (clocks going forward) is refused rather than silently shifted.
 """
 
@@ -16,27 +16,16 @@ from hiring.clock import Clock
 from hiring.errors import Conflict, InvalidInput
 from hiring.permissions import Actor, require_manager
 from hiring.roles.candidates import live_candidate
+from hiring.scheduling.availability_text import EXAMPLE, TextWindow, Unclear, Weekday, parse_text, split_parts
 from hiring.text import valid_timezone
 from storage.models import AvailabilityWindow
 from storage.uow import Database
 
+FIELD = "when"
 MAX_WINDOWS = 14
-MIN_ROWS = 5
 MAX_DAYS_AHEAD = 90
+MAX_TEXT = 1000
 WHAT = "enter a candidate's availability for this role"
-
-
-@dataclass(frozen=True)
-class WindowInput:
-    """One row of the availability modal as typed: `2026-11-24`, `09:00`, `12:30` (any may be empty)."""
-
-    day: str | None
-    start: str | None
-    end: str | None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.day or self.start or self.end)
 
 
 @dataclass(frozen=True)
@@ -50,20 +39,25 @@ class LocalWindow:
 
 @dataclass(frozen=True)
 class AvailabilityDraft:
-    """What the availability modal shows: the stored windows in the candidate's time zone."""
+    """What the availability modal shows: the stored windows in the candidate's time zone, and the
+    same windows written in the field's grammar (so they can be edited)."""
 
     candidate_id: int
     candidate_name: str
     role_title: str
     timezone: str
     windows: list[LocalWindow]
-    rows: int
+    text: str
     today: date
 
 
-def row_ids(index: int) -> tuple[str, str, str]:
-    """The block ids of one modal row: day, from, to (`d0`, `f0`, `t0`)."""
-    return f"d{index}", f"f{index}", f"t{index}"
+@dataclass(frozen=True)
+class Understood:
+    """What a text means: the windows in UTC (sorted, overlaps merged), or an error naming the part
+    that was not understood (then `windows` is empty)."""
+
+    windows: list[tuple[datetime, datetime]]
+    error: str | None = None
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -80,74 +74,66 @@ def local_to_utc(day: date, clock_time: time, zone: ZoneInfo) -> datetime | None
     return instant
 
 
-def _parse_day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+def windows_text(windows: Sequence[LocalWindow]) -> str:
+    """Windows written in the field's grammar: `Tue 24 Nov 09:00-12:30; Thu 26 Nov 14:00-17:00`."""
+    return "; ".join(f"{w.day:%a} {w.day.day} {w.day:%b %Y} {w.start:%H:%M}-{w.end:%H:%M}" for w in windows)
 
 
-def _parse_time(text: str) -> time | None:
-    try:
-        parsed = time.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return parsed.replace(second=0, microsecond=0, tzinfo=None)
-
-
-def parse_windows(rows: Sequence[WindowInput], tz: str, now: datetime) -> list[tuple[datetime, datetime]]:
-    """Validate the rows and return the windows in UTC (sorted, overlapping ones merged).
-
-    Errors are keyed by the row's block ids: a row needs all three fields, the end after the start,
-    a time that exists on that day, not over already, at most 90 days ahead, at most 14 windows."""
+def understand(text: str, tz: str, now: datetime) -> Understood:
+    """Read the availability field (grammar in `availability_text`) in the candidate's time zone.
+    Never raises: either windows, or an error that names the part it did not understand. Windows
+    must exist on their day (not in a daylight-saving gap), not be over, start within 90 days, and
+    number at most 14 after merging."""
     zone = _zone(tz)
-    errors: dict[str, str] = {}
-    windows: list[tuple[datetime, datetime]] = []
-    filled = 0
-    horizon = now + timedelta(days=MAX_DAYS_AHEAD)
-    for index, row in enumerate(rows):
-        if row.empty:
-            continue
-        filled += 1
-        d_id, f_id, t_id = row_ids(index)
-        day = _parse_day(row.day) if row.day else None
-        start = _parse_time(row.start) if row.start else None
-        end = _parse_time(row.end) if row.end else None
-        if day is None:
-            errors[d_id] = "Pick the day." if not row.day else "That is not a date."
-        if start is None:
-            errors[f_id] = "Pick when the window starts." if not row.start else "That is not a time."
-        if end is None:
-            errors[t_id] = "Pick when the window ends." if not row.end else "That is not a time."
-        if day is None or start is None or end is None:
-            continue
-        if end <= start:
-            errors[t_id] = (
-                f"The window must end after it starts ({start:%H:%M}); windows end on the same day."
-            )
-            continue
-        start_at, end_at = local_to_utc(day, start, zone), local_to_utc(day, end, zone)
-        if start_at is None or end_at is None:
-            missing = start if start_at is None else end
-            errors[f_id if start_at is None else t_id] = (
-                f"{missing:%H:%M} does not exist on {day:%a} {day.day} {day:%b} in {tz}: the clocks go "
-                "forward then. Pick a time outside the gap."
-            )
-            continue
-        if end_at <= now:
-            errors[d_id] = f"{day:%a} {day.day} {day:%b} {end:%H:%M} ({tz}) is already past."
-            continue
-        if start_at > horizon:
-            errors[d_id] = f"Windows can be at most {MAX_DAYS_AHEAD} days ahead."
-            continue
-        windows.append((start_at, end_at))
-    if filled > MAX_WINDOWS:
-        errors.setdefault("d0", f"Enter at most {MAX_WINDOWS} windows (you entered {filled}).")
-    if not filled:
-        errors["d0"] = "Enter at least one window: a day, and the times from and to."
-    if errors:
-        raise InvalidInput(errors)
-    return _merged(windows)
+    if not split_parts(text):
+        return Understood([], f"Say when the candidate can interview, {EXAMPLE}.")
+    if len(text) > MAX_TEXT:
+        return Understood([], f"Keep it under {MAX_TEXT} characters.")
+    try:
+        parsed = parse_text(text, now.astimezone(zone).date())
+        windows = [_placed(w, zone, tz, now) for w in parsed]
+    except Unclear as unclear:
+        return Understood([], f"{unclear} {EXAMPLE[0].upper()}{EXAMPLE[1:]}.")
+    merged = _merged(windows)
+    if len(merged) > MAX_WINDOWS:
+        return Understood(
+            [], f"That makes {len(merged)} windows; at most {MAX_WINDOWS} (name fewer days or longer ranges)."
+        )
+    return Understood(merged)
+
+
+def _placed(window: TextWindow, zone: ZoneInfo, tz: str, now: datetime) -> tuple[datetime, datetime]:
+    """A window on its day in UTC; a weekday goes on its next occurrence that is not over."""
+    today = now.astimezone(zone).date()
+    if isinstance(window.day, Weekday):
+        days = [today + timedelta(days=i) for i in range(8)]
+        days = [d for d in days if d.weekday() == window.day.index]
+        ends = [local_to_utc(d, window.end, zone) for d in days]
+        day = next((d for d, e in zip(days, ends, strict=True) if e is None or e > now), days[-1])
+    else:
+        day = window.day
+    start_at, end_at = local_to_utc(day, window.start, zone), local_to_utc(day, window.end, zone)
+    if start_at is None or end_at is None:
+        missing = window.start if start_at is None else window.end
+        raise Unclear(
+            f"In “{window.part}”, {missing:%H:%M} does not exist on {day:%a} {day.day} {day:%b} in {tz}: "
+            "the clocks go forward then. Pick a time outside the gap."
+        )
+    if end_at <= now:
+        raise Unclear(
+            f"In “{window.part}”, {day:%a} {day.day} {day:%b %Y} {window.end:%H:%M} is already past."
+        )
+    if start_at > now + timedelta(days=MAX_DAYS_AHEAD):
+        raise Unclear(f"In “{window.part}”, {day:%-d %b %Y} is more than {MAX_DAYS_AHEAD} days ahead.")
+    return start_at, end_at
+
+
+def parse_availability(text: str, tz: str, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The windows the text names (UTC); raises InvalidInput keyed `when` (the modal's field)."""
+    understood = understand(text, tz, now)
+    if understood.error:
+        raise InvalidInput({FIELD: understood.error})
+    return understood.windows
 
 
 def _merged(windows: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -197,10 +183,15 @@ class AvailabilityService:
                 candidate_name=candidate.name,
                 role_title=candidate.role.title,
                 timezone=candidate.timezone,
-                windows=windows[:MAX_WINDOWS],
-                rows=min(MAX_WINDOWS, max(MIN_ROWS, len(windows) + 2)),
+                windows=windows,
+                text=windows_text(windows),
                 today=now.astimezone(zone).date(),
             )
+
+    def preview(self, actor: Actor, candidate_id: int, text: str) -> tuple[AvailabilityDraft, Understood]:
+        """What the text means for this candidate, before saving (nothing is stored)."""
+        draft = self.draft(actor, candidate_id)
+        return draft, understand(text, draft.timezone, self.clock.now())
 
     def windows(self, team_id: str, candidate_id: int) -> list[tuple[datetime, datetime]]:
         """The candidate's stored windows (UTC), earliest first."""
@@ -211,11 +202,11 @@ class AvailabilityService:
         self,
         actor: Actor,
         candidate_id: int,
-        rows: Sequence[WindowInput],
+        text: str,
         *,
         request_key: str | None = None,
     ) -> list[tuple[datetime, datetime]] | None:
-        """Validate the rows and replace the candidate's windows in one transaction (audited).
+        """Read the text (see `understand`) and replace the candidate's windows in one transaction (audited).
         Returns the stored windows (UTC); None when `request_key` was already handled."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
@@ -223,7 +214,7 @@ class AvailabilityService:
             require_manager(actor, candidate.role, WHAT)
             if candidate.status != "active":
                 raise Conflict(f"This candidate is {candidate.status}; there is nothing to schedule.")
-            windows = parse_windows(rows, candidate.timezone, now)
+            windows = parse_availability(text, candidate.timezone, now)
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
             before = [(w.start_at, w.end_at) for w in candidate.windows]

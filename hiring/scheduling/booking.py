@@ -447,10 +447,13 @@ class SchedulingService:
         pools: PoolService,
         directory: Directory,
         notifier: Notifier,
+        *,
+        video_link_template: str | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.calendar = calendar
+        self.video_link_template = video_link_template
         self.people = people
         self.pools = pools
         self.directory = directory
@@ -459,6 +462,16 @@ class SchedulingService:
     @property
     def rooms(self) -> tuple[str, ...]:
         return tuple(self.calendar.rooms)
+
+    def _video_link(self, interview_id: int) -> str:
+        """The built-in calendar's link for a video interview: the configured template (its
+        `{interview_id}` and `{token}` filled in) or a Jitsi room named with a random token."""
+        token = secrets.token_hex(10)
+        if self.video_link_template:
+            return self.video_link_template.replace("{interview_id}", str(interview_id)).replace(
+                "{token}", token
+            )
+        return BUILTIN_VIDEO.format(token=token)
 
     @property
     def builtin(self) -> bool:
@@ -914,7 +927,7 @@ class SchedulingService:
         fmt = format_of(iv.mode)
         video = None
         if fmt == VIDEO and self.builtin:
-            video = iv.video_link or BUILTIN_VIDEO.format(token=secrets.token_hex(10))
+            video = iv.video_link or self._video_link(iv.id)
         people = interviewers or iv.interviewers
         where = where_lines(
             fmt,

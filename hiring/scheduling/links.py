@@ -461,7 +461,9 @@ class SchedulingLinks:
                 tz=tz,
                 times=times,
                 summary=action.summary,
-                note=action.note,
+                # What a candidate asks about accommodations is for the recruiters and the hiring
+                # manager only: the channel's thread says that they asked, not what.
+                note="" if in_thread and action.kind == ActionKind.ACCOMMODATIONS.value else action.note,
                 in_thread=in_thread,
             )
 

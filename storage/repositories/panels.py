@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from storage.models import Interview, Panel, Pool, PoolMember, Seat
+from storage.models import Candidate, Interview, Panel, Pool, PoolMember, Seat
 from storage.repositories.base import Repository
 
 
@@ -110,6 +110,25 @@ class PanelRepository(Repository):
             )
             .order_by(Panel.id.desc())
             .limit(1)
+        )
+
+    def of_role_stage(self, role_id: int, stage_key: str, *, limit: int = 100) -> list[Panel]:
+        """Live panels for one stage of a role's candidates (not erased), the newest first."""
+        return list(
+            self.session.scalars(
+                select(Panel)
+                .join(Candidate, Candidate.id == Panel.candidate_id)
+                .where(
+                    Panel.team_id == self.team_id,
+                    Candidate.team_id == self.team_id,
+                    Candidate.role_id == role_id,
+                    Candidate.erased_at.is_(None),
+                    Panel.stage_key == stage_key,
+                    Panel.status != "cancelled",
+                )
+                .order_by(Panel.updated_at.desc(), Panel.id.desc())
+                .limit(limit)
+            )
         )
 
     def seated_candidate_ids(self, user_id: str) -> set[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.sandbox.harness import Sandbox
@@ -9,6 +11,11 @@ from storage.models import Notification, Question, QuestionAssignment
 from tests.factories import TEAM, make_person
 from tests.feedback_support import at, blocks_of, make_loop, text_of, tick, update_interview
 from tests.helpers import assert_escaped
+
+
+def briefing_message(sandbox: Sandbox, user_id: str) -> Any:
+    [dm] = [m for m in sandbox.fake.dms(user_id) if m.text.startswith("Briefing")]
+    return dm
 
 
 def briefing(sandbox: Sandbox, user_id: str) -> str:
@@ -39,7 +46,6 @@ def test_briefing_goes_out_before_the_interview_in_each_persons_time_zone(sandbo
         interviewers=["USAM", "UPRIYA", "ULEE"],
         shadows={"fb-screen": ["UMIA"]},
         accommodations="Needs captions on video calls",
-        shareable=True,
         links="CV: https://cv.example.com/grace_hopper?x=1&y=2",
         notes="Expects a senior salary",
     )
@@ -63,7 +69,7 @@ def test_briefing_goes_out_before_the_interview_in_each_persons_time_zone(sandbo
         "A recent hard problem the candidate solved",
         "Fb coding",
         "Explains their thinking.",
-        "<https://meet.example.com/abc-defg|Join the video call>",
+        "<https://meet.example.com/abc-defg|video call>",
         "<https://cv.example.com/grace_hopper?x=1&amp;y=2>",
         "Needs captions on video calls",
     ):
@@ -85,24 +91,31 @@ def test_briefing_goes_out_before_the_interview_in_each_persons_time_zone(sandbo
     assert len(sandbox.fake.dms("USAM")) == 1
 
 
-def test_accommodations_not_marked_shareable_stay_private_and_user_text_is_escaped(sandbox: Sandbox) -> None:
+def test_private_accommodations_reach_only_the_hiring_manager_and_user_text_is_escaped(
+    sandbox: Sandbox,
+) -> None:
     hostile = "<!channel> *Grace* <@UOTTO>"
     make_loop(
         sandbox,
         start=at(10),
-        interviewers=["USAM"],
+        interviewers=["USAM", "UHANA"],
         name=hostile,
-        accommodations="Private medical detail",
-        shareable=False,
+        accommodations="Needs a quiet room",
+        private_accommodations="Private medical detail",
     )
     sandbox.clock.set(at(9, 45))
     tick(sandbox)
     message = sandbox.fake.dms("USAM")[0]
     text = text_of(message.blocks)
-    assert "Private medical detail" not in text and "Accommodations" not in text
+    assert "Needs a quiet room" in text  # for interviewers
+    assert "Private medical detail" not in text and "Private accommodations" not in text
     for part in ("<!channel>", "*Grace*", "<@UOTTO>"):
         assert_escaped(part, message.blocks, message.text)
     assert "&lt;!channel&gt; ∗Grace∗ &lt;@UOTTO&gt;" in text
+    # The hiring manager, sitting the interview, sees both (the private ones labelled as such).
+    hana = text_of(briefing_message(sandbox, "UHANA").blocks)
+    assert "Needs a quiet room" in hana and "*Private accommodations*" in hana
+    assert "Private medical detail" in hana
 
 
 def test_a_moved_interview_is_briefed_at_its_new_time_and_a_cancelled_one_never(sandbox: Sandbox) -> None:

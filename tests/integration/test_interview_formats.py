@@ -13,10 +13,12 @@ import pytest
 
 from bot.sandbox.fake_google import FakeGoogleCalendar
 from bot.sandbox.harness import HIRING_CHANNEL, Sandbox
+from bot.settings import SettingsError, load_settings
 from hiring.panels.panels import SeatChoice
 from hiring.plans.schema import builtin_plans, parse_plan
 from scheduling.builtin_calendar import invite_for_token
 from tests.factories import TEAM, make_candidate, make_role
+from tests.feedback_support import blocks_of, text_of, tick
 from tests.loops import make_pools
 from tests.scheduling_support import (
     HANA,
@@ -168,3 +170,56 @@ def test_on_site_on_google_gets_a_room_and_the_address(google: Sandbox, fake: Fa
     assert [a["email"] for a in event["attendees"] if a.get("resource")] == [interviews(google)[0].room]
     assert f"On site at {ADDRESS}." in event["description"]
     assert ADDRESS in posted(google, "USAM") and ADDRESS in posted(google, HIRING_CHANNEL)
+
+
+def briefing_and_home(box: Sandbox, who: str = "USAM") -> tuple[str, str]:
+    """The interviewer's briefing DM (sent by the tick shortly before the interview) and App Home."""
+    [iv] = interviews(box)
+    assert iv.start_at is not None
+    box.advance(seconds=(iv.start_at - box.clock.now()).total_seconds() - 5 * 60)
+    tick(box)
+    [dm] = [m for m in box.fake.dms(who) if m.text.startswith("Briefing")]
+    assert box.slack.open_home(who).status == 200
+    box.idle()
+    return text_of([b.to_dict() for b in blocks_of(dm)]), str(box.fake.home_tabs[who]["blocks"])
+
+
+def test_briefing_and_home_say_who_calls_whom_for_a_phone_interview(sandbox: Sandbox) -> None:
+    prepare(sandbox, "screen")
+    brief, home = briefing_and_home(sandbox)
+    for text in (brief, home):
+        assert f"phone call (no video) — <@USAM> calls Grace Hopper on {PHONE}" in text
+        assert "online" not in text and "video call" not in text
+
+
+def test_briefing_and_home_give_the_video_link_for_a_video_interview(sandbox: Sandbox) -> None:
+    prepare(sandbox, "video")
+    [iv] = interviews(sandbox)
+    brief, home = briefing_and_home(sandbox)
+    for text in (brief, home):
+        assert f"<{iv.video_link}|video call>" in text and "online" not in text and PHONE not in text
+
+
+def test_briefing_and_home_give_room_and_address_on_site(database_url: str) -> None:
+    with Sandbox(database_url, google_rooms=["Room A"]) as box:
+        prepare(box, "onsite")
+        brief, home = briefing_and_home(box)
+        for text in (brief, home):
+            assert f"room `Room A`, {ADDRESS}" in text and "online" not in text
+
+
+def test_a_configured_video_link_replaces_the_builtin_one(database_url: str) -> None:
+    template = "https://meet.example.com/loopbot-{interview_id}"
+    with Sandbox(database_url, video_link_template=template) as box:
+        prepare(box, "video")
+        [iv] = interviews(box)
+        assert iv.video_link == f"https://meet.example.com/loopbot-{iv.id}"
+        [row] = calendar_rows(box)
+        assert row.video_link == iv.video_link
+        assert f"<{iv.video_link}|video call>" in posted(box, "USAM")
+
+
+def test_a_video_link_template_must_be_an_https_link() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, video_link_template="meet.example.com/{interview_id}")
+    assert "VIDEO_LINK_TEMPLATE: Value error, must be an https:// link" in str(caught.value)

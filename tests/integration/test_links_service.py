@@ -211,3 +211,21 @@ def test_a_notice_that_failed_to_send_is_sent_by_a_later_tick_once(sandbox: Sand
     [reply] = [p for p in sandbox.fake.posts("CHIRING") if p.thread_ts == announcement.ts]
     assert "moved their interviews" in reply.text
     assert len(sandbox.fake.dms("URITA")) == len(sandbox.fake.dms("UHANA")) == 1
+
+
+def test_an_accommodations_request_is_quoted_to_the_managers_only_never_in_the_channel(
+    sandbox: Sandbox,
+) -> None:
+    _, grace = announced_candidate(sandbox)
+    links = sandbox.app.services.links
+    opened = links.open(links.issue(RITA, grace.id).token)
+    assert opened is not None
+    [announcement] = sandbox.fake.posts("CHIRING")
+    links.candidate_acted(opened, CandidateAction.asked_for_accommodations("Medical detail: a quiet room"))
+    [reply] = [p for p in sandbox.fake.posts("CHIRING") if p.thread_ts == announcement.ts]
+    assert "asked for accommodations" in reply.text
+    assert "Medical detail" not in str(reply.blocks) and "recruiters and the hiring manager only" in str(
+        reply.blocks
+    )
+    for manager in ("URITA", "UHANA"):
+        assert "Medical detail: a quiet room" in str([m.blocks for m in sandbox.fake.dms(manager)])

@@ -183,3 +183,47 @@ def test_utc_datetimes_round_trip_and_naive_ones_are_refused(database_url: str) 
         with pytest.raises(StatementError, match="naive datetime refused"):
             uow.flush()
     db.dispose()
+
+
+def test_private_accommodations_migrate_both_ways_keeping_private_text_private(empty_db: Database) -> None:
+    """0007: text not marked shareable becomes private; down again, private text stays unshared."""
+    db = empty_db
+    upgrade(db.engine)
+    clock = FixedClock(START)
+    role = make_role(db, clock)
+    both = {
+        "public": ("Needs captions", ""),
+        "private": ("", "Medical detail"),
+        "both": ("Needs captions", "Medical detail"),
+    }
+    for name, (public, private) in both.items():
+        make_candidate(
+            db, clock, role, name=name, email=f"{name}@example.com", accommodations=public,
+            private_accommodations=private,
+        )  # fmt: skip
+    downgrade(db.engine, "0005")
+    with db.engine.connect() as conn:
+        old = dict(
+            (row[0], (row[1], bool(row[2])))
+            for row in conn.execute(
+                text("SELECT name, accommodations, accommodations_shareable FROM candidates")
+            )
+        )
+    assert old == {
+        "public": ("Needs captions", True),
+        "private": ("Medical detail", False),
+        "both": ("Needs captions\nMedical detail", False),
+    }
+    upgrade(db.engine)
+    with db.engine.connect() as conn:
+        new = {
+            row[0]: (row[1], row[2])
+            for row in conn.execute(
+                text("SELECT name, accommodations, private_accommodations FROM candidates")
+            )
+        }
+    assert new == {
+        "public": ("Needs captions", ""),
+        "private": ("", "Medical detail"),
+        "both": ("", "Needs captions\nMedical detail"),
+    }

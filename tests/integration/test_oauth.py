@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from bot.sandbox.harness import HIRING_CHANNEL, Sandbox
 from storage.models import Role
+from tests.oauth_support import install
 
 OTHER_TEAM = "T0OTHERWS"
 
@@ -28,27 +28,6 @@ def oauth_box(database_url: str) -> Iterator[Sandbox]:
         yield box
     finally:
         box.stop()
-
-
-def install(box: Sandbox, team_id: str, code: str) -> str:
-    """Walk the install flow as a browser would: /slack/install (which sets the state cookie, marked
-    Secure, so we hand it back ourselves over loopback HTTP), then Slack's redirect back."""
-    assert box.server is not None
-    with urllib.request.urlopen(box.server.url + "/slack/install", timeout=5) as response:
-        page = response.read().decode()
-        cookie = response.headers.get("Set-Cookie", "").split(";")[0]
-    state = re.search(r"state=([\w-]+)", page)
-    assert state and cookie, page
-    box.fake.grant_install(code, team_id)
-    request = urllib.request.Request(
-        f"{box.server.url}/slack/oauth_redirect?code={code}&state={state.group(1)}",
-        headers={"Cookie": cookie},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as r:
-            return r.read().decode()
-    except urllib.error.HTTPError as err:
-        return f"{err.code} {err.read().decode()}"
 
 
 def test_install_then_use_two_workspaces_whose_data_stay_apart(oauth_box: Sandbox) -> None:

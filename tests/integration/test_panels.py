@@ -62,7 +62,7 @@ def test_the_modal_opens_on_the_current_stage_prefilled_by_rotation(sandbox: San
     assert b["iv:design"]["label"]["text"] == "System design · 1 h · video · choose 2"
     assert "4 qualified" in b["iv:design"]["hint"]["text"]
     assert b["sh:coding"]["optional"] is True
-    assert metadata(view) == {"candidate_id": candidate.id, "stage_key": "onsite"}
+    assert metadata(view) == {"candidate_id": candidate.id, "stage_key": "onsite", "revision": 0}
     assert len(view["blocks"]) <= 100
 
 

@@ -21,7 +21,9 @@ def setup_candidate(box: Sandbox) -> tuple[Candidate, Interview, Interview]:
     db, clock = box.app.db, box.clock
     start = clock.now()
     role = make_role(db, clock)
-    candidate = make_candidate(db, clock, role, accommodations="Needs captions", shareable=False)
+    candidate = make_candidate(
+        db, clock, role, accommodations="Needs captions", private_accommodations="Medical detail"
+    )
     with db.uow(TEAM) as uow:
         c = uow.candidates.get(candidate.id)
         assert c is not None
@@ -80,9 +82,10 @@ def test_erasure_blanks_personal_data_rewrites_messages_and_cancels_future_event
     with db.uow(TEAM) as uow:
         c = uow.candidates.get(candidate.id)
         assert c is not None and c.erased_at is not None
-        assert (c.name, c.email, c.notes, c.links, c.accommodations) == (
+        assert (c.name, c.email, c.notes, c.links, c.accommodations, c.private_accommodations) == (
             f"Erased candidate #{c.id}",
             None,
+            "",
             "",
             "",
             "",
