@@ -3,9 +3,10 @@
 Loopbot is measured as users run it: the `loopbot run` console script (`PORT=0`, scheduler on,
 logging at INFO in the default format to a file, SQLite in a temporary folder, the fake Slack of
 bot/sandbox/fake_slack.py through `SLACK_API_URL`). Per repetition, from the moment the process is
-spawned: the time to the first 200 from `GET /healthz`, the resident memory (RSS) right then, the
-time from the first signed `/interview role` to `views.open` at the fake, and the median of the next
-100 such commands. Beside it, in the same run and taking turns, two bare Bolt apps served by waitress
+spawned: the time to the first 200 from `GET /healthz`, the CPU time (user + system) the process
+used until then (less sensitive than the wall time to other work on a shared machine), the resident
+memory (RSS) right then, the time from the first signed `/interview role` to `views.open` at the
+fake, and the median of the next 100 such commands. Beside it, in the same run and taking turns, two bare Bolt apps served by waitress
 that answer `/healthz` and open the very modal Loopbot opened:
 
 - `bare`: slack_bolt, slack_sdk and waitress only (the default reference, as a user writes it);
@@ -14,11 +15,14 @@ that answer `/healthz` and open the very modal Loopbot opened:
   to it measures what Loopbot's own code and data add to the dependencies it needs.
 
 The database is migrated once before the first repetition (a restart, not a first install), and one
-unmeasured start of each app warms the machine's file cache. Medians over the repetitions.
+unmeasured start of each app warms the machine's file cache and writes the compiled bytecode every
+app then loads (in the temporary folder, `PYTHONPYCACHEPREFIX`), as an installed package has it.
+Medians over the repetitions.
 
 Run: `python -m benchmarks.startup_bench [--repetitions 7] [--before DIR]` (`--before`: also the
-`loopbot run` of another source tree, e.g. `git archive <commit> | tar -x -C DIR`, in the same turns). Figures are printed and written to
-benchmarks/results/startup_bench.json; exits non-zero when a target is missed.
+`loopbot run` of another source tree, e.g. `git archive <commit> | tar -x -C DIR`, in the same turns).
+Figures are printed and written to benchmarks/results/startup_bench.json (and, with at least 7
+repetitions, to the dated copy to commit); exits non-zero when a target is missed.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from typing import Any
 
 import psutil
 
-from benchmarks.command_to_modal import ViewsOpenClock, machine, one
+from benchmarks.command_to_modal import ViewsOpenClock, machine, one, write_results
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.harness import SIGNING_SECRET, seed
@@ -68,7 +72,10 @@ class Started:
         self.healthz = f"http://127.0.0.1:{port}/healthz"
         self.wait_ready()
         self.ready_s = time.monotonic() - started
-        self.rss_mb = psutil.Process(self.process.pid).memory_info().rss / 2**20
+        process = psutil.Process(self.process.pid)
+        self.rss_mb = process.memory_info().rss / 2**20
+        cpu = process.cpu_times()
+        self.cpu_to_ready_s = cpu.user + cpu.system
         self.driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake)
 
     def wait_for_port(self, started: float, timeout: float = 60.0) -> int:
@@ -110,10 +117,20 @@ class Started:
         self.log.close()
 
 
+def with_bytecode_cache(env: dict[str, str], folder: Path) -> None:
+    """Let the children keep compiled bytecode, as an installed package has it (`pip install` compiles
+    it; an editable install writes it on the first start), in `folder` rather than in the source
+    trees. Without it (`PYTHONDONTWRITEBYTECODE` in the parent's environment) every start compiles
+    all of Loopbot's source again, while the dependencies load theirs from site-packages."""
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
+
+
 def start(app: str, fake: FakeSlack, folder: Path, before: Path | None = None) -> Started:
     """Spawn one of the apps (`loopbot_before`: `loopbot run` of the source tree `before`)."""
     env = child_environment(fake, f"sqlite:///{folder / 'loopbot.db'}", {"LOG_LEVEL": "INFO"})
     env.update({"HOST": "127.0.0.1", "PORT": "0", "BENCH_FIXED_VIEW": str(folder / "view.json")})
+    with_bytecode_cache(env, folder)
     if app == BEFORE and before is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(before), *env["PYTHONPATH"].split(os.pathsep)[1:]])
     if app in ("loopbot", BEFORE):
@@ -143,6 +160,7 @@ def prepare(fake: FakeSlack, folder: Path, clock: ViewsOpenClock) -> None:
     clock.clear()
     env = child_environment(fake, f"sqlite:///{folder / 'loopbot.db'}", {"LOG_LEVEL": "INFO"})
     env.update({"HOST": "127.0.0.1", "PORT": "0"})
+    with_bytecode_cache(env, folder)
     subprocess.run(
         [sys.executable, "-m", "benchmarks.startup_child", "list-modules", str(folder / "modules.json")],
         env=env,
@@ -166,7 +184,11 @@ def measure(repetitions: int, follow: int, before: Path | None) -> dict[str, Any
             for app in apps[r % len(apps) :] + apps[: r % len(apps)]:
                 server = start(app, fake, folder, before)
                 try:
-                    figures = {"ready_s": server.ready_s, "rss_mb": server.rss_mb}
+                    figures = {
+                        "ready_s": server.ready_s,
+                        "cpu_to_ready_s": server.cpu_to_ready_s,
+                        "rss_mb": server.rss_mb,
+                    }
                     figures.update(commands(server, clock, follow))
                     figures["rss_after_commands_mb"] = (
                         psutil.Process(server.process.pid).memory_info().rss / 2**20
@@ -202,13 +224,15 @@ def report(results: dict[str, Any]) -> None:
     for app in m:
         f = m[app]
         print(
-            f"  {app:10} ready {f['ready_s'] * 1000:6.0f} ms  RSS {f['rss_mb']:6.1f} MB  "
+            f"  {app:10} ready {f['ready_s'] * 1000:6.0f} ms  CPU to ready {f['cpu_to_ready_s'] * 1000:6.0f} ms  "
+            f"RSS {f['rss_mb']:6.1f} MB  "
             f"first command {f['first_command_ms']:6.2f} ms  next {results['follow']} median "
             f"{f['next_median_ms']:5.2f} ms  RSS after them {f['rss_after_commands_mb']:6.1f} MB"
         )
     for base, q in results["ratios"].items():
         print(
-            f"  loopbot / {base:9} ready {q['ready_s']:.2f}×  RSS {q['rss_mb']:.2f}×  "
+            f"  loopbot / {base:9} ready {q['ready_s']:.2f}×  CPU to ready {q['cpu_to_ready_s']:.2f}×  "
+            f"RSS {q['rss_mb']:.2f}×  "
             f"after the commands {q['rss_after_commands_mb']:.2f}×"
         )
     print(f"  (bare_deps imports the {results['bare_deps_modules']} modules a started Loopbot holds)")
@@ -239,17 +263,15 @@ def main() -> int:
     m = results["medians"] = medians(results["runs"])
     results["ratios"] = {
         base: {
-            k: round(m["loopbot"][k] / m[base][k], 3) for k in ("ready_s", "rss_mb", "rss_after_commands_mb")
+            k: round(m["loopbot"][k] / m[base][k], 3)
+            for k in ("ready_s", "cpu_to_ready_s", "rss_mb", "rss_after_commands_mb")
         }
         for base in ("bare", "bare_deps", *([BEFORE] if args.before else []))
     }
     results["targets"] = targets(m)
-    results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "startup_bench.json"
-    path.write_text(json.dumps(results, indent=2) + "\n")
+    paths = write_results("startup_bench", results, record=args.repetitions >= 7)
     report(results)
-    print(f"written to {path}")
+    print("written to " + ", ".join(str(p) for p in paths))
     return 0 if all(results["targets"].values()) else 1
 
 

@@ -9,7 +9,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -51,6 +50,8 @@ def _settings_with_database() -> Settings:
 
 def package_version() -> str:
     """The installed package's version (pyproject.toml's, via the package metadata)."""
+    from importlib.metadata import PackageNotFoundError, version  # only `--version` needs it
+
     try:
         return version("loopbot")
     except PackageNotFoundError:
@@ -216,6 +217,18 @@ def cmd_forget(args: argparse.Namespace) -> int:
 AddParser = Callable[..., argparse.ArgumentParser]
 
 
+class VersionAction(argparse.Action):
+    """`--version`: looks the version up only when asked (reading package metadata costs every
+    other command start-up time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(f"loopbot {package_version()}")
+        parser.exit()
+
+
 def add_db_parsers(add: AddParser) -> None:
     """`loopbot db …`: Alembic's upgrade, downgrade, current and history."""
     db_sub = add("db", help="database migrations (Alembic)").add_subparsers(dest="db_command", required=True)
@@ -260,7 +273,7 @@ def add_plans_parsers(add: AddParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loopbot", description="Loopbot: interview loops in Slack.")
-    parser.add_argument("--version", action="version", version=f"loopbot {package_version()}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser(
         "run", help="serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN) and run the scheduler"

@@ -14,10 +14,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store import Installation, InstallationStore
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine as SqlEngine
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.engine import Engine, build_engine
 from bot.mailer import make_mailer
@@ -197,22 +194,13 @@ def is_removal(body: dict[str, Any]) -> bool:
     )
 
 
-class Installations(SQLAlchemyInstallationStore):
-    """slack_sdk's SQLAlchemy installation store, telling `installed(team_id)` of every installation
-    saved (so a workspace that installs Loopbot again after removing it is active again)."""
-
-    def __init__(self, *, client_id: str, engine: SqlEngine, installed: Callable[[str], object]) -> None:
-        super().__init__(client_id=client_id, engine=engine)
-        self.installed = installed
-
-    def save(self, installation: Installation) -> None:
-        super().save(installation)
-        if installation.team_id:
-            self.installed(installation.team_id)
-
-
 def oauth_settings(settings: Settings, db: Database, installed: Callable[[str], object]) -> OAuthSettings:
-    """Multi-workspace installs: slack_sdk's SQLAlchemy installation and state stores on our database."""
+    """Multi-workspace installs: slack_sdk's SQLAlchemy installation and state stores on our database
+    (imported here: they load SQLAlchemy's asyncio extension, which only this mode needs)."""
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    from bot.oauth_store import Installations
+
     assert settings.slack_client_id and settings.slack_client_secret
     return OAuthSettings(
         client_id=settings.slack_client_id,
@@ -244,6 +232,7 @@ def bolt_app(
     # we hand it wins; it does (the client carries that token), so the notice says nothing.
     logging.getLogger("slack_bolt.App").addFilter(ClientOverToken())
     return App(
+        name="loopbot",  # without a name Bolt takes its caller's file name from inspect.stack(): ~30 ms
         client=clients.default,
         signing_secret=secret,
         oauth_settings=oauth,

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -25,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.slack_tables import bots_table, installations_table, oauth_states_table
 from storage.types_utc import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -540,8 +539,6 @@ class Workspace(Base):
 
 # slack_sdk's installation and OAuth state stores (multi-workspace installs) keep their rows in
 # these tables; declaring them here lets Alembic create them like every other table.
-SlackInstallations = SQLAlchemyInstallationStore.build_installations_table(
-    Base.metadata, "slack_installations"
-)
-SlackBots = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
-SlackOAuthStates = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states")
+SlackInstallations = installations_table(Base.metadata)
+SlackBots = bots_table(Base.metadata)
+SlackOAuthStates = oauth_states_table(Base.metadata)

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Integer, Table, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -31,10 +30,21 @@ class Repository:
         return obj
 
 
+def dialect_insert(db: Session | Connection, table: Table | type[Any]) -> Any:
+    """The database's own `INSERT` (with `ON CONFLICT`), SQLite's or PostgreSQL's; the dialect module
+    is imported here, so a process loads only the one its database uses."""
+    if dialect_of(db) == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
+
+
 def insert_ignoring(session: Session, table: Table | type[Any]) -> Any:
     """`INSERT … ON CONFLICT DO NOTHING` for the session's database (SQLite or PostgreSQL)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()
+    return dialect_insert(session, table).on_conflict_do_nothing()
 
 
 def dialect_of(db: Session | Connection) -> str:

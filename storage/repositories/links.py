@@ -7,10 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import LinkAction, LinkAttempt, SchedulingLink
-from storage.repositories.base import Repository, dialect_of
+from storage.repositories.base import Repository, dialect_insert
 
 
 class LinkRepository(Repository):
@@ -66,8 +65,7 @@ class LinkRepository(Repository):
     def count_attempt(self, key: str, now: datetime, window_from: datetime) -> int:
         """Count one attempt under `key` and return the count in its window, atomically across
         replicas (one upsert): a window that started at or before `window_from` starts again at `now`."""
-        dialect = postgresql if dialect_of(self.session) == "postgresql" else sqlite
-        stmt = dialect.insert(LinkAttempt).values(key=key, window_start=now, count=1)
+        stmt = dialect_insert(self.session, LinkAttempt).values(key=key, window_start=now, count=1)
         stale = LinkAttempt.window_start <= window_from
         stmt = stmt.on_conflict_do_update(
             index_elements=[LinkAttempt.key],
