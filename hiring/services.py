@@ -29,6 +29,7 @@ from hiring.scheduling.booking import SchedulingService
 from hiring.scheduling.busy import BusyService
 from hiring.scheduling.declines import DeclineService
 from hiring.scheduling.links import SchedulingLinks
+from hiring.scheduling.self_service import SelfService
 from scheduling.builtin_calendar import BuiltinCalendar
 from scheduling.calendar_protocol import CalendarGateway
 from storage.uow import Database
@@ -64,6 +65,7 @@ class Services:
     declines: DeclineService
     privacy: PrivacyService
     links: SchedulingLinks
+    self_service: SelfService
 
 
 def build_services(
@@ -88,6 +90,9 @@ def build_services(
     reports = ReportService(db, clock, notifier, directory)
     scheduling = SchedulingService(db, clock, calendar, people, pools, directory, notifier)
     candidates = CandidateService(db, clock, notifier)
+    home = HomeService(db, clock, directory, scorecards)
+    availability = AvailabilityService(db, clock)
+    links = SchedulingLinks(db, clock, public_url, notifier, directory, mailer)
     return Services(
         db=db,
         clock=clock,
@@ -98,7 +103,7 @@ def build_services(
         candidates=candidates,
         scorecards=scorecards,
         briefings=BriefingService(db, clock, directory, questions.ensure_builtin),
-        home=HomeService(db, clock, directory, scorecards),
+        home=home,
         people=people,
         pools=pools,
         panels=PanelService(db, clock, pools, people, notifier),
@@ -111,10 +116,11 @@ def build_services(
         reports=reports,
         calibration=CalibrationService(db, clock),
         calendar=calendar,
-        availability=AvailabilityService(db, clock),
+        availability=availability,
         scheduling=scheduling,
         busy=BusyService(db, clock, people, calendar),
         declines=DeclineService(db, clock, calendar, pools, scheduling, directory),
         privacy=PrivacyService(db, clock, notifier, calendar),
-        links=SchedulingLinks(db, clock, public_url, notifier, directory, mailer),
+        links=links,
+        self_service=SelfService(db, clock, scheduling, availability, links, home),
     )

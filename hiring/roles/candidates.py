@@ -42,6 +42,17 @@ def live_candidate(uow: UnitOfWork, candidate_id: int, *, lock: bool = False) ->
     return candidate
 
 
+def set_accommodations(
+    uow: UnitOfWork, candidate_id: int, text: str, *, shareable: bool, now: datetime
+) -> None:
+    """Store what the candidate asked for and who may see it (`shareable`: their interviewers too;
+    otherwise the hiring team only). The caller commits."""
+    candidate = live_candidate(uow, candidate_id, lock=True)
+    candidate.accommodations = text
+    candidate.accommodations_shareable = shareable
+    candidate.updated_at = now
+
+
 @dataclass
 class CandidateInput:
     """What the candidate modal collects (block ids are the field names)."""
