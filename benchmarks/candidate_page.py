@@ -2,7 +2,8 @@
 
 A sandbox on Google (the real client against the loopback Calendar v3 fake) with a 40-person
 engineering pool (everyone with a busy calendar), the scheduling plan's video loop with its panel and the
-candidate's availability. Time to first byte: a GET of the options page over loopback HTTP, measured
+candidate's availability. Reference, alternating with the page's requests: the same options from a direct
+call of the service the Slack modal calls (no HTTP, no link, no template). Time to first byte: a GET of the options page over loopback HTTP, measured
 from sending the request to reading the status line (the page reads free/busy and runs the solver on
 every request), after warm-ups. Google requests: the same loop booked from Slack (schedule modal, "Book
 this") and, in a twin sandbox, from the page (options page, then "Book these times"), counted at the
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import statistics
 import sys
@@ -32,7 +34,13 @@ from hiring.panels.pools import PoolInput
 from hiring.permissions import Actor
 from tests.factories import TEAM
 from tests.loops import ADMIN
-from tests.scheduling_support import click_option, enter_availability, google_sandbox, open_options, setup_schedule
+from tests.scheduling_support import (
+    click_option,
+    enter_availability,
+    google_sandbox,
+    open_options,
+    setup_schedule,
+)
 
 RESULTS = Path(__file__).with_name("results")
 POOL = 40
@@ -54,7 +62,7 @@ def big_pool(box: Sandbox, fake: FakeGoogleCalendar) -> None:
             at = start + timedelta(days=day, hours=i % 6)
             fake.add_busy(email, at, at + timedelta(hours=2))
     box.app.services.pools.save(
-        ADMIN, PoolInput(name="Backend engineers", kind="engineer", qualified=["USAM", "UJONAS", *extra])
+        ADMIN, PoolInput(name="Platform engineers", kind="engineer", qualified=["USAM", "UJONAS", *extra])
     )
 
 
@@ -106,17 +114,28 @@ def book_from_page(url: str) -> int:
     return status
 
 
-def measure_ttfb(box: Sandbox) -> dict[str, Any]:
-    samples = []
+def measure_ttfb(box: Sandbox) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The page's time to first byte, and (the reference, alternating with it so both see the same
+    load) the same options worked out by a direct call of the service the Slack modal uses."""
+    samples, direct = [], []
     url = page_url(box)
+    hana = Actor(team_id=TEAM, user_id="UHANA")
+    grace = box.app.services.candidates.find(TEAM, "Grace Hopper").id
     for i in range(WARMUP + REQUESTS):
         if i % PER_LINK == 0:
             url = page_url(box)
         first, status, body = ttfb(url + "?tz=America/New_York")
         assert status == 200 and "Book these times" in body, status
+        started = time.perf_counter()
+        assert box.app.services.scheduling.options(hana, grace).options
         if i >= WARMUP:
             samples.append(first * 1000)
-    samples.sort()
+            direct.append((time.perf_counter() - started) * 1000)
+    return figures(samples), figures(direct)
+
+
+def figures(samples: list[float]) -> dict[str, Any]:
+    samples = sorted(samples)
     return {
         "requests": len(samples),
         "p50_ms": round(statistics.median(samples), 1),
@@ -151,20 +170,26 @@ def main() -> int:
         with FakeGoogleCalendar(owner="rita@example.com") as fake:
             box = prepared(tmp, "ttfb", fake)
             try:
-                page = measure_ttfb(box)
+                page, direct = measure_ttfb(box)
             finally:
                 box.stop()
         google = google_requests(tmp)
     result = {
         "pool": POOL,
         "options_page_ttfb": page,
+        "reference_service_options": direct,
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "targets_ms": {"p50": TARGET_P50_MS, "p99": TARGET_P99_MS},
         "google_requests_per_booking": {"from_slack": google["slack"], "from_page": google["page"]},
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "candidate_page.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
-    ok = page["p50_ms"] <= TARGET_P50_MS and page["p99_ms"] <= TARGET_P99_MS and google["page"] <= google["slack"]
+    ok = (
+        page["p50_ms"] <= TARGET_P50_MS
+        and page["p99_ms"] <= TARGET_P99_MS
+        and google["page"] <= google["slack"]
+    )
     return 0 if ok else 1
 
 

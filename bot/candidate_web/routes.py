@@ -89,9 +89,18 @@ class CandidatePages:
         except Conflict:
             return None
 
-    def options_page(self, token: str, link: OpenLink, tz: str, *, moving: bool, note: str = "") -> str:
+    def options_page(
+        self,
+        token: str,
+        link: OpenLink,
+        tz: str,
+        *,
+        moving: bool,
+        note: str = "",
+        overview: Overview | None = None,
+    ) -> str:
         """The options to book (or, `moving`, to move to), or why there are none."""
-        overview = self.pages.overview(link)
+        overview = overview or self.pages.overview(link)
         try:
             found = self.pages.options(link, moving=moving)
             options = [
@@ -120,7 +129,7 @@ class CandidatePages:
             return self.render(
                 "booked.html", token, overview, tz, done=done, calendar=self.calendar_links(overview)
             )
-        return self.options_page(token, link, tz, moving=False)
+        return self.options_page(token, link, tz, moving=False, overview=overview)
 
     def calendar_links(self, overview: Overview) -> list[tuple[int, CandidateSlot, str]]:
         details = f"{overview.role_title}: {overview.stage_name}"
@@ -140,7 +149,7 @@ class CandidatePages:
         if overview.change_until is None:
             return redirect(url_for("page", token=token, tz=self.tz(overview)))
         if request.method == "GET":
-            return self.options_page(token, link, self.tz(overview), moving=True)
+            return self.options_page(token, link, self.tz(overview), moving=True, overview=overview)
         return self.place(token, moving=True)
 
     def place(self, token: str, *, moving: bool) -> BaseResponse | str:
