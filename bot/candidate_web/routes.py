@@ -32,6 +32,11 @@ STALE = "Those times were just taken or changed. Here are fresh options."
 CALENDAR_DOWN = "We could not reach the calendar just now, so nothing was booked. Please try again."
 
 
+def _digest(*parts: object) -> str:
+    """A short digest of what a form sent (its idempotency key: a double submit is done once)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 class CandidatePages:
     """The routes, bound to the domain services."""
 
@@ -233,7 +238,7 @@ class CandidatePages:
                     link,
                     windows,
                     note,
-                    request_key=f"page:{link.link_id}:avail:{sorted(picked)!s:.200}:{len(note)}",
+                    request_key=f"page:{link.link_id}:avail:{_digest(sorted(picked), note)}",
                 )
                 return redirect(url_for("page", token=token, tz=tz, done="availability"))
             except InvalidInput as err:
@@ -248,7 +253,6 @@ class CandidatePages:
             grid=self.grid(tz),
             picked=picked,
             errors=errors,
-            sent=request.args.get("done") == "availability",
         )
 
     def accommodations(self, token: str) -> BaseResponse | str:
@@ -284,8 +288,8 @@ class CandidatePages:
             organizer=self.organizer,
             attendees=(),
             stamp=self.services.clock.now(),
-            location=overview.interviews[0].address
-            if slot.format == "onsite" and overview.interviews
+            location=next((i.address for i in overview.interviews if i.address), "")
+            if slot.format == "onsite"
             else "",
             video_link=slot.video_link,
         )
