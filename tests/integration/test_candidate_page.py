@@ -18,10 +18,19 @@ from sqlalchemy import select
 
 from bot.sandbox.fake_google import FakeGoogleCalendar
 from bot.sandbox.harness import HIRING_CHANNEL, Sandbox
+from hiring.panels.panels import SeatChoice
 from hiring.permissions import Actor
+from hiring.plans.schema import parse_plan
 from storage.models import Candidate
-from tests.factories import TEAM
-from tests.scheduling_support import GRACE, enter_availability, google_sandbox, setup_schedule
+from tests.factories import TEAM, make_candidate, make_role
+from tests.loops import make_pools
+from tests.scheduling_support import (
+    GRACE,
+    SCHED_PLAN,
+    enter_availability,
+    google_sandbox,
+    setup_schedule,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists() and not os.environ.get("LOOPBOT_TEST_DATABASE_URL"):
@@ -340,3 +349,41 @@ def test_a_phone_sized_screen_needs_no_sideways_scrolling(
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # the grid scrolls in its box
     finally:
         context.close()
+
+
+ONSITE_PLAN = {
+    **SCHED_PLAN,
+    "key": "sched-onsite",
+    "address": "1 Example Street, Newport NP10 8XG",
+    "stages": [
+        {
+            **SCHED_PLAN["stages"][1],  # type: ignore[index]
+            "interviews": [
+                {**iv, "candidate_notes": "Bring a laptop & your ID <please>."}
+                for iv in SCHED_PLAN["stages"][1]["interviews"]  # type: ignore[index]
+            ],
+        }
+    ],
+}
+
+
+def test_an_on_site_stage_shows_the_address_and_what_to_prepare_but_no_interviewer(
+    box: Sandbox, page: Page
+) -> None:
+    box.app.services.plans.import_spec(TEAM, parse_plan(ONSITE_PLAN))
+    role = make_role(box.app.db, box.clock, plan_key="sched-onsite")
+    grace = make_candidate(box.app.db, box.clock, role, stage_key="onsite")
+    make_pools(box)
+    seats = {"whiteboard": SeatChoice(["USAM"]), "team": SeatChoice(["UJONAS"])}
+    assert box.app.services.panels.save(Actor(TEAM, "UHANA"), grace.id, "onsite", seats) is not None
+    enter_availability(box, [TUE])
+    issued = box.app.services.links.issue(RITA, grace.id)
+    page.goto(issued.url.replace("http://localhost:3000", box.server.url) + "?tz=Europe/London")  # type: ignore[union-attr]
+    interviews = page.locator("ul.interviews")
+    expect(interviews).to_contain_text(
+        "Whiteboard · 60 minutes · on site at 1 Example Street, Newport NP10 8XG"
+    )
+    expect(interviews).to_contain_text("How to prepare: Bring a laptop & your ID <please>.")
+    html = page.content()
+    assert "<please>" not in html  # escaped
+    assert not any(who in html for who in ("USAM", "UJONAS", "sam@example.com", "jonas@example.com", "c_room-a"))
