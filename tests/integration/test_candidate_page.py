@@ -386,4 +386,6 @@ def test_an_on_site_stage_shows_the_address_and_what_to_prepare_but_no_interview
     expect(interviews).to_contain_text("How to prepare: Bring a laptop & your ID <please>.")
     html = page.content()
     assert "<please>" not in html  # escaped
-    assert not any(who in html for who in ("USAM", "UJONAS", "sam@example.com", "jonas@example.com", "c_room-a"))
+    assert not any(
+        who in html for who in ("USAM", "UJONAS", "sam@example.com", "jonas@example.com", "c_room-a")
+    )
