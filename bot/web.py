@@ -14,7 +14,9 @@ from urllib.parse import parse_qs
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from bot.candidate_web import create_app
 from bot.ics_route import Route, ics_route
 from storage.database import ping
 
@@ -38,6 +40,13 @@ class WebApp:
             "/metrics": self.metrics,
             "/ics/": ics_route(loopbot.db),  # built-in calendar invites
         }
+        candidate = create_app(
+            loopbot.services,
+            public_url=loopbot.settings.public_url,
+            signing_secret=secret.get_secret_value() if secret else None,
+        )
+        # The candidate's scheduling page (Flask) under /candidate; everything else as before.
+        self.dispatch = DispatcherMiddleware(self.route, {"/candidate": candidate})
 
     def healthz(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
         """200 once warm with the database answering; 503 while warming up or with the database down."""
@@ -55,6 +64,10 @@ class WebApp:
         return "200 OK", [("Content-Type", content_type)], body
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        return self.dispatch(environ, start_response)  # type: ignore[no-any-return]
+
+    def route(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Health, metrics, invites and (unless disabled) Slack's endpoint."""
         path = environ.get("PATH_INFO", "")
         route = self.routes.get(path)
         if route is None:

@@ -15,10 +15,15 @@ class Actor:
     team_id: str
     user_id: str
     is_admin: bool = False
+    # A candidate acting through their scheduling link (`hiring/scheduling/self_service.py`): they may
+    # schedule their own loop of this role, and nothing else (the service only passes their candidate).
+    link_role_id: int | None = None
 
 
 def manages(actor: Actor, role: Role) -> bool:
     """Hiring manager, recruiter of the role, or workspace admin."""
+    if actor.link_role_id is not None:
+        return actor.link_role_id == role.id
     return actor.is_admin or actor.user_id == role.hiring_manager_id or actor.user_id in role.recruiter_ids
 
 

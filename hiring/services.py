@@ -29,6 +29,7 @@ from hiring.scheduling.booking import SchedulingService
 from hiring.scheduling.busy import BusyService
 from hiring.scheduling.declines import DeclineService
 from hiring.scheduling.links import SchedulingLinks
+from hiring.scheduling.self_service import SelfService
 from hiring.workspaces import WorkspaceService
 from scheduling.builtin_calendar import BuiltinCalendar
 from scheduling.calendar_protocol import CalendarGateway
@@ -66,6 +67,7 @@ class Services:
     privacy: PrivacyService
     links: SchedulingLinks
     workspaces: WorkspaceService
+    self_service: SelfService
 
 
 def build_services(
@@ -94,6 +96,9 @@ def build_services(
         db, clock, calendar, people, pools, directory, notifier, video_link_template=video_link_template
     )
     candidates = CandidateService(db, clock, notifier)
+    home = HomeService(db, clock, directory, scorecards)
+    availability = AvailabilityService(db, clock)
+    links = SchedulingLinks(db, clock, public_url, notifier, directory, mailer)
     return Services(
         db=db,
         clock=clock,
@@ -104,7 +109,7 @@ def build_services(
         candidates=candidates,
         scorecards=scorecards,
         briefings=BriefingService(db, clock, directory, questions.ensure_builtin),
-        home=HomeService(db, clock, directory, scorecards),
+        home=home,
         people=people,
         pools=pools,
         panels=PanelService(db, clock, pools, people, notifier),
@@ -117,11 +122,12 @@ def build_services(
         reports=reports,
         calibration=CalibrationService(db, clock),
         calendar=calendar,
-        availability=AvailabilityService(db, clock),
+        availability=availability,
         scheduling=scheduling,
         busy=BusyService(db, clock, people, calendar),
         declines=DeclineService(db, clock, calendar, pools, scheduling, directory),
         privacy=PrivacyService(db, clock, notifier, calendar),
-        links=SchedulingLinks(db, clock, public_url, notifier, directory, mailer),
+        links=links,
         workspaces=WorkspaceService(db, clock),
+        self_service=SelfService(db, clock, scheduling, availability, links, home),
     )

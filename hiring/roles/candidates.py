@@ -42,6 +42,20 @@ def live_candidate(uow: UnitOfWork, candidate_id: int, *, lock: bool = False) ->
     return candidate
 
 
+def add_accommodations(
+    uow: UnitOfWork, candidate_id: int, text: str, *, for_interviewers: bool, now: datetime
+) -> None:
+    """Add what the candidate asked for to the accommodations of its audience: their interviewers
+    (and the hiring team), or the hiring manager and recruiters only. What was there stays; the
+    caller commits."""
+    candidate = live_candidate(uow, candidate_id, lock=True)
+    field = "accommodations" if for_interviewers else "private_accommodations"
+    before = getattr(candidate, field)
+    if text not in before:
+        setattr(candidate, field, f"{before}\n{text}" if before else text)
+    candidate.updated_at = now
+
+
 @dataclass
 class CandidateInput:
     """What the candidate modal collects (block ids are the field names)."""

@@ -707,7 +707,10 @@ class SchedulingService:
                 raise Conflict("Every interview needs its interviewers first: use `/interview panel`.")
             loop = self._loop(uow, candidate, panel)
             state = panel_state(panel, moving)
-            viewer_tz = person_timezone(uow, self.directory, actor.user_id, loop.role_tz)
+            if actor.link_role_id is not None:  # the candidate, on their page
+                viewer_tz = loop.candidate_tz
+            else:
+                viewer_tz = person_timezone(uow, self.directory, actor.user_id, loop.role_tz)
         return loop, state, viewer_tz
 
     def _emailed_contacts(self, team_id: str, loop: _Loop) -> tuple[dict[str, Contact], list[str]]:
