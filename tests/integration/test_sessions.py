@@ -10,7 +10,8 @@ from typing import Any
 
 from bot.sandbox.harness import Sandbox
 from hiring.panels.pools import PoolInput
-from tests.factories import TEAM, make_candidate, make_role
+from tests.factories import make_candidate, make_role
+from tests.feedback_support import buttons, tick
 from tests.loops import ADMIN
 from tests.scheduling_support import calendar_rows, click_option, enter_availability, interviews, open_options
 
@@ -80,6 +81,11 @@ def test_seed_000_on_site_is_booked_for_one_panel_in_one_block_with_breaks(datab
         # Each interview keeps its own record and calendar event (its scorecard hangs off it).
         assert len({iv.id for iv in booked}) == 6 and len({iv.event_id for iv in booked}) == 6
         assert len(calendar_rows(box)) == 6
-        with box.app.db.uow(TEAM) as uow:
-            assert uow.panels.get(booked[0].panel_id) is not None
+        # After the on-site, each interviewer is asked for one scorecard per interview they sat.
+        box.clock.set(team.end_at + timedelta(minutes=1))  # type: ignore[operator]
+        tick(box)
+        for user_id, sat in [*((u, block) for u in PANEL), *((u, [team]) for u in TEAM_MEMBERS)]:
+            asked = [m for m in box.fake.dms(user_id) if "submit your" in m.text]
+            values = sorted(buttons(m.blocks, "scorecard_open")[0]["value"] for m in asked)
+            assert values == sorted(str(iv.id) for iv in sat), user_id
     assert not box.fake.block_errors
