@@ -8,26 +8,38 @@ import itertools
 from datetime import timedelta
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from bot.sandbox.harness import Sandbox
+from hiring.errors import InvalidInput
+from hiring.panels.panels import SeatChoice
 from hiring.panels.pools import PoolInput
 from tests.factories import make_candidate, make_role
 from tests.feedback_support import buttons, tick
 from tests.loops import ADMIN
-from tests.scheduling_support import calendar_rows, click_option, enter_availability, interviews, open_options
+from tests.scheduling_support import (
+    HANA,
+    calendar_rows,
+    click_option,
+    enter_availability,
+    interviews,
+    open_options,
+)
 
 BLOCK = ["experience-mentoring", "scenarios", "code-review", "prioritisation", "service-design"]
 PANEL = ["UJONAS", "USAM"]  # senior engineers (Berlin, London)
 TEAM_MEMBERS = ["UDORA", "UMIA"]  # team members (London, Rome)
 
 
-def _team(box: Sandbox) -> None:
+def _team(box: Sandbox, seniors: list[str] = PANEL) -> int:
     """A Newport team of four: two senior engineers (also team members) and two more team members;
     Grace Hopper at the on-site."""
     pools = box.app.services.pools
-    pools.save(ADMIN, PoolInput(name="Senior engineers", kind="senior_engineer", qualified=PANEL))
+    pools.save(ADMIN, PoolInput(name="Senior engineers", kind="senior_engineer", qualified=seniors))
     pools.save(ADMIN, PoolInput(name="The team", kind="team_member", qualified=[*TEAM_MEMBERS, *PANEL]))
     role = make_role(box.app.db, box.clock)
-    make_candidate(box.app.db, box.clock, role, timezone="Europe/London", stage_key="onsite")
+    return make_candidate(box.app.db, box.clock, role, timezone="Europe/London", stage_key="onsite").id
 
 
 def _users(view: dict[str, Any]) -> dict[str, list[str]]:
@@ -89,3 +101,51 @@ def test_seed_000_on_site_is_booked_for_one_panel_in_one_block_with_breaks(datab
             values = sorted(buttons(m.blocks, "scorecard_open")[0]["value"] for m in asked)
             assert values == sorted(str(iv.id) for iv in sat), user_id
     assert not box.fake.block_errors
+
+
+SENIORS = ["UJONAS", "UPRIYA", "USAM"]
+TEAMMATES = ["UDORA", "UJONAS", "UMIA", "USAM"]
+PAIRS = st.lists(st.sampled_from(SENIORS), min_size=2, max_size=2, unique=True)
+PANELS = st.fixed_dictionaries(
+    {
+        **{k: PAIRS for k in BLOCK},
+        "meet-the-team": st.one_of(
+            st.just(TEAM_MEMBERS), st.lists(st.sampled_from(TEAMMATES), min_size=2, max_size=2, unique=True)
+        ),
+    }
+)
+
+
+def test_whatever_the_panel_modal_accepts_the_scheduler_books_or_explains(database_url: str) -> None:
+    with Sandbox(database_url, google_rooms=["Room A"]) as box:
+        candidate_id = _team(box, [*PANEL, "UPRIYA"])
+        day = (box.clock.now() + timedelta(days=1)).date().isoformat()
+        enter_availability(box, [(day, "09:00", "17:00")])
+        services = box.app.services
+        seen = {"refused": 0, "booked": 0, "explained": 0}
+
+        @settings(
+            max_examples=30,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.function_scoped_fixture],
+        )
+        @given(PANELS)
+        def check(seats: dict[str, list[str]]) -> None:
+            choices = {k: SeatChoice(v) for k, v in seats.items()}
+            try:
+                services.panels.save(HANA, candidate_id, "onsite", choices)
+            except InvalidInput as refused:  # said next to the field, before saving
+                assert refused.errors and all(k.startswith("iv:") for k in refused.errors)
+                seen["refused"] += 1
+                return
+            found = services.scheduling.options(HANA, candidate_id)
+            assert found.options or found.blocked
+            seen["booked" if found.options else "explained"] += 1
+            assert "one interview per loop" not in (found.blocked or "")
+            for option in found.options:
+                block = [s for s in option.slots if s.title != "Time with the team"]
+                assert [b.start - a.end for a, b in itertools.pairwise(block)] == [timedelta(minutes=5)] * 4
+
+        check()
+        assert seen["refused"] and seen["booked"], seen
