@@ -93,6 +93,18 @@ def test_seed_000_on_site_is_booked_for_one_panel_in_one_block_with_breaks(datab
         # Each interview keeps its own record and calendar event (its scorecard hangs off it).
         assert len({iv.id for iv in booked}) == 6 and len({iv.event_id for iv in booked}) == 6
         assert len(calendar_rows(box)) == 6
+        # Grace can only do the day after now: the loop moves as a whole, the block still one sitting.
+        events = {r.id for r in calendar_rows(box)}
+        later = (box.clock.now() + timedelta(days=2)).date().isoformat()
+        enter_availability(box, [(later, "09:00", "17:00")])
+        moving = open_options(box, command="reschedule")
+        click_option(box, moving)
+        assert {r.id for r in calendar_rows(box)} == events  # the same events, moved
+        booked = interviews(box)
+        block, team = booked[:5], booked[5]
+        assert {iv.start_at.date().isoformat() for iv in booked} == {later}  # type: ignore[union-attr]
+        moved_gaps = [b.start_at - a.end_at for a, b in itertools.pairwise(block)]  # type: ignore[operator]
+        assert moved_gaps == [timedelta(minutes=5)] * 4
         # After the on-site, each interviewer is asked for one scorecard per interview they sat.
         box.clock.set(team.end_at + timedelta(minutes=1))  # type: ignore[operator]
         tick(box)
