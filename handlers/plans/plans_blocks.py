@@ -59,7 +59,8 @@ def plan_modal() -> View:
         section(
             "Paste an interview plan in YAML (or JSON). Stages run in order; each interview names its "
             "duration, interviewer pool (engineer, senior_engineer, hiring_manager, recruiter, director, "
-            "partner, leader, team_member, assessor) and the competencies it scores. "
+            "partner, leader, team_member, assessor) and the competencies it scores; `sessions` group "
+            "interviews one panel runs back to back, with `breaks` between them. "
             "`/interview plan public-sector-senior-backend` shows a complete example."
         ),
         InputBlock(

@@ -17,6 +17,7 @@ from hiring.people.people import PeopleService
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import InterviewSpec, StageSpec
+from hiring.plans.sittings import others_of, repeat_sitters
 from hiring.ports import Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.roles.messages import PanelInterviewLine, PanelSummary
@@ -293,23 +294,21 @@ class PanelService:
             )
 
     def _drafts(self, uow: UnitOfWork, stage: StageSpec, fill: _Fill) -> list[InterviewDraft]:
-        """Each interview's people: copied (per `fill`) or suggested by rotation."""
+        """Each interview's people: copied (per `fill`) or suggested by rotation, never anyone who
+        sits another part of the loop (`hiring.plans.sittings`)."""
         used: set[str] = set()  # people already in this loop: others are preferred
+        seated: dict[str, list[str]] = {}  # interview key -> interviewers drafted so far
         picks: list[str] = []  # this draft's picks so far, counted as load
         interviews = []
         for iv in stage.interviews:
             suggestion = self.pools.suggest_in(uow, iv.pool, iv.interviewers, exclude=used, pending=picks)
-            chosen, shadow = self._copied(uow, iv, fill, used)
+            chosen, shadow = self._copied(uow, iv, fill, used, others_of(stage, iv.key, seated))
             if chosen is None:
-                chosen = list(suggestion.interviewer_ids)
+                chosen = self._suggest(uow, stage, iv, seated, suggestion.interviewer_ids, picks)
                 shadow = suggestion.shadow_id if shadow is None else shadow
-            if len(chosen) < iv.interviewers:  # a small pool: people sit twice, spread evenly
-                more = self.pools.suggest_in(
-                    uow, iv.pool, iv.interviewers - len(chosen), exclude=chosen, pending=picks
-                )
-                chosen += more.interviewer_ids
             if shadow in chosen:
                 shadow = None
+            seated[iv.key] = chosen
             used.update(chosen)
             picks.extend(chosen)
             if shadow:
@@ -332,9 +331,10 @@ class PanelService:
         return interviews
 
     def _copied(
-        self, uow: UnitOfWork, iv: InterviewSpec, fill: _Fill, used: set[str]
+        self, uow: UnitOfWork, iv: InterviewSpec, fill: _Fill, used: set[str], barred: set[str]
     ) -> tuple[list[str] | None, str | None]:
-        """The people `fill` gives one interview (None: rotation's), and its shadow."""
+        """The people `fill` gives one interview (None: rotation's), and its shadow; people copied
+        from another stage's panel only if they may sit this interview too (not `barred`)."""
         if fill.pool == iv.pool:
             return None, None
         if iv.key in fill.by_key:
@@ -343,9 +343,35 @@ class PanelService:
         if not fill.people:
             return None, None
         members = self.pools.memberships(uow, iv.pool)
-        qualified = [u for u in fill.people if u in members and members[u].level in RUNS_INTERVIEWS]
+        qualified = [
+            u for u in fill.people if u in members and members[u].level in RUNS_INTERVIEWS and u not in barred
+        ]
         qualified.sort(key=lambda u: u in used)  # people not yet in this loop first (stable)
         return qualified[: iv.interviewers], None
+
+    def _suggest(
+        self,
+        uow: UnitOfWork,
+        stage: StageSpec,
+        iv: InterviewSpec,
+        seated: Mapping[str, list[str]],
+        rotation: list[str],
+        picks: list[str],
+    ) -> list[str]:
+        """Interviewers to suggest for `iv`: the people of its session drafted so far (one panel runs
+        a session), then rotation's picks, never anyone who sits another part of the loop
+        (`hiring.plans.sittings`); fewer than asked when the pool has too few such people."""
+        barred = others_of(stage, iv.key, seated)
+        members = self.pools.memberships(uow, iv.pool)
+        session = [u for u in dict.fromkeys(p for ps in seated.values() for p in ps) if u not in barred]
+        chosen = [u for u in session if u in members and members[u].level in RUNS_INTERVIEWS]
+        chosen += [u for u in rotation if u not in barred and u not in chosen]
+        if len(chosen) < iv.interviewers:
+            more = self.pools.suggest_in(
+                uow, iv.pool, iv.interviewers - len(chosen), exclude=[*chosen, *barred], pending=picks
+            )
+            chosen += [u for u in more.interviewer_ids if u not in chosen]
+        return chosen[: iv.interviewers]
 
     def validate(
         self, uow: UnitOfWork, stage: StageSpec, choices: Mapping[str, SeatChoice]
@@ -383,7 +409,25 @@ class PanelService:
                         f"{who} is not in {a_kind(iv.pool)} pool; add them as a shadow with "
                         "/interview pool first."
                     )
+        self._sittings_errors(uow, stage, choices, errors)
         return errors
+
+    def _sittings_errors(
+        self, uow: UnitOfWork, stage: StageSpec, choices: Mapping[str, SeatChoice], errors: dict[str, str]
+    ) -> None:
+        """Add an error next to each interview where someone also sits another part of the loop
+        (only a session of the plan lets one panel run several interviews)."""
+        seats = {k: list(c.interviewer_ids) for k, c in choices.items()}
+        names = {iv.key: iv.name for iv in stage.interviews}
+        for key, people in repeat_sitters(stage, seats).items():
+            if f"iv:{key}" in errors:
+                continue
+            who = self.names.names_in(uow, list(people))
+            parts = "; ".join(f"{who[u]} already sits {names[other]}" for u, other in people.items())
+            errors[f"iv:{key}"] = (
+                f"{parts}. A person sits one interview per loop unless the plan runs those interviews "
+                "in one session; choose someone else."
+            )
 
     def _not_members(self, uow: UnitOfWork, user_ids: list[str], iv: InterviewSpec) -> str:
         names = self.names.names_in(uow, user_ids)

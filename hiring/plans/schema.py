@@ -143,8 +143,24 @@ class StageConstraints(_Strict):
     max_span_minutes: int | None = Field(default=None, ge=15, le=24 * 60)
 
 
+class SessionSpec(_Strict):
+    """Interviews of a stage that one panel runs back to back in one sitting (e.g. an on-site block).
+
+    `interviews` are keys of the stage's interviews, next to each other in the stage's order;
+    `breaks` is the break in minutes between two of them. The same people may sit every interview
+    of a session (a person otherwise sits one interview per loop); each interview keeps its own
+    scorecard."""
+
+    key: str = Field(pattern=KEY)
+    name: str = Field(min_length=1, max_length=120)
+    interviews: list[str] = Field(min_length=2)
+    breaks: int = Field(default=0, ge=0, le=60)
+
+
 class StageSpec(_Strict):
-    """An ordered step of the process, ending in a decision taken against `decision_criteria`."""
+    """An ordered step of the process, ending in a decision taken against `decision_criteria`.
+
+    `sessions` group interviews that one panel runs back to back (see `SessionSpec`)."""
 
     key: str = Field(pattern=KEY)
     name: str = Field(min_length=1, max_length=120)
@@ -152,6 +168,7 @@ class StageSpec(_Strict):
     interviews: list[InterviewSpec] = Field(default_factory=list)
     constraints: StageConstraints = Field(default_factory=StageConstraints)
     decision_criteria: str = Field(default="", max_length=2000)
+    sessions: list[SessionSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> StageSpec:
@@ -160,13 +177,17 @@ class StageSpec(_Strict):
             self.constraints.max_span_minutes,
             self.required_minutes(),
         )
+        problems += session_problems([i.key for i in self.interviews], self.sessions)
         if problems:
             raise ValueError("\n".join(problems))
         return self
 
     def required_minutes(self) -> int:
-        """Minutes of interviews a panel of this stage needs at least (optional ones left out)."""
-        return sum(i.duration_minutes for i in self.interviews if not i.optional)
+        """Minutes a panel of this stage needs at least: its interviews (optional ones left out)
+        and the breaks inside its sessions."""
+        required = {i.key for i in self.interviews if not i.optional}
+        breaks = sum(s.breaks * (len([k for k in s.interviews if k in required]) - 1) for s in self.sessions)
+        return sum(i.duration_minutes for i in self.interviews if not i.optional) + max(breaks, 0)
 
 
 class PlanSpec(_Strict):
@@ -248,6 +269,41 @@ def _stage_problems(interview_keys: list[Any], span: Any, required: int) -> list
             f"constraints.max_span_minutes: {span} minutes is shorter than the interviews "
             f"themselves ({required} minutes without the optional ones)"
         )
+    return problems
+
+
+def session_problems(interview_keys: list[str], sessions: list[SessionSpec]) -> list[str]:
+    """A stage's sessions: known interview keys, each in one session at most, next to each other in
+    the stage's order, and session keys that are no interview's key. Paths relative to the stage."""
+    problems = []
+    seen: dict[str, str] = {}
+    dupes = _repeated([s.key for s in sessions])
+    if dupes:
+        problems.append(f"sessions: session keys repeated: {', '.join(dupes)}")
+    for index, session in enumerate(sessions):
+        path = f"sessions.{index}"
+        if session.key in interview_keys:
+            problems.append(
+                f"{path}.key: {session.key!r} is already an interview's key; name the session apart"
+            )
+        unknown = [k for k in session.interviews if k not in interview_keys]
+        if unknown:
+            problems.append(f"{path}.interviews: no such interview in this stage: {', '.join(unknown)}")
+            continue
+        twice = [k for k in session.interviews if k in seen or session.interviews.count(k) > 1]
+        if twice:
+            problems.append(
+                f"{path}.interviews: an interview belongs to one session at most: {', '.join(dict.fromkeys(twice))}"
+            )
+        seen.update(dict.fromkeys(session.interviews, session.key))
+        positions = sorted(interview_keys.index(k) for k in set(session.interviews))
+        if positions != list(range(positions[0], positions[0] + len(positions))) or [
+            interview_keys[p] for p in positions
+        ] != list(dict.fromkeys(session.interviews)):
+            problems.append(
+                f"{path}.interviews: a session runs back to back, so list its interviews next to each "
+                "other and in the stage's order"
+            )
     return problems
 
 

@@ -101,8 +101,19 @@ def stage_outline(stage: StageSpec) -> str:
     return f"{stage.name} ({interview_count(stage)}, {minutes(stage.required_minutes())})"
 
 
+def session_lines(stage: StageSpec) -> list[str]:
+    """`One panel runs Block [block] back to back: A, B (5 min breaks)`, one line per session."""
+    names = {i.key: i.name for i in stage.interviews}
+    lines = []
+    for session in stage.sessions:
+        parts = ", ".join(names.get(k, k) for k in session.interviews)
+        breaks = f" ({minutes(session.breaks)} breaks)" if session.breaks else ""
+        lines.append(f"  One panel runs {session.name} [{session.key}] back to back: {parts}{breaks}")
+    return lines
+
+
 def plan_outline(spec: PlanSpec) -> str:
-    """The stages in one line: `Phone (30 min) → On-site (6 interviews, 2 h 20 min)`."""
+    """The stages in one line: `Phone (30 min) → On-site (6 interviews, 2 h 40 min)`."""
     return " → ".join(stage_outline(s) for s in spec.stages)
 
 
@@ -144,6 +155,7 @@ def plan_lines(spec: PlanSpec) -> list[str]:
         rules = constraint_phrases(stage.constraints, len(stage.interviews))
         if rules:
             lines.append(f"  Scheduling: {', '.join(rules)}")
+        lines += session_lines(stage)
         for interview in stage.interviews:
             lines.append(f"  - {interview.name}  [{interview.key}]: {interview_facts(interview)}")
             if interview.focus:

@@ -39,9 +39,11 @@ from hiring.people.people import PeopleService
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import StageSpec
+from hiring.plans.sittings import Sitting, stage_sittings
 from hiring.ports import Directory, Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.scheduling import relaxed
+from hiring.scheduling.blocks import BlockPart, interview_slots, solver_blocks
 from hiring.scheduling.formats import ONSITE, PHONE, VIDEO, format_of, where_lines
 from hiring.scheduling.messages import SlotLine
 from hiring.scheduling.notices import ScheduleNotices, loop_snapshot, slot_lines
@@ -300,6 +302,7 @@ class _Loop:
     windows: tuple[tuple[datetime, datetime], ...]
     candidate_phone: str = ""
     address: str = ""
+    sittings: tuple[Sitting, ...] = ()
 
     @property
     def people(self) -> list[str]:
@@ -358,6 +361,13 @@ def _rules(stage: StageSpec | None) -> solver.StageRules:
     )
 
 
+def _loop_sittings(stage: StageSpec | None, keys: list[str]) -> list[Sitting]:
+    """The sittings of a loop's interviews (each its own when the plan no longer has the stage)."""
+    if stage is None:
+        return [Sitting(key=k, name=k, interview_keys=(k,)) for k in keys]
+    return stage_sittings(stage, keys)
+
+
 def _mentions(user_ids: Iterable[str]) -> str:
     ids = [f"<@{u}>" for u in dict.fromkeys(user_ids)]
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
@@ -390,20 +400,27 @@ def _solver_people(
     return people
 
 
-def _solver_interviews(loop: _Loop, who: Mapping[str, Contact]) -> tuple[solver.InterviewReq, ...]:
-    """The solver's interviews (shadows without an email are left off but still counted)."""
-    return tuple(
-        solver.InterviewReq(
+def _block_parts(loop: _Loop, who: Mapping[str, Contact] | None = None) -> dict[str, BlockPart]:
+    """The loop's interviews as parts of the solver's blocks (with `who`, shadows without an email
+    are left off)."""
+    return {
+        iv.key: BlockPart(
             key=iv.key,
-            duration_minutes=iv.duration,
-            interviewers=iv.interviewers,
-            shadows=tuple(u for u in iv.shadows if who[u].email),
-            shadow_count=len(iv.shadows),
-            onsite=iv.mode == "onsite",
             title=iv.title,
+            duration=iv.duration,
+            onsite=iv.mode == "onsite",
+            interviewers=iv.interviewers,
+            shadows=tuple(u for u in iv.shadows if who is None or who[u].email),
         )
         for iv in loop.interviews
-    )
+    }
+
+
+def _solver_interviews(loop: _Loop, who: Mapping[str, Contact]) -> tuple[solver.InterviewReq, ...]:
+    """The solver's interviews: one per sitting, a session as one block (shadows without an email
+    are left off but still counted)."""
+    counts = {iv.key: len(iv.shadows) for iv in loop.interviews}
+    return solver_blocks(loop.sittings, _block_parts(loop, who), counts)
 
 
 def _record_events(
@@ -575,6 +592,7 @@ class SchedulingService:
             windows=tuple((w.start_at, w.end_at) for w in candidate.windows),
             candidate_phone=candidate.phone,
             address=" ".join(spec.address.split()),
+            sittings=tuple(_loop_sittings(stage, [iv.key for iv in interviews])),
         )
 
     def contacts(self, team_id: str, user_ids: Sequence[str]) -> dict[str, Contact]:
@@ -767,11 +785,11 @@ class SchedulingService:
         """The solver's options as schedule options (when `moving`, leaving out the times held now)."""
         by_key = {iv.key: iv for iv in loop.interviews}
         held = {(iv.key, iv.start_at) for iv in loop.interviews}
-        found = [
-            o for o in solution.options if not moving or {(s.interview_key, s.start) for s in o.slots} != held
-        ]
+        parts = _block_parts(loop)
+        laid = [(o, interview_slots(loop.sittings, parts, o.slots)) for o in solution.options]
+        found = [(o, ss) for o, ss in laid if not moving or {(s.interview_key, s.start) for s in ss} != held]
         options = []
-        for index, option in enumerate(found[:MAX_OPTIONS]):
+        for index, (option, option_slots) in enumerate(found[:MAX_OPTIONS]):
             slots = tuple(
                 PlannedSlot(
                     interview_id=by_key[s.interview_key].id,
@@ -783,7 +801,7 @@ class SchedulingService:
                     shadow_ids=s.shadows,
                     room=s.room,
                 )
-                for s in option.slots
+                for s in option_slots
             )
             choice = Choice(
                 index=index,

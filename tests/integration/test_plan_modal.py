@@ -53,7 +53,7 @@ def test_anyone_can_list_plans_and_read_one(sandbox: Sandbox) -> None:
     listing = reply_text(sandbox, "UOTTO")
     for name in ("Senior Backend (public-sector publishing)", "Backend Developer (online loop)"):
         assert name in listing
-    assert "Technical phone interview (30 min) → On-site interview (6 interviews, 2 h 20 min)" in listing
+    assert "Technical phone interview (30 min) → On-site interview (6 interviews, 2 h 40 min)" in listing
 
     sandbox.command("UOTTO", "plan streaming-backend-centralized")
     detail = reply_text(sandbox, "UOTTO")

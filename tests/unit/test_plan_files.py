@@ -339,6 +339,6 @@ def test_modal_error_text_is_trimmed_to_a_readable_length() -> None:
 def test_outline_reads_well() -> None:
     assert (minutes(20), minutes(60), minutes(140)) == ("20 min", "1 h", "2 h 20 min")
     assert plan_outline(PLANS["public-sector-senior-backend"]) == (
-        "Technical phone interview (30 min) → On-site interview (6 interviews, 2 h 20 min)"
+        "Technical phone interview (30 min) → On-site interview (6 interviews, 2 h 40 min)"
     )
     assert "Round 1 interviews (4–5 interviews, 3 h)" in plan_outline(PLANS["streaming-backend-centralized"])
