@@ -303,8 +303,9 @@ class PanelService:
         for iv in stage.interviews:
             suggestion = self.pools.suggest_in(uow, iv.pool, iv.interviewers, exclude=used, pending=picks)
             chosen, shadow = self._copied(uow, iv, fill, used, others_of(stage, iv.key, seated))
-            if chosen is None:
-                chosen = self._suggest(uow, stage, iv, seated, suggestion.interviewer_ids, picks)
+            if chosen is None or len(chosen) < iv.interviewers:  # rotation suggests (the rest)
+                more = self._suggest(uow, stage, iv, seated, suggestion.interviewer_ids, picks)
+                chosen = [*(chosen or []), *(u for u in more if u not in (chosen or []))][: iv.interviewers]
                 shadow = suggestion.shadow_id if shadow is None else shadow
             if shadow in chosen:
                 shadow = None
