@@ -10,9 +10,16 @@ when sends are fast); after-send hooks and thread replies run once the marks are
 * A failed send stays claimed but unsent, with a backoff (or Slack's `Retry-After` after a 429, which
   also pauses that workspace's other sends for the rest of the tick); a later tick on any replica
   takes it over once it is still due, its lease has expired and its retry time has come.
-* A replica killed between claim and send loses nothing: its leases expire and another tick sends.
-* While a replica works through a long batch it renews its leases, so nobody takes over items it is
-  still sending.
+* A replica killed between claim and send loses nothing, and nobody waits for its 5-minute leases:
+  the engine's claims are tied to the replica's heartbeat (`hiring.replicas.Liveness`), and once it
+  has stood still for `REPLICA_TIMEOUT_SECONDS` another replica frees them (their lease ends) and the
+  next tick of any replica takes them over. Claims made without a heartbeat (sends made at once from
+  a request) wait for their lease.
+* While a replica works through a long batch it renews its leases and keeps beating (a scheduler job
+  apart from the tick), so nobody takes over items it is still sending; it sends only while its last
+  beat is recent, and stops if it was declared dead meanwhile (frozen, or cut off from the database).
+* `stop()` (SIGTERM): the send under way finishes and is marked; the claims not yet sent are released
+  untried, for another replica or a restart to send at once.
 
 The only window for a duplicate is a crash after Slack accepted a message and before its mark was
 committed (Slack's `chat.postMessage` has no idempotency key); a mark waits at most
