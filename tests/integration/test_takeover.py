@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.sandbox.harness import START
+from bot.settings import Settings
 from hiring.clock import FixedClock
 from hiring.outbox import Dispatcher, Due
 from hiring.replicas import Liveness
@@ -138,3 +139,8 @@ def test_a_stopping_replica_finishes_its_send_and_gives_the_rest_back(db: Databa
     assert survivor.tick().sent == 3  # at once: no lease or heartbeat to wait for
     assert [c for _, _, c, _ in other.sent] == ["message 2", "message 3", "message 4"]
     assert all(r.sent_at is not None for r in rows(db))
+
+
+def test_the_replica_timeout_leaves_a_send_time_to_end_before_anyone_declares_the_replica_dead() -> None:
+    assert Settings(replica_timeout_seconds=60, slack_timeout_seconds=5).replica_timeout == 60
+    assert Settings(replica_timeout_seconds=3, slack_timeout_seconds=5).replica_timeout == 15
