@@ -320,5 +320,6 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
             metrics=metrics,
             retention_days=settings.retention_days,
             on_removed=clients.set_removed,
+            replica_timeout_seconds=settings.replica_timeout,
         ),
     )

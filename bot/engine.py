@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.observability import Metrics
 from bot.sources import all_sources
 from hiring.outbox import Dispatcher, Due, Source, TickReport
+from hiring.replicas import TIMEOUT_SECONDS, Liveness
 from hiring.services import Services
 from scheduling.jobs import DailyTrigger, JobRunner
 
@@ -69,22 +70,29 @@ class Engine:
         metrics: Metrics | None = None,
         periodic: dict[str, tuple[float, Callable[[], object]]] | None = None,
         on_removed: Callable[[frozenset[str]], None] | None = None,
+        replica_timeout_seconds: float = TIMEOUT_SECONDS,
     ) -> None:
         """`periodic` adds other jobs to the runner: name → (every so many seconds, callable);
-        `on_removed` hears the removed workspaces at the start of each tick (the Slack clients)."""
+        `on_removed` hears the removed workspaces at the start of each tick (the Slack clients);
+        a replica whose heartbeat stood still `replica_timeout_seconds` is declared dead."""
         self.services = services
         self.on_removed = on_removed
         self.metrics = metrics
         self.removed: frozenset[str] = frozenset()  # removed workspaces, read at the start of each tick
         chosen = all_sources(services) if sources is None else sources
+        self.liveness = Liveness(
+            services.db, services.clock, replica=replica, timeout_seconds=replica_timeout_seconds
+        )
         self.dispatcher = Dispatcher(
             services.db,
             services.clock,
             services.notifier,
             [active_only(source, lambda: self.removed) for source in chosen],
-            replica=replica,
+            liveness=self.liveness,
         )
         self.runner = JobRunner(self.tick, tick_seconds=tick_seconds)
+        # Beats apart from the tick, so a long tick does not look like a dead replica.
+        self.runner.add_interval("heartbeat", self.liveness.beat, self.liveness.interval)
         for name, (seconds, job) in (periodic or {}).items():
             self.runner.add_interval(name, job, seconds)
         self._lock = threading.Lock()
@@ -141,9 +149,16 @@ class Engine:
         self.sync_triggers()
         self.runner.start()
 
+    def stopping(self) -> None:
+        """Begin to stop: a tick under way finishes its send in flight and releases its other claims."""
+        self.dispatcher.stop()
+
     def stop(self) -> None:
-        """Stop the scheduler; a tick in progress finishes first."""
+        """Stop the scheduler (a tick under way ends after its send in flight, releasing the rest of
+        its claims), then delete this replica's heartbeat: it stopped on purpose."""
+        self.dispatcher.stop()
         self.runner.shutdown(wait=True)
+        self.liveness.stop()
 
 
 def build_engine(
@@ -153,11 +168,17 @@ def build_engine(
     metrics: Metrics | None = None,
     retention_days: int | None = None,
     on_removed: Callable[[frozenset[str]], None] | None = None,
+    replica_timeout_seconds: float = TIMEOUT_SECONDS,
 ) -> Engine:
     """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set)."""
     periodic: dict[str, tuple[float, Callable[[], object]]] = {}
     if retention_days:
         periodic["retention"] = (RETENTION_EVERY_SECONDS, retention_job(services, retention_days))
     return Engine(
-        services, tick_seconds=tick_seconds, metrics=metrics, periodic=periodic, on_removed=on_removed
+        services,
+        tick_seconds=tick_seconds,
+        metrics=metrics,
+        periodic=periodic,
+        on_removed=on_removed,
+        replica_timeout_seconds=replica_timeout_seconds,
     )

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     retention_days: int | None = Field(default=None, ge=1)
     web_threads: int = Field(default=16, ge=1)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    # A replica whose heartbeat (every sixth of this) stands still this long is dead: its claims are
+    # taken over. At least 3 × SLACK_TIMEOUT_SECONDS (see `replica_timeout`).
+    replica_timeout_seconds: float = Field(default=30.0, gt=0)
     slack_timeout_seconds: float = Field(default=5.0, gt=0)  # one Web API call, before it is cut
     google_timeout_seconds: float = Field(default=10.0, gt=0)  # one Google Calendar HTTP request
     # E-mail of candidates' scheduling links; unset SMTP_HOST: links are copied, not e-mailed.
@@ -110,6 +113,12 @@ class Settings(BaseSettings):
             self.smtp_password,
         )
         return [s.get_secret_value() for s in secrets if s is not None]
+
+    @property
+    def replica_timeout(self) -> float:
+        """REPLICA_TIMEOUT_SECONDS, at least 3 × SLACK_TIMEOUT_SECONDS: a replica sends only within a
+        third of it after a heartbeat, and a send (tried twice at most) must end before the rest is over."""
+        return max(self.replica_timeout_seconds, 3 * self.slack_timeout_seconds)
 
     def missing_slack_credentials(self) -> list[str]:
         """Names of the Slack variables still needed to talk to a real workspace."""

@@ -205,6 +205,7 @@ def _serve(loopbot: Any, settings: Settings, role: str, teams: Sequence[str]) ->
     while not stop.wait(1.0):
         pass
     log.warning("Loopbot stopping: finishing the requests and work in flight")
+    loopbot.engine.stopping()  # the tick ends after its send in flight and releases its other claims
     warm.wait(timeout=settings.shutdown_grace_seconds)  # the scheduler is started then: closing stops it
     if socket_mode is not None:
         socket_mode.close()

@@ -10,9 +10,16 @@ when sends are fast); after-send hooks and thread replies run once the marks are
 * A failed send stays claimed but unsent, with a backoff (or Slack's `Retry-After` after a 429, which
   also pauses that workspace's other sends for the rest of the tick); a later tick on any replica
   takes it over once it is still due, its lease has expired and its retry time has come.
-* A replica killed between claim and send loses nothing: its leases expire and another tick sends.
-* While a replica works through a long batch it renews its leases, so nobody takes over items it is
-  still sending.
+* A replica killed between claim and send loses nothing, and nobody waits for its 5-minute leases:
+  the engine's claims are tied to the replica's heartbeat (`hiring.replicas.Liveness`), and once it
+  has stood still for `REPLICA_TIMEOUT_SECONDS` another replica frees them (their lease ends) and the
+  next tick of any replica takes them over. Claims made without a heartbeat (sends made at once from
+  a request) wait for their lease.
+* While a replica works through a long batch it renews its leases and keeps beating (a scheduler job
+  apart from the tick), so nobody takes over items it is still sending; it sends only while its last
+  beat is recent, and stops if it was declared dead meanwhile (frozen, or cut off from the database).
+* `stop()` (SIGTERM): the send under way finishes and is marked; the claims not yet sent are released
+  untried, for another replica or a restart to send at once.
 
 The only window for a duplicate is a crash after Slack accepted a message and before its mark was
 committed (Slack's `chat.postMessage` has no idempotency key); a mark waits at most
@@ -22,9 +29,8 @@ committed (Slack's `chat.postMessage` has no idempotency key); a mark waits at m
 from __future__ import annotations
 
 import logging
-import socket
+import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +40,7 @@ from typing import Any
 from hiring.clock import Clock
 from hiring.errors import ExternalServiceError, RateLimited, WorkspaceUnavailable
 from hiring.ports import Notifier, Sent
+from hiring.replicas import Liveness, replica_id
 from storage.repositories.base import StorageError
 from storage.repositories.outbox import SentMark
 from storage.uow import Database
@@ -129,10 +136,6 @@ class _Marks:
         self.seconds += time.perf_counter() - started
 
 
-def replica_id() -> str:
-    return f"{socket.gethostname()[:40]}:{uuid.uuid4().hex[:8]}"
-
-
 class Dispatcher:
     """Claims and sends what the sources say is due; safe to run on many replicas at once."""
 
@@ -145,25 +148,46 @@ class Dispatcher:
         *,
         replica: str | None = None,
         renew_after_seconds: float = RENEW_AFTER_SECONDS,
+        liveness: Liveness | None = None,
     ) -> None:
+        """With `liveness` (the process's heartbeat, `loopbot run` and `worker`), claims are held
+        under its replica id while it beats, and a dead replica's claims are taken over within a tick;
+        without it (sends made at once by a request), a claim is held by its 5-minute lease."""
         self.db = db
         self.clock = clock
         self.notifier = notifier
         self.sources: list[Source] = list(sources)
-        self.replica = replica or replica_id()
+        self.liveness = liveness
+        self._replica = liveness.replica if liveness is not None else replica or replica_id()
         self.renew_after_seconds = renew_after_seconds
+        self._stopping = threading.Event()
         self.unavailable: set[str] = set()  # workspaces refusing our token, logged once until they accept it
         self._refusing: dict[str, datetime] = {}  # this pass: workspaces that refused it, tried once a pass
+
+    @property
+    def replica(self) -> str:
+        """The id this replica claims under (a new one if it was declared dead and came back)."""
+        return self.liveness.replica if self.liveness is not None else self._replica
 
     def add_source(self, source: Source) -> None:
         self.sources.append(source)
 
+    def stop(self) -> None:
+        """Stop at the next item: the send under way finishes and is marked, the rest of this
+        replica's claims are released for another replica (or a restart) to send."""
+        self._stopping.set()
+
     def tick(self) -> TickReport:
         """One pass: every source, every due item, claimed and sent at most once."""
         report = TickReport()
+        if self.liveness is not None and not self.liveness.beat():
+            report.errors += 1  # no heartbeat, no claims: the next tick tries again
+            return report
         now = self.clock.now()
         self._refusing = {}
         for source in self.sources:
+            if self._stopping.is_set():
+                break
             started, cpu = time.perf_counter(), time.thread_time()
             try:
                 items = list(source(now))
@@ -203,6 +227,8 @@ class Dispatcher:
         report.skipped += len(items) - len(fresh)
         fresh.sort(key=lambda d: d.key)  # one global order: concurrent claims never deadlock
         for i in range(0, len(fresh), CLAIM_BATCH):
+            if self._stopping.is_set():
+                break
             batch = fresh[i : i + CLAIM_BATCH]
             started, cpu = time.perf_counter(), time.thread_time()
             try:
@@ -276,7 +302,10 @@ class Dispatcher:
         lost: set[int] = set()
         released: set[int] = set()
         renewed = time.monotonic()
-        for claim_id, due in pending:
+        claimed_as = self.replica
+        for index, (claim_id, due) in enumerate(pending):
+            if self._must_stop(pending[index:], claimed_as, released | lost, report):
+                return
             if due.team_id in paused:
                 self._release(claim_id, paused[due.team_id])
                 released.add(claim_id)
@@ -341,6 +370,47 @@ class Dispatcher:
                 report.errors += 1
                 return
             self._dispatch(more, self.clock.now(), report)
+
+    # -- liveness and stopping ----------------------------------------------------------------------
+    def _must_stop(
+        self, rest: list[tuple[int, Due]], claimed_as: str, gone: set[int], report: TickReport
+    ) -> bool:
+        """Whether to stop sending before the next item: the process is stopping (the rest of the
+        claims are released at once), or this replica cannot show that it is still alive and holds
+        them (the rest is left to whoever takes its claims over)."""
+        if self._stopping.is_set():
+            report.deferred += self._release_unsent([cid for cid, _ in rest if cid not in gone])
+            return True
+        if self._alive(claimed_as):
+            return False
+        log.warning("this replica lost its heartbeat; leaving %d claims to the others", len(rest))
+        report.skipped += len(rest)
+        return True
+
+    def _alive(self, claimed_as: str) -> bool:
+        """Whether this replica may send under claims made as `claimed_as`: it beat recently enough
+        that nobody can have declared it dead (beating now if needed), under that same id."""
+        liveness = self.liveness
+        if liveness is None:
+            return True
+        if not liveness.fresh():
+            liveness.beat()
+        return liveness.fresh() and liveness.replica == claimed_as
+
+    def _release_unsent(self, claim_ids: list[int]) -> int:
+        """Give back claims this replica will not send (it is stopping); how many were given back."""
+        if not claim_ids:
+            return 0
+        try:
+            with self.db.uow("") as uow:
+                released = uow.outbox.release_unsent(claim_ids, replica=self.replica, now=self.clock.now())
+                uow.commit()
+        except StorageError:
+            log.exception(
+                "could not release %d claims; they are taken over once this replica is gone", len(claim_ids)
+            )
+            return 0
+        return released
 
     # -- claim rows -------------------------------------------------------------------------------
     def claim(self, due: Due, now: datetime) -> int | None:

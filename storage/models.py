@@ -537,6 +537,19 @@ class Workspace(Base):
     changed_at: Mapped[datetime]
 
 
+class Replica(Base):
+    """A live `loopbot run` / `worker` process: it bumps `beats` every few seconds while it lives. A
+    replica whose count stops moving is declared dead by another one, which frees its claims and
+    deletes its row; a replica that stops gracefully frees its claims and deletes its row itself."""
+
+    __tablename__ = "replicas"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    beats: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]  # its clock's time at the last beat (for people; liveness uses `beats`)
+
+
 # slack_sdk's installation and OAuth state stores (multi-workspace installs) keep their rows in
 # these tables; declaring them here lets Alembic create them like every other table.
 SlackInstallations = installations_table(Base.metadata)

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy import Table, bindparam, delete, select, text, update
 
-from storage.models import Notification, SlackMessage
+from storage.models import Notification, Replica, SlackMessage
 from storage.repositories.base import Repository, among, dialect_of, insert_ignoring
 
 NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
 SLACK_MESSAGES: Table = SlackMessage.__table__  # type: ignore[assignment]
+REPLICAS: Table = Replica.__table__  # type: ignore[assignment]
 KEY_CHUNK = 1000
 
 # Bulk claims: one statement a batch, the rows as one JSON parameter unpacked by the database (a
@@ -197,3 +198,67 @@ class OutboxRepository(Repository):
                 for m in marks
             ],
         )
+
+    # -- replicas and their heartbeats -------------------------------------------------------------
+    def beat(self, replica: str, *, now: datetime) -> bool:
+        """Count one heartbeat of `replica`; False when it has no row (never registered, or declared dead)."""
+        result = self.session.execute(
+            update(REPLICAS)
+            .where(REPLICAS.c.id == replica)
+            .values(beats=REPLICAS.c.beats + 1, heartbeat_at=now)
+            .returning(REPLICAS.c.id)
+        )
+        return result.first() is not None
+
+    def register(self, replica: str, *, now: datetime) -> None:
+        """Add `replica`'s row (its first heartbeat)."""
+        self.session.add(Replica(id=replica, beats=1, started_at=now, heartbeat_at=now))
+        self.session.flush()
+
+    def replica_beats(self) -> dict[str, int]:
+        """Every registered replica's heartbeat count."""
+        return {rid: beats for rid, beats in self.session.execute(select(Replica.id, Replica.beats))}
+
+    def reap(self, seen: Mapping[str, int], *, now: datetime) -> list[str]:
+        """Declare dead the replicas of `seen` whose count is still the one seen (their rows locked
+        first, so a beat either lands before and saves the replica or finds its row gone): their
+        unsent claims are freed (lease over at `now`) and their rows deleted. Returns their ids."""
+        if not seen:
+            return []
+        rows = self.session.execute(
+            select(REPLICAS.c.id, REPLICAS.c.beats)
+            .where(REPLICAS.c.id.in_(sorted(seen)))
+            .order_by(REPLICAS.c.id)
+            .with_for_update()
+        ).all()
+        dead = [rid for rid, beats in rows if seen[rid] == beats]
+        if dead:
+            self.session.execute(
+                update(NOTIFICATIONS)
+                .where(NOTIFICATIONS.c.claimed_by.in_(dead), NOTIFICATIONS.c.sent_at.is_(None))
+                .values(lease_until=now)
+            )
+            self.session.execute(delete(REPLICAS).where(REPLICAS.c.id.in_(dead)))
+        return dead
+
+    def release_unsent(self, claim_ids: Sequence[int], *, replica: str, now: datetime) -> int:
+        """Give `replica`'s unsent claims among `claim_ids` back untried (a graceful stop): their lease
+        ends at `now` and the attempt is uncounted. Returns how many were released."""
+        released = 0
+        for i in range(0, len(claim_ids), KEY_CHUNK):
+            result = self.session.execute(
+                update(NOTIFICATIONS)
+                .where(
+                    NOTIFICATIONS.c.id.in_(claim_ids[i : i + KEY_CHUNK]),
+                    NOTIFICATIONS.c.claimed_by == replica,
+                    NOTIFICATIONS.c.sent_at.is_(None),
+                )
+                .values(lease_until=now, attempts=NOTIFICATIONS.c.attempts - 1)
+                .returning(NOTIFICATIONS.c.id)
+            )
+            released += len(result.all())
+        return released
+
+    def forget_replica(self, replica: str) -> None:
+        """Delete `replica`'s heartbeat row (it stopped gracefully, its claims released)."""
+        self.session.execute(delete(REPLICAS).where(REPLICAS.c.id == replica))

@@ -201,7 +201,7 @@ def test_private_accommodations_migrate_both_ways_keeping_private_text_private(e
             db, clock, role, name=name, email=f"{name}@example.com", accommodations=public,
             private_accommodations=private,
         )  # fmt: skip
-    downgrade(db.engine, "0005")
+    downgrade(db.engine, "0006")
     with db.engine.connect() as conn:
         old = dict(
             (row[0], (row[1], bool(row[2])))
