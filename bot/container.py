@@ -330,5 +330,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
             metrics=metrics,
             retention_days=settings.retention_days,
             on_removed=clients.set_removed,
+            send_workers=settings.slack_send_workers,
+            spacing_seconds=settings.slack_channel_spacing_seconds,
         ),
     )

@@ -69,6 +69,8 @@ class Engine:
         metrics: Metrics | None = None,
         periodic: dict[str, tuple[float, Callable[[], object]]] | None = None,
         on_removed: Callable[[frozenset[str]], None] | None = None,
+        send_workers: int = 1,
+        spacing_seconds: float = 0.0,
     ) -> None:
         """`periodic` adds other jobs to the runner: name → (every so many seconds, callable);
         `on_removed` hears the removed workspaces at the start of each tick (the Slack clients)."""
@@ -83,6 +85,8 @@ class Engine:
             services.notifier,
             [active_only(source, lambda: self.removed) for source in chosen],
             replica=replica,
+            send_workers=send_workers,
+            spacing_seconds=spacing_seconds,
         )
         self.runner = JobRunner(self.tick, tick_seconds=tick_seconds)
         for name, (seconds, job) in (periodic or {}).items():
@@ -153,11 +157,20 @@ def build_engine(
     metrics: Metrics | None = None,
     retention_days: int | None = None,
     on_removed: Callable[[frozenset[str]], None] | None = None,
+    send_workers: int = 1,
+    spacing_seconds: float = 0.0,
 ) -> Engine:
-    """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set)."""
+    """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set); its sends
+    go out on `send_workers` threads, `spacing_seconds` apart per channel."""
     periodic: dict[str, tuple[float, Callable[[], object]]] = {}
     if retention_days:
         periodic["retention"] = (RETENTION_EVERY_SECONDS, retention_job(services, retention_days))
     return Engine(
-        services, tick_seconds=tick_seconds, metrics=metrics, periodic=periodic, on_removed=on_removed
+        services,
+        tick_seconds=tick_seconds,
+        metrics=metrics,
+        periodic=periodic,
+        on_removed=on_removed,
+        send_workers=send_workers,
+        spacing_seconds=spacing_seconds,
     )

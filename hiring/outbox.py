@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hiring.clock import Clock
+from hiring.delivery import Paced
 from hiring.errors import ExternalServiceError, RateLimited, WorkspaceUnavailable
 from hiring.ports import Notifier, Sent
 from storage.repositories.base import StorageError
@@ -47,6 +48,7 @@ MAX_ATTEMPTS = 10  # after this many failed sends an item is left alone (its `la
 CLAIM_BATCH = 500
 MARK_BATCH = 200
 MARK_GATHER_SECONDS = 0.02
+SEND_WORKERS = 1  # parallel sends across destinations (the app sets SLACK_SEND_WORKERS)
 UNAVAILABLE_PAUSE = timedelta(minutes=15)  # a workspace refusing our token is tried again this much later
 
 
@@ -129,6 +131,9 @@ class _Marks:
         self.seconds += time.perf_counter() - started
 
 
+_HELD = object()  # a send skipped: its workspace is paused or its claim was lost
+
+
 def replica_id() -> str:
     return f"{socket.gethostname()[:40]}:{uuid.uuid4().hex[:8]}"
 
@@ -145,13 +150,19 @@ class Dispatcher:
         *,
         replica: str | None = None,
         renew_after_seconds: float = RENEW_AFTER_SECONDS,
+        send_workers: int = SEND_WORKERS,
+        spacing_seconds: float = 0.0,
     ) -> None:
+        """`send_workers` sends go out at once across destinations; sends to one destination (a
+        channel or a person) are at least `spacing_seconds` apart."""
         self.db = db
         self.clock = clock
         self.notifier = notifier
         self.sources: list[Source] = list(sources)
         self.replica = replica or replica_id()
         self.renew_after_seconds = renew_after_seconds
+        self.send_workers = send_workers
+        self.spacing_seconds = spacing_seconds
         self.unavailable: set[str] = set()  # workspaces refusing our token, logged once until they accept it
         self._refusing: dict[str, datetime] = {}  # this pass: workspaces that refused it, tried once a pass
 
@@ -202,6 +213,7 @@ class Dispatcher:
             report.claim_cpu_seconds += time.thread_time() - cpu
         report.skipped += len(items) - len(fresh)
         fresh.sort(key=lambda d: d.key)  # one global order: concurrent claims never deadlock
+        pending: list[tuple[int, Due]] = []
         for i in range(0, len(fresh), CLAIM_BATCH):
             batch = fresh[i : i + CLAIM_BATCH]
             started, cpu = time.perf_counter(), time.thread_time()
@@ -216,7 +228,9 @@ class Dispatcher:
                 report.claim_cpu_seconds += time.thread_time() - cpu
             report.claimed += len(claimed)
             report.skipped += len(batch) - len(claimed)
-            self._send_all([(claimed[d.key], d) for d in batch if d.key in claimed], report)
+            pending += [(claimed[d.key], d) for d in batch if d.key in claimed]
+        # Sent together, so that every destination is paced at once (leases are renewed meanwhile).
+        self._send_all(pending, report)
 
     def _unsent(self, items: list[Due]) -> list[Due]:
         """Drop items already sent (one indexed query)."""
@@ -272,60 +286,100 @@ class Dispatcher:
         marks: _Marks,
         done: list[tuple[Due, Sent]],
     ) -> None:
+        """Send in parallel across destinations, each paced (see hiring/delivery.py); a 429 stops
+        only its destination, whose remaining items wait for its Retry-After."""
         paused: dict[str, datetime] = dict(self._refusing)
+        stopped: dict[tuple[str, str], datetime] = {}
         lost: set[int] = set()
         released: set[int] = set()
         renewed = time.monotonic()
-        for claim_id, due in pending:
-            if due.team_id in paused:
-                self._release(claim_id, paused[due.team_id])
+
+        def send(job: tuple[int, Due]) -> object:
+            claim_id, due = job
+            if due.team_id in paused or claim_id in lost:
+                return _HELD
+            return self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
+
+        def finished(job: tuple[int, Due], outcome: object, started: float) -> bool:
+            claim_id, due = job
+            if outcome is _HELD:
+                self._held(claim_id, due, paused, lost, report)
                 released.add(claim_id)
-                report.deferred += 1
-                continue
+                return True
+            sent = self._record(claim_id, due, outcome, started, report, marks, paused)
+            if isinstance(outcome, RateLimited) and outcome.per_destination:
+                stopped[(due.team_id, due.to)] = self.clock.now() + timedelta(seconds=outcome.retry_after)
+                return False
+            if sent is not None and (due.on_sent is not None or due.followups is not None):
+                done.append((due, sent))
+            return True
+
+        def between() -> None:
+            nonlocal renewed, lost
             if time.monotonic() - renewed >= self.renew_after_seconds:
                 # Every claim still held: those sent but not yet marked as well as those to send.
                 lost |= self._renew([cid for cid, _ in pending if cid not in released])
                 renewed = time.monotonic()
-            if claim_id in lost:
-                report.skipped += 1
-                continue
-            sent = self._send_one(claim_id, due, report, marks, paused)
-            if sent is not None and (due.on_sent is not None or due.followups is not None):
-                done.append((due, sent))
 
-    def _send_one(
-        self, claim_id: int, due: Due, report: TickReport, marks: _Marks, paused: dict[str, datetime]
+        pacer: Paced[tuple[int, Due]] = Paced(workers=self.send_workers, spacing=self.spacing_seconds)
+        left = pacer.run((((d.team_id, d.to), (cid, d)) for cid, d in pending), send, finished, between)
+        for claim_id, due in left:
+            self._release(claim_id, stopped[(due.team_id, due.to)])
+            report.deferred += 1
+
+    def _held(
+        self, claim_id: int, due: Due, paused: dict[str, datetime], lost: set[int], report: TickReport
+    ) -> None:
+        """An item not sent: its workspace is paused (give the claim back) or its lease was lost."""
+        if claim_id in lost:
+            report.skipped += 1
+            return
+        self._release(claim_id, paused[due.team_id])
+        report.deferred += 1
+
+    def _record(
+        self,
+        claim_id: int,
+        due: Due,
+        outcome: object,
+        started: float,
+        report: TickReport,
+        marks: _Marks,
+        paused: dict[str, datetime],
     ) -> Sent | None:
-        """Send one claimed item and queue its mark; a failure is recorded for a later retry (a 429
-        also pauses its workspace) and gives None."""
-        started, cpu = time.perf_counter(), time.thread_time()
-        try:
-            sent = self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
-        except Exception as exc:
-            report.send_seconds += time.perf_counter() - started
-            report.send_cpu_seconds += time.thread_time() - cpu
-            if isinstance(exc, WorkspaceUnavailable):
-                self._pause_unavailable(claim_id, due, exc, paused)
+        """Book one send's outcome: queue its mark, or record the failure for a later retry (a 429
+        without a destination of its own pauses its workspace) and give None."""
+        report.send_seconds += time.perf_counter() - started
+        if isinstance(outcome, Exception):
+            if isinstance(outcome, WorkspaceUnavailable):
+                self._pause_unavailable(claim_id, due, outcome, paused)
                 report.deferred += 1
                 return None
             retry_at = None
-            if isinstance(exc, RateLimited):
-                retry_at = paused[due.team_id] = self.clock.now() + timedelta(seconds=exc.retry_after)
-            report.last_error = self._failed(claim_id, due, exc, retry_at=retry_at)
+            if isinstance(outcome, RateLimited):
+                retry_at = self.clock.now() + timedelta(seconds=outcome.retry_after)
+                if not outcome.per_destination:
+                    paused[due.team_id] = retry_at
+            report.last_error = self._failed(claim_id, due, outcome, retry_at=retry_at)
             report.failed += 1
             report.outcomes[(due.kind, "failed")] += 1
             return None
-        report.send_seconds += time.perf_counter() - started
-        report.send_cpu_seconds += time.thread_time() - cpu
+        assert isinstance(outcome, Sent)
         self.unavailable.discard(due.team_id)
         mark = SentMark(
-            claim_id, due.team_id, due.kind, due.candidate_id, sent.channel_id, sent.ts, self.clock.now()
+            claim_id,
+            due.team_id,
+            due.kind,
+            due.candidate_id,
+            outcome.channel_id,
+            outcome.ts,
+            self.clock.now(),
         )
         marks.put(mark, started)
         report.sent += 1
         report.outcomes[(due.kind, "sent")] += 1
         report.keys_sent.append(due.key)
-        return sent
+        return outcome
 
     def _after_send(self, due: Due, sent: Sent, report: TickReport) -> None:
         if due.on_sent is not None:

@@ -79,6 +79,9 @@ class Sandbox:
             "database_url": self.database_url,
             "admins": ["UADMIN"],
             "default_timezone": "Europe/London",
+            # One send at a time, unpaced: a tick's messages arrive in order and at once in tests.
+            "slack_send_workers": 1,
+            "slack_channel_spacing_seconds": 0.0,
         }
         values.update(self.settings_overrides)
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
