@@ -212,7 +212,9 @@ class Dispatcher:
             report.claim_seconds += time.perf_counter() - started
             report.claim_cpu_seconds += time.thread_time() - cpu
         report.skipped += len(items) - len(fresh)
-        fresh.sort(key=lambda d: d.key)  # one global order: concurrent claims never deadlock
+        # One global order, so concurrent claims never deadlock; grouped by destination, so replicas
+        # claiming at once split channels between them rather than both pacing the same channel.
+        fresh.sort(key=lambda d: (d.team_id, d.to, d.key))
         pending: list[tuple[int, Due]] = []
         for i in range(0, len(fresh), CLAIM_BATCH):
             batch = fresh[i : i + CLAIM_BATCH]

@@ -3,6 +3,7 @@ seconds), and the app's send path waits them out per channel and still delivers 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
@@ -11,11 +12,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.fake_slack import SLACK_LIMITS, FakeSlack, Limit, MethodLimits
-from bot.sandbox.harness import BOT_TOKEN, START
+from bot.sandbox.harness import BOT_TOKEN, START, Sandbox
 from bot.slack_client import make_client
 from handlers.slack_gateway import SlackNotifier
 from hiring.clock import FixedClock
-from hiring.outbox import Dispatcher, Due, sent_keys
+from hiring.outbox import Dispatcher, Due, TickReport, sent_keys
 from hiring.privacy.erasure import ErasedNotice
 from storage.uow import Database
 
@@ -135,3 +136,23 @@ def test_paced_sends_stay_within_the_limits(db: Database) -> None:
         assert dispatcher.tick().sent == 8
         assert fake.limiter is not None and fake.limiter.refused == []
         assert all(len(fake.posts(c)) == 2 for c in channels)
+
+
+def test_commands_are_answered_while_reminders_wait_out_a_429(database_url: str) -> None:
+    limits = {"chat.postMessage": MethodLimits(per_target=Limit(1.0, 1))}
+    with Sandbox(database_url, rate_limits=limits) as box:
+        services = box.loopbot.services  # type: ignore[union-attr]
+        items = due_items(["CHIRING"], 4)  # unpaced: each one after the first is refused, then retried
+        dispatcher = Dispatcher(services.db, box.clock, services.notifier, [source_of(items)], send_workers=2)
+        reports: list[TickReport] = []
+        tick = threading.Thread(target=lambda: reports.append(dispatcher.tick()))
+        tick.start()
+        limiter = box.fake.limiter
+        assert limiter is not None
+        box.fake.wait_for(lambda: limiter.refused)
+        reply = box.slack.command("USAM", "help")
+        throttled_meanwhile = tick.is_alive()
+        tick.join()
+        assert reply.status == 200 and throttled_meanwhile
+        box.fake.wait_for(lambda: box.fake.ephemerals("USAM"))
+        assert reports[0].sent == 4 and len(box.fake.posts("CHIRING")) == 4
