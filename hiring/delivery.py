@@ -46,7 +46,7 @@ class Paced(Generic[T]):
         order = {dest: n for n, dest in enumerate(queues)}
         ready: list[tuple[float, int, Hashable]] = [(0.0, order[d], d) for d in queues]
         heapq.heapify(ready)
-        running: dict[Future[object], tuple[Hashable, T, float]] = {}
+        running: dict[Future[tuple[object, float]], tuple[Hashable, T, float]] = {}
         left: list[T] = []
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="send") as pool:
             while ready or running:
@@ -61,18 +61,20 @@ class Paced(Generic[T]):
                 finished, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in finished:
                     dest, item, started = running.pop(future)
-                    go_on = done(item, future.result(), started)
-                    if not go_on:
+                    outcome, answered = future.result()
+                    if not done(item, outcome, started):
                         left.extend(queues.pop(dest))
                     elif queues[dest]:  # counted from the answer: Slack saw this send before then
-                        heapq.heappush(ready, (time.monotonic() + self.spacing, order[dest], dest))
+                        heapq.heappush(ready, (answered + self.spacing, order[dest], dest))
                 if between is not None:
                     between()
         return left
 
 
-def _outcome(send: Callable[[T], object], item: T) -> object:
+def _outcome(send: Callable[[T], object], item: T) -> tuple[object, float]:
+    """The send's outcome (an exception it raised included) and when its answer came."""
     try:
-        return send(item)
+        outcome = send(item)
     except Exception as exc:  # handed to `done` in the calling thread
-        return exc
+        outcome = exc
+    return outcome, time.monotonic()
