@@ -20,14 +20,17 @@ the ack) reaches the fake Slack.
 Figures: delivery time vs the minimum (target within 10 %), lost and duplicated (target 0, counted
 from what the fake received), 429s answered, and p50/p99/max command latency (target < 1 s).
 
-Run: `python -m benchmarks.rate_limits [--reminders 10000] [--channels 100] [--sqlite-only]`
-(figures printed and written to benchmarks/results/rate_limits.json).
+Run: `python -m benchmarks.rate_limits [--reminders 10000] [--channels 100] [--workers N] [--sqlite-only]`
+(figures printed and written to benchmarks/results/rate_limits.json; a run with the default sizes also
+writes the copy to commit, benchmarks/results/<date>-<machine>/rate_limits.json). Exits 1 when a
+target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -37,10 +40,10 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_db import databases
+from benchmarks.command_to_modal import machine, write_results
 from bot.sandbox.fake_slack import SLACK_LIMITS, FakeSlack, Limit
 from bot.sandbox.harness import BOT_TOKEN, Sandbox
 from bot.settings import Settings
@@ -50,7 +53,6 @@ from hiring.outbox import Dispatcher, Due, TickReport
 from hiring.privacy.erasure import ErasedNotice
 from storage.uow import Database
 
-RESULTS = Path(__file__).with_name("results")
 TARGET_RATIO = 1.10
 TARGET_COMMAND_SECONDS = 1.0
 CANDIDATE = re.compile(r"candidate #(\d+)")
@@ -98,7 +100,7 @@ def command_latencies(box: Sandbox, stop: threading.Event, out: list[float]) -> 
         stop.wait(0.2)
 
 
-def replica(url: str, fake: FakeSlack, box: Sandbox, items: list[Due], n: int) -> Dispatcher:
+def replica(url: str, fake: FakeSlack, box: Sandbox, items: list[Due], n: int, workers: int) -> Dispatcher:
     defaults = Settings.model_fields
     client = make_client(BOT_TOKEN, fake.api_url)
     return Dispatcher(
@@ -107,13 +109,17 @@ def replica(url: str, fake: FakeSlack, box: Sandbox, items: list[Due], n: int) -
         SlackNotifier(lambda team: client),
         [lambda now: items],
         replica=f"bench-{n}",
-        send_workers=defaults["slack_send_workers"].default,
+        send_workers=workers,
         spacing_seconds=defaults["slack_channel_spacing_seconds"].default,
     )
 
 
 def measure(
-    backend: str, make_url: Callable[[], AbstractContextManager[str]], count: int, n_channels: int
+    backend: str,
+    make_url: Callable[[], AbstractContextManager[str]],
+    count: int,
+    n_channels: int,
+    workers: int,
 ) -> dict[str, Any]:
     replicas = 2 if backend == "postgresql" else 1
     with make_url() as url, Sandbox(url, rate_limits=SLACK_LIMITS) as box:
@@ -121,7 +127,7 @@ def measure(
         for channel in channels:
             box.fake.add_channel(channel, channel.lower())
         items = reminders(count, channels)
-        dispatchers = [replica(url, box.fake, box, items, n) for n in range(replicas)]
+        dispatchers = [replica(url, box.fake, box, items, n, workers) for n in range(replicas)]
         latencies: list[float] = []
         stop = threading.Event()
         commands = threading.Thread(target=command_latencies, args=(box, stop, latencies))
@@ -146,6 +152,7 @@ def measure(
             "replicas": replicas,
             "reminders": count,
             "channels": n_channels,
+            "send_workers": workers,
             "delivery_seconds": round(elapsed, 2),
             "minimum_seconds": round(minimum, 2),
             "ratio_to_minimum": round(elapsed / minimum, 3) if minimum else None,
@@ -177,16 +184,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--channels", type=int, default=100)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=Settings.model_fields["slack_send_workers"].default,
+        help="SLACK_SEND_WORKERS",
+    )
+    parser.add_argument(
+        "--machine", default=None, help="tag of the dated results folder (default: <cores>core)"
+    )
     args = parser.parse_args(argv)
-    runs = []
+    results: dict[str, Any] = {"machine": machine(args.machine or f"{os.cpu_count()}core"), "runs": []}
+    runs: list[dict[str, Any]] = results["runs"]
     for backend, make_url in databases(args.sqlite_only):
-        result = measure(backend, make_url, args.reminders, args.channels)  # type: ignore[arg-type]
+        result = measure(backend, make_url, args.reminders, args.channels, args.workers)  # type: ignore[arg-type]
         print(json.dumps(result, indent=2), flush=True)
         runs.append(result)
-    RESULTS.mkdir(exist_ok=True)
-    out = {"measured_at": datetime.now().astimezone().isoformat(timespec="seconds"), "runs": runs}
-    (RESULTS / "rate_limits.json").write_text(json.dumps(out, indent=2) + "\n")
-    return 0
+    results["measured_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
+    defaults = (args.reminders, args.channels, args.sqlite_only) == (10_000, 100, False)
+    for path in write_results("rate_limits", results, record=defaults):
+        print(f"written: {path}")
+    missed = [f"{r['backend']}: {name}" for r in runs for name, ok in r["targets_met"].items() if not ok]
+    print("targets missed: " + (", ".join(missed) if missed else "none"))
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

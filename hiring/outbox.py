@@ -305,9 +305,14 @@ class Dispatcher:
         def finished(job: tuple[int, Due], outcome: object, started: float) -> bool:
             claim_id, due = job
             if outcome is _HELD:
-                self._held(claim_id, due, paused, lost, report)
                 released.add(claim_id)
-                return True
+                if claim_id in lost:
+                    report.skipped += 1
+                    return True
+                stopped[(due.team_id, due.to)] = paused[due.team_id]  # the rest of it waits too
+                self._release(claim_id, paused[due.team_id])
+                report.deferred += 1
+                return False
             sent = self._record(claim_id, due, outcome, started, report, marks, paused)
             if isinstance(outcome, RateLimited) and outcome.per_destination:
                 stopped[(due.team_id, due.to)] = self.clock.now() + timedelta(seconds=outcome.retry_after)
@@ -328,16 +333,6 @@ class Dispatcher:
         for claim_id, due in left:
             self._release(claim_id, stopped[(due.team_id, due.to)])
             report.deferred += 1
-
-    def _held(
-        self, claim_id: int, due: Due, paused: dict[str, datetime], lost: set[int], report: TickReport
-    ) -> None:
-        """An item not sent: its workspace is paused (give the claim back) or its lease was lost."""
-        if claim_id in lost:
-            report.skipped += 1
-            return
-        self._release(claim_id, paused[due.team_id])
-        report.deferred += 1
 
     def _record(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
@@ -16,7 +16,9 @@ from bot.sandbox.harness import BOT_TOKEN, START, Sandbox
 from bot.slack_client import make_client
 from handlers.slack_gateway import SlackNotifier
 from hiring.clock import FixedClock
-from hiring.outbox import Dispatcher, Due, TickReport, sent_keys
+from hiring.errors import RateLimited
+from hiring.outbox import BACKOFF, Dispatcher, Due, TickReport, sent_keys
+from hiring.ports import Sent
 from hiring.privacy.erasure import ErasedNotice
 from storage.uow import Database
 
@@ -156,3 +158,42 @@ def test_commands_are_answered_while_reminders_wait_out_a_429(database_url: str)
         assert reply.status == 200 and throttled_meanwhile
         box.fake.wait_for(lambda: box.fake.ephemerals("USAM"))
         assert reports[0].sent == 4 and len(box.fake.posts("CHIRING")) == 4
+
+
+class OneBusyChannel:
+    """A Notifier whose sends to `busy` are refused as Slack refuses a channel over its limit (after
+    the client's own retries); every other channel takes them."""
+
+    def __init__(self, busy: str) -> None:
+        self.busy = busy
+        self.sent: list[str] = []
+        self.refusing = True
+
+    def send(self, team_id: str, to: str, content: object, *, thread_ts: str | None = None) -> Sent:
+        if to == self.busy and self.refusing:
+            raise RateLimited("Slack is rate-limiting me", 30.0, per_destination=True)
+        self.sent.append(to)
+        return Sent(channel_id=to, ts=f"{1000 + len(self.sent)}.000100")
+
+    def update(self, team_id: str, sent: Sent, content: object) -> None:
+        raise AssertionError("not used")
+
+    def delete(self, team_id: str, sent: Sent) -> None:
+        raise AssertionError("not used")
+
+
+def test_a_channel_still_refused_waits_alone_and_its_items_go_later_exactly_once(db: Database) -> None:
+    clock, notifier = FixedClock(START), OneBusyChannel("CBUSY")
+    items = due_items(["CBUSY", "CFREE"], 3)
+    dispatcher = Dispatcher(db, clock, notifier, [source_of(items)], send_workers=2)
+    report = dispatcher.tick()
+    # One refused send for the busy channel, its other two handed back; the free channel goes on.
+    assert (report.sent, report.failed, report.deferred) == (3, 1, 2)
+    assert notifier.sent == ["CFREE"] * 3
+    notifier.refusing = False
+    clock.advance(timedelta(seconds=29))
+    assert dispatcher.tick().sent == 0  # still inside Retry-After
+    clock.advance(BACKOFF[0])
+    assert dispatcher.tick().sent == 3
+    assert sorted(notifier.sent) == ["CBUSY"] * 3 + ["CFREE"] * 3
+    assert len(sent_keys(db, "limit:")) == 6
