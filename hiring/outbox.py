@@ -295,12 +295,17 @@ class Dispatcher:
         lost: set[int] = set()
         released: set[int] = set()
         renewed = time.monotonic()
+        cpu: list[float] = []  # CPU of each send, on its worker thread
 
         def send(job: tuple[int, Due]) -> object:
             claim_id, due = job
             if due.team_id in paused or claim_id in lost:
                 return _HELD
-            return self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
+            started = time.thread_time()
+            try:
+                return self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
+            finally:
+                cpu.append(time.thread_time() - started)
 
         def finished(job: tuple[int, Due], outcome: object, started: float) -> bool:
             claim_id, due = job
@@ -330,6 +335,7 @@ class Dispatcher:
 
         pacer: Paced[tuple[int, Due]] = Paced(workers=self.send_workers, spacing=self.spacing_seconds)
         left = pacer.run((((d.team_id, d.to), (cid, d)) for cid, d in pending), send, finished, between)
+        report.send_cpu_seconds += sum(cpu)
         for claim_id, due in left:
             self._release(claim_id, stopped[(due.team_id, due.to)])
             report.deferred += 1
