@@ -321,5 +321,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
             retention_days=settings.retention_days,
             on_removed=clients.set_removed,
             replica_timeout_seconds=settings.replica_timeout,
+            send_workers=settings.slack_send_workers,
+            spacing_seconds=settings.slack_channel_spacing_seconds,
         ),
     )

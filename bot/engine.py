@@ -71,6 +71,8 @@ class Engine:
         periodic: dict[str, tuple[float, Callable[[], object]]] | None = None,
         on_removed: Callable[[frozenset[str]], None] | None = None,
         replica_timeout_seconds: float = TIMEOUT_SECONDS,
+        send_workers: int = 1,
+        spacing_seconds: float = 0.0,
     ) -> None:
         """`periodic` adds other jobs to the runner: name → (every so many seconds, callable);
         `on_removed` hears the removed workspaces at the start of each tick (the Slack clients);
@@ -89,6 +91,8 @@ class Engine:
             services.notifier,
             [active_only(source, lambda: self.removed) for source in chosen],
             liveness=self.liveness,
+            send_workers=send_workers,
+            spacing_seconds=spacing_seconds,
         )
         self.runner = JobRunner(self.tick, tick_seconds=tick_seconds)
         # Beats apart from the tick, so a long tick does not look like a dead replica.
@@ -169,8 +173,11 @@ def build_engine(
     retention_days: int | None = None,
     on_removed: Callable[[frozenset[str]], None] | None = None,
     replica_timeout_seconds: float = TIMEOUT_SECONDS,
+    send_workers: int = 1,
+    spacing_seconds: float = 0.0,
 ) -> Engine:
-    """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set)."""
+    """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set); its sends
+    go out on `send_workers` threads, `spacing_seconds` apart per channel."""
     periodic: dict[str, tuple[float, Callable[[], object]]] = {}
     if retention_days:
         periodic["retention"] = (RETENTION_EVERY_SECONDS, retention_job(services, retention_days))
@@ -181,4 +188,6 @@ def build_engine(
         periodic=periodic,
         on_removed=on_removed,
         replica_timeout_seconds=replica_timeout_seconds,
+        send_workers=send_workers,
+        spacing_seconds=spacing_seconds,
     )

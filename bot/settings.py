@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     tick_seconds: int = Field(default=60, ge=1)
+    slack_send_workers: int = Field(default=8, ge=1)  # a tick's sends in parallel across channels
+    slack_channel_spacing_seconds: float = Field(default=1.0, ge=0)  # between posts to one channel
     retention_days: int | None = Field(default=None, ge=1)
     web_threads: int = Field(default=16, ge=1)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)

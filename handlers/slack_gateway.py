@@ -49,7 +49,7 @@ def service_error(error: SlackApiError) -> ExternalServiceError:
             retry_after = float(raw) if raw is not None else 30.0
         except ValueError:
             retry_after = 30.0
-        return RateLimited(explain(error), retry_after)
+        return RateLimited(explain(error), retry_after, per_destination=True)
     if response is not None and response.get("error") in TOKEN_REFUSED:
         return WorkspaceUnavailable(f"Slack refused Loopbot's token ({response.get('error')}).")
     return ExternalServiceError(explain(error))

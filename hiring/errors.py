@@ -36,11 +36,14 @@ class ExternalServiceError(DomainError):
 
 
 class RateLimited(ExternalServiceError):
-    """Slack still answered 429 after the client's own retries; try again after `retry_after` seconds."""
+    """Slack still answered 429 after the client's own retries; try again after `retry_after` seconds.
+    `per_destination`: the limit is the destination's own (a channel's one message a second), so
+    only that destination waits; otherwise the whole workspace does."""
 
-    def __init__(self, message: str, retry_after: float) -> None:
+    def __init__(self, message: str, retry_after: float, *, per_destination: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.per_destination = per_destination
 
 
 class MailError(ExternalServiceError):

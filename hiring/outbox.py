@@ -38,6 +38,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hiring.clock import Clock
+from hiring.delivery import Paced
 from hiring.errors import ExternalServiceError, RateLimited, WorkspaceUnavailable
 from hiring.ports import Notifier, Sent
 from hiring.replicas import Liveness, replica_id
@@ -54,6 +55,7 @@ MAX_ATTEMPTS = 10  # after this many failed sends an item is left alone (its `la
 CLAIM_BATCH = 500
 MARK_BATCH = 200
 MARK_GATHER_SECONDS = 0.02
+SEND_WORKERS = 1  # parallel sends across destinations (the app sets SLACK_SEND_WORKERS)
 UNAVAILABLE_PAUSE = timedelta(minutes=15)  # a workspace refusing our token is tried again this much later
 
 
@@ -136,6 +138,10 @@ class _Marks:
         self.seconds += time.perf_counter() - started
 
 
+_HELD = object()  # a send skipped: its workspace is paused or its claim was lost
+_STALE = object()  # not sent: the process is stopping, or its heartbeat is too old to send under its claims
+
+
 class Dispatcher:
     """Claims and sends what the sources say is due; safe to run on many replicas at once."""
 
@@ -149,10 +155,14 @@ class Dispatcher:
         replica: str | None = None,
         renew_after_seconds: float = RENEW_AFTER_SECONDS,
         liveness: Liveness | None = None,
+        send_workers: int = SEND_WORKERS,
+        spacing_seconds: float = 0.0,
     ) -> None:
         """With `liveness` (the process's heartbeat, `loopbot run` and `worker`), claims are held
         under its replica id while it beats, and a dead replica's claims are taken over within a tick;
-        without it (sends made at once by a request), a claim is held by its 5-minute lease."""
+        without it (sends made at once by a request), a claim is held by its 5-minute lease.
+        `send_workers` sends go out at once across destinations; sends to one destination (a
+        channel or a person) are at least `spacing_seconds` apart."""
         self.db = db
         self.clock = clock
         self.notifier = notifier
@@ -161,6 +171,8 @@ class Dispatcher:
         self._replica = liveness.replica if liveness is not None else replica or replica_id()
         self.renew_after_seconds = renew_after_seconds
         self._stopping = threading.Event()
+        self.send_workers = send_workers
+        self.spacing_seconds = spacing_seconds
         self.unavailable: set[str] = set()  # workspaces refusing our token, logged once until they accept it
         self._refusing: dict[str, datetime] = {}  # this pass: workspaces that refused it, tried once a pass
 
@@ -225,7 +237,10 @@ class Dispatcher:
             report.claim_seconds += time.perf_counter() - started
             report.claim_cpu_seconds += time.thread_time() - cpu
         report.skipped += len(items) - len(fresh)
-        fresh.sort(key=lambda d: d.key)  # one global order: concurrent claims never deadlock
+        # One global order, so concurrent claims never deadlock; grouped by destination, so replicas
+        # claiming at once split channels between them rather than both pacing the same channel.
+        fresh.sort(key=lambda d: (d.team_id, d.to, d.key))
+        pending: list[tuple[int, Due]] = []
         for i in range(0, len(fresh), CLAIM_BATCH):
             if self._stopping.is_set():
                 break
@@ -242,7 +257,9 @@ class Dispatcher:
                 report.claim_cpu_seconds += time.thread_time() - cpu
             report.claimed += len(claimed)
             report.skipped += len(batch) - len(claimed)
-            self._send_all([(claimed[d.key], d) for d in batch if d.key in claimed], report)
+            pending += [(claimed[d.key], d) for d in batch if d.key in claimed]
+        # Sent together, so that every destination is paced at once (leases are renewed meanwhile).
+        self._send_all(pending, report)
 
     def _unsent(self, items: list[Due]) -> list[Due]:
         """Drop items already sent (one indexed query)."""
@@ -298,63 +315,114 @@ class Dispatcher:
         marks: _Marks,
         done: list[tuple[Due, Sent]],
     ) -> None:
+        """Send in parallel across destinations, each paced (see hiring/delivery.py); a 429 stops
+        only its destination, whose remaining items wait for its Retry-After."""
         paused: dict[str, datetime] = dict(self._refusing)
+        stopped: dict[tuple[str, str], datetime] = {}
         lost: set[int] = set()
         released: set[int] = set()
         renewed = time.monotonic()
         claimed_as = self.replica
-        for index, (claim_id, due) in enumerate(pending):
-            if self._must_stop(pending[index:], claimed_as, released | lost, report):
-                return
-            if due.team_id in paused:
-                self._release(claim_id, paused[due.team_id])
+        halted: set[int] = set()  # not sent: stopping, or a heartbeat too old (given back below)
+        cpu: list[float] = []  # CPU of each send, on its worker thread
+
+        def send(job: tuple[int, Due]) -> object:
+            claim_id, due = job
+            if self._stopping.is_set() or not self._fresh(claimed_as):
+                return _STALE
+            if due.team_id in paused or claim_id in lost:
+                return _HELD
+            started = time.thread_time()
+            try:
+                return self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
+            finally:
+                cpu.append(time.thread_time() - started)
+
+        def finished(job: tuple[int, Due], outcome: object, started: float) -> bool:
+            claim_id, due = job
+            if outcome is _STALE:
+                halted.add(claim_id)
+                return False
+            if outcome is _HELD:
                 released.add(claim_id)
+                if claim_id in lost:
+                    report.skipped += 1
+                    return True
+                stopped[(due.team_id, due.to)] = paused[due.team_id]  # the rest of it waits too
+                self._release(claim_id, paused[due.team_id])
                 report.deferred += 1
-                continue
+                return False
+            sent = self._record(claim_id, due, outcome, started, report, marks, paused)
+            if isinstance(outcome, RateLimited) and outcome.per_destination:
+                stopped[(due.team_id, due.to)] = self.clock.now() + timedelta(seconds=outcome.retry_after)
+                return False
+            if sent is not None and (due.on_sent is not None or due.followups is not None):
+                done.append((due, sent))
+            return True
+
+        def between() -> None:
+            nonlocal renewed, lost
             if time.monotonic() - renewed >= self.renew_after_seconds:
                 # Every claim still held: those sent but not yet marked as well as those to send.
                 lost |= self._renew([cid for cid, _ in pending if cid not in released])
                 renewed = time.monotonic()
-            if claim_id in lost:
-                report.skipped += 1
-                continue
-            sent = self._send_one(claim_id, due, report, marks, paused)
-            if sent is not None and (due.on_sent is not None or due.followups is not None):
-                done.append((due, sent))
+            if not self._stopping.is_set() and not self._alive(claimed_as):
+                log.warning("this replica lost its heartbeat; leaving its claims to the others")
 
-    def _send_one(
-        self, claim_id: int, due: Due, report: TickReport, marks: _Marks, paused: dict[str, datetime]
+        pacer: Paced[tuple[int, Due]] = Paced(workers=self.send_workers, spacing=self.spacing_seconds)
+        left = pacer.run((((d.team_id, d.to), (cid, d)) for cid, d in pending), send, finished, between)
+        report.send_cpu_seconds += sum(cpu)
+        for claim_id, due in left:
+            if (due.team_id, due.to) in stopped:
+                self._release(claim_id, stopped[(due.team_id, due.to)])
+                report.deferred += 1
+            else:  # behind a send that found the process stopping or its heartbeat too old
+                halted.add(claim_id)
+        report.deferred += self._release_unsent(sorted(halted - lost))
+
+    def _record(
+        self,
+        claim_id: int,
+        due: Due,
+        outcome: object,
+        started: float,
+        report: TickReport,
+        marks: _Marks,
+        paused: dict[str, datetime],
     ) -> Sent | None:
-        """Send one claimed item and queue its mark; a failure is recorded for a later retry (a 429
-        also pauses its workspace) and gives None."""
-        started, cpu = time.perf_counter(), time.thread_time()
-        try:
-            sent = self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
-        except Exception as exc:
-            report.send_seconds += time.perf_counter() - started
-            report.send_cpu_seconds += time.thread_time() - cpu
-            if isinstance(exc, WorkspaceUnavailable):
-                self._pause_unavailable(claim_id, due, exc, paused)
+        """Book one send's outcome: queue its mark, or record the failure for a later retry (a 429
+        without a destination of its own pauses its workspace) and give None."""
+        report.send_seconds += time.perf_counter() - started
+        if isinstance(outcome, Exception):
+            if isinstance(outcome, WorkspaceUnavailable):
+                self._pause_unavailable(claim_id, due, outcome, paused)
                 report.deferred += 1
                 return None
             retry_at = None
-            if isinstance(exc, RateLimited):
-                retry_at = paused[due.team_id] = self.clock.now() + timedelta(seconds=exc.retry_after)
-            report.last_error = self._failed(claim_id, due, exc, retry_at=retry_at)
+            if isinstance(outcome, RateLimited):
+                retry_at = self.clock.now() + timedelta(seconds=outcome.retry_after)
+                if not outcome.per_destination:
+                    paused[due.team_id] = retry_at
+            report.last_error = self._failed(claim_id, due, outcome, retry_at=retry_at)
             report.failed += 1
             report.outcomes[(due.kind, "failed")] += 1
             return None
-        report.send_seconds += time.perf_counter() - started
-        report.send_cpu_seconds += time.thread_time() - cpu
+        assert isinstance(outcome, Sent)
         self.unavailable.discard(due.team_id)
         mark = SentMark(
-            claim_id, due.team_id, due.kind, due.candidate_id, sent.channel_id, sent.ts, self.clock.now()
+            claim_id,
+            due.team_id,
+            due.kind,
+            due.candidate_id,
+            outcome.channel_id,
+            outcome.ts,
+            self.clock.now(),
         )
         marks.put(mark, started)
         report.sent += 1
         report.outcomes[(due.kind, "sent")] += 1
         report.keys_sent.append(due.key)
-        return sent
+        return outcome
 
     def _after_send(self, due: Due, sent: Sent, report: TickReport) -> None:
         if due.on_sent is not None:
@@ -372,30 +440,18 @@ class Dispatcher:
             self._dispatch(more, self.clock.now(), report)
 
     # -- liveness and stopping ----------------------------------------------------------------------
-    def _must_stop(
-        self, rest: list[tuple[int, Due]], claimed_as: str, gone: set[int], report: TickReport
-    ) -> bool:
-        """Whether to stop sending before the next item: the process is stopping (the rest of the
-        claims are released at once), or this replica cannot show that it is still alive and holds
-        them (the rest is left to whoever takes its claims over)."""
-        if self._stopping.is_set():
-            report.deferred += self._release_unsent([cid for cid, _ in rest if cid not in gone])
-            return True
-        if self._alive(claimed_as):
-            return False
-        log.warning("this replica lost its heartbeat; leaving %d claims to the others", len(rest))
-        report.skipped += len(rest)
-        return True
+    def _fresh(self, claimed_as: str) -> bool:
+        """Whether this replica may start a send under claims made as `claimed_as` now: it beat
+        recently enough that nobody can have declared it dead, under that same id."""
+        liveness = self.liveness
+        return liveness is None or (liveness.fresh() and liveness.replica == claimed_as)
 
     def _alive(self, claimed_as: str) -> bool:
         """Whether this replica may send under claims made as `claimed_as`: it beat recently enough
         that nobody can have declared it dead (beating now if needed), under that same id."""
-        liveness = self.liveness
-        if liveness is None:
-            return True
-        if not liveness.fresh():
-            liveness.beat()
-        return liveness.fresh() and liveness.replica == claimed_as
+        if self.liveness is not None and not self.liveness.fresh():
+            self.liveness.beat()
+        return self._fresh(claimed_as)
 
     def _release_unsent(self, claim_ids: list[int]) -> int:
         """Give back claims this replica will not send (it is stopping); how many were given back."""

@@ -5,6 +5,12 @@ validates every view and message through `slack_sdk.models` (an invalid one is a
 `invalid_blocks`, as Slack would, and remembered in `block_errors`), and can be told to misbehave
 (`ratelimited` with `Retry-After`, 5xx, slow answers, `not_in_channel`, ...) or hang (`stall()`).
 
+With `rate_limits=SLACK_LIMITS` (off by default) it enforces Slack's published rate limits as token
+buckets: `chat.postMessage` one message a second per channel with a short burst plus a workspace-wide
+limit, `views.publish` Tier 4, `conversations.open` Tier 3. A call over its limit is answered as Slack
+answers it: HTTP 429, `{"ok": false, "error": "ratelimited"}` and `Retry-After` in whole seconds.
+Its clock is injectable (`clock=`, seconds, monotonic by default).
+
 File uploads work as Slack's do (slack_sdk's `files_upload_v2`): `files.getUploadURLExternal` hands out
 a file id and an upload URL on this server, a POST of the raw bytes to it answers `OK - <length>`, and
 `files.completeUploadExternal` finishes the file, privately or shared in a channel or thread (a file
@@ -16,8 +22,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -51,6 +59,82 @@ class Fault:
     delay: float = 0.0
     times: int = 1
     stall: bool = False  # hold the call for `delay` seconds (forever when 0), see `FakeSlack.stall`
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A token bucket: `burst` calls at once, then one every `1 / per_second` seconds."""
+
+    per_second: float
+    burst: int = 1
+
+    @classmethod
+    def per_minute(cls, count: float, burst: int = 1) -> Limit:
+        return cls(count / 60.0, burst)
+
+
+@dataclass(frozen=True)
+class MethodLimits:
+    """A method's limits: `per_workspace` is shared by all its calls in a workspace, `per_target` by
+    its calls naming the same channel (`chat.postMessage`) or user (`views.publish`)."""
+
+    per_workspace: Limit | None = None
+    per_target: Limit | None = None
+    target_param: str = "channel"
+
+
+# Slack's published limits (api.slack.com/docs/rate-limits): "Posting messages 1 per second, short
+# bursts >1 allowed" per channel; Tier 4 "100+ per minute ... generous burst"; Tier 3 "50+ per
+# minute ... sporadic bursts". Slack publishes no figure for chat.postMessage's workspace-wide limit:
+# 100 a second here is an assumption (hundreds of channels posting at 1/s cannot all be served).
+SLACK_LIMITS: Mapping[str, MethodLimits] = {
+    "chat.postMessage": MethodLimits(per_workspace=Limit(100.0, 100), per_target=Limit(1.0, 3)),
+    "views.publish": MethodLimits(per_workspace=Limit.per_minute(100, 20), target_param="user_id"),
+    "conversations.open": MethodLimits(per_workspace=Limit.per_minute(50, 10)),
+}
+
+
+class RateLimiter:
+    """Token buckets per (workspace, method[, target]); `wait(...)` says how long a call must wait."""
+
+    def __init__(self, limits: Mapping[str, MethodLimits], clock: Callable[[], float]) -> None:
+        self.limits = limits
+        self.clock = clock
+        self._buckets: dict[tuple[str, ...], tuple[float, float]] = {}  # key → (tokens, at)
+        self._lock = threading.Lock()
+        self.refused: list[tuple[str, str, int]] = []  # (method, bucket, Retry-After) of each 429
+
+    def retry_after(self, team_id: str, method: str, params: Mapping[str, Any]) -> int | None:
+        """Take one token from every bucket the call uses; None when it may go, else the whole seconds
+        to wait (no token is taken then)."""
+        spec = self.limits.get(method)
+        if spec is None:
+            return None
+        buckets: list[tuple[tuple[str, ...], Limit]] = []
+        if spec.per_workspace is not None:
+            buckets.append(((team_id, method), spec.per_workspace))
+        target = str(params.get(spec.target_param) or "")
+        if spec.per_target is not None and target:
+            buckets.append(((team_id, method, target), spec.per_target))
+        with self._lock:
+            now = self.clock()
+            levels = [self._level(key, limit, now) for key, limit in buckets]
+            short = [
+                (1.0 - level) / limit.per_second
+                for level, (_, limit) in zip(levels, buckets, strict=True)
+                if level < 1.0
+            ]
+            if short:
+                wait = max(1, math.ceil(max(short)))
+                self.refused.append((method, "/".join(buckets[-1][0][2:]) or "workspace", wait))
+                return wait
+            for level, (key, _) in zip(levels, buckets, strict=True):
+                self._buckets[key] = (level - 1.0, now)
+        return None
+
+    def _level(self, key: tuple[str, ...], limit: Limit, now: float) -> float:
+        tokens, at = self._buckets.get(key, (float(limit.burst), now))
+        return min(float(limit.burst), tokens + (now - at) * limit.per_second)
 
 
 class Dropped(Exception):
@@ -162,8 +246,16 @@ class UploadedFile:
 class FakeSlack:
     """The simulated workspace and its Web API server."""
 
-    def __init__(self, *, team_id: str = TEAM_ID, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        *,
+        team_id: str = TEAM_ID,
+        host: str = "127.0.0.1",
+        rate_limits: Mapping[str, MethodLimits] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.team_id = team_id
+        self.limiter = RateLimiter(rate_limits, clock) if rate_limits is not None else None
         self.users: dict[str, FakeUser] = {}
         self.channels: dict[str, FakeChannel] = {}
         self.calls: list[Call] = []
@@ -381,6 +473,10 @@ class FakeSlack:
             refused = self._refusal(call, headers["authorization"][len("Bearer ") :])
             if refused:
                 return 200, {"ok": False, "error": refused}, {}
+        if self.limiter is not None:
+            wait = self.limiter.retry_after(self.team_of(call) or self.team_id, method, params)
+            if wait is not None:
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}, {}

@@ -5,13 +5,14 @@ Used by the integration tests, `loopbot demo` and the benchmarks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.container import Loopbot, build
 from bot.sandbox.driver import Reply, SlackDriver
-from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.fake_slack import FakeSlack, MethodLimits
 from bot.settings import Settings
 from bot.web import WebApp, WebServer
 from hiring.clock import FixedClock
@@ -61,8 +62,16 @@ def seed(fake: FakeSlack) -> None:
 class Sandbox:
     """Start with `Sandbox(database_url).start()`; stop with `.stop()` (or use it as a context manager)."""
 
-    def __init__(self, database_url: str, *, start: datetime = START, **settings: Any) -> None:
-        self.fake = FakeSlack()
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        start: datetime = START,
+        rate_limits: Mapping[str, MethodLimits] | None = None,
+        **settings: Any,
+    ) -> None:
+        """`rate_limits`: the fake Slack enforces them (see `bot.sandbox.fake_slack.SLACK_LIMITS`)."""
+        self.fake = FakeSlack(rate_limits=rate_limits)
         seed(self.fake)
         self.clock = FixedClock(start)
         self.database_url = database_url
@@ -79,6 +88,9 @@ class Sandbox:
             "database_url": self.database_url,
             "admins": ["UADMIN"],
             "default_timezone": "Europe/London",
+            # One send at a time, unpaced: a tick's messages arrive in order and at once in tests.
+            "slack_send_workers": 1,
+            "slack_channel_spacing_seconds": 0.0,
         }
         values.update(self.settings_overrides)
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
