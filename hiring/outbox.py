@@ -328,15 +328,7 @@ class Dispatcher:
 
         def send(job: tuple[int, Due]) -> object:
             claim_id, due = job
-            if self._stopping.is_set() or not self._fresh(claimed_as):
-                return _STALE
-            if due.team_id in paused or claim_id in lost:
-                return _HELD
-            started = time.thread_time()
-            try:
-                return self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
-            finally:
-                cpu.append(time.thread_time() - started)
+            return self._try_send(due, due.team_id in paused or claim_id in lost, claimed_as, cpu)
 
         def finished(job: tuple[int, Due], outcome: object, started: float) -> bool:
             claim_id, due = job
@@ -372,13 +364,42 @@ class Dispatcher:
         pacer: Paced[tuple[int, Due]] = Paced(workers=self.send_workers, spacing=self.spacing_seconds)
         left = pacer.run((((d.team_id, d.to), (cid, d)) for cid, d in pending), send, finished, between)
         report.send_cpu_seconds += sum(cpu)
+        self._give_back(left, stopped, halted, lost, report)
+
+    def _try_send(self, due: Due, held: bool, claimed_as: str, cpu: list[float]) -> object:
+        """One send, on a worker thread: `_STALE` when the process is stopping or its heartbeat is
+        too old to send under claims made as `claimed_as`, `_HELD` when `held`, else Slack's answer."""
+        if self._stopping.is_set() or not self._fresh(claimed_as):
+            return _STALE
+        if held:
+            return _HELD
+        started = time.thread_time()
+        try:
+            return self.notifier.send(due.team_id, due.to, due.content, thread_ts=due.thread_ts)
+        finally:
+            cpu.append(time.thread_time() - started)
+
+    def _give_back(
+        self,
+        left: list[tuple[int, Due]],
+        stopped: dict[tuple[str, str], datetime],
+        halted: set[int],
+        lost: set[int],
+        report: TickReport,
+    ) -> None:
+        """Give back what was not sent: a refused destination's items until its Retry-After, and
+        (untried) what waits behind a send that found the process stopping or its heartbeat too old."""
+        unsent = set(halted)
         for claim_id, due in left:
             if (due.team_id, due.to) in stopped:
                 self._release(claim_id, stopped[(due.team_id, due.to)])
                 report.deferred += 1
-            else:  # behind a send that found the process stopping or its heartbeat too old
-                halted.add(claim_id)
-        report.deferred += self._release_unsent(sorted(halted - lost))
+            else:
+                unsent.add(claim_id)
+        unsent -= lost
+        given_back = self._release_unsent(sorted(unsent))  # none if others took this replica's claims over
+        report.deferred += given_back
+        report.skipped += len(unsent) - given_back
 
     def _record(
         self,
