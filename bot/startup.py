@@ -119,10 +119,11 @@ def _run(settings: Settings, role: str) -> int:
         return teams
     for team in teams:  # the token works: a workspace removed before has installed Loopbot again
         loopbot.services.workspaces.installed(team)
+    deadline = time.monotonic() + settings.shutdown_grace_seconds
     try:
-        _serve(loopbot, settings, role, teams)
-    finally:
-        loopbot.close(grace=settings.shutdown_grace_seconds)
+        deadline = _serve(loopbot, settings, role, teams)
+    finally:  # one grace for the whole stop: what the server and the tick took is not given again
+        loopbot.close(grace=max(0.0, deadline - time.monotonic()))
     return 0
 
 
@@ -190,8 +191,9 @@ def prepare_to_serve(
     return server, warm
 
 
-def _serve(loopbot: Any, settings: Settings, role: str, teams: Sequence[str]) -> None:
-    """HTTP (and Socket Mode) plus the scheduler, until a stop signal; then in-flight requests finish."""
+def _serve(loopbot: Any, settings: Settings, role: str, teams: Sequence[str]) -> float:
+    """HTTP (and Socket Mode) plus the scheduler, until a stop signal; then in-flight requests finish.
+    Returns when the stop's grace ends (`time.monotonic()`)."""
     stop = _stop_on_signals()
     socket_mode = _connect_socket_mode(loopbot, settings) if role == "web" and settings.socket_mode else None
     server, warm = prepare_to_serve(loopbot, settings, role, teams)
@@ -205,11 +207,13 @@ def _serve(loopbot: Any, settings: Settings, role: str, teams: Sequence[str]) ->
     while not stop.wait(1.0):
         pass
     log.warning("Loopbot stopping: finishing the requests and work in flight")
+    deadline = time.monotonic() + settings.shutdown_grace_seconds
     loopbot.engine.stopping()  # the tick ends after its send in flight and releases its other claims
-    warm.wait(timeout=settings.shutdown_grace_seconds)  # the scheduler is started then: closing stops it
+    warm.wait(timeout=max(0.0, deadline - time.monotonic()))  # the scheduler is started then: closing stops it
     if socket_mode is not None:
         socket_mode.close()
     server.stop()
+    return deadline
 
 
 def _connect_socket_mode(loopbot: Any, settings: Settings) -> Any:
