@@ -209,7 +209,8 @@ def _serve(loopbot: Any, settings: Settings, role: str, teams: Sequence[str]) ->
     log.warning("Loopbot stopping: finishing the requests and work in flight")
     deadline = time.monotonic() + settings.shutdown_grace_seconds
     loopbot.engine.stopping()  # the tick ends after its send in flight and releases its other claims
-    warm.wait(timeout=max(0.0, deadline - time.monotonic()))  # the scheduler is started then: closing stops it
+    # Once warm, the scheduler is started: closing stops it.
+    warm.wait(timeout=max(0.0, deadline - time.monotonic()))
     if socket_mode is not None:
         socket_mode.close()
     server.stop()
