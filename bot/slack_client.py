@@ -126,10 +126,11 @@ class KeptConnections:
     slack_sdk's `urllib` transport opens a new connection (and, against slack.com, a new TLS
     session) for every call; this keeps them open between calls, as a browser does."""
 
-    def __init__(self, limit: int = 16) -> None:
-        self._idle: dict[Host, list[HTTPConnection]] = {}
+    def __init__(self, limit: int = 16, total: int = 32) -> None:
+        self._idle: dict[Host, list[HTTPConnection]] = {}  # hosts in order of use, the latest last
         self._lock = threading.Lock()
-        self._limit = limit
+        self._limit = limit  # idle connections kept per host
+        self._total = total  # and in all: the hosts used longest ago give theirs up first
 
     def request(self, req: Request, *, timeout: float | None) -> tuple[int, str, HTTPMessage, bytes]:
         """Send `req`; returns status, reason, headers and body. A connection failure or a time-out is
@@ -182,11 +183,26 @@ class KeptConnections:
 
     def _give(self, key: Host, conn: HTTPConnection) -> None:
         with self._lock:
-            idle = self._idle.setdefault(key, [])
-            if len(idle) < self._limit:
+            idle = self._idle[key] = self._idle.pop(key, [])  # now the host used last
+            closing = [conn] if len(idle) >= self._limit else []
+            if not closing:
                 idle.append(conn)
-                return
-        conn.close()
+            closing += self._over_total()
+        for extra in closing:
+            extra.close()
+
+    def _over_total(self) -> list[HTTPConnection]:
+        """Idle connections beyond the total, taken from the hosts used longest ago (a host that is
+        gone, e.g. a test's server, never holds file descriptors for long)."""
+        total = sum(len(idle) for idle in self._idle.values())
+        closing: list[HTTPConnection] = []
+        for host in list(self._idle):
+            if total <= self._total:
+                break
+            gone = self._idle.pop(host)
+            closing += gone
+            total -= len(gone)
+        return closing
 
 
 def quiet(sock: socket.socket) -> bool:

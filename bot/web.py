@@ -186,7 +186,13 @@ class WebServer:
     def __init__(self, wsgi: Callable[..., Any], host: str, port: int, threads: int = 16) -> None:
         self._channels: dict[int, Any] = {}  # waitress's socket map, ours so that `stop` can close them
         self.server = create_server(
-            wsgi, map=self._channels, host=host, port=port, threads=threads, ident="loopbot"
+            wsgi,
+            map=self._channels,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="loopbot",
+            asyncore_use_poll=True,  # select() refuses file descriptors above 1023
         )
         self._thread: threading.Thread | None = None
 

@@ -127,3 +127,32 @@ def test_an_idle_connection_is_checked_whatever_its_file_descriptor() -> None:
     peer.close()
     assert not quiet(high)
     high.close()
+
+
+def test_idle_connections_are_bounded_in_all_the_hosts_used_longest_ago_giving_theirs_up_first() -> None:
+    """A process that talks to many hosts (every test's fake Slack has its own port) keeps at most
+    `total` idle connections, so file descriptors never pile up."""
+    from urllib.request import Request
+
+    from bot.slack_client import KeptConnections
+
+    servers = [Server() for _ in range(3)]
+    pool = KeptConnections(limit=2, total=2)
+
+    def call(server: Server) -> None:
+        status, *_ = pool.request(Request(server.url + "api.test", data=b"", method="POST"), timeout=5)
+        assert status == 200
+
+    try:
+        first, second, third = servers
+        call(first)
+        call(first)  # the same kept connection
+        call(second)
+        call(third)  # over the total: the first host, used longest ago, closes its idle connection
+        call(second)  # still kept
+        call(first)  # a new connection
+        assert len(set(first.peers)) == 2 and first.peers[0] == first.peers[1]
+        assert len(set(second.peers)) == 1 and len(third.peers) == 1
+    finally:
+        for server in servers:
+            server.stop()
