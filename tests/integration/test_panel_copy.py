@@ -28,7 +28,7 @@ COPY_PLAN = {
 }  # fmt: skip
 
 
-def setup(sandbox: Sandbox, *names: str) -> list[int]:
+def prepare(sandbox: Sandbox, *names: str) -> list[int]:
     """The copy plan's role with candidates at the on-site, and the usual pools."""
     sandbox.app.services.plans.import_spec(TEAM, parse_plan(COPY_PLAN))
     role = make_role(sandbox.app.db, sandbox.clock, plan_key="copy-loop")
@@ -64,7 +64,7 @@ def seats_of(sandbox: Sandbox, candidate_id: int, stage: str) -> dict[str, list[
 def test_copy_the_previous_stage_fills_the_same_interviews_and_its_people_where_qualified(
     sandbox: Sandbox,
 ) -> None:
-    [grace] = setup(sandbox, "Grace Hopper")
+    [grace] = prepare(sandbox, "Grace Hopper")
     panels = sandbox.app.services.panels
     assert panels.save(HANA, grace, "tech", {"coding": SeatChoice(["USAM", "UPRIYA"])}) is not None
     sandbox.command("UHANA", "panel Grace Hopper")
@@ -93,7 +93,7 @@ def test_copy_the_previous_stage_fills_the_same_interviews_and_its_people_where_
 
 
 def test_copy_another_candidates_panel_for_the_same_stage(sandbox: Sandbox) -> None:
-    grace, ada, _ = setup(sandbox, "Grace Hopper", "Ada <b>Lovelace</b>", "Alan Turing")
+    grace, ada, _ = prepare(sandbox, "Grace Hopper", "Ada <b>Lovelace</b>", "Alan Turing")
     panels = sandbox.app.services.panels
     ada_panel = {
         "coding": SeatChoice(["UJONAS", "USAM"]),
@@ -126,7 +126,7 @@ def test_copy_another_candidates_panel_for_the_same_stage(sandbox: Sandbox) -> N
 
 
 def test_a_pool_button_fills_its_interviews_by_fair_rotation(sandbox: Sandbox) -> None:
-    [grace] = setup(sandbox, "Grace Hopper")
+    [grace] = prepare(sandbox, "Grace Hopper")
     panels = sandbox.app.services.panels
     saved = {
         "coding": SeatChoice(["UNOAH", "USAM"]),  # a reverse shadow may sit; rotation picks the qualified

@@ -155,3 +155,15 @@ def test_listeners_get_plain_data_not_rows() -> None:
         if name == "storage.models"
     ]
     assert not wrong, "\n".join(wrong)
+
+
+def test_no_test_module_defines_a_nose_style_setup_or_teardown() -> None:
+    """pytest 8.0, the lowest version we allow, still runs a module-level `setup()`/`teardown()` as a
+    nose-style fixture (newer releases do not), so a helper by that name breaks only the lowest run."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef) and node.name in {"setup", "teardown"}
+    ]
+    assert offenders == [], f"rename these helpers (e.g. `prepare`): {offenders}"
