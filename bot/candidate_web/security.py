@@ -1,13 +1,15 @@
-"""The candidate page's guards: CSRF tokens, signed option choices, rate limits, security headers."""
+"""The candidate page's guards: CSRF tokens, encrypted option choices, rate limits, security headers."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import Response, abort, request, session
-from itsdangerous import BadSignature, URLSafeSerializer
 
 CSRF_FIELD = "csrf_token"
 # No inline script or style: everything comes from /candidate/static.
@@ -57,19 +59,22 @@ def add_headers(response: Response) -> Response:
 
 
 class Choices:
-    """Option choices signed for one link, so a page cannot be edited into other times."""
+    """Option choices for one link, encrypted and authenticated (Fernet), so a page can neither be
+    edited into other times nor read for who is on the panel (a choice holds Slack user ids)."""
 
     def __init__(self, secret: bytes) -> None:
-        self.serializer = URLSafeSerializer(secret, salt="loopbot-choice")
+        key = hmac.new(secret, b"loopbot-choice", hashlib.sha256).digest()
+        self.fernet = Fernet(base64.urlsafe_b64encode(key))
 
     def sign(self, link_id: int, encoded: str) -> str:
-        return self.serializer.dumps([link_id, encoded])
+        """The opaque value a form carries for `encoded` on link `link_id`."""
+        return self.fernet.encrypt(json.dumps([link_id, encoded]).encode()).decode()
 
     def read(self, link_id: int, signed: str) -> str | None:
-        """The encoded choice, or None when the signature or the link does not match."""
+        """The encoded choice, or None when the value was altered or belongs to another link."""
         try:
-            value = self.serializer.loads(signed)
-        except BadSignature:
+            value = json.loads(self.fernet.decrypt(signed.encode()))
+        except (InvalidToken, ValueError):
             return None
         if not (isinstance(value, list) and len(value) == 2 and value[0] == link_id):
             return None
