@@ -856,8 +856,16 @@ class SchedulingService:
                         )
         if not swaps:
             return _PoolSwaps()
-        who = {u: c for u, c in self.contacts(team_id, sorted(limits)).items() if c.email}
+        who = {u: c for u, c in self._known_contacts(team_id, sorted(limits)).items() if c.email}
         return _PoolSwaps(tuple(s for s in swaps if s.instead in who), who, limits)
+
+    def _known_contacts(self, team_id: str, user_ids: Sequence[str]) -> dict[str, Contact]:
+        """Contacts as stored, asking Slack only for people Loopbot has not met (options are worked
+        out often; booking refreshes whoever it invites)."""
+        with self.db.uow(team_id) as uow:
+            found = {u: Contact.of(p) for u, p in uow.people.many(user_ids).items()}
+        missing = [u for u in user_ids if u not in found]
+        return {**found, **(self.contacts(team_id, missing) if missing else {})}
 
     def _swap_load(
         self,
