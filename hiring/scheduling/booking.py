@@ -695,7 +695,7 @@ class SchedulingService:
                 "windows with `/interview availability` first.",
             )
         who, notes = self._emailed_contacts(actor.team_id, loop)
-        swaps = self._pool_swaps(actor.team_id, loop)
+        swaps = _PoolSwaps() if moving else self._pool_swaps(actor.team_id, loop)
         problem = self._problem(actor.team_id, loop, who, windows, now, moving, swaps)
         solution = solver.solve(problem)
         options = self._schedule_options(loop, solution, state, moving)
@@ -1015,21 +1015,24 @@ class SchedulingService:
                 raise Conflict(f"{STALE} Here are fresh options.")
             if any(s.start <= now for s in choice.slots):
                 raise Conflict("That option starts in the past now. Here are fresh options.")
-            loop = self._relaxed_loop(uow, self._loop(uow, candidate, panel), choice.relaxed)
+            loop = self._relaxed_loop(uow, self._loop(uow, candidate, panel), choice.relaxed, moving=moving)
             panel.status = CHANGING
             panel.updated_at = now
             uow.commit()
             return loop
 
-    def _relaxed_loop(self, uow: UnitOfWork, loop: _Loop, token: str) -> _Loop:
-        """The loop a nearest option books: with a pool swap, the new person in the old one's place,
-        once checked (a button's token comes back from Slack and may be forged or stale)."""
+    def _relaxed_loop(self, uow: UnitOfWork, loop: _Loop, token: str, *, moving: bool) -> _Loop:
+        """The loop a nearest option books: with a pool swap (offered when booking, not moving, so
+        nobody booked is dropped unannounced), the new person in the old one's place, once checked
+        (a button's token comes back from Slack and may be forged or stale)."""
         relaxation = relaxed.decode(token)
         if token and relaxation is None:
             raise Conflict(f"That option's button is not one I made. {STALE} Here are fresh options.")
         swap = _swap_of(relaxation)
         if swap is None:
             return loop
+        if moving:
+            raise Conflict("To move a booked loop, replace an interviewer first, then move it.")
         keys = {k for s in loop.sittings if block_key(s) == swap.interview for k in s.interview_keys}
         ivs = [iv for iv in loop.interviews if iv.key in keys and swap.out in iv.interviewers]
         if not ivs:

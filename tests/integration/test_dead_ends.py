@@ -86,6 +86,7 @@ def test_another_interviewer_from_the_pool_is_offered_first_and_takes_the_seat(s
     # New York day starts at 14:00 UTC, too late for Coding then System design before Jonas's day ends.
     assert first["text"]["text"].startswith("*With <@UPRIYA> instead of <@USAM> for Coding* · ")
     assert "<@UPRIYA>" in first["text"]["text"].split("\n")[1]
+    assert len(first["accessory"]["value"]) <= 2000  # a button's value limit
 
     sandbox.click("UHANA", "book_option", first["accessory"]["value"], view=view, block_id=first["block_id"])
     coding, design = interviews(sandbox)
