@@ -18,6 +18,7 @@ from tests.scheduling_support import (
     enter_availability,
     interviews,
     open_options,
+    option_sections,
     seat_users,
     setup_schedule,
 )
@@ -149,5 +150,27 @@ def test_a_forged_swap_is_refused(sandbox: Sandbox, forged: str, answer: str) ->
     shown = str(sandbox.fake.last_view("UHANA"))
     assert answer in shown and "Nothing fits." in shown  # fresh options under the answer
     assert calendar_rows(sandbox) == []
+    coding, _ = interviews(sandbox)
+    assert seat_users(sandbox, coding.id) == [("UMIA", "shadow"), ("USAM", "interviewer")]
+
+
+def test_moving_a_booked_loop_offers_no_swap_and_refuses_one(sandbox: Sandbox) -> None:
+    """A swap while moving would drop a booked interviewer unannounced: none is offered, and a
+    swap token on a "Move here" button is refused."""
+    setup_schedule(sandbox)
+    enter_availability(sandbox, [("2026-11-24", "05:00", "12:00")])
+    view = open_options(sandbox)
+    sandbox.click("UHANA", "book_option", option_sections(view)[0]["accessory"]["value"], view=view)
+    assert len(calendar_rows(sandbox)) == 2
+    enter_availability(sandbox, [("2026-11-25", "05:00", "12:00")])  # Wednesday only now
+    sandbox.command("USAM", "busy 2026-11-25 00:00-23:45 away")
+
+    view = open_options(sandbox, command="reschedule")
+    sections = relaxed_sections(view)
+    assert sections and not any("instead of" in s["text"]["text"] for s in sections)
+    value = sections[0]["accessory"]["value"].rsplit("|", 1)[0] + "|swap:0:USAM:UPRIYA:coding"
+    sandbox.click("UHANA", "book_option", value, view=view, block_id=sections[0]["block_id"])
+    assert "replace an interviewer first, then move it" in str(sandbox.fake.last_view("UHANA"))
+    assert {iv.start_at.day for iv in interviews(sandbox) if iv.start_at} == {24}
     coding, _ = interviews(sandbox)
     assert seat_users(sandbox, coding.id) == [("UMIA", "shadow"), ("USAM", "interviewer")]
