@@ -30,6 +30,7 @@ from hiring.scheduling.booking import (
     BookingResult,
     CancelPreview,
     PlannedSlot,
+    ScheduleOption,
     ScheduleOptions,
 )
 from hiring.scheduling.busy import BusyView
@@ -217,21 +218,7 @@ def options_view(options: ScheduleOptions, rooms: Sequence[str], *, note: str | 
             meta={"candidate_id": o.candidate_id, "panel_id": o.panel_id, "moving": o.moving},
         )
     for option in o.options:
-        first = option.slots[0]
-        lines = [f"*Option {option.index + 1}* · {day_text(first.start, o.viewer_tz)}"]
-        lines.extend(_slot_line(s, o.viewer_tz, o.candidate_tz) for s in option.slots)
-        blocks.append(
-            SectionBlock(
-                block_id=f"option:{option.index}",
-                text=MarkdownTextObject(text=clip("\n".join(lines))),
-                accessory=ButtonElement(
-                    text="Move here" if o.moving else "Book this",
-                    action_id=BOOK_OPTION,
-                    value=option.choice.encode(rooms),
-                    style="primary" if option.index == 0 else None,
-                ),
-            )
-        )
+        blocks.append(_option_section(o, option, rooms, "option", f"Option {option.index + 1}"))
         blocks.append(
             ContextBlock(
                 elements=[PlainTextObject(text=clip(option.reason or "A good fit.", 2000), emoji=False)]
@@ -253,21 +240,28 @@ def _nearest_blocks(o: ScheduleOptions, rooms: Sequence[str]) -> list[Any]:
         return []
     blocks: list[Any] = [section("*Nearest options*, each relaxing one rule for this booking only:")]
     for option in o.nearest:
-        first = option.slots[0]
-        lines = [f"*{option.reason[0].upper()}{option.reason[1:]}* · {day_text(first.start, o.viewer_tz)}"]
-        lines.extend(_slot_line(s, o.viewer_tz, o.candidate_tz) for s in option.slots)
-        blocks.append(
-            SectionBlock(
-                block_id=f"relaxed:{option.index}",
-                text=MarkdownTextObject(text=clip("\n".join(lines))),
-                accessory=ButtonElement(
-                    text="Move here" if o.moving else "Book this",
-                    action_id=BOOK_OPTION,
-                    value=option.choice.encode(rooms),
-                ),
-            )
-        )
+        label = f"{option.reason[0].upper()}{option.reason[1:]}"
+        blocks.append(_option_section(o, option, rooms, "relaxed", label))
     return blocks
+
+
+def _option_section(
+    o: ScheduleOptions, option: ScheduleOption, rooms: Sequence[str], kind: str, label: str
+) -> SectionBlock:
+    """One option: `label` and its day, a line per interview, and a button that books it (block id
+    `kind:index`; the first of the ranked options is the primary one)."""
+    lines = [f"*{label}* · {day_text(option.slots[0].start, o.viewer_tz)}"]
+    lines.extend(_slot_line(s, o.viewer_tz, o.candidate_tz) for s in option.slots)
+    return SectionBlock(
+        block_id=f"{kind}:{option.index}",
+        text=MarkdownTextObject(text=clip("\n".join(lines))),
+        accessory=ButtonElement(
+            text="Move here" if o.moving else "Book this",
+            action_id=BOOK_OPTION,
+            value=option.choice.encode(rooms),
+            style="primary" if kind == "option" and option.index == 0 else None,
+        ),
+    )
 
 
 def working_view(moving: bool) -> View:

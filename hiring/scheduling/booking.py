@@ -43,7 +43,7 @@ from hiring.plans.sittings import Sitting, stage_sittings
 from hiring.ports import Directory, Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.scheduling import relaxed
-from hiring.scheduling.blocks import BlockPart, interview_slots, solver_blocks
+from hiring.scheduling.blocks import BlockPart, block_key, interview_slots, solver_blocks
 from hiring.scheduling.formats import ONSITE, PHONE, VIDEO, format_of, where_lines
 from hiring.scheduling.messages import SlotLine
 from hiring.scheduling.notices import ScheduleNotices, loop_snapshot, slot_lines
@@ -60,7 +60,7 @@ from scheduling.calendar_protocol import (
     is_free,
     subtract,
 )
-from scheduling.solver_relax import ONE_WEEK_LATER, Relaxation, nearest_options
+from scheduling.solver_relax import ONE_WEEK_LATER, SWAP, Relaxation, Swap, nearest_options
 from storage.models import Candidate, Interview, Panel, Person
 from storage.uow import Database, UnitOfWork
 
@@ -74,6 +74,7 @@ ONE_WEEK = timedelta(days=7)
 LOAD_MARGIN = timedelta(days=8)  # bookings this far around the horizon count towards weekly limits
 BUILTIN_VIDEO = "https://meet.jit.si/loopbot-{token}"
 STALE = "The panel or its times changed since these options were worked out."
+SWAP_TRIES = 3  # pool members tried in one interviewer's place when nothing fits, in rotation order
 
 
 def event_id_for(team_id: str, interview_id: int, salt: str) -> str:
@@ -423,6 +424,43 @@ def _solver_interviews(loop: _Loop, who: Mapping[str, Contact]) -> tuple[solver.
     return solver_blocks(loop.sittings, _block_parts(loop, who), counts)
 
 
+def _block_titles(loop: _Loop) -> dict[str, str]:
+    """The title of each of the solver's interviews (a session's name for a session), by key."""
+    return {req.key: req.label for req in solver_blocks(loop.sittings, _block_parts(loop), {})}
+
+
+def _swap_of(relaxation: Relaxation | None) -> Swap | None:
+    """The pool swap a relaxation makes, if it is one."""
+    if relaxation is None or relaxation.kind != SWAP:
+        return None
+    return Swap(relaxation.interview or "", relaxation.person or "", relaxation.instead or "")
+
+
+def _swapped_loop(loop: _Loop, swap: Swap) -> _Loop:
+    """The loop with `swap.instead` in `swap.out`'s place on every interview of the swapped sitting."""
+    keys = {k for s in loop.sittings if block_key(s) == swap.interview for k in s.interview_keys}
+    return dataclasses.replace(
+        loop,
+        interviews=tuple(
+            dataclasses.replace(
+                iv, interviewers=tuple(swap.instead if u == swap.out else u for u in iv.interviewers)
+            )
+            if iv.key in keys
+            else iv
+            for iv in loop.interviews
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _PoolSwaps:
+    """Who may sit an interview in an interviewer's place (in rotation order), their contacts and limits."""
+
+    swaps: tuple[Swap, ...] = ()
+    who: Mapping[str, Contact] = dataclasses.field(default_factory=dict)
+    limits: Mapping[str, tuple[int | None, int | None]] = dataclasses.field(default_factory=dict)
+
+
 def _record_events(
     panel: Panel,
     loop: _Loop,
@@ -657,7 +695,8 @@ class SchedulingService:
                 "windows with `/interview availability` first.",
             )
         who, notes = self._emailed_contacts(actor.team_id, loop)
-        problem = self._problem(actor.team_id, loop, who, windows, now, moving)
+        swaps = _PoolSwaps() if moving else self._pool_swaps(actor.team_id, loop)
+        problem = self._problem(actor.team_id, loop, who, windows, now, moving, swaps)
         solution = solver.solve(problem)
         options = self._schedule_options(loop, solution, state, moving)
         blocked = solution.blocked
@@ -666,7 +705,7 @@ class SchedulingService:
         nearest: tuple[ScheduleOption, ...] = ()
         if solution.blocked:
             later = self._week_later(actor.team_id, loop, who, windows, now, moving)
-            nearest = self._nearest(loop, problem, later, state, moving)
+            nearest = self._nearest(loop, problem, later, state, moving, swaps.swaps)
         return dataclasses.replace(
             empty, options=options, blocked=blocked, notes=tuple(notes), nearest=nearest
         )
@@ -694,17 +733,22 @@ class SchedulingService:
         later: list[tuple[Relaxation, solver.Option]],
         state: str,
         moving: bool,
+        swaps: Sequence[Swap] = (),
     ) -> tuple[ScheduleOption, ...]:
-        """The nearest options when nothing fits, each relaxing one rule, labelled with what it relaxes."""
+        """The nearest options when nothing fits, each relaxing one rule (another interviewer from the
+        pool first), labelled with what it relaxes."""
         out: list[ScheduleOption] = []
-        for relaxation, option in [*nearest_options(problem), *later]:
-            found = self._schedule_options(loop, solver.Solution([option]), state, moving)
+        titles = _block_titles(loop)
+        for relaxation, option in [*nearest_options(problem, swaps=swaps), *later]:
+            swap = _swap_of(relaxation)
+            shown = _swapped_loop(loop, swap) if swap else loop
+            found = self._schedule_options(shown, solver.Solution([option]), state, moving)
             if not found:
                 continue
             planned = found[0]
             index = len(out)
             choice = dataclasses.replace(planned.choice, index=index, relaxed=relaxed.encode(relaxation))
-            label = relaxed.describe(relaxation)
+            label = relaxed.describe(relaxation, titles)
             out.append(dataclasses.replace(planned, index=index, reason=label, choice=choice))
         return tuple(out)
 
@@ -755,20 +799,26 @@ class SchedulingService:
         windows: list[tuple[datetime, datetime]],
         now: datetime,
         moving: bool,
+        swaps: _PoolSwaps | None = None,
     ) -> solver.Problem:
-        """The solver's problem for the loop: everyone's calendars, limits and load inside the windows."""
+        """The solver's problem for the loop: everyone's calendars, limits and load inside the windows
+        (with `swaps`, also of the pool members who could take someone's place, in the same read)."""
         lo, hi = max(now, min(s for s, _ in windows)), max(e for _, e in windows)
         onsite = any(iv.mode == "onsite" for iv in loop.interviews)
         rooms = list(self.rooms) if onsite else []
-        emails = [w.email for w in who.values() if w.email]
+        everyone = {**(swaps.who if swaps else {}), **who}
+        emails = [w.email for w in everyone.values() if w.email]
         busy = self._free_busy(team_id, [*emails, *rooms], lo, hi)
         if moving:
             busy = self._own_time_freed(loop, who, busy)
         limits, bookings, loads = self._load(team_id, loop, lo - LOAD_MARGIN, hi + LOAD_MARGIN)
+        if swaps and swaps.who:
+            self._swap_load(team_id, loop, swaps, (lo - LOAD_MARGIN, hi + LOAD_MARGIN), bookings, loads)
+            limits = {**swaps.limits, **limits}
         return solver.Problem(
             windows=tuple(solver.Interval(s, e) for s, e in windows),
             interviews=_solver_interviews(loop, who),
-            people=_solver_people(who, busy, limits, bookings, loads),
+            people=_solver_people(everyone, busy, limits, bookings, loads),
             rooms=tuple(
                 solver.Room(id=r, busy=tuple(solver.Interval(b.start, b.end) for b in busy.get(r, [])))
                 for r in rooms
@@ -778,6 +828,60 @@ class SchedulingService:
             now=now,
             k=MAX_OPTIONS + 1 if moving else MAX_OPTIONS,
         )
+
+    def _pool_swaps(self, team_id: str, loop: _Loop) -> _PoolSwaps:
+        """Who may sit each sitting in place of each of its interviewers: members qualified in the
+        pools of every interview they would take, not on the loop already (so the sittings rule
+        holds), with an email, up to `SWAP_TRIES` each in the pools' fair rotation order."""
+        swaps: list[Swap] = []
+        limits: dict[str, tuple[int | None, int | None]] = {}
+        on_loop = set(loop.people)
+        with self.db.uow(team_id) as uow:
+            for sitting in loop.sittings:
+                ivs = [iv for iv in loop.interviews if iv.key in sitting.interview_keys]
+                for out in dict.fromkeys(u for iv in ivs for u in iv.interviewers):
+                    kinds = sorted({iv.pool for iv in ivs if out in iv.interviewers})
+                    pools = [self.pools.memberships(uow, kind) for kind in kinds]
+                    rotation = self.pools.suggest_in(uow, kinds[0], len(pools[0]), exclude=on_loop)
+                    fit = [
+                        u
+                        for u in rotation.interviewer_ids
+                        if all(u in pool and pool[u].level == "qualified" for pool in pools)
+                    ]
+                    for u in fit[:SWAP_TRIES]:
+                        swaps.append(Swap(block_key(sitting), out, u))
+                        limits[u] = (
+                            min(p[u].daily_limit for p in pools),
+                            min(p[u].weekly_limit for p in pools),
+                        )
+        if not swaps:
+            return _PoolSwaps()
+        who = {u: c for u, c in self._known_contacts(team_id, sorted(limits)).items() if c.email}
+        return _PoolSwaps(tuple(s for s in swaps if s.instead in who), who, limits)
+
+    def _known_contacts(self, team_id: str, user_ids: Sequence[str]) -> dict[str, Contact]:
+        """Contacts as stored, asking Slack only for people Loopbot has not met (options are worked
+        out often; booking refreshes whoever it invites)."""
+        with self.db.uow(team_id) as uow:
+            found = {u: Contact.of(p) for u, p in uow.people.many(user_ids).items()}
+        missing = [u for u in user_ids if u not in found]
+        return {**found, **(self.contacts(team_id, missing) if missing else {})}
+
+    def _swap_load(
+        self,
+        team_id: str,
+        loop: _Loop,
+        swaps: _PoolSwaps,
+        between: tuple[datetime, datetime],
+        bookings: dict[str, list[datetime]],
+        loads: dict[str, int],
+    ) -> None:
+        """Add the other bookings (they count towards limits) and recent load of the pool members
+        who could take someone's place."""
+        ids = sorted(swaps.who)
+        with self.db.uow(team_id) as uow:
+            bookings.update(uow.booking.booked_starts(ids, *between, besides_panel=loop.panel_id))
+            loads.update({u: load.recent for u, load in self.pools.loads_in(uow, ids).items()})
 
     def _schedule_options(
         self, loop: _Loop, solution: solver.Solution, state: str, moving: bool
@@ -911,11 +1015,52 @@ class SchedulingService:
                 raise Conflict(f"{STALE} Here are fresh options.")
             if any(s.start <= now for s in choice.slots):
                 raise Conflict("That option starts in the past now. Here are fresh options.")
-            loop = self._loop(uow, candidate, panel)
+            loop = self._relaxed_loop(uow, self._loop(uow, candidate, panel), choice.relaxed, moving=moving)
             panel.status = CHANGING
             panel.updated_at = now
             uow.commit()
             return loop
+
+    def _relaxed_loop(self, uow: UnitOfWork, loop: _Loop, token: str, *, moving: bool) -> _Loop:
+        """The loop a nearest option books: with a pool swap (offered when booking, not moving, so
+        nobody booked is dropped unannounced), the new person in the old one's place, once checked
+        (a button's token comes back from Slack and may be forged or stale)."""
+        relaxation = relaxed.decode(token)
+        if token and relaxation is None:
+            raise Conflict(f"That option's button is not one I made. {STALE} Here are fresh options.")
+        swap = _swap_of(relaxation)
+        if swap is None:
+            return loop
+        if moving:
+            raise Conflict("To move a booked loop, replace an interviewer first, then move it.")
+        keys = {k for s in loop.sittings if block_key(s) == swap.interview for k in s.interview_keys}
+        ivs = [iv for iv in loop.interviews if iv.key in keys and swap.out in iv.interviewers]
+        if not ivs:
+            raise Conflict(f"{STALE} Here are fresh options.")
+        if swap.instead in loop.people:
+            raise Conflict(f"<@{swap.instead}> is on this loop already. Here are fresh options.")
+        for iv in ivs:
+            member = self.pools.memberships(uow, iv.pool).get(swap.instead)
+            if member is None or member.level != "qualified":
+                raise Conflict(
+                    f"<@{swap.instead}> is not qualified in the pool for {iv.title}, so they can't take "
+                    f"<@{swap.out}>'s place. Nothing was booked; here are fresh options."
+                )
+        return _swapped_loop(loop, swap)
+
+    def _move_seats(self, uow: UnitOfWork, panel: Panel, loop: _Loop, swap: Swap) -> None:
+        """Give the swapped sitting's seats of `swap.out` to `swap.instead` (`loop` is the swapped loop)."""
+        taken = {iv.id: iv.pool for iv in loop.interviews if swap.instead in iv.interviewers}
+        for interview in panel.interviews:
+            if interview.id not in taken:
+                continue
+            member = self.pools.memberships(uow, taken[interview.id]).get(swap.instead)
+            for seat in interview.seats:
+                if seat.kind != "shadow" and seat.user_id == swap.out:
+                    seat.user_id = swap.instead
+                    seat.pool_id = member.pool_id if member else None
+                    seat.response_status = "needsAction"
+                    seat.decline_handled_at = None
 
     def _release(self, loop: _Loop, request_key: str | None, status: str | None = None) -> None:
         """Give the panel back as it was (and forget the request, so the button can be pressed again)."""
@@ -1052,15 +1197,20 @@ class SchedulingService:
                 raise Conflict("The panel changed while its events were being written.")
             before = loop_snapshot(panel) if moving else None
             dropped = _record_events(panel, loop, events, by_event, shadows, moving=moving)
+            relaxation = relaxed.decode(relaxes)
+            swap = _swap_of(relaxation)
+            if swap is not None:
+                self._move_seats(uow, panel, loop, swap)
             panel.status = "booked"
             panel.updated_at = now
             if not moving:
                 panel.booked_at = now
             uow.flush()
             after = loop_snapshot(panel)
-            relaxation = relaxed.decode(relaxes)
             if relaxation is not None:
-                after["relaxed"] = relaxed.describe(relaxation)
+                after["relaxed"] = relaxed.describe(relaxation, _block_titles(loop))
+            if swap is not None:
+                after["swapped"] = {"interview": swap.interview, "out": swap.out, "in": swap.instead}
             audit = uow.audit.record(
                 at=now,
                 actor_id=actor.user_id,

@@ -13,6 +13,7 @@ from scheduling.solver_relax import (
     ONE_WEEK_LATER,
     SHORTER_BREAK,
     SHORTER_BUFFER,
+    SWAP,
     WEEKLY_LIMIT,
     Relaxation,
 )
@@ -39,3 +40,19 @@ def test_each_relaxation_in_words_and_through_a_button(relaxation: Relaxation, w
 def test_a_malformed_token_relaxes_nothing() -> None:
     assert decode("") is None
     assert decode("daily_limit:three:U1") is None
+
+
+def test_a_pool_swap_in_words_and_through_a_button() -> None:
+    swap = Relaxation(SWAP, 0, "UCAROL", "session:onsite", "UFRANK")
+    assert describe(swap, {"session:onsite": "System design"}) == (
+        "with <@UFRANK> instead of <@UCAROL> for System design"
+    )
+    assert decode(encode(swap)) == swap
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["swap:0:UCAROL", "swap:0:UCAROL:UFRANK:", "swap:0:UCAROL:<!here>:design", "daily_limit:3:U1:U2:design"],
+)
+def test_a_malformed_swap_token_relaxes_nothing(token: str) -> None:
+    assert decode(token) is None

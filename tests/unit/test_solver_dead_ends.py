@@ -7,7 +7,15 @@ import pytest
 
 from benchmarks.instances import DEAD_END_SHAPES, make_dead_end
 from scheduling.solver import InterviewReq, Room, StageRules, solve
-from scheduling.solver_relax import DAILY_LIMIT, MORE_DAYS, SHORTER_BREAK, Relaxation, nearest_options
+from scheduling.solver_relax import (
+    DAILY_LIMIT,
+    MORE_DAYS,
+    SHORTER_BREAK,
+    SWAP,
+    Relaxation,
+    Swap,
+    nearest_options,
+)
 from tests.unit.test_solver import at, person, problem, span
 
 
@@ -147,3 +155,28 @@ def test_each_relaxation_alone_in_order() -> None:
     assert [relaxation for relaxation, _ in nearest] == [Relaxation(SHORTER_BREAK, 15), Relaxation(MORE_DAYS)]
     one_day, two_days = (option for _, option in nearest)
     assert one_day.score.days == 1 and two_days.score.days == 2
+
+
+def test_another_interviewer_from_the_pool_comes_first() -> None:
+    """Carol is busy all morning: the first pool member (in the caller's order) who fits takes her
+    place on that interview only, before any other rule is relaxed; Bo keeps his interview."""
+    busy_morning = (span(24, (8, 0), (12, 0)),)
+    carol = person("carol", daily_limit=2, busy=busy_morning)
+    erin = person("erin", busy=busy_morning)
+    p = problem(
+        [span(24, (9, 0), (12, 0))],
+        [
+            InterviewReq("chat", 60, interviewers=("carol",), title="Chat"),
+            InterviewReq("design", 60, interviewers=("bo",), title="Design"),
+        ],
+        [carol, person("bo"), erin, person("dave"), person("finn")],
+    )
+    swaps = [Swap("chat", "carol", "erin"), Swap("chat", "carol", "dave"), Swap("chat", "carol", "finn")]
+    swaps += [Swap("design", "bo", "finn")]  # Carol still binds without Bo: no option
+    assert solve(p).options == []
+    nearest = nearest_options(p, swaps=swaps)
+    assert [relaxation for relaxation, _ in nearest] == [Relaxation(SWAP, 0, "carol", "chat", "dave")]
+    option = nearest[0][1]
+    assert {s.interview_key: s.interviewers for s in option.slots} == {"chat": ("dave",), "design": ("bo",)}
+    assert p.interviews[0].interviewers == ("carol",)  # the problem itself is unchanged
+    assert nearest_options(p) == []  # without the pool, no single rule relaxed makes it fit
