@@ -122,7 +122,8 @@ def pool_snapshot(pool: Pool) -> dict[str, object]:
     }
 
 
-def _limit(value: int | str | None, label: str, top: int) -> tuple[int | None, str | None]:
+def parse_limit(value: int | str | None, label: str, top: int) -> tuple[int | None, str | None]:
+    """A whole number from 1 to `top`, or None and the problem in words (`label`: daily/weekly)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, f"Give a {label} limit (1–{top})."
     try:
@@ -342,10 +343,10 @@ class PoolService:
                 errors[level] = f"{who}: already listed at another level; give each person one level."
         if len(seen) > MAX_MEMBERS:
             errors["qualified"] = f"A pool has at most {MAX_MEMBERS} members."
-        daily, problem = _limit(data.daily_limit, "daily", MAX_DAILY)
+        daily, problem = parse_limit(data.daily_limit, "daily", MAX_DAILY)
         if problem:
             errors["daily_limit"] = problem
-        weekly, problem = _limit(data.weekly_limit, "weekly", MAX_WEEKLY)
+        weekly, problem = parse_limit(data.weekly_limit, "weekly", MAX_WEEKLY)
         if problem:
             errors["weekly_limit"] = problem
         if daily is not None and weekly is not None and daily > weekly:
@@ -370,8 +371,8 @@ class PoolService:
                 raise InvalidInput(errors)
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
-            daily, _ = _limit(data.daily_limit, "daily", MAX_DAILY)
-            weekly, _ = _limit(data.weekly_limit, "weekly", MAX_WEEKLY)
+            daily, _ = parse_limit(data.daily_limit, "daily", MAX_DAILY)
+            weekly, _ = parse_limit(data.weekly_limit, "weekly", MAX_WEEKLY)
             assert daily is not None and weekly is not None and data.kind
             wanted: dict[str, str] = {}
             for level, ids in (
