@@ -113,7 +113,7 @@ def build_services(
         briefings=BriefingService(db, clock, directory, questions.ensure_builtin),
         home=home,
         people=people,
-        limits=LimitsService(db, clock, pools),
+        limits=LimitsService(db, clock, pools.can_manage),
         pools=pools,
         panels=PanelService(db, clock, pools, people, notifier),
         status=StatusService(db, clock, candidates, people),

@@ -7,8 +7,7 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import context, modal, section
 from handlers.mrkdwn import plain, user
-from hiring.panels.pools import MAX_DAILY, MAX_WEEKLY
-from hiring.people.limits import DEFAULT, OWN, POOL, LimitsView
+from hiring.people.limits import DEFAULT, MAX_DAILY, MAX_WEEKLY, OWN, POOL, LimitsView
 
 LIMITS_MODAL = "limits_modal"
 LIMITS_OPEN = "limits_open"

@@ -1,18 +1,17 @@
 """Interview limits: how many interviews a person sits a day and a week.
 
 A person's effective limit is their own when they set one, else their pool membership's, else the
-workspace default. Booking, the solver's problem (and so its dead-end explanations), the App Home's
-load line and the limits modal all read it through `effective`.
+workspace default. Booking, the solver's problem (and so its dead-end explanations), rotation's
+"at their limit", the App Home's load line and the limits modal all read it through `effective`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from hiring.clock import Clock
 from hiring.errors import InvalidInput, PermissionDenied
-from hiring.panels.pools import MAX_DAILY, MAX_WEEKLY, PoolService, parse_limit
 from hiring.permissions import Actor
 from storage.models import Person
 from storage.uow import Database, UnitOfWork
@@ -23,6 +22,21 @@ DEFAULT_DAILY = 2
 DEFAULT_WEEKLY = 5
 
 OWN, POOL, DEFAULT = "own", "pool", "default"
+MAX_DAILY = 10
+MAX_WEEKLY = 40
+
+
+def parse_limit(value: int | str | None, label: str, top: int) -> tuple[int | None, str | None]:
+    """A whole number from 1 to `top`, or None and the problem in words (`label`: daily/weekly)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, f"Give a {label} limit (1–{top})."
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None, f"“{str(value)[:20]}” is not a whole number; give a {label} limit from 1 to {top}."
+    if not 1 <= number <= top:
+        return None, f"The {label} limit must be between 1 and {top}."
+    return number, None
 
 
 @dataclass(frozen=True)
@@ -94,14 +108,14 @@ def _own_limit(value: str | None, label: str, top: int) -> tuple[int | None, str
 class LimitsService:
     """Shows and sets people's own interview limits: anyone their own, pool managers anyone's."""
 
-    def __init__(self, db: Database, clock: Clock, pools: PoolService) -> None:
+    def __init__(self, db: Database, clock: Clock, can_manage_pools: Callable[[Actor], bool]) -> None:
         self.db = db
         self.clock = clock
-        self.pools = pools
+        self.can_manage_pools = can_manage_pools
 
     def require_editor(self, actor: Actor, user_id: str) -> None:
         """Anyone may set their own limits; someone else's need the permission to manage pools."""
-        if user_id != actor.user_id and not self.pools.can_manage(actor):
+        if user_id != actor.user_id and not self.can_manage_pools(actor):
             raise PermissionDenied(
                 "You may set your own interview limits. Only workspace admins and people who manage an "
                 "open role (its hiring manager or recruiters) may set someone else's."

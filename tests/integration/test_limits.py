@@ -5,14 +5,15 @@ workspace default (both databases, through the real HTTP endpoint)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
-from bot.sandbox.harness import Sandbox
+from bot.sandbox.harness import START, Sandbox
 from hiring.panels.panels import SeatChoice
 from hiring.panels.pools import PoolInput
 from storage.models import AuditEvent, Person
-from tests.factories import TEAM, make_candidate, make_role
-from tests.loops import ADMIN, make_pools
+from tests.factories import TEAM, make_booked_panel, make_candidate, make_role
+from tests.loops import ADMIN, make_pools, setup_loop
 from tests.scheduling_support import (
     HANA,
     click_option,
@@ -188,3 +189,21 @@ def test_someone_left_outside_every_pool_gets_the_default_limit(sandbox: Sandbox
     view = book_tuesday(sandbox, "Edsger Dijkstra")
     assert "Daily limit 2 reached for Dora Director on Tue" in str(view["blocks"])
     assert sum(1 for iv in interviews(sandbox) if iv.start_at is not None) == 4
+
+
+def test_rotation_skips_a_member_at_their_own_daily_limit(sandbox: Sandbox) -> None:
+    _role, candidate = setup_loop(sandbox)  # the engineer pool allows 2 a day
+    tuesday = START + timedelta(days=1)
+    make_booked_panel(
+        sandbox.app.db,
+        sandbox.clock,
+        candidate,
+        start=tuesday + timedelta(hours=2),
+        interviewers={"coding": ["USAM"], "design": ["UJONAS"], "manager": ["UHANA"]},
+    )
+    pools = sandbox.app.services.pools
+    assert "USAM" not in pools.suggest(TEAM, "engineer", 4, at=tuesday + timedelta(hours=6)).over_limit
+    open_limits(sandbox, "USAM")
+    sandbox.submit("USAM", {"daily_limit": "1", "weekly_limit": ""})
+    later = pools.suggest(TEAM, "engineer", 4, at=tuesday + timedelta(hours=6))
+    assert later.over_limit == ["USAM"] and "USAM" not in later.interviewer_ids
