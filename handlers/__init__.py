@@ -17,7 +17,7 @@ from handlers.context import HandlerContext
 from handlers.decisions import decisions, reports
 from handlers.feedback import feedback
 from handlers.panels import panels, pools
-from handlers.people import people
+from handlers.people import limits, people
 from handlers.plans import plans
 from handlers.privacy import privacy
 from handlers.roles import candidates, roles, status
@@ -34,6 +34,7 @@ FEATURES = (
     home,
     pools,
     people,
+    limits,
     panels,
     availability,
     booking,

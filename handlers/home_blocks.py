@@ -22,6 +22,7 @@ from handlers.block_kit import call_text, context, option, section, where_text
 from handlers.charts.load_chart import load_alt_text
 from handlers.feedback.feedback_blocks import FEEDBACK_VIEW, feedback_value, pending_item
 from handlers.mrkdwn import clip, esc, plain, user, when
+from handlers.people.limits_blocks import limits_button
 from hiring.home import HomeCursor, HomePage, InterviewLoad, Page, RoleOverview, StageRow
 
 HOME_MORE = "home_more"
@@ -115,6 +116,7 @@ def home_view(page: HomePage, load_chart: str | None = None) -> View:
     blocks.extend(_upcoming_section(page))
     if page.load is not None:
         blocks.extend(load_blocks(page.load, load_chart))
+    blocks.append(limits_button())
     blocks.append(DividerBlock())
     blocks.extend(_pending_section(page))
     if page.manages_roles:

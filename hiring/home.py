@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from hiring.clock import Clock
 from hiring.feedback.scorecards import PendingScorecard, ScorecardService
 from hiring.panels.interview_info import interview_info, person_timezone
+from hiring.people.limits import DEFAULT, person_limits
 from hiring.plans.plans import spec_of
 from hiring.ports import Directory
 from storage.models import Role
@@ -170,8 +171,8 @@ class WeekLoad:
 
 @dataclass(frozen=True)
 class InterviewLoad:
-    """My interviews per week, this week and the next three, against my weekly limit (the lowest of
-    my pools'; None outside every pool). No candidate names: only counts."""
+    """My interviews per week, this week and the next three, against my effective weekly limit
+    (`hiring.people.limits`). No candidate names: only counts."""
 
     weeks: tuple[WeekLoad, ...]
     weekly_limit: int | None
@@ -307,20 +308,21 @@ class HomeService:
 
 
 def interview_load(uow: UnitOfWork, user_id: str, tz: str, now: datetime) -> InterviewLoad | None:
-    """My load over `LOAD_WEEKS` weeks from this one; None for someone in no pool with no interviews."""
+    """My load over `LOAD_WEEKS` weeks from this one against my effective weekly limit; None for
+    someone with neither a limit of their own or their pool's nor interviews."""
     zone = ZoneInfo(tz)
     today = now.astimezone(zone).date()
     monday = today - timedelta(days=today.weekday())
     start = datetime.combine(monday, time(0), zone)
     end = datetime.combine(monday + timedelta(weeks=LOAD_WEEKS), time(0), zone)
-    limits = [m.weekly_limit for m in uow.pools.memberships(user_id)]
+    limits = person_limits(uow, user_id)
     starts = uow.feedback.seat_starts(user_id, start, end)
-    if not limits and not starts:
+    if limits.weekly_source == DEFAULT and not starts:
         return None
     counts = [0] * LOAD_WEEKS
     for at in starts:
         counts[(at.astimezone(zone).date() - monday).days // 7] += 1
     return InterviewLoad(
         weeks=tuple(WeekLoad(monday + timedelta(weeks=n), counts[n]) for n in range(LOAD_WEEKS)),
-        weekly_limit=min(limits) if limits else None,
+        weekly_limit=limits.weekly,
     )

@@ -17,6 +17,7 @@ from hiring.feedback.scorecards import ScorecardService
 from hiring.home import HomeService
 from hiring.panels.panels import PanelService
 from hiring.panels.pools import PoolService
+from hiring.people.limits import LimitsService
 from hiring.people.people import PeopleService
 from hiring.plans.plans import PlanService
 from hiring.ports import Directory, Mailer, Notifier
@@ -49,6 +50,7 @@ class Services:
     briefings: BriefingService
     home: HomeService
     people: PeopleService
+    limits: LimitsService
     pools: PoolService
     panels: PanelService
     status: StatusService
@@ -111,6 +113,7 @@ def build_services(
         briefings=BriefingService(db, clock, directory, questions.ensure_builtin),
         home=home,
         people=people,
+        limits=LimitsService(db, clock, pools.can_manage),
         pools=pools,
         panels=PanelService(db, clock, pools, people, notifier),
         status=StatusService(db, clock, candidates, people),

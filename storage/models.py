@@ -44,7 +44,7 @@ class Base(DeclarativeBase):
 
 
 class Person(Base):
-    """A Slack user as Loopbot knows them: time zone and working hours (minutes after midnight)."""
+    """A Slack user as Loopbot knows them: time zone, working hours (minutes after midnight) and limits."""
 
     __tablename__ = "people"
     __table_args__ = (UniqueConstraint("team_id", "user_id"),)
@@ -58,6 +58,9 @@ class Person(Base):
     work_start_minute: Mapped[int] = mapped_column(Integer, default=9 * 60)
     work_end_minute: Mapped[int] = mapped_column(Integer, default=17 * 60)
     work_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    # Their own interview limits; None: their pool's, else the workspace default (hiring/people/limits.py).
+    daily_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    weekly_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     updated_at: Mapped[datetime]
 
 

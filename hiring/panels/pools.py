@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from hiring.clock import Clock
 from hiring.errors import InvalidInput, NotFound, PermissionDenied
+from hiring.people.limits import MAX_DAILY, MAX_WEEKLY, limits_for, parse_limit
 from hiring.people.people import PeopleService
 from hiring.permissions import Actor, manages
 from hiring.plans.plans import spec_of
@@ -26,8 +27,6 @@ LEVELS = ("qualified", "reverse_shadow", "shadow")
 LEVEL_NAMES = {"qualified": "qualified", "reverse_shadow": "reverse shadow", "shadow": "shadow"}
 RUNS_INTERVIEWS = ("qualified", "reverse_shadow")
 LOAD_WINDOW = timedelta(days=30)
-MAX_DAILY = 10
-MAX_WEEKLY = 40
 MAX_MEMBERS = 100
 
 
@@ -122,18 +121,6 @@ def pool_snapshot(pool: Pool) -> dict[str, object]:
     }
 
 
-def _limit(value: int | str | None, label: str, top: int) -> tuple[int | None, str | None]:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, f"Give a {label} limit (1–{top})."
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        return None, f"“{str(value)[:20]}” is not a whole number; give a {label} limit from 1 to {top}."
-    if not 1 <= number <= top:
-        return None, f"The {label} limit must be between 1 and {top}."
-    return number, None
-
-
 class PoolService:
     """Creates and edits pools (admins and anyone managing an open role) and rotates interviewers."""
 
@@ -222,8 +209,8 @@ class PoolService:
         return best
 
     def over_limit(self, uow: UnitOfWork, members: Sequence[Membership], at: datetime) -> set[str]:
-        """Members who already have their daily or weekly number of interviews on `at`'s day or week
-        (in their own time zone; UTC when Loopbot does not know it)."""
+        """Members who already have their daily or weekly number of interviews (their own limits, else
+        the pool's) on `at`'s day or week (in their own time zone; UTC when Loopbot does not know it)."""
         if not members:
             return set()
         ids = [m.user_id for m in members]
@@ -233,6 +220,7 @@ class PoolService:
         ):
             starts.setdefault(user_id, []).append(start_at)
         zones = {u: p.tz for u, p in uow.people.many(ids).items()}
+        limits = limits_for(uow, ids, {m.user_id: (m.daily_limit, m.weekly_limit) for m in members})
         over: set[str] = set()
         for m in members:
             tz = ZoneInfo(zones.get(m.user_id) or "UTC")
@@ -241,7 +229,7 @@ class PoolService:
             local_days = [s.astimezone(tz).date() for s in starts.get(m.user_id, [])]
             daily = sum(1 for d in local_days if d == day)
             weekly = sum(1 for d in local_days if week_start <= d < week_start + timedelta(days=7))
-            if daily >= m.daily_limit or weekly >= m.weekly_limit:
+            if daily >= limits[m.user_id].daily or weekly >= limits[m.user_id].weekly:
                 over.add(m.user_id)
         return over
 
@@ -342,10 +330,10 @@ class PoolService:
                 errors[level] = f"{who}: already listed at another level; give each person one level."
         if len(seen) > MAX_MEMBERS:
             errors["qualified"] = f"A pool has at most {MAX_MEMBERS} members."
-        daily, problem = _limit(data.daily_limit, "daily", MAX_DAILY)
+        daily, problem = parse_limit(data.daily_limit, "daily", MAX_DAILY)
         if problem:
             errors["daily_limit"] = problem
-        weekly, problem = _limit(data.weekly_limit, "weekly", MAX_WEEKLY)
+        weekly, problem = parse_limit(data.weekly_limit, "weekly", MAX_WEEKLY)
         if problem:
             errors["weekly_limit"] = problem
         if daily is not None and weekly is not None and daily > weekly:
@@ -370,8 +358,8 @@ class PoolService:
                 raise InvalidInput(errors)
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
-            daily, _ = _limit(data.daily_limit, "daily", MAX_DAILY)
-            weekly, _ = _limit(data.weekly_limit, "weekly", MAX_WEEKLY)
+            daily, _ = parse_limit(data.daily_limit, "daily", MAX_DAILY)
+            weekly, _ = parse_limit(data.weekly_limit, "weekly", MAX_WEEKLY)
             assert daily is not None and weekly is not None and data.kind
             wanted: dict[str, str] = {}
             for level, ids in (

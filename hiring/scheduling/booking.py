@@ -35,6 +35,7 @@ from hiring.outbox import TickReport
 from hiring.panels.interview_info import person_timezone, stage_name
 from hiring.panels.panels import changeable
 from hiring.panels.pools import RUNS_INTERVIEWS, PoolService
+from hiring.people.limits import limits_for
 from hiring.people.people import PeopleService
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
@@ -930,18 +931,21 @@ class SchedulingService:
 
     def _load(
         self, team_id: str, loop: _Loop, lo: datetime, hi: datetime
-    ) -> tuple[dict[str, tuple[int | None, int | None]], dict[str, list[datetime]], dict[str, int]]:
-        """Daily/weekly limits (from the pools of each interview's kind), other booked interviews
-        (they count towards the limits) and recent load, per person."""
+    ) -> tuple[dict[str, tuple[int, int]], dict[str, list[datetime]], dict[str, int]]:
+        """Daily/weekly limits (`hiring.people.limits`: their own, else the pool of the interview's
+        kind, else the default), other booked interviews (they count towards the limits) and recent
+        load, per person."""
         people = loop.people
         with self.db.uow(team_id) as uow:
-            limits: dict[str, tuple[int | None, int | None]] = {}
+            pooled: dict[str, tuple[int, int]] = {}
             for iv in loop.interviews:
                 members = self.pools.memberships(uow, iv.pool)
                 for user_id in iv.interviewers:
                     member = members.get(user_id)
-                    if member is not None and user_id not in limits:
-                        limits[user_id] = (member.daily_limit, member.weekly_limit)
+                    if member is not None and user_id not in pooled:
+                        pooled[user_id] = (member.daily_limit, member.weekly_limit)
+            interviewers = [u for iv in loop.interviews for u in iv.interviewers]
+            limits = {u: (lim.daily, lim.weekly) for u, lim in limits_for(uow, interviewers, pooled).items()}
             bookings = uow.booking.booked_starts(people, lo, hi, besides_panel=loop.panel_id)
             loads = {u: load.recent for u, load in self.pools.loads_in(uow, people).items()}
         return limits, bookings, loads
