@@ -459,7 +459,7 @@ class _PoolSwaps:
 
     swaps: tuple[Swap, ...] = ()
     who: Mapping[str, Contact] = dataclasses.field(default_factory=dict)
-    limits: Mapping[str, tuple[int | None, int | None]] = dataclasses.field(default_factory=dict)
+    limits: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
 
 def _record_events(
@@ -835,7 +835,7 @@ class SchedulingService:
         pools of every interview they would take, not on the loop already (so the sittings rule
         holds), with an email, up to `SWAP_TRIES` each in the pools' fair rotation order."""
         swaps: list[Swap] = []
-        limits: dict[str, tuple[int | None, int | None]] = {}
+        pooled: dict[str, tuple[int, int]] = {}
         on_loop = set(loop.people)
         with self.db.uow(team_id) as uow:
             for sitting in loop.sittings:
@@ -851,12 +851,14 @@ class SchedulingService:
                     ]
                     for u in fit[:SWAP_TRIES]:
                         swaps.append(Swap(block_key(sitting), out, u))
-                        limits[u] = (
+                        pooled[u] = (
                             min(p[u].daily_limit for p in pools),
                             min(p[u].weekly_limit for p in pools),
                         )
+            own = limits_for(uow, pooled, pooled)
         if not swaps:
             return _PoolSwaps()
+        limits = {u: (e.daily, e.weekly) for u, e in own.items()}
         who = {u: c for u, c in self._known_contacts(team_id, sorted(limits)).items() if c.email}
         return _PoolSwaps(tuple(s for s in swaps if s.instead in who), who, limits)
 
