@@ -70,21 +70,6 @@ def latest_occurrence(
     return None
 
 
-def next_occurrence(tz: str, days: str, at: str, now: datetime) -> datetime | None:
-    """The next scheduled digest moment strictly after `now` (UTC), or None without days."""
-    local_zone = zone(tz)
-    local_now = now.astimezone(local_zone)
-    wanted = parse_days(days)
-    for ahead in range(9):
-        day = local_now.date() + timedelta(days=ahead)
-        if day.weekday() not in wanted:
-            continue
-        moment = datetime.combine(day, _clock_time(at)).replace(tzinfo=local_zone).astimezone(UTC)
-        if moment > now:
-            return moment
-    return None
-
-
 def first_of_week(tz: str, days: str, moment: datetime) -> bool:
     """Whether `moment` falls on the first digest day of its week (local), the one charts follow."""
     wanted = parse_days(days)
