@@ -18,7 +18,7 @@ from hiring.decisions.debriefs import competency_label, int_ratings, normalised
 from hiring.errors import Conflict, DomainError, InvalidInput, NotFound
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
-from hiring.ports import Directory, Notifier, Sent
+from hiring.ports import Directory, Notifier, Sent, record_sent
 from storage.models import Candidate, Decision, FeedbackReport, Role
 from storage.uow import Database, UnitOfWork
 
@@ -594,15 +594,7 @@ class ReportService:
                 log.warning("could not DM a feedback report; digests list it as not sent")
                 failed.append(user_id)
                 continue
-            with self.db.uow(team_id) as uow:
-                uow.messages.record(
-                    channel_id=sent.channel_id,
-                    ts=sent.ts,
-                    kind=message_kind(report_id),
-                    candidate_id=candidate_id,
-                    at=self.clock.now(),
-                )
-                uow.commit()
+            record_sent(self.db, team_id, sent, message_kind(report_id), candidate_id, self.clock.now())
         return failed
 
     def refresh(self, team_id: str, report_id: int) -> None:

@@ -21,7 +21,7 @@ from hiring.panels.interview_info import (
     stage_name,
 )
 from hiring.permissions import Actor
-from hiring.ports import Directory, Notifier
+from hiring.ports import Directory, Notifier, record_sent
 from hiring.roles.candidates import live_candidate
 from storage.models import Interview, Role, Scorecard, Seat
 from storage.repositories.feedback import HELD_STATUSES, again_if_duplicate
@@ -434,15 +434,7 @@ class ScorecardService:
             edited=submitted.edited,
         )
         sent = self.notifier.send(team_id, submitted.author_id, receipt)
-        with self.db.uow(team_id) as uow:
-            uow.messages.record(
-                channel_id=sent.channel_id,
-                ts=sent.ts,
-                kind="scorecard_receipt",
-                candidate_id=submitted.candidate_id,
-                at=self.clock.now(),
-            )
-            uow.commit()
+        record_sent(self.db, team_id, sent, "scorecard_receipt", submitted.candidate_id, self.clock.now())
 
     # -- reading --------------------------------------------------------------------------------
     def pending(self, team_id: str, user_id: str) -> list[PendingScorecard]:
