@@ -144,7 +144,6 @@ class PendingReport:
     """A drafted candidate feedback report that has not been sent."""
 
     candidate_name: str
-    drafted_at: datetime
     waiting: timedelta
 
 
@@ -535,7 +534,7 @@ def _pipeline(repo: ChasingRepository, role_id: int, spec: PlanSpec, now: dateti
         )
     )
     reports = tuple(
-        PendingReport(name, created_at, now - created_at)
+        PendingReport(name, now - created_at)
         for name, created_at, _ in sorted(repo.unsent_reports(role_id), key=lambda r: (r[1], r[2]))
     )
     return _Pipeline(stages, median, len(every), delays, reports)
