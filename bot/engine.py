@@ -100,7 +100,6 @@ class Engine:
         for name, (seconds, job) in (periodic or {}).items():
             self.runner.add_interval(name, job, seconds)
         self._lock = threading.Lock()
-        self.last_report: TickReport | None = None
 
     @property
     def replica(self) -> str:
@@ -114,7 +113,6 @@ class Engine:
             if self.on_removed is not None:
                 self.on_removed(self.removed)
             report = self.dispatcher.tick()
-        self.last_report = report
         if self.metrics is not None:
             self.metrics.tick_seconds.observe(time.perf_counter() - started)
             for (kind, outcome), count in report.outcomes.items():

@@ -21,15 +21,6 @@ if TYPE_CHECKING:
     from hiring.services import Services
 
 
-def briefing_source(services: Services) -> Source:
-    """Briefing DMs, keyed `brief:{seat_id}:{start:%Y%m%dT%H%M}`."""
-
-    def briefing_source(now: datetime) -> Iterable[Due]:
-        return services.briefings.due(now)
-
-    return briefing_source
-
-
 def scorecard_request_source(services: Services) -> Source:
     """ "Submit your scorecard" DMs at each interview's end, keyed
     `scorecard-request:{seat_id}:{end:%Y%m%dT%H%M}`; once sent, the person's App Home is refreshed
@@ -46,8 +37,9 @@ def scorecard_request_source(services: Services) -> Source:
 
 
 def feedback_sources(services: Services) -> list[Source]:
-    """Every feedback source, for the engine's tick."""
-    return [briefing_source(services), scorecard_request_source(services)]
+    """Every feedback source, for the engine's tick: briefing DMs (keyed
+    `brief:{seat_id}:{start:%Y%m%dT%H%M}`) and scorecard requests."""
+    return [services.briefings.due, scorecard_request_source(services)]
 
 
 def debrief_sources(services: Services) -> list[Source]:
@@ -55,38 +47,12 @@ def debrief_sources(services: Services) -> list[Source]:
     return [services.debriefs.due]
 
 
-def notices_source(services: Services) -> Source:
-    """Notices of bookings, moves, cancellations and replacements, keyed `sched:{audit_id}:…`: sent
-    right after each change, and retried by later ticks when that failed."""
-
-    def schedule_notices(now: datetime) -> Iterable[Due]:
-        return services.scheduling.notices.due(now)
-
-    return schedule_notices
-
-
-def declines_source(services: Services) -> Source:
-    """Declined invitations of upcoming interviews, keyed `decline:{seat_id}:{user_id}:{recipient}`."""
-
-    def declined_invitations(now: datetime) -> Iterable[Due]:
-        return services.declines.due(now)
-
-    return declined_invitations
-
-
-def link_activity_source(services: Services) -> Source:
-    """What candidates did through their scheduling links, keyed `link:{action_id}:{recipient}`:
-    sent at once, and retried by later ticks when that failed."""
-
-    def link_activity(now: datetime) -> Iterable[Due]:
-        return services.links.due(now)
-
-    return link_activity
-
-
 def scheduling_sources(services: Services) -> list[Source]:
-    """The tick's scheduling sources."""
-    return [notices_source(services), declines_source(services), link_activity_source(services)]
+    """The tick's scheduling sources: notices of bookings, moves, cancellations and replacements
+    (keyed `sched:{audit_id}:…`), declined invitations of upcoming interviews (keyed
+    `decline:{seat_id}:{user_id}:{recipient}`) and what candidates did through their scheduling
+    links (keyed `link:{action_id}:{recipient}`); each sent at once and retried by later ticks."""
+    return [services.scheduling.notices.due, services.declines.due, services.links.due]
 
 
 def all_sources(services: Services) -> list[Source]:

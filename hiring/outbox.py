@@ -181,9 +181,6 @@ class Dispatcher:
         """The id this replica claims under (a new one if it was declared dead and came back)."""
         return self.liveness.replica if self.liveness is not None else self._replica
 
-    def add_source(self, source: Source) -> None:
-        self.sources.append(source)
-
     def stop(self) -> None:
         """Stop at the next item: the send under way finishes and is marked, the rest of this
         replica's claims are released for another replica (or a restart) to send."""

@@ -48,11 +48,6 @@ def require_decider(actor: Actor, role: Role) -> None:
         )
 
 
-def require_admin(actor: Actor, what: str) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied(f"Only a workspace admin may {what}.")
-
-
 def may_author_plans(actor: Actor, roles: list[Role]) -> bool:
     """Admins, and anyone who manages (hiring manager or recruiter of) at least one of `roles`."""
     return actor.is_admin or any(manages(actor, role) for role in roles)

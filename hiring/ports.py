@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from storage.uow import Database
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,17 @@ class Sent:
 
     channel_id: str
     ts: str
+
+
+def record_sent(
+    db: Database, team_id: str, sent: Sent, kind: str, candidate_id: int | None, at: datetime
+) -> None:
+    """Remember a posted message (in its own transaction), so it can be updated, erased or counted later."""
+    with db.uow(team_id) as uow:
+        uow.messages.record(
+            channel_id=sent.channel_id, ts=sent.ts, kind=kind, candidate_id=candidate_id, at=at
+        )
+        uow.commit()
 
 
 class Directory(Protocol):

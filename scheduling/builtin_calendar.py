@@ -215,10 +215,6 @@ class BuiltinCalendar(RoomPicker):
             row.updated_at = self.clock.now()
             uow.commit()
 
-    def invite(self, token: str) -> bytes | None:
-        """The .ics document behind an invite URL, or None for an unknown token."""
-        return invite_for_token(self.db, token, default_organizer=self.organizer)
-
     # -- the pieces -------------------------------------------------------------------------------
     def _place_in_rooms(
         self, uow: UnitOfWork, specs: list[EventSpec], *, ignore: set[str]

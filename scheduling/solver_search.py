@@ -450,7 +450,6 @@ class Search:
         # starts tried before giving up (`exhausted`); None: no limit
         self.step_limit = step_limit if step_limit is not None else 1 << 62
         self.steps = 0
-        self.nodes = 0
         self.exhausted = False
         self.costs = PeopleCosts(c)
         self.weight = sum(p.load for p in c.people) + 1
@@ -509,7 +508,6 @@ class Search:
     def _place_last(self, rem: int, ld_rest: int) -> None:
         """Place the interview that ends the loop at every start, earliest first (the finish grows),
         until the finish day is beyond the K-th best loop's."""
-        self.nodes += 1
         g, day_of = self.g, self.day_of
         step_limit = self.step_limit
         for i in self._candidates(rem):
@@ -547,7 +545,6 @@ class Search:
         ld_rest: int,
     ) -> None:
         """Place the latest of the interviews in `rem`, ending by minute `t`, latest start first."""
-        self.nodes += 1
         g, rules = self.g, self.rules
         step_limit = self.step_limit
         floor = self.c.day_first[self.day_of[next_start // g]] if rules.same_day else 0

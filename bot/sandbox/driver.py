@@ -80,6 +80,19 @@ class SlackDriver:
     def _interactive(self, payload: dict[str, Any], **kw: Any) -> Reply:
         return self._form({"payload": json.dumps(payload)}, **kw)
 
+    def _envelope(self, kind: str, user_id: str, **fields: Any) -> dict[str, Any]:
+        """An interactive payload of `kind` from `user_id`, wrapped as Slack wraps it."""
+        return {
+            "type": kind,
+            "team": {"id": self.team_id, "domain": "loopbot-sim"},
+            "user": self._user(user_id),
+            "api_app_id": "ALOOPBOT",
+            "token": "deprecated-verification-token",
+            "trigger_id": self.trigger_id(user_id),
+            "is_enterprise_install": False,
+            **fields,
+        }
+
     def trigger_id(self, user_id: str) -> str:
         return f"{next(self._n)}.{user_id}.{time.time_ns()}"
 
@@ -125,17 +138,7 @@ class SlackDriver:
             raise AssertionError(f"{user_id} has no open modal")
         state = state_values(view, values)
         submitted = dict(view, state={"values": state})
-        payload = {
-            "type": "view_submission",
-            "team": {"id": self.team_id, "domain": "loopbot-sim"},
-            "user": self._user(user_id),
-            "api_app_id": "ALOOPBOT",
-            "token": "deprecated-verification-token",
-            "trigger_id": self.trigger_id(user_id),
-            "view": submitted,
-            "response_urls": [],
-            "is_enterprise_install": False,
-        }
+        payload = self._envelope("view_submission", user_id, view=submitted, response_urls=[])
         reply = self._interactive(payload, **kw)
         answer = reply.json() if reply.status == 200 and reply.body.startswith("{") else None
         if isinstance(answer, dict) and answer.get("response_action") == "update" and view.get("id"):
@@ -182,16 +185,7 @@ class SlackDriver:
             action["selected_option"] = {"text": {"type": "plain_text", "text": selected}, "value": selected}
         else:
             action["value"] = value or ""
-        payload: dict[str, Any] = {
-            "type": "block_actions",
-            "team": {"id": self.team_id, "domain": "loopbot-sim"},
-            "user": self._user(user_id),
-            "api_app_id": "ALOOPBOT",
-            "token": "deprecated-verification-token",
-            "trigger_id": self.trigger_id(user_id),
-            "actions": [action],
-            "is_enterprise_install": False,
-        }
+        payload = self._envelope("block_actions", user_id, actions=[action])
         if message is not None:
             payload["container"] = {
                 "type": "message",
@@ -221,19 +215,15 @@ class SlackDriver:
             "value": text,
             "action_ts": f"{time.time():.6f}",
         }
-        payload = {
-            "type": "block_actions",
-            "team": {"id": self.team_id, "domain": "loopbot-sim"},
-            "user": self._user(user_id),
-            "api_app_id": "ALOOPBOT",
-            "token": "deprecated-verification-token",
-            "trigger_id": self.trigger_id(user_id),
-            "actions": [action],
-            "container": {"type": "view", "view_id": view.get("id")},
-            "view": dict(view, state={"values": state_values(view, {block_id: text})}),
-            "is_enterprise_install": False,
-        }
-        return self._interactive(payload)
+        return self._interactive(
+            self._envelope(
+                "block_actions",
+                user_id,
+                actions=[action],
+                container={"type": "view", "view_id": view.get("id")},
+                view=dict(view, state={"values": state_values(view, {block_id: text})}),
+            )
+        )
 
     def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None

@@ -32,9 +32,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from bot.sandbox.loopback import Dropped, LoopbackServer
 
 BATCH_PATH = "/batch/calendar/v3"
 TOKEN_PATH = "/token"
@@ -110,10 +112,6 @@ class GoogleStall:
     applied: bool = False
 
 
-class Dropped(Exception):
-    """A held request let go by `release()` or `stop()`: dropped unanswered."""
-
-
 @dataclass
 class _Busy:
     start: datetime
@@ -127,7 +125,7 @@ class _Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeGoogleCalendar:
+class FakeGoogleCalendar(LoopbackServer):
     """The simulated Google Calendar and its HTTP server (port 0)."""
 
     def __init__(self, *, owner: str = "loopbot@example.com", host: str = "127.0.0.1") -> None:
@@ -140,20 +138,9 @@ class FakeGoogleCalendar:
         self.calls: list[GoogleCall] = []
         self.faults: list[GoogleFault] = []
         self.stalls: list[GoogleStall] = []
-        self._released = threading.Event()  # set by release() and stop(): held requests are dropped
         self._etag = itertools.count(1)
         self._lock = threading.RLock()
-        self.server = ThreadingHTTPServer((host, 0), _make_handler(self))
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-google", daemon=True
-        )
-
-    # -- life cycle -----------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host, port = self.server.socket.getsockname()[:2]
-        return f"http://{host}:{port}/"
+        super().__init__(_make_handler(self), host, "fake-google")
 
     @property
     def api_endpoint(self) -> str:
@@ -169,21 +156,6 @@ class FakeGoogleCalendar:
     def batch_endpoint(self) -> str:
         """What `GOOGLE_BATCH_ENDPOINT` should be."""
         return self.url.rstrip("/") + BATCH_PATH
-
-    def start(self) -> FakeGoogleCalendar:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.release()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> FakeGoogleCalendar:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- scripting ------------------------------------------------------------------------------
     def fail(
@@ -223,10 +195,6 @@ class FakeGoogleCalendar:
         with self._lock:
             self._released.clear()
             self.stalls.append(GoogleStall(operation, seconds, event_id, times, applied))
-
-    def release(self) -> None:
-        """Let every held request go: it is dropped without an answer."""
-        self._released.set()
 
     def add_busy(self, calendar_id: str, start: datetime, end: datetime) -> None:
         """Busy time on someone's calendar that Loopbot did not book."""

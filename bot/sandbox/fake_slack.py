@@ -27,12 +27,14 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+
+from bot.sandbox.loopback import Dropped, LoopbackServer
 
 TEAM_ID = "T0LOOPBOT"
 BOT_USER_ID = "UBOTLOOP"
@@ -137,10 +139,6 @@ class RateLimiter:
         return min(float(limit.burst), tokens + (now - at) * limit.per_second)
 
 
-class Dropped(Exception):
-    """A held call let go by `release()` or `stop()`: it is dropped unanswered, never carried out."""
-
-
 @dataclass
 class FakeUser:
     id: str
@@ -243,7 +241,7 @@ class UploadedFile:
         }
 
 
-class FakeSlack:
+class FakeSlack(LoopbackServer):
     """The simulated workspace and its Web API server."""
 
     def __init__(
@@ -265,7 +263,6 @@ class FakeSlack:
         self.home_tabs: dict[str, dict[str, Any]] = {}
         self.block_errors: list[str] = []
         self.faults: dict[str, list[Fault]] = {}
-        self._released = threading.Event()  # set by release() and stop(): held calls are dropped
         self._holding: dict[str, int] = {}
         self.install_codes: dict[str, str] = {}
         self.tokens: dict[str, str] = {}  # bot tokens handed out by installs → their workspace
@@ -278,35 +275,11 @@ class FakeSlack:
         self._file_ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        ThreadingHTTPServer.request_queue_size = 128
-        self.server = ThreadingHTTPServer((host, 0), _make_handler(self))
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, name="fake-slack", daemon=True)
-
-    # -- life cycle -------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}/"
+        super().__init__(_make_handler(self), host, "fake-slack")
 
     @property
     def api_url(self) -> str:
         return self.url + "api/"
-
-    def start(self) -> FakeSlack:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.release()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- seeding ----------------------------------------------------------------------------
     def add_user(
@@ -346,10 +319,6 @@ class FakeSlack:
         with self._lock:
             self._released.clear()
             self.faults.setdefault(method, []).append(Fault(delay=seconds or 0.0, times=times, stall=True))
-
-    def release(self) -> None:
-        """Let every held call go: it is dropped without an answer (the client has given up)."""
-        self._released.set()
 
     def held(self, method: str) -> int:
         """How many calls of `method` are being held right now."""
@@ -925,16 +894,16 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             if self.path.startswith("/upload/"):  # a file's bytes, as sent (not a form)
                 status, text = fake.handle_upload(self.path, self.rfile.read(length))
-                self._send_text(status, text)
+                self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8")
                 return
             params = _params(self.rfile.read(length).decode("utf-8"), self.headers.get("Content-Type", ""))
             headers = {k.lower(): v for k, v in self.headers.items()}
             if self.path.startswith("/response/"):
                 status, body = fake.handle_response_url(self.path, params)
-                self._send(status, body, {})
+                self._send(status, json.dumps(body).encode("utf-8"))
                 return
             if not self.path.startswith("/api/"):
-                self._send(404, {"ok": False, "error": "not_found"}, {})
+                self._send(404, b'{"ok": false, "error": "not_found"}')
                 return
             method = self.path[len("/api/") :].split("?")[0]
             try:
@@ -942,20 +911,17 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             except Dropped:
                 self.close_connection = True  # no answer: the client sees its read time out
                 return
-            self._send(status, body, extra)
+            self._send(status, json.dumps(body).encode("utf-8"), extra=extra)
 
-        def _send_text(self, status: int, text: str) -> None:
-            data = text.encode("utf-8")
+        def _send(
+            self,
+            status: int,
+            data: bytes,
+            content_type: str = "application/json; charset=utf-8",
+            extra: Mapping[str, str] = {},
+        ) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _send(self, status: int, body: dict[str, Any], extra: dict[str, str]) -> None:
-            data = json.dumps(body).encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             for key, value in extra.items():
                 self.send_header(key, value)

@@ -93,39 +93,30 @@ def _accommodation_inputs(c: CandidateView | None) -> list[InputBlock]:
     """Two accommodations texts, each for its audience: interviewers (their briefings) and the
     hiring manager and recruiters only."""
     return [
-        InputBlock(
-            block_id="accommodations",
-            label="Accommodations for interviewers",
-            optional=True,
+        _long_text_input(
+            "accommodations",
+            "Accommodations for interviewers",
+            (c.accommodations or None) if c else None,
             hint="Shown to the interviewers in their briefings, e.g. “Needs captions on video calls”.",
-            element=PlainTextInputElement(
-                action_id="value",
-                multiline=True,
-                max_length=3000,
-                initial_value=(c.accommodations or None) if c else None,
-            ),
         ),
-        InputBlock(
-            block_id="private_accommodations",
-            label="Private accommodations",
-            optional=True,
+        _long_text_input(
+            "private_accommodations",
+            "Private accommodations",
+            (c.private_accommodations or None) if c else None,
             hint="Seen only by the hiring manager and recruiters (never interviewers or the channel).",
-            element=PlainTextInputElement(
-                action_id="value",
-                multiline=True,
-                max_length=3000,
-                initial_value=(c.private_accommodations or None) if c else None,
-            ),
         ),
     ]
 
 
-def _long_text_input(block_id: str, label: str, initial_value: str | None) -> InputBlock:
+def _long_text_input(
+    block_id: str, label: str, initial_value: str | None, hint: str | None = None
+) -> InputBlock:
     """An optional multiline text input of up to 3000 characters."""
     return InputBlock(
         block_id=block_id,
         label=label,
         optional=True,
+        hint=hint,
         element=PlainTextInputElement(
             action_id="value",
             multiline=True,

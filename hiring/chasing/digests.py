@@ -70,21 +70,6 @@ def latest_occurrence(
     return None
 
 
-def next_occurrence(tz: str, days: str, at: str, now: datetime) -> datetime | None:
-    """The next scheduled digest moment strictly after `now` (UTC), or None without days."""
-    local_zone = zone(tz)
-    local_now = now.astimezone(local_zone)
-    wanted = parse_days(days)
-    for ahead in range(9):
-        day = local_now.date() + timedelta(days=ahead)
-        if day.weekday() not in wanted:
-            continue
-        moment = datetime.combine(day, _clock_time(at)).replace(tzinfo=local_zone).astimezone(UTC)
-        if moment > now:
-            return moment
-    return None
-
-
 def first_of_week(tz: str, days: str, moment: datetime) -> bool:
     """Whether `moment` falls on the first digest day of its week (local), the one charts follow."""
     wanted = parse_days(days)
@@ -159,7 +144,6 @@ class PendingReport:
     """A drafted candidate feedback report that has not been sent."""
 
     candidate_name: str
-    drafted_at: datetime
     waiting: timedelta
 
 
@@ -550,7 +534,7 @@ def _pipeline(repo: ChasingRepository, role_id: int, spec: PlanSpec, now: dateti
         )
     )
     reports = tuple(
-        PendingReport(name, created_at, now - created_at)
+        PendingReport(name, now - created_at)
         for name, created_at, _ in sorted(repo.unsent_reports(role_id), key=lambda r: (r[1], r[2]))
     )
     return _Pipeline(stages, median, len(every), delays, reports)

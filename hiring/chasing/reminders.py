@@ -118,20 +118,6 @@ class WorkingHours:
         self._memo[moment] = inside
         return inside
 
-    def next_open(self, moment: datetime) -> datetime | None:
-        """The first working moment at or after `moment` (UTC), or None when there are no working days."""
-        local = moment.astimezone(zone(self.tz))
-        for offset in range(8):
-            window = self._window(local.date() + timedelta(days=offset))
-            if window is None:
-                continue
-            start, end = window
-            if local < start:
-                return start.astimezone(UTC)
-            if local < end:
-                return moment.astimezone(UTC)
-        return None
-
 
 @dataclass(frozen=True)
 class ChasePolicy:
@@ -179,35 +165,11 @@ class ChasePolicy:
 
 
 class Step(NamedTuple):
-    """One rung of the ladder: what, which nudge (0 for the others), when it falls due and goes out."""
+    """One rung of the ladder: what, which nudge (0 for the others) and when it falls due."""
 
     kind: StepKind
     number: int
     due_at: datetime
-    send_at: datetime | None = None
-
-
-def due_steps(
-    *,
-    end_at: datetime,
-    policy: ChasePolicy,
-    now: datetime,
-    interviewer: WorkingHours,
-    manager: WorkingHours,
-    channel: WorkingHours,
-    submitted: bool = False,
-) -> list[Step]:
-    """The steps to send now for one pending scorecard: at most the latest nudge, the escalation and
-    the channel line, each only inside its recipient's working hours. Nothing before the end."""
-    return steps_at(
-        end_at=end_at,
-        policy=policy,
-        now=now,
-        interviewer_open=interviewer.contains(now),
-        manager_open=manager.contains(now),
-        channel_open=channel.contains(now),
-        submitted=submitted,
-    )
 
 
 def steps_at(
@@ -220,8 +182,8 @@ def steps_at(
     channel_open: bool,
     submitted: bool = False,
 ) -> list[Step]:
-    """`due_steps` once it is known whose working hours `now` falls in (the tick works that out
-    once per person, not once per scorecard)."""
+    """The steps to send now for one pending scorecard, given whose working hours `now` falls in:
+    at most the latest nudge, the escalation and the channel line. Nothing before the end."""
     if submitted or now < end_at:
         return []
     steps: list[Step] = []
@@ -236,40 +198,6 @@ def steps_at(
         if now >= late_at:
             steps.append(Step("late_channel", 0, late_at))
     return steps
-
-
-def planned_steps(
-    *,
-    end_at: datetime,
-    policy: ChasePolicy,
-    interviewer: WorkingHours,
-    manager: WorkingHours,
-    channel: WorkingHours,
-    until: datetime,
-) -> list[Step]:
-    """The whole ladder up to `until` as it would go out if nobody submits: each step with the
-    moment it is sent (its due time moved to the recipient's next working moment). Nudges whose
-    send time collides with a later nudge's are dropped, as `due_steps` sends only the latest."""
-    steps: list[Step] = []
-    number = 1
-    while True:
-        due = policy.nudge_at(end_at, number)
-        if due > until:
-            break
-        send = interviewer.next_open(due)
-        if send is not None and send <= until:
-            if steps and steps[-1].send_at == send:
-                steps.pop()
-            steps.append(Step("nudge", number, due, send))
-        number += 1
-    for kind, due, hours in (
-        ("escalate", policy.due_at(end_at), manager),
-        ("late_channel", policy.channel_at(end_at), channel),
-    ):
-        send = hours.next_open(due)
-        if due <= until and send is not None and send <= until:
-            steps.append(Step(kind, 0, due, send))  # type: ignore[arg-type]
-    return sorted(steps, key=lambda s: (s.send_at or s.due_at, s.kind))
 
 
 # -- what Loopbot says ----------------------------------------------------------------------------

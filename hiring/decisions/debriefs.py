@@ -810,8 +810,8 @@ class DebriefService:
                     options=options_for(candidate, role, panel.id),
                     prompt=True,
                 )
-                if any(u == actor.user_id for _, u in state.missing):
-                    debrief = _hide(debrief)
+                if any(u == actor.user_id for _, u in state.missing):  # no scores before their own
+                    debrief = replace(debrief, summary=summarise([], labels={}), hidden=True)
                 return debrief
             holds = [d for d in decisions if d.stage_key == candidate.stage_key and d.outcome == "hold"]
             latest = max(holds, key=lambda d: (d.decided_at, d.id)) if holds else None
@@ -860,11 +860,6 @@ class DebriefService:
             prompt=True,
             status=candidate.status,
         )
-
-
-def _hide(debrief: Debrief) -> Debrief:
-    """The prompt for a decider who still owes a scorecard: no one sees others' scores first."""
-    return replace(debrief, summary=summarise([], labels={}), hidden=True)
 
 
 def _latest_hold(candidate: Candidate, state: PanelState, decisions: Sequence[Decision]) -> Decision | None:

@@ -30,7 +30,7 @@ from hiring.errors import Conflict, DomainError, InvalidInput, NotFound
 from hiring.permissions import Actor, require_decider
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import StageSpec
-from hiring.ports import Notifier, Sent
+from hiring.ports import Notifier, Sent, record_sent
 from hiring.roles.candidates import candidate_snapshot, live_candidate
 from storage.models import Candidate, Decision, Role
 from storage.uow import Database, UnitOfWork
@@ -424,15 +424,7 @@ class DecisionService:
         problems = []
         try:
             sent = self.notifier.send(team_id, target.channel_id, arrival)
-            with self.db.uow(team_id) as uow:
-                uow.messages.record(
-                    channel_id=sent.channel_id,
-                    ts=sent.ts,
-                    kind="pivot",
-                    candidate_id=decision.candidate_id,
-                    at=self.clock.now(),
-                )
-                uow.commit()
+            record_sent(self.db, team_id, sent, "pivot", decision.candidate_id, self.clock.now())
         except DomainError as err:
             problems.append(f"I couldn't post to the other role's hiring channel ({err.message}).")
         notice = PivotNotice(
@@ -446,15 +438,7 @@ class DecisionService:
         )
         try:
             sent = self.notifier.send(team_id, target.hiring_manager_id, notice)
-            with self.db.uow(team_id) as uow:
-                uow.messages.record(
-                    channel_id=sent.channel_id,
-                    ts=sent.ts,
-                    kind="pivot_dm",
-                    candidate_id=decision.candidate_id,
-                    at=self.clock.now(),
-                )
-                uow.commit()
+            record_sent(self.db, team_id, sent, "pivot_dm", decision.candidate_id, self.clock.now())
         except DomainError as err:
             problems.append(f"I couldn't DM <@{target.hiring_manager_id}> ({err.message}).")
         return problems

@@ -18,7 +18,7 @@ from hiring.decisions.debriefs import competency_label, int_ratings, normalised
 from hiring.errors import Conflict, DomainError, InvalidInput, NotFound
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
-from hiring.ports import Directory, Notifier, Sent
+from hiring.ports import Directory, Notifier, Sent, record_sent
 from storage.models import Candidate, Decision, FeedbackReport, Role
 from storage.uow import Database, UnitOfWork
 
@@ -594,15 +594,7 @@ class ReportService:
                 log.warning("could not DM a feedback report; digests list it as not sent")
                 failed.append(user_id)
                 continue
-            with self.db.uow(team_id) as uow:
-                uow.messages.record(
-                    channel_id=sent.channel_id,
-                    ts=sent.ts,
-                    kind=message_kind(report_id),
-                    candidate_id=candidate_id,
-                    at=self.clock.now(),
-                )
-                uow.commit()
+            record_sent(self.db, team_id, sent, message_kind(report_id), candidate_id, self.clock.now())
         return failed
 
     def refresh(self, team_id: str, report_id: int) -> None:
@@ -625,10 +617,7 @@ class ReportService:
     def for_edit(self, actor: Actor, report_id: int) -> ReportText:
         """The report's text, for its edit modal (managers of the role only; not once sent)."""
         with self.db.uow(actor.team_id) as uow:
-            report, _, candidate, role = self._load(uow, report_id)
-            require_manager(actor, role, "edit this feedback report")
-            if report.status == "sent":
-                raise Conflict(self._already_sent(report, candidate))
+            report = self._unsent(uow, actor, report_id, "edit this feedback report")
             return ReportText(report_id=report.id, body=report.body)
 
     def edit(self, actor: Actor, report_id: int, body: str, *, request_key: str | None = None) -> bool:
@@ -640,10 +629,7 @@ class ReportService:
             raise InvalidInput({"body": f"Keep the report under {MAX_BODY} characters."})
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            report, _, candidate, role = self._load(uow, report_id)
-            require_manager(actor, role, "edit this feedback report")
-            if report.status == "sent":
-                raise Conflict(self._already_sent(report, candidate))
+            report = self._unsent(uow, actor, report_id, "edit this feedback report")
             if request_key and not uow.idempotency.claim(request_key, now):
                 return False
             before = {"length": len(report.body)}
@@ -667,10 +653,7 @@ class ReportService:
         """Record that the report went to the candidate (audited). False for a doubled click."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
-            report, _, candidate, role = self._load(uow, report_id)
-            require_manager(actor, role, "mark this feedback report as sent")
-            if report.status == "sent":
-                raise Conflict(self._already_sent(report, candidate))
+            report = self._unsent(uow, actor, report_id, "mark this feedback report as sent")
             if not uow.idempotency.claim(f"report-sent:{report.id}", now):
                 return False
             report.status = "sent"
@@ -690,11 +673,16 @@ class ReportService:
             uow.commit()
             return True
 
-    def _already_sent(self, report: FeedbackReport, candidate: Candidate) -> str:
-        who = f"<@{report.sent_by}>" if report.sent_by else "someone"
-        return (
-            f"The report for {candidate.name} was already marked sent by {who}; it can no longer be edited."
-        )
+    def _unsent(self, uow: UnitOfWork, actor: Actor, report_id: int, what: str) -> FeedbackReport:
+        """The report, if `actor` may `what` (a manager of its role) and it has not been sent yet."""
+        report, _, candidate, role = self._load(uow, report_id)
+        require_manager(actor, role, what)
+        if report.status == "sent":
+            who = f"<@{report.sent_by}>" if report.sent_by else "someone"
+            raise Conflict(
+                f"The report for {candidate.name} was already marked sent by {who}; it can no longer be edited."
+            )
+        return report
 
     def unsent(self, team_id: str, role_id: int | None = None) -> list[UnsentReport]:
         """Reports drafted and not yet sent, oldest first (optionally for one role)."""

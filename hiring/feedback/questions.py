@@ -233,12 +233,3 @@ class QuestionService:
     def get(self, team_id: str, question_id: int) -> Question | None:
         with self.db.uow(team_id) as uow:
             return uow.feedback.question(question_id)
-
-    def banks(self, team_id: str) -> dict[str, int]:
-        """Question counts per bank of the workspace."""
-        self.ensure_builtin(team_id)
-        with self.db.uow(team_id) as uow:
-            counts: dict[str, int] = {}
-            for bank in uow.feedback.question_banks():
-                counts[bank] = counts.get(bank, 0) + 1
-        return dict(sorted(counts.items()))

@@ -21,7 +21,7 @@ from hiring.panels.interview_info import (
     stage_name,
 )
 from hiring.permissions import Actor
-from hiring.ports import Directory, Notifier
+from hiring.ports import Directory, Notifier, record_sent
 from hiring.roles.candidates import live_candidate
 from storage.models import Interview, Role, Scorecard, Seat
 from storage.repositories.feedback import HELD_STATUSES, again_if_duplicate
@@ -70,7 +70,6 @@ class ScorecardForm:
 class Submitted:
     """A stored submission (or edit) and the people whose App Home it changes."""
 
-    scorecard_id: int
     interview_id: int
     candidate_id: int
     stage_key: str
@@ -138,7 +137,6 @@ class ScorecardEntry:
     status: str  # submitted | draft | missing
     visible: bool
     reason: str | None = None
-    scorecard_id: int | None = None
     ratings: tuple[tuple[str, str], ...] = ()
     recommendation: str | None = None
     evidence: str | None = None
@@ -161,7 +159,6 @@ class StageFeedback:
     stage_key: str
     stage_name: str
     viewer: str  # manager | panel | outsider
-    can_see_others: bool
     reason: str | None
     entries: tuple[ScorecardEntry, ...]
     decided: bool
@@ -361,7 +358,6 @@ class ScorecardService:
             uow.commit()
             affected = tuple(dict.fromkeys([actor.user_id, info.hiring_manager_id, *info.recruiter_ids]))
             return Submitted(
-                scorecard_id=card.id,
                 interview_id=interview_id,
                 candidate_id=info.candidate_id,
                 stage_key=info.stage_key,
@@ -434,15 +430,7 @@ class ScorecardService:
             edited=submitted.edited,
         )
         sent = self.notifier.send(team_id, submitted.author_id, receipt)
-        with self.db.uow(team_id) as uow:
-            uow.messages.record(
-                channel_id=sent.channel_id,
-                ts=sent.ts,
-                kind="scorecard_receipt",
-                candidate_id=submitted.candidate_id,
-                at=self.clock.now(),
-            )
-            uow.commit()
+        record_sent(self.db, team_id, sent, "scorecard_receipt", submitted.candidate_id, self.clock.now())
 
     # -- reading --------------------------------------------------------------------------------
     def pending(self, team_id: str, user_id: str) -> list[PendingScorecard]:
@@ -495,7 +483,6 @@ class ScorecardService:
                 "stage_name": name,
                 "decided": decided,
                 "viewer": viewer,
-                "can_see_others": can_see,
                 "reason": reason,
             }
             if viewer == "outsider":
@@ -568,7 +555,6 @@ class ScorecardService:
             "author_id": author,
             "is_shadow": is_shadow,
             "status": status,
-            "scorecard_id": card.id if card else None,
             "submitted_at": card.submitted_at if card else None,
         }
         if card is None or not (own or (can_see and status == "submitted")):

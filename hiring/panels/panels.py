@@ -18,7 +18,7 @@ from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import InterviewSpec, StageSpec
 from hiring.plans.sittings import others_of, repeat_sitters
-from hiring.ports import Notifier
+from hiring.ports import Notifier, record_sent
 from hiring.roles.candidates import live_candidate
 from hiring.roles.messages import PanelInterviewLine, PanelSummary
 from storage.models import Candidate, Interview, Panel, Seat
@@ -566,12 +566,4 @@ class PanelService:
                 f"The panel is saved, but its summary could not be posted to <#{channel}>: {err.message} "
                 "Once that is fixed, save the panel again (unchanged) to post it."
             ) from err
-        with self.db.uow(team_id) as uow:
-            uow.messages.record(
-                channel_id=sent.channel_id,
-                ts=sent.ts,
-                kind="panel",
-                candidate_id=content.candidate_id,
-                at=self.clock.now(),
-            )
-            uow.commit()
+        record_sent(self.db, team_id, sent, "panel", content.candidate_id, self.clock.now())

@@ -12,7 +12,7 @@ from hiring.errors import Conflict, InvalidInput, NotFound
 from hiring.permissions import Actor, require_manager, require_plan_author
 from hiring.plans.schema import PlanFileError, PlanSpec, builtin_plans, parse_plan, parse_plan_text
 from hiring.plans.summary import stage_outline
-from hiring.ports import Notifier
+from hiring.ports import Notifier, record_sent
 from hiring.text import close_matches, esc
 from storage.models import Plan, Role
 from storage.uow import Database, UnitOfWork
@@ -162,15 +162,7 @@ class PlanService:
                 created=created,
             ),
         )
-        with self.db.uow(team_id) as uow:
-            uow.messages.record(
-                channel_id=sent.channel_id,
-                ts=sent.ts,
-                kind="plan_saved",
-                candidate_id=None,
-                at=self.clock.now(),
-            )
-            uow.commit()
+        record_sent(self.db, team_id, sent, "plan_saved", None, self.clock.now())
 
     def find(self, team_id: str, query: str) -> PlanView:
         """A plan by key, or by name (case-insensitive); `NotFound` suggests close matches."""

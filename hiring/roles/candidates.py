@@ -11,7 +11,7 @@ from hiring.clock import Clock
 from hiring.errors import InvalidInput, NotFound
 from hiring.permissions import Actor, manages, require_manager
 from hiring.plans.plans import spec_of
-from hiring.ports import Notifier
+from hiring.ports import Notifier, record_sent
 from hiring.roles.messages import CandidateAdded
 from hiring.roles.roles import RoleView, role_view
 from hiring.text import EMAIL, close_matches, esc, timezone_hint, valid_timezone
@@ -236,15 +236,7 @@ class CandidateService:
             )
             channel = c.role.channel_id
         sent = self.notifier.send(team_id, channel, content)
-        with self.db.uow(team_id) as uow:
-            uow.messages.record(
-                channel_id=sent.channel_id,
-                ts=sent.ts,
-                kind="candidate",
-                candidate_id=candidate_id,
-                at=self.clock.now(),
-            )
-            uow.commit()
+        record_sent(self.db, team_id, sent, "candidate", candidate_id, self.clock.now())
 
     def find(
         self, team_id: str, query: str, *, suggest_from: Callable[[Candidate], bool] | None = None

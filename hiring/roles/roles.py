@@ -8,7 +8,7 @@ from hiring.clock import Clock
 from hiring.errors import InvalidInput, NotFound
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import PlanService, spec_of
-from hiring.ports import Directory, Notifier
+from hiring.ports import Directory, Notifier, record_sent
 from hiring.roles.messages import RoleAnnouncement
 from hiring.text import close_matches, esc, timezone_hint, valid_timezone
 from storage.models import Role, RoleRecruiter
@@ -236,11 +236,7 @@ class RoleService:
             )
             channel = role.channel_id
         sent = self.notifier.send(team_id, channel, content)
-        with self.db.uow(team_id) as uow:
-            uow.messages.record(
-                channel_id=sent.channel_id, ts=sent.ts, kind="role", candidate_id=None, at=self.clock.now()
-            )
-            uow.commit()
+        record_sent(self.db, team_id, sent, "role", None, self.clock.now())
 
     def find(self, team_id: str, query: str) -> RoleView:
         """The open role whose title matches `query`, or NotFound suggesting close titles."""

@@ -11,7 +11,7 @@ from typing import TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, exists, literal, or_, select
 from sqlalchemy.engine import Row
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from storage.models import (
     Candidate,
@@ -229,17 +229,7 @@ class ChasingRepository(Repository):
     ) -> Sequence[Row[str, datetime | None, datetime | None]]:
         """(author, submitted at, interview end) of the submitted, non-shadow scorecards on these
         candidates submitted between `since` and `until` (found through the candidate index)."""
-        return self._rows(
-            select(Scorecard.author_id, Scorecard.submitted_at, Interview.end_at)
-            .join(Interview, Interview.id == Scorecard.interview_id)
-            .where(
-                among(self.session, Scorecard.candidate_id, candidate_ids),
-                Scorecard.status == "submitted",
-                Scorecard.is_shadow.is_(False),
-                Scorecard.submitted_at >= since,
-                Scorecard.submitted_at <= until,
-            )
-        )
+        return self._submitted(Scorecard.author_id, candidate_ids, since, until)
 
     def unsent_reports(self, role_id: int) -> Sequence[Row[str, datetime, int]]:
         """(candidate name, created, id) of the unsent feedback reports on the role's unerased candidates."""
@@ -299,10 +289,19 @@ class ChasingRepository(Repository):
     ) -> Sequence[Row[str, datetime | None, datetime | None]]:
         """(stage, submitted at, interview end) of the submitted, non-shadow scorecards on these
         candidates submitted between `since` and `until`."""
+        return self._submitted(Scorecard.stage_key, candidate_ids, since, until)
+
+    def _submitted(
+        self,
+        first: InstrumentedAttribute[str],
+        candidate_ids: Sequence[int],
+        since: datetime,
+        until: datetime,
+    ) -> Sequence[Row[str, datetime | None, datetime | None]]:
         if not candidate_ids:
             return []
         return self._rows(
-            select(Scorecard.stage_key, Scorecard.submitted_at, Interview.end_at)
+            select(first, Scorecard.submitted_at, Interview.end_at)
             .join(Interview, Interview.id == Scorecard.interview_id)
             .where(
                 among(self.session, Scorecard.candidate_id, candidate_ids),

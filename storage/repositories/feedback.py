@@ -452,10 +452,6 @@ class FeedbackRepository(Repository):
             query = query.where(Question.competency.in_([*competencies, ""]))
         return list(self.session.scalars(query))
 
-    def question_banks(self) -> list[str]:
-        """The bank of every question of the workspace (one entry per question)."""
-        return list(self.session.scalars(select(Question.bank).where(Question.team_id == self.team_id)))
-
     def add_questions(self, questions: Sequence[Question]) -> None:
         """Store new questions and flush them with any changes to loaded ones."""
         self.session.add_all(questions)

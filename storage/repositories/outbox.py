@@ -151,7 +151,11 @@ class OutboxRepository(Repository):
 
     def renew(self, claim_ids: Sequence[int], *, replica: str, lease_until: datetime) -> set[int]:
         """Extend `replica`'s unsent claims among `claim_ids` to `lease_until`; returns the ids it still holds."""
-        held: set[int] = set()
+        return set(self._update_held(claim_ids, replica, lease_until=lease_until))
+
+    def _update_held(self, claim_ids: Sequence[int], replica: str, **values: Any) -> list[int]:
+        """Set `values` on `replica`'s unsent claims among `claim_ids`; returns the ids changed."""
+        changed: list[int] = []
         for i in range(0, len(claim_ids), KEY_CHUNK):
             result = self.session.execute(
                 update(NOTIFICATIONS)
@@ -160,11 +164,11 @@ class OutboxRepository(Repository):
                     NOTIFICATIONS.c.claimed_by == replica,
                     NOTIFICATIONS.c.sent_at.is_(None),
                 )
-                .values(lease_until=lease_until)
+                .values(**values)
                 .returning(NOTIFICATIONS.c.id)
             )
-            held.update(result.scalars())
-        return held
+            changed.extend(result.scalars())
+        return changed
 
     def release(self, claim_id: int, *, replica: str, now: datetime, retry_at: datetime) -> None:
         """Give `replica`'s claim back untried: free its lease, retry at `retry_at`, uncount the attempt."""
@@ -244,20 +248,9 @@ class OutboxRepository(Repository):
     def release_unsent(self, claim_ids: Sequence[int], *, replica: str, now: datetime) -> int:
         """Give `replica`'s unsent claims among `claim_ids` back untried (a graceful stop): their lease
         ends at `now` and the attempt is uncounted. Returns how many were released."""
-        released = 0
-        for i in range(0, len(claim_ids), KEY_CHUNK):
-            result = self.session.execute(
-                update(NOTIFICATIONS)
-                .where(
-                    NOTIFICATIONS.c.id.in_(claim_ids[i : i + KEY_CHUNK]),
-                    NOTIFICATIONS.c.claimed_by == replica,
-                    NOTIFICATIONS.c.sent_at.is_(None),
-                )
-                .values(lease_until=now, attempts=NOTIFICATIONS.c.attempts - 1)
-                .returning(NOTIFICATIONS.c.id)
-            )
-            released += len(result.all())
-        return released
+        return len(
+            self._update_held(claim_ids, replica, lease_until=now, attempts=NOTIFICATIONS.c.attempts - 1)
+        )
 
     def forget_replica(self, replica: str) -> None:
         """Delete `replica`'s heartbeat row (it stopped gracefully, its claims released)."""

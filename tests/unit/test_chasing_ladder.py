@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from handlers.chasing.reminders_blocks import span
-from hiring.chasing.digests import digest_key, latest_occurrence, next_occurrence
-from hiring.chasing.reminders import ChasePolicy, Step, WorkingHours, due_steps, parse_days, planned_steps
+from hiring.chasing.digests import digest_key, latest_occurrence
+from hiring.chasing.reminders import ChasePolicy, WorkingHours, parse_days, steps_at
 
 LONDON = WorkingHours(tz="Europe/London")
 NEW_YORK = WorkingHours(tz="America/New_York")
@@ -50,29 +50,11 @@ def test_working_hours_contains(hours: WorkingHours, moment: datetime, inside: b
     assert hours.contains(moment) is inside
 
 
-@pytest.mark.parametrize(
-    ("hours", "moment", "opens"),
-    [
-        (LONDON, utc(23, 7), utc(23, 9)),
-        (LONDON, utc(23, 12), utc(23, 12)),
-        (LONDON, utc(23, 17, 30), utc(24, 9)),
-        (LONDON, utc(27, 17, 30), utc(30, 9)),  # Friday evening → Monday morning
-        (NEW_YORK, utc(27, 22, 30), utc(30, 14)),  # Friday 17:30 in New York → Monday 09:00
-        (KOLKATA, utc(27, 12), utc(30, 3, 30)),  # Friday 17:30 in Kolkata → Monday 09:00
-        (WorkingHours(days=frozenset()), utc(23, 7), None),
-    ],
-)
-def test_next_working_moment(hours: WorkingHours, moment: datetime, opens: datetime | None) -> None:
-    assert hours.next_open(moment) == opens
-
-
 def test_working_hours_follow_daylight_saving_time() -> None:
     # New York leaves DST on Sunday 2026-11-01: 09:00 local is 13:00 UTC before and 14:00 UTC after.
     assert NEW_YORK.contains(datetime(2026, 10, 30, 13, 0, tzinfo=UTC))
     assert not NEW_YORK.contains(datetime(2026, 11, 2, 13, 0, tzinfo=UTC))
-    assert NEW_YORK.next_open(datetime(2026, 10, 31, 12, 0, tzinfo=UTC)) == datetime(
-        2026, 11, 2, 14, 0, tzinfo=UTC
-    )
+    assert NEW_YORK.contains(datetime(2026, 11, 2, 14, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(
@@ -90,17 +72,24 @@ def test_latest_nudge_number(now: datetime, latest: int) -> None:
     assert DEFAULT.latest_nudge(utc(23, 10, 30), now) == latest
 
 
-def steps_at(now: datetime, end: datetime = utc(23, 10, 30), **kw: object) -> list[tuple[str, int]]:
-    args: dict[str, object] = {
-        "end_at": end,
-        "policy": DEFAULT,
-        "now": now,
-        "interviewer": LONDON,
-        "manager": LONDON,
-        "channel": LONDON,
-    }
-    args.update(kw)
-    return [(s.kind, s.number) for s in due_steps(**args)]  # type: ignore[arg-type]
+def ladder(
+    now: datetime,
+    *,
+    policy: ChasePolicy = DEFAULT,
+    interviewer: WorkingHours = LONDON,
+    manager: WorkingHours = LONDON,
+    submitted: bool = False,
+) -> list[tuple[str, int]]:
+    steps = steps_at(
+        end_at=utc(23, 10, 30),
+        policy=policy,
+        now=now,
+        interviewer_open=interviewer.contains(now),
+        manager_open=manager.contains(now),
+        channel_open=LONDON.contains(now),
+        submitted=submitted,
+    )
+    return [(s.kind, s.number) for s in steps]
 
 
 @pytest.mark.parametrize(
@@ -118,68 +107,28 @@ def steps_at(now: datetime, end: datetime = utc(23, 10, 30), **kw: object) -> li
     ],
 )
 def test_due_steps_along_the_default_ladder(now: datetime, expected: list[tuple[str, int]]) -> None:
-    assert steps_at(now) == expected
+    assert ladder(now) == expected
 
 
 def test_a_submitted_scorecard_has_no_steps() -> None:
-    assert steps_at(utc(25, 10, 30), submitted=True) == []
+    assert ladder(utc(25, 10, 30), submitted=True) == []
 
 
 def test_each_recipient_is_gated_by_their_own_hours() -> None:
     # 10:30 UTC is 05:30 in New York: the escalation to a London manager goes, the nudge waits.
-    assert steps_at(utc(24, 10, 30), interviewer=NEW_YORK) == [("escalate", 0)]
-    assert steps_at(utc(24, 14, 0), interviewer=NEW_YORK, manager=KOLKATA) == [("nudge", 2)]
-    assert steps_at(utc(24, 10, 30), manager=NEW_YORK) == [("nudge", 1)]
+    assert ladder(utc(24, 10, 30), interviewer=NEW_YORK) == [("escalate", 0)]
+    assert ladder(utc(24, 14, 0), interviewer=NEW_YORK, manager=KOLKATA) == [("nudge", 2)]
+    assert ladder(utc(24, 10, 30), manager=NEW_YORK) == [("nudge", 1)]
 
 
 def test_role_policy_changes_the_ladder() -> None:
     policy = ChasePolicy(
         feedback_due_hours=4, first_nudge_minutes=15, nudge_interval_hours=2, channel_late_after_hours=1
     )
-    assert steps_at(utc(23, 10, 45), policy=policy) == [("nudge", 1)]
-    assert steps_at(utc(23, 12, 45), policy=policy) == [("nudge", 2)]
-    assert steps_at(utc(23, 14, 30), policy=policy) == [("nudge", 2), ("escalate", 0)]
-    assert steps_at(utc(23, 15, 30), policy=policy) == [("nudge", 3), ("escalate", 0), ("late_channel", 0)]
-
-
-def sends(steps: list[Step]) -> list[tuple[str, int, datetime | None]]:
-    return [(s.kind, s.number, s.send_at) for s in steps]
-
-
-def test_planned_ladder_over_a_weekend_in_new_york() -> None:
-    # Ends Friday 16:30 in New York (21:30 UTC); the first nudge (17:30) is after hours.
-    plan = planned_steps(
-        end_at=utc(27, 21, 30),
-        policy=DEFAULT,
-        interviewer=NEW_YORK,
-        manager=LONDON,
-        channel=LONDON,
-        until=utc(1, 23, month=12),
-    )
-    assert sends(plan) == [
-        ("escalate", 0, utc(30, 9)),  # due Saturday; the London manager hears on Monday morning
-        ("late_channel", 0, utc(30, 9)),
-        ("nudge", 3, utc(30, 14)),  # nudges 1-3 all fell outside hours: one goes, Monday 09:00 NY
-        ("nudge", 4, utc(1, 14, month=12)),
-    ]
-
-
-def test_planned_ladder_inside_hours_keeps_the_policy_times() -> None:
-    plan = planned_steps(
-        end_at=utc(23, 10, 30),
-        policy=DEFAULT,
-        interviewer=LONDON,
-        manager=LONDON,
-        channel=LONDON,
-        until=utc(25, 12),
-    )
-    assert sends(plan) == [
-        ("nudge", 1, utc(23, 11, 30)),
-        ("escalate", 0, utc(24, 10, 30)),
-        ("nudge", 2, utc(24, 11, 30)),
-        ("late_channel", 0, utc(25, 10, 30)),
-        ("nudge", 3, utc(25, 11, 30)),
-    ]
+    assert ladder(utc(23, 10, 45), policy=policy) == [("nudge", 1)]
+    assert ladder(utc(23, 12, 45), policy=policy) == [("nudge", 2)]
+    assert ladder(utc(23, 14, 30), policy=policy) == [("nudge", 2), ("escalate", 0)]
+    assert ladder(utc(23, 15, 30), policy=policy) == [("nudge", 3), ("escalate", 0), ("late_channel", 0)]
 
 
 @pytest.mark.parametrize(
@@ -198,25 +147,24 @@ def test_span(delta: timedelta, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("tz", "days", "at", "now", "latest", "upcoming"),
+    ("tz", "days", "at", "now", "latest"),
     [
-        ("Europe/London", "0,1,2,3,4", "09:00", utc(23, 8, 59), utc(20, 9), utc(23, 9)),
-        ("Europe/London", "0,1,2,3,4", "09:00", utc(23, 9, 0), utc(23, 9), utc(24, 9)),
-        ("Europe/London", "0,1,2,3,4", "09:00", utc(27, 12), utc(27, 9), utc(30, 9)),
-        ("Europe/London", "0,1,2,3,4", "09:00", utc(28, 12), None, utc(30, 9)),  # Saturday
-        ("America/New_York", "0,1,2,3,4", "09:00", utc(23, 13, 59), None, utc(23, 14)),
-        ("Asia/Kolkata", "0,1,2,3,4", "09:30", utc(23, 4, 0), utc(23, 4, 0), utc(24, 4, 0)),
-        ("Europe/London", "", "09:00", utc(23, 9), None, None),
+        ("Europe/London", "0,1,2,3,4", "09:00", utc(23, 8, 59), utc(20, 9)),
+        ("Europe/London", "0,1,2,3,4", "09:00", utc(23, 9, 0), utc(23, 9)),
+        ("Europe/London", "0,1,2,3,4", "09:00", utc(27, 12), utc(27, 9)),
+        ("Europe/London", "0,1,2,3,4", "09:00", utc(28, 12), None),  # Saturday
+        ("America/New_York", "0,1,2,3,4", "09:00", utc(23, 13, 59), None),
+        ("Asia/Kolkata", "0,1,2,3,4", "09:30", utc(23, 4, 0), utc(23, 4, 0)),
+        ("Europe/London", "", "09:00", utc(23, 9), None),
     ],
 )
 def test_digest_schedule_in_the_roles_time_zone(
-    tz: str, days: str, at: str, now: datetime, latest: datetime | None, upcoming: datetime | None
+    tz: str, days: str, at: str, now: datetime, latest: datetime | None
 ) -> None:
     # latest_occurrence catches up at most 12 hours: Friday's digest is not posted on Monday.
     if latest is not None and now - latest > timedelta(hours=12):
         latest = None
     assert latest_occurrence(tz, days, at, now) == latest
-    assert next_occurrence(tz, days, at, now) == upcoming
 
 
 def test_digest_key_uses_the_local_date() -> None:

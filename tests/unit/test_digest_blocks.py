@@ -55,9 +55,7 @@ def digest(n: int, name: str = "Candidate") -> Digest:
         median_feedback=timedelta(hours=5) if n else None,
         feedback_count=n,
         delays=tuple(InterviewerDelay(f"U{i:04d}", 2, timedelta(hours=i % 50)) for i in range(n)),
-        reports=tuple(
-            PendingReport(f"{name} {i}", NOW - timedelta(days=1), timedelta(days=1)) for i in range(n)
-        ),
+        reports=tuple(PendingReport(f"{name} {i}", timedelta(days=1)) for i in range(n)),
     )
 
 
