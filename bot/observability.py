@@ -139,9 +139,6 @@ class Metrics:
         self.slack_calls = Counter(
             "loopbot_slack_calls", "Slack Web API calls", ["method", "outcome"], registry=r
         )
-        self.google_calls = Counter(
-            "loopbot_google_calls", "Google Calendar calls", ["kind", "outcome"], registry=r
-        )
         self.tick_seconds = Histogram("loopbot_tick_seconds", "Duration of a scheduler tick", registry=r)
         self.notifications = Counter(
             "loopbot_notifications", "Scheduled notifications by outcome", ["kind", "outcome"], registry=r
