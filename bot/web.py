@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -176,9 +176,11 @@ def malformed_event(data: Any) -> str | None:
     return None
 
 
-def _headers(environ: dict[str, Any]) -> dict[str, str]:
+def _headers(environ: dict[str, Any]) -> dict[str, str | Sequence[str]]:
     """The request's headers as Bolt's WSGI adapter hands them to Bolt (lower case, dashes)."""
-    headers = {name.lower().replace("_", "-"): environ[name] for name in CONTENT_HEADERS if name in environ}
+    headers: dict[str, str | Sequence[str]] = {
+        name.lower().replace("_", "-"): environ[name] for name in CONTENT_HEADERS if name in environ
+    }
     for key, value in environ.items():
         if key.startswith("HTTP_"):
             headers[key[5:].lower().replace("_", "-")] = value
