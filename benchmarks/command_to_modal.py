@@ -15,7 +15,8 @@ concurrent clients (in turns of chunks): p50 and p99, and each server process's 
 system) per request. Then Loopbot alone serves 10,000 more requests: its resident memory at the end
 and its trend (least-squares slope over the whole run, in MB per 10,000 requests).
 
-Run: `python -m benchmarks.command_to_modal`. Figures are printed and written to
+Run: `python -m benchmarks.command_to_modal [--before DIR]` (`--before`: also `loopbot run` of another
+source tree, e.g. a `git archive` of main, in the same turns; its ratios are printed beside). Figures are printed and written to
 benchmarks/results/command_to_modal.json; a run with the default sizes also writes the copy to
 commit, benchmarks/results/<date>-<machine>/command_to_modal.json (see benchmarks/README.md).
 """
@@ -48,6 +49,7 @@ RESULTS = Path(__file__).with_name("results")
 MEMORY_LIMIT_MB = 100.0
 FLAT_MB_PER_10K = 3.0  # "not growing": the trend over the run may add at most this per 10,000 requests
 TARGET_BASE = "bare_matched"
+BEFORE = "loopbot_before"
 BASES = ("bare_matched", "bare_user")
 USERS = ("UHANA", "URITA", "UADMIN")
 T = TypeVar("T")
@@ -164,9 +166,9 @@ def summary(values: list[float], cpu_seconds: float) -> dict[str, Any]:
     }
 
 
-def ratios(figures: dict[str, Any], base: str) -> dict[str, float | None]:
-    """Loopbot's p50, p99 and CPU per request divided by the `base` app's."""
-    lb, other = figures["loopbot"], figures[base]
+def ratios(figures: dict[str, Any], base: str, name: str = "loopbot") -> dict[str, float | None]:
+    """Loopbot's (or `name`'s) p50, p99 and CPU per request divided by the `base` app's."""
+    lb, other = figures[name], figures[base]
     keys = {"p50": "p50_ms", "p99": "p99_ms", "cpu": "cpu_ms_per_request"}
     return {
         q: (round(lb[k] / other[k], 3) if lb[k] is not None and other[k] else None) for q, k in keys.items()
@@ -177,6 +179,8 @@ def series_figures(raw: dict[str, Any]) -> dict[str, Any]:
     """Per app: latency percentiles and CPU per request; Loopbot's ratios to each bare app."""
     figures: dict[str, Any] = {name: summary(times, cpu) for name, (times, cpu) in raw.items()}
     figures["ratios"] = {base: ratios(figures, base) for base in BASES if base in figures}
+    if BEFORE in figures:
+        figures["ratios_before"] = {base: ratios(figures, base, BEFORE) for base in BASES if base in figures}
     return figures
 
 
@@ -203,9 +207,11 @@ def memory(
 
 
 @contextlib.contextmanager
-def servers(fake: FakeSlack, folder: Path, clock: ViewsOpenClock) -> Iterator[dict[str, Served]]:
+def servers(
+    fake: FakeSlack, folder: Path, clock: ViewsOpenClock, before: Path | None = None
+) -> Iterator[dict[str, Served]]:
     """`loopbot run` and the two bare Bolt apps (opening the modal Loopbot opened), warmed up; their
-    logs in `folder`. Stopped on exit."""
+    logs in `folder`; with `before`, also `loopbot run` of that source tree. Stopped on exit."""
     with contextlib.ExitStack() as stack:
         loopbot = LoopbotRun(fake, f"sqlite:///{folder / 'loopbot.db'}", folder / "loopbot.log")
         stack.callback(loopbot.stop)
@@ -213,6 +219,13 @@ def servers(fake: FakeSlack, folder: Path, clock: ViewsOpenClock) -> Iterator[di
         view = next(c for c in fake.calls if c.method == "views.open").params["view"]
         (folder / "view.json").write_text(json.dumps(view))
         apps: dict[str, Served] = {"loopbot": loopbot}
+        if before is not None:
+            path = os.pathsep.join([str(before), *filter(None, [os.environ.get("PYTHONPATH")])])
+            old = LoopbotRun(
+                fake, f"sqlite:///{folder / 'before.db'}", folder / "before.log", env={"PYTHONPATH": path}
+            )
+            stack.callback(old.stop)
+            apps[BEFORE] = old
         for variant in ("matched", "user"):
             bare = ServerProcess(
                 fake,
@@ -230,33 +243,35 @@ def servers(fake: FakeSlack, folder: Path, clock: ViewsOpenClock) -> Iterator[di
         yield apps
 
 
-def measure(requests: int, memory_requests: int) -> dict[str, Any]:
-    """Latency and CPU side by side with the bare apps, then Loopbot's memory."""
+def measure(requests: int, memory_requests: int, before: Path | None = None) -> dict[str, Any]:
+    """Latency and CPU side by side with the bare apps (and `loopbot run` of the tree `before`), then
+    Loopbot's memory."""
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:
         seed(fake)
         clock = ViewsOpenClock(fake)
-        with servers(fake, Path(tmp), clock) as apps:
+        with servers(fake, Path(tmp), clock, before) as apps:
 
             def probe(driver: SlackDriver, user: str) -> float:
                 return one(driver, clock, user)
 
             results["sequential"] = series_figures(sequential(apps, probe, clock, requests))
             results["concurrent_20"] = series_figures(concurrent(apps, probe, clock, requests, 20))
-            for name in BASES:
-                apps[name].stop()
+            for name in apps:
+                if name != "loopbot":
+                    apps[name].stop()
             results["memory"] = memory(apps["loopbot"], clock, memory_requests)
     return results
 
 
-def cpu_ratio(results: dict[str, Any], base: str) -> float:
-    """Loopbot's CPU per request over both latency series divided by `base`'s."""
+def cpu_ratio(results: dict[str, Any], base: str, name: str = "loopbot") -> float:
+    """Loopbot's (or `name`'s) CPU per request over both latency series divided by `base`'s."""
 
     def total(name: str) -> float:
         series = [results[s][name] for s in ("sequential", "concurrent_20")]
         return sum(f["cpu_ms_per_request"] * f["n"] for f in series) / sum(f["n"] for f in series)
 
-    return round(total("loopbot") / total(base), 3)
+    return round(total(name) / total(base), 3)
 
 
 def targets(results: dict[str, Any]) -> dict[str, bool]:
@@ -308,7 +323,7 @@ def report(results: dict[str, Any]) -> None:
     for label in ("sequential", "concurrent_20"):
         r = results[label]
         print(f"{label}:")
-        for name in ("loopbot", *BASES):
+        for name in (n for n in ("loopbot", BEFORE, *BASES) if n in r):
             f = r[name]
             print(
                 f"  {name:13} p50 {f['p50_ms']:7.2f} ms  p99 {f['p99_ms']:7.2f} ms  "
@@ -318,6 +333,9 @@ def report(results: dict[str, Any]) -> None:
             q = r["ratios"][base]
             print(f"  loopbot / {base:13} p50 {q['p50']:.2f}  p99 {q['p99']:.2f}  CPU {q['cpu']:.2f}")
     print("CPU per request, both series: " + ", ".join(f"/ {b} {results['cpu_ratio'][b]:.2f}" for b in BASES))
+    if "cpu_ratio_before" in results:
+        before = results["cpu_ratio_before"]
+        print("  the tree --before: " + ", ".join(f"/ {b} {before[b]:.2f}" for b in BASES))
     m = results["memory"]
     print(
         f"memory: {m['final_rss_mb']} MB after {m['samples'][-1]['requests']} requests, trend "
@@ -333,16 +351,19 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000, help="requests per app and series")
     parser.add_argument("--memory-requests", type=int, default=10_000)
+    parser.add_argument("--before", type=Path, help="also `loopbot run` of this source tree, in turns")
     parser.add_argument("--machine", default=f"{os.cpu_count()}core", help="tag of the dated results folder")
     args = parser.parse_args()
     results: dict[str, Any] = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(args.machine),
     }
-    results.update(measure(args.requests, args.memory_requests))
+    results.update(measure(args.requests, args.memory_requests, args.before))
     results["cpu_ratio"] = {base: cpu_ratio(results, base) for base in BASES}
+    if args.before:
+        results["cpu_ratio_before"] = {base: cpu_ratio(results, base, BEFORE) for base in BASES}
     results["targets"] = targets(results)
-    record = (args.requests, args.memory_requests) == (2000, 10_000)
+    record = (args.requests, args.memory_requests) == (2000, 10_000) and not args.before
     paths = write_results("command_to_modal", results, record=record)
     report(results)
     print("written to " + ", ".join(str(p) for p in paths))

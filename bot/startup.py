@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
+import io
+import json
 import logging
 import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from slack_sdk.errors import SlackApiError
 
@@ -65,7 +68,18 @@ def _verify_token(loopbot: object, settings: Settings) -> int | tuple[str, ...]:
 
 def _build(settings: Settings) -> Any:
     """Build the app, or print one clear sentence (no traceback) when the database or the calendar
-    settings are unusable; returns an exit code then."""
+    settings are unusable; returns an exit code then. The garbage collector is off meanwhile: the
+    imports and the build allocate about a million objects that all live on, and the hundreds of
+    collections they would set off walk them for nothing (the survivors are frozen at the end)."""
+    gc.disable()
+    try:
+        return _build_and_freeze(settings)
+    finally:
+        gc.enable()
+
+
+def _build_and_freeze(settings: Settings) -> Any:
+    """`_build` with the collector off."""
     from sqlalchemy.exc import OperationalError
 
     from bot.container import build
@@ -127,30 +141,73 @@ def _run(settings: Settings, role: str) -> int:
     return 0
 
 
-def warm_up(loopbot: Any, teams: Sequence[str]) -> None:
+def warm_up(loopbot: Any, teams: Sequence[str], web: Callable[..., Any] | None = None) -> None:
     """Do now what the first requests would otherwise do: parse the built-in plans and each
     workspace's stored plans, seed the workspace's plans if needed, open a database connection,
-    compile the queries listing them and build the "New role" modal from them."""
+    compile the queries listing them and build the "New role" modal from them; then push one
+    signed request through `web` (the WSGI app) as Slack sends it."""
     from handlers.roles.roles import new_role_view
 
     for team in teams:
         plans = loopbot.services.plans.list(team)
         new_role_view(plans, "USLACKBOT", loopbot.settings.default_timezone)
+        if web is not None:
+            push_request(web, loopbot.settings, team)
+
+
+def push_request(web: Callable[..., Any], settings: Settings, team: str) -> None:
+    """A signed `view_closed` of Loopbot's notice modal through the WSGI app, the path every Slack
+    request takes (body parsing, signature check, Bolt's authorization and its one `auth.test`, our
+    middleware, listener matching, the ack on the listener pool), with no effect for anyone."""
+    from slack_sdk.signature import SignatureVerifier
+
+    payload = {
+        "type": "view_closed",
+        "team": {"id": team},
+        "user": {"id": "USLACKBOT", "team_id": team},
+        "view": {"id": "VWARMUP", "type": "modal", "callback_id": "notice"},
+        "is_cleared": False,
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    stamp = str(int(time.time()))
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": stamp,
+        "HTTP_X_SLACK_SIGNATURE": SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body),
+    }
+    statuses: list[str] = []
+    b"".join(web(environ, lambda status, headers: statuses.append(status)))
+    if statuses != ["200 OK"]:
+        log.warning("the warm-up request was answered %s", statuses)
 
 
 FIRST_TICK_WAIT_SECONDS = 5.0  # a long catch-up tick after downtime does not hold readiness back longer
 
 
-def start_warming(loopbot: Any, teams: Sequence[str], *, scheduler: bool = True) -> threading.Event:
-    """Warm up on a thread, then start the scheduler and let its first tick (run at once) finish, so
-    that it does not share the interpreter with the first requests; the event is set once done
-    (whether or not the warm-up succeeded: a failure is logged, and requests then do the work)."""
-    warm = threading.Event()
+def start_warming(
+    loopbot: Any,
+    teams: Sequence[str],
+    *,
+    scheduler: bool = True,
+    web: Callable[..., Any] | None = None,
+    warm: threading.Event | None = None,
+) -> threading.Event:
+    """Warm up on a thread (through the WSGI app `web` too, when given), then start the scheduler
+    and let its first tick (run at once) finish, so that it does not share the interpreter with the
+    first requests; `warm` (or a new event) is set once done (whether or not the warm-up succeeded:
+    a failure is logged, and requests then do the work)."""
+    warm = warm or threading.Event()
 
     def run() -> None:
         started = time.perf_counter()
         try:
-            warm_up(loopbot, teams)
+            warm_up(loopbot, teams, web)
             log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
         except Exception:
             log.exception("warm-up failed; the first requests will be slower")
@@ -173,13 +230,10 @@ def prepare_to_serve(
     from bot.web import WebApp, WebServer
 
     slack_over_http = role == "web" and not settings.socket_mode
-    warm = start_warming(loopbot, teams)
-    server = WebServer(
-        WebApp(loopbot, slack=slack_over_http, warm=warm),
-        settings.host,
-        settings.port,
-        threads=settings.web_threads,
-    )
+    warm = threading.Event()
+    web = WebApp(loopbot, slack=slack_over_http, warm=warm)
+    start_warming(loopbot, teams, web=web if slack_over_http else None, warm=warm)
+    server = WebServer(web, settings.host, settings.port, threads=settings.web_threads)
     routes = "POST /slack/events, " if slack_over_http else ""
     log.warning(
         "Loopbot %s listening on %s:%s (%sGET /healthz, GET /metrics)",

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
-from urllib.parse import parse_qs
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -32,7 +32,7 @@ class WebApp:
         self.loopbot = loopbot
         self.slack_enabled = slack
         self.warm = warm
-        self.slack = SlackRequestHandler(loopbot.app, path="/slack/events")
+        self.slack = SlackRequestHandler(loopbot.app, path=SLACK_PATH)
         secret = loopbot.settings.slack_signing_secret
         self.verifier = SignatureVerifier(secret.get_secret_value() if secret else "")
         self.routes: dict[str, Route] = {
@@ -79,35 +79,40 @@ class WebApp:
         if not self.slack_enabled:
             start_response("404 Not Found", [("Content-Type", "application/json"), ("Content-Length", "21")])
             return [b'{"error":"not_found"}']
+        if environ.get("REQUEST_METHOD") != "POST" or path != SLACK_PATH:
+            return self.slack(environ, start_response)  # Bolt's 404, or its OAuth pages in OAuth mode
         started = time.perf_counter()
         try:
-            refused = self.refusal(environ)
-            if refused is None:
-                try:
-                    return self.slack(environ, start_response)
-                except (TypeError, ValueError, LookupError, AttributeError) as err:
-                    # Bolt reads the body before it checks the signature, and some shapes Slack never
-                    # sends break that reading: refuse them as malformed.
-                    refused = self.verdict(environ, f"Bolt could not read it ({type(err).__name__})")
-            start_response(refused, [("Content-Type", "application/json"), ("Content-Length", "27")])
-            return [b'{"error":"invalid_request"}']
+            return self.events(environ, start_response)
         finally:
             self.loopbot.metrics.acks.observe(time.perf_counter() - started)
 
-    def refusal(self, environ: dict[str, Any]) -> str | None:
-        """The status refusing a request Bolt cannot take: 401 for a forged timestamp or a malformed
-        unsigned body, 400 (logged in one line) for a signed malformed body. None hands it to Bolt
-        (the body is read here and put back)."""
-        if not _plausible_timestamp(environ):
-            return "401 Unauthorized"  # slack_sdk's verifier raises on a non-numeric timestamp
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        environ["wsgi.input"] = io.BytesIO(body)
-        reason = malformed(body, environ.get("CONTENT_TYPE", "")) if body else None
-        return None if reason is None else self.verdict(environ, reason)
+    def events(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Slack's endpoint: Bolt parses the body once; a body it cannot parse, or whose parsed shape
+        Slack never sends, is refused (401 unsigned, 400 signed) instead of reaching the listeners."""
+        raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        refused = None if _plausible_timestamp(environ) else "401 Unauthorized"
+        if refused is None:
+            try:
+                request = BoltRequest(
+                    body=raw.decode(), query=environ.get("QUERY_STRING"), headers=_headers(environ)
+                )
+                reason = malformed(request)
+                if reason is None:
+                    answer = self.loopbot.app.dispatch(request)
+                    response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
+                    start_response(response.status, response.get_headers())
+                    return response.get_body()
+            except (TypeError, ValueError, LookupError, AttributeError) as err:
+                # Some shapes Slack never sends break Bolt's reading of them (UnicodeDecodeError and
+                # JSONDecodeError are ValueErrors): refuse them as malformed.
+                reason = f"Bolt could not read it ({type(err).__name__})"
+            refused = self.verdict(environ, raw, reason)
+        start_response(refused, [("Content-Type", "application/json"), ("Content-Length", "27")])
+        return [b'{"error":"invalid_request"}']
 
-    def verdict(self, environ: dict[str, Any], reason: str) -> str:
+    def verdict(self, environ: dict[str, Any], body: bytes, reason: str) -> str:
         """401 for a malformed body that is not signed; 400, logged in one line, for a signed one."""
-        body = environ["wsgi.input"].getvalue()
         headers = {
             "x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
             "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", ""),
@@ -118,26 +123,26 @@ class WebApp:
         return "400 Bad Request"
 
 
+SLACK_PATH = "/slack/events"
+CONTENT_HEADERS = ("CONTENT_LENGTH", "CONTENT_TYPE")
 COMMAND_FIELDS = ("team_id", "channel_id", "user_id", "command", "response_url", "trigger_id")
 
 
-def malformed(body: bytes, content_type: str) -> str | None:
-    """Why a Slack request body cannot be handled, or None when its shape is sound: a JSON object
-    (an event callback with an event object), a slash command with the fields Slack always sends,
-    or a form whose `payload` is a JSON object with a type and a user."""
-    try:
-        text = body.decode()
-        if content_type.startswith("application/json"):
-            return malformed_event(json.loads(text))
-        form = parse_qs(text, keep_blank_values=True)
-        if "command" in form:
-            missing = [name for name in COMMAND_FIELDS if not form.get(name, [""])[0]]
-            return f"a slash command without {', '.join(missing)}" if missing else None
-        if "payload" not in form:
-            return None
-        return malformed_payload(json.loads(form["payload"][0]))
-    except ValueError as err:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        return f"the body does not parse ({type(err).__name__})"
+def malformed(request: BoltRequest) -> str | None:
+    """Why a Slack request cannot be handled, or None when its shape (as Bolt parsed it) is sound: a
+    JSON object (an event callback with an event object), a slash command with the fields Slack
+    always sends, or a form whose `payload` is a JSON object with a type and a user."""
+    body, raw = request.body, request.raw_body
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    if request.content_type == "application/json" or raw.startswith("{"):
+        return malformed_event(body)
+    if raw.startswith("payload=") or "&payload=" in raw:  # Bolt's body is then the payload
+        return malformed_payload(body)
+    if "command" in body:
+        missing = [name for name in COMMAND_FIELDS if not body.get(name)]
+        return f"a slash command without {', '.join(missing)}" if missing else None
+    return None
 
 
 def malformed_payload(data: Any) -> str | None:
@@ -169,6 +174,17 @@ def malformed_event(data: Any) -> str | None:
     ):
         return "an event callback without an event object"
     return None
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str | Sequence[str]]:
+    """The request's headers as Bolt's WSGI adapter hands them to Bolt (lower case, dashes)."""
+    headers: dict[str, str | Sequence[str]] = {
+        name.lower().replace("_", "-"): environ[name] for name in CONTENT_HEADERS if name in environ
+    }
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers[key[5:].lower().replace("_", "-")] = value
+    return headers
 
 
 def _plausible_timestamp(environ: dict[str, Any]) -> bool:

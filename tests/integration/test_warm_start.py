@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import urllib.error
 import urllib.request
 
+import pytest
 from alembic.script import ScriptDirectory
 
+from bot.container import Loopbot
 from bot.sandbox.fake_slack import TEAM_ID
 from bot.sandbox.harness import Sandbox
 from bot.startup import start_warming, warm_up
@@ -51,6 +54,29 @@ def test_warm_up_seeds_and_parses_the_workspace_plans_before_any_command(sandbox
     view = sandbox.fake.last_view("UHANA")
     assert view is not None and "Senior Backend (public-sector publishing)" in json.dumps(view)
     warm_up(sandbox.loopbot, ())  # no workspace known (multi-workspace mode): nothing to warm
+
+
+def test_warm_up_pushes_one_signed_request_through_the_slack_endpoint_unseen(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert sandbox.loopbot is not None
+    web = WebApp(sandbox.loopbot)
+    calls = len(sandbox.fake.calls)
+    acks = ack_count(sandbox.loopbot)
+    assert start_warming(sandbox.loopbot, (TEAM_ID,), scheduler=False, web=web).wait(timeout=30)
+    sandbox.idle()
+    assert ack_count(sandbox.loopbot) == acks + 1  # answered by the endpoint, as Slack's requests are
+    assert b'loopbot_requests_total{kind="view_closed"} 1.0' in sandbox.loopbot.metrics.exposition()[1]
+    # Nobody sees it: Slack is at most asked who the token is (Bolt's one auth.test), nothing posted.
+    assert {c.method for c in sandbox.fake.calls[calls:]} <= {"auth.test"}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("bot")]
+
+
+def ack_count(loopbot: Loopbot) -> float:
+    """How many Slack requests the endpoint has answered (its ack histogram's count)."""
+    text = loopbot.metrics.exposition()[1].decode()
+    line = next(line for line in text.splitlines() if line.startswith("loopbot_ack_seconds_count"))
+    return float(line.split()[-1])
 
 
 def test_head_revisions_are_alembics_heads() -> None:
