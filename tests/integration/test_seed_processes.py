@@ -8,6 +8,20 @@ Seed 001 (streaming company, centralized hiring; plan streaming-backend-centrali
 - round 1: Jonas, Lee and Sam (engineers: coding, design, design and coding)
 - round 2: Dora (engineering director), Mia (partner engineer), Noah (another engineering leader)
 A person sits one interview per stage, so round 1's five interviews need five people: it has them.
+
+Seed 002 (a hiring platform's standardized backend loop; plan backend-standard-loop), team of five:
+- discovery call: Rita (recruiter)
+- pre-screening assessment: Lee (engineer, reviews it with the candidate)
+- interviews: Jonas (engineer, coding), Sam (senior engineer, system design), Lee (engineer,
+  development processes), Hana (hiring manager, management and fit)
+
+Seed 003 (an online loop over video; plan online-backend-loop), team of five:
+- foundations assessment: Jonas (engineer)
+- background and motivation: Rita (recruiter)
+- technical interviews: Jonas and Mia (engineers: live coding, systems knowledge), Sam (senior
+  engineer, system design)
+- final conversation: Hana (hiring manager)
+Neither plan needs more distinct people in one stage than its team has, so neither needs a session.
 """
 
 from __future__ import annotations
@@ -128,3 +142,57 @@ def test_seed_001_streaming_centralized_loop_to_an_offer(database_url: str) -> N
     with Sandbox(database_url, google_rooms=["Room A", "Room B"]) as box:
         _staff(box, STREAMING_POOLS, "streaming-backend-centralized")
         _run(box, STREAMING)
+
+
+PLATFORM: Staffing = [
+    ("discovery", "CV review and discovery call", {"discovery-call": ["URITA"]}),
+    ("pre-screen", "Pre-screening assessment", {"assessment": ["ULEE"]}),
+    (
+        "interviews",
+        "Interviews",
+        {
+            "coding": ["UJONAS"],
+            "system-design": ["USAM"],
+            "development-process": ["ULEE"],
+            "management-fit": ["UHANA"],
+        },
+    ),
+]
+PLATFORM_POOLS = {
+    "recruiter": ["URITA"],
+    "assessor": ["ULEE"],
+    "engineer": ["UJONAS", "ULEE"],
+    "senior_engineer": ["USAM"],
+    "hiring_manager": ["UHANA"],
+}
+
+
+def test_seed_002_standardized_loop_to_an_offer(database_url: str) -> None:
+    with Sandbox(database_url, google_rooms=["Room A"]) as box:
+        _staff(box, PLATFORM_POOLS, "backend-standard-loop")
+        _run(box, PLATFORM)
+
+
+ONLINE: Staffing = [
+    ("foundations", "Foundations", {"foundations-assessment": ["UJONAS"]}),
+    ("background", "Background and motivation", {"background-conversation": ["URITA"]}),
+    (
+        "technical",
+        "Technical interviews",
+        {"data-structures": ["UJONAS"], "systems-knowledge": ["UMIA"], "system-design": ["USAM"]},
+    ),
+    ("final", "Final conversation with the hiring manager", {"hiring-manager": ["UHANA"]}),
+]
+ONLINE_POOLS = {
+    "assessor": ["UJONAS"],
+    "recruiter": ["URITA"],
+    "engineer": ["UJONAS", "UMIA"],
+    "senior_engineer": ["USAM"],
+    "hiring_manager": ["UHANA"],
+}
+
+
+def test_seed_003_online_loop_to_an_offer(database_url: str) -> None:
+    with Sandbox(database_url) as box:
+        _staff(box, ONLINE_POOLS, "online-backend-loop")
+        _run(box, ONLINE)
