@@ -32,11 +32,12 @@ from datetime import timedelta
 from bot.sandbox.fake_slack import Posted
 from bot.sandbox.harness import Sandbox
 from hiring.panels.pools import PoolInput
-from tests.debrief_support import button, debriefs
+from tests.debrief_support import button, candidate_now, debriefs
 from tests.factories import make_candidate, make_role
 from tests.feedback_support import buttons, good_values
 from tests.loops import ADMIN
 from tests.scheduling_support import (
+    calendar_rows,
     click_option,
     enter_availability,
     interviews,
@@ -79,13 +80,16 @@ def _body(message: Posted) -> str:
 
 def _staff(box: Sandbox, pools: dict[str, list[str]], plan_key: str) -> None:
     for kind, people in pools.items():
-        box.app.services.pools.save(ADMIN, PoolInput(name=kind.replace("_", " "), kind=kind, qualified=people))
+        box.app.services.pools.save(
+            ADMIN, PoolInput(name=kind.replace("_", " "), kind=kind, qualified=people)
+        )
     role = make_role(box.app.db, box.clock, plan_key=plan_key, title="Backend Engineer")
     make_candidate(box.app.db, box.clock, role, timezone="Europe/London")
 
 
-def _book(box: Sandbox, seats: dict[str, list[str]]) -> None:
-    """Choose the panel in the modal, give availability, book the first option."""
+def _book(box: Sandbox, name: str, seats: dict[str, list[str]]) -> None:
+    """Choose the panel in the modal, give availability, book the first option; the hiring channel
+    hears the panel and the booking of this stage, each interviewer gets their interview by DM."""
     box.command("UHANA", "panel Grace Hopper")
     reply = box.submit("UHANA", {f"iv:{k}": v for k, v in seats.items()}, view=box.fake.last_view("UHANA"))
     assert reply.status == 200 and not reply.body, reply.body
@@ -96,6 +100,17 @@ def _book(box: Sandbox, seats: dict[str, list[str]]) -> None:
     view = open_options(box)
     assert option_sections(view), json.dumps(view["blocks"])[:600]
     click_option(box, view)
+    said = [_body(m) for m in box.fake.posts("CHIRING")]
+    for heading in ("Panel ready", "Loop booked"):
+        (message,) = [m for m in said if m.startswith(f"{heading} for Grace Hopper: {name}")]
+        assert all(f"<@{user}>" in message for people in seats.values() for user in people), message
+    booked = {iv.interview_key: iv for iv in interviews(box) if iv.status == "booked"}
+    for key, people in seats.items():
+        for user in people:
+            assert any(
+                m.text.startswith(f"{booked[key].title} with Grace Hopper") for m in box.fake.dms(user)
+            )
+    assert len(calendar_rows(box)) == len(booked)  # every interview so far has its calendar event
 
 
 def _score(box: Sandbox, seats: dict[str, list[str]]) -> None:
@@ -113,6 +128,8 @@ def _score(box: Sandbox, seats: dict[str, list[str]]) -> None:
             box.click(user, "scorecard_open", str(interview.id), message=mine[-1])
             reply = box.submit(user, good_values(box.fake.last_view(user)))
             assert reply.status == 200 and "errors" not in (reply.json() or {}), reply.body
+            receipt = box.fake.dms(user)[-1].text
+            assert receipt.startswith(f"Your scorecard for {interview.title} is in"), receipt
 
 
 def _decide(box: Sandbox, name: str, last: bool) -> Posted:
@@ -129,12 +146,15 @@ def _decide(box: Sandbox, name: str, last: bool) -> Posted:
 
 def _run(box: Sandbox, staffing: Staffing) -> None:
     for index, (stage, name, seats) in enumerate(staffing):
-        _book(box, seats)
+        _book(box, name, seats)
         _score(box, seats)
         last = index == len(staffing) - 1
         debrief = _decide(box, name, last)
         shown = "Offer approved" if last else f"Advanced to {staffing[index + 1][1]}"
         assert shown in _body(debrief), (stage, _body(debrief))
+        candidate = candidate_now(box.app.db, 1)
+        after = (stage, "offer") if last else (staffing[index + 1][0], "active")
+        assert (candidate.stage_key, candidate.status) == after
     assert not box.fake.block_errors
 
 
