@@ -8,7 +8,9 @@ from typing import Any
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
+    InputBlock,
     MarkdownTextObject,
+    NumberInputElement,
     Option,
     PlainTextObject,
     SectionBlock,
@@ -31,6 +33,31 @@ def context(text: str) -> ContextBlock:
 
 def option(label: str, value: str) -> Option:
     return Option(text=PlainTextObject(text=plain(label)), value=value)
+
+
+def number_input(
+    block_id: str,
+    label: str,
+    maximum: int,
+    initial: int | None,
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> InputBlock:
+    """A whole-number input from 1 to `maximum` (an interview limit, say)."""
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=NumberInputElement(
+            action_id="value",
+            is_decimal_allowed=False,
+            min_value=1,
+            max_value=maximum,
+            initial_value=str(initial) if initial is not None else None,
+        ),
+    )
 
 
 def modal(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     InputBlock,
-    NumberInputElement,
     PlainTextInputElement,
     StaticSelectElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
-from handlers.block_kit import modal, option
+from handlers.block_kit import modal, number_input, option
 from handlers.mrkdwn import esc, user
 from hiring.panels.pools import MAX_DAILY, MAX_WEEKLY, Load, PoolView, kind_label
 from hiring.people.people import WorkingHours, hours_text
@@ -26,21 +25,6 @@ def _users(block_id: str, label: str, users: list[str], *, optional: bool, hint:
         optional=optional,
         hint=hint,
         element=UserMultiSelectElement(action_id="value", initial_users=users or None),
-    )
-
-
-def _limit(block_id: str, label: str, maximum: int, initial: int) -> InputBlock:
-    """A whole-number input for an interview limit, between 1 and `maximum`."""
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        element=NumberInputElement(
-            action_id="value",
-            is_decimal_allowed=False,
-            min_value=1,
-            max_value=maximum,
-            initial_value=str(initial),
-        ),
     )
 
 
@@ -88,8 +72,8 @@ def pool_modal(*, kinds: list[str], pool: PoolView | None = None) -> View:
             optional=True,
             hint="In training: they sit in and watch; offered as a panel's shadow.",
         ),
-        _limit("daily_limit", "Interviews per person per day (at most)", MAX_DAILY, daily),
-        _limit("weekly_limit", "Interviews per person per week (at most)", MAX_WEEKLY, weekly),
+        number_input("daily_limit", "Interviews per person per day (at most)", MAX_DAILY, daily),
+        number_input("weekly_limit", "Interviews per person per week (at most)", MAX_WEEKLY, weekly),
     ]
     return modal(
         callback_id=POOL_MODAL,

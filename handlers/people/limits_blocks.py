@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, InputBlock, NumberInputElement
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 from slack_sdk.models.views import View
 
-from handlers.block_kit import context, modal, section
+from handlers.block_kit import context, modal, number_input, section
 from handlers.mrkdwn import plain, user
 from hiring.people.limits import DEFAULT, MAX_DAILY, MAX_WEEKLY, OWN, POOL, LimitsView
 
@@ -21,23 +21,6 @@ def limits_button() -> ActionsBlock:
     return ActionsBlock(
         block_id="limits",
         elements=[ButtonElement(text=plain("Set my interview limits"), action_id=LIMITS_OPEN, value="me")],
-    )
-
-
-def _input(block_id: str, label: str, maximum: int, own: int | None, hint: str) -> InputBlock:
-    """An optional whole-number input from 1 to `maximum`, showing the person's own limit if set."""
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        optional=True,
-        hint=hint,
-        element=NumberInputElement(
-            action_id="value",
-            is_decimal_allowed=False,
-            min_value=1,
-            max_value=maximum,
-            initial_value=str(own) if own is not None else None,
-        ),
     )
 
 
@@ -61,19 +44,21 @@ def limits_modal(view: LimitsView, *, own: bool) -> View:
             f"• {lim.daily} a day ({_SOURCES[lim.daily_source]})\n"
             f"• {lim.weekly} a week ({_SOURCES[lim.weekly_source]})"
         ),
-        _input(
+        number_input(
             "daily_limit",
             "Interviews per day (at most)",
             MAX_DAILY,
             view.own_daily,
-            _empty_hint(view, "daily"),
+            optional=True,
+            hint=_empty_hint(view, "daily"),
         ),
-        _input(
+        number_input(
             "weekly_limit",
             "Interviews per week (at most)",
             MAX_WEEKLY,
             view.own_weekly,
-            _empty_hint(view, "weekly"),
+            optional=True,
+            hint=_empty_hint(view, "weekly"),
         ),
     ]
     return modal(
