@@ -114,6 +114,27 @@ def replica(url: str, fake: FakeSlack, box: Sandbox, items: list[Due], n: int, w
     )
 
 
+def deliver(box: Sandbox, dispatchers: list[Dispatcher]) -> tuple[float, list[TickReport], list[float]]:
+    """One tick on every replica at once while another user's commands run: the seconds until all
+    ticks ended, their reports and the commands' latencies (sorted)."""
+    latencies: list[float] = []
+    stop = threading.Event()
+    commands = threading.Thread(target=command_latencies, args=(box, stop, latencies))
+    reports: list[TickReport] = []
+    commands.start()
+    started = time.perf_counter()
+    ticks = [threading.Thread(target=lambda d=d: reports.append(d.tick())) for d in dispatchers]
+    for thread in ticks:
+        thread.start()
+    for thread in ticks:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    stop.set()
+    commands.join()
+    latencies.sort()
+    return elapsed, reports, latencies
+
+
 def measure(
     backend: str,
     make_url: Callable[[], AbstractContextManager[str]],
@@ -128,24 +149,10 @@ def measure(
             box.fake.add_channel(channel, channel.lower())
         items = reminders(count, channels)
         dispatchers = [replica(url, box.fake, box, items, n, workers) for n in range(replicas)]
-        latencies: list[float] = []
-        stop = threading.Event()
-        commands = threading.Thread(target=command_latencies, args=(box, stop, latencies))
-        reports: list[TickReport] = []
-        commands.start()
-        started = time.perf_counter()
-        ticks = [threading.Thread(target=lambda d=d: reports.append(d.tick())) for d in dispatchers]
-        for thread in ticks:
-            thread.start()
-        for thread in ticks:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        stop.set()
-        commands.join()
+        elapsed, reports, latencies = deliver(box, dispatchers)
         posts = [p for p in box.fake.messages if p.channel in set(channels)]
         ids = Counter(int(m.group(1)) for p in posts if (m := CANDIDATE.search(p.text)))
         minimum = minimum_seconds(Counter(d.to for d in items))
-        latencies.sort()
         limiter = box.fake.limiter
         result = {
             "backend": backend,

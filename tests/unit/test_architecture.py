@@ -167,3 +167,18 @@ def test_no_test_module_defines_a_nose_style_setup_or_teardown() -> None:
         if isinstance(node, ast.FunctionDef) and node.name in {"setup", "teardown"}
     ]
     assert offenders == [], f"rename these helpers (e.g. `prepare`): {offenders}"
+
+
+def test_functions_fit_on_a_screen() -> None:
+    """No function over 60 lines (decorators and docstring included) outside migrations: one that
+    long does more than one thing. The benchmarks count too."""
+    too_long = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for path in [*sources(*PACKAGES), *sorted((ROOT / "benchmarks").rglob("*.py"))]
+        if "migrations" not in path.parts
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > 60
+    ]
+    assert not too_long, "\n".join(too_long)
