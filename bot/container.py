@@ -16,7 +16,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 
-from bot.engine import Engine, build_engine
+from bot.engine import Engine
 from bot.mailer import make_mailer
 from bot.observability import Metrics, install_redaction, request_id, request_kind, team_id
 from bot.settings import Settings
@@ -314,9 +314,9 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         clients=clients,
         calendar=calendar,
         metrics=metrics,
-        engine=build_engine(
+        engine=Engine(
             services,
-            settings.tick_seconds,
+            tick_seconds=settings.tick_seconds,
             metrics=metrics,
             retention_days=settings.retention_days,
             on_removed=clients.set_removed,
