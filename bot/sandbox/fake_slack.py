@@ -27,14 +27,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.sandbox.loopback import Dropped, LoopbackServer
+from bot.sandbox.loopback import Dropped, LoopbackHandler, LoopbackServer
 
 TEAM_ID = "T0LOOPBOT"
 BOT_USER_ID = "UBOTLOOP"
@@ -47,8 +46,8 @@ class Call:
 
     method: str
     params: dict[str, Any]
-    headers: dict[str, str]
-    at: float
+    headers: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -209,7 +208,6 @@ class UploadedFile:
     deleted: bool = False
     channel: str | None = None
     thread_ts: str | None = None
-    initial_comment: str | None = None
 
     @property
     def is_image(self) -> bool:
@@ -422,7 +420,7 @@ class FakeSlack(LoopbackServer):
         self, method: str, params: dict[str, Any], headers: dict[str, str]
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._lock:
-            call = Call(method=method, params=params, headers=headers, at=time.monotonic())
+            call = Call(method, params, headers)
             self.calls.append(call)
             fault = self._next_fault(method)
         if fault is not None and fault.stall:
@@ -520,12 +518,17 @@ class FakeSlack(LoopbackServer):
             parsed.validate_json()
         except Exception as exc:
             return f"invalid view: {exc}"
-        limit = 100
-        if len(view.get("blocks", [])) > limit:
-            return f"too many blocks in a view (limit {limit})"
+        if len(view.get("blocks", [])) > 100:
+            return "too many blocks in a view (limit 100)"
         if len(view.get("private_metadata", "") or "") > 3000:
             return "private_metadata over 3000 characters"
         return self._check_files(view.get("blocks", []))
+
+    def _view_of(self, p: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """A call's view, and Slack's answer when the view is invalid."""
+        view = _json(p.get("view"))
+        problem = self._check_view(view)
+        return view, (self._invalid(problem) if problem else None)
 
     def _invalid(self, problem: str) -> dict[str, Any]:
         self.block_errors.append(problem)
@@ -722,25 +725,22 @@ class FakeSlack(LoopbackServer):
             return {"ok": False, "error": "invalid_arguments"}
         if trigger.startswith("expired"):
             return {"ok": False, "error": "expired_trigger_id"}
-        view = _json(p.get("view"))
-        bad = self._check_view(view)
+        view, bad = self._view_of(p)
         if bad:
-            return self._invalid(bad)
+            return bad
         user = trigger.split(".")[1] if trigger.count(".") >= 2 else None
         view_id = f"V{next(self._view_ids):08d}"
         return {"ok": True, "view": self._store_view(view, view_id, user)}
 
-    def _api_views_push(self, p: dict[str, Any]) -> dict[str, Any]:
-        return self._api_views_open(p)
+    _api_views_push = _api_views_open
 
     def _api_views_update(self, p: dict[str, Any]) -> dict[str, Any]:
         view_id = str(p.get("view_id", ""))
         if view_id not in self.views:
             return {"ok": False, "error": "not_found"}
-        view = _json(p.get("view"))
-        bad = self._check_view(view)
+        view, bad = self._view_of(p)
         if bad:
-            return self._invalid(bad)
+            return bad
         if p.get("hash") and p["hash"] != self.views[view_id]["hash"]:
             return {"ok": False, "error": "hash_conflict"}
         return {"ok": True, "view": self._store_view(view, view_id, self.view_owner.get(view_id))}
@@ -749,10 +749,9 @@ class FakeSlack(LoopbackServer):
         user = str(p.get("user_id", ""))
         if user not in self.users:
             return {"ok": False, "error": "user_not_found"}
-        view = _json(p.get("view"))
-        bad = self._check_view(view)
+        view, bad = self._view_of(p)
         if bad:
-            return self._invalid(bad)
+            return bad
         self.home_tabs[user] = view
         return {"ok": True, "view": dict(view, id=f"VHOME{user}")}
 
@@ -779,14 +778,7 @@ class FakeSlack(LoopbackServer):
         """A POST of the file's bytes to the upload URL that `files.getUploadURLExternal` gave."""
         file_id = path.rstrip("/").rsplit("/", 1)[-1]
         with self._changed:
-            self.calls.append(
-                Call(
-                    method="upload",
-                    params={"file_id": file_id, "bytes": len(data)},
-                    headers={},
-                    at=time.monotonic(),
-                )
-            )
+            self.calls.append(Call("upload", {"file_id": file_id, "bytes": len(data)}))
             file = self.files.get(file_id)
             if file is None or file.completed:
                 return 404, "Not Found"
@@ -810,7 +802,6 @@ class FakeSlack(LoopbackServer):
         for entry, file in zip(entries, uploaded, strict=True):
             file.title, file.completed = entry.get("title"), True
             file.channel, file.thread_ts = channel_id, p.get("thread_ts") or None
-            file.initial_comment = p.get("initial_comment")
         as_json = [f.as_json(self.team_id, self.url) for f in uploaded]
         if channel_id is not None:
             self.messages.append(
@@ -840,7 +831,7 @@ class FakeSlack(LoopbackServer):
         parts = path.strip("/").split("/")
         channel_id, user_id = parts[1], parts[2]
         with self._changed:
-            self.calls.append(Call(method="response_url", params=payload, headers={}, at=time.monotonic()))
+            self.calls.append(Call("response_url", payload))
             bad = self._check_blocks(payload.get("blocks"))
             if bad:
                 self.block_errors.append(bad)
@@ -879,31 +870,21 @@ def _params(raw: str, content_type: str) -> dict[str, Any]:
     return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
 
 
-def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body leave in one write, as a real server sends a small answer. (Unbuffered,
-        # the body is a second small segment that Nagle's algorithm holds back until the client
-        # acknowledges the first: up to 40 ms for a client that keeps its connection open.)
-        wbufsize = 1 << 16
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
+def _make_handler(fake: FakeSlack) -> type[LoopbackHandler]:
+    class Handler(LoopbackHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
+            data = self.read_body()
             if self.path.startswith("/upload/"):  # a file's bytes, as sent (not a form)
-                status, text = fake.handle_upload(self.path, self.rfile.read(length))
-                self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8")
+                status, text = fake.handle_upload(self.path, data)
+                self.answer(status, text.encode("utf-8"), {"Content-Type": "text/plain; charset=utf-8"})
                 return
-            params = _params(self.rfile.read(length).decode("utf-8"), self.headers.get("Content-Type", ""))
+            params = _params(data.decode("utf-8"), self.headers.get("Content-Type", ""))
             headers = {k.lower(): v for k, v in self.headers.items()}
             if self.path.startswith("/response/"):
-                status, body = fake.handle_response_url(self.path, params)
-                self._send(status, json.dumps(body).encode("utf-8"))
+                self._json(*fake.handle_response_url(self.path, params))
                 return
             if not self.path.startswith("/api/"):
-                self._send(404, b'{"ok": false, "error": "not_found"}')
+                self._json(404, {"ok": False, "error": "not_found"})
                 return
             method = self.path[len("/api/") :].split("?")[0]
             try:
@@ -911,25 +892,10 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             except Dropped:
                 self.close_connection = True  # no answer: the client sees its read time out
                 return
-            self._send(status, json.dumps(body).encode("utf-8"), extra=extra)
+            self._json(status, body, extra)
 
-        def _send(
-            self,
-            status: int,
-            data: bytes,
-            content_type: str = "application/json; charset=utf-8",
-            extra: Mapping[str, str] = {},
-        ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in extra.items():
-                self.send_header(key, value)
-            self.end_headers()
-            try:
-                self.wfile.write(data)
-                self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):  # a late answer: the client has gone
-                self.close_connection = True
+        def _json(self, status: int, body: dict[str, Any], extra: Mapping[str, str] = {}) -> None:
+            data = json.dumps(body).encode("utf-8")
+            self.answer(status, data, {"Content-Type": "application/json; charset=utf-8", **extra})
 
     return Handler
