@@ -42,7 +42,7 @@ def _settings() -> Settings:
 
 
 def _settings_with_database() -> Settings:
-    """Settings whose DATABASE_URL was just opened; for the plan and question commands."""
+    """Settings whose DATABASE_URL was just opened."""
     settings = _settings()
     check_database(settings.database_url)
     return settings
@@ -132,19 +132,10 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.startup import run_web
+    """`loopbot run` (Slack and the scheduler) or `loopbot worker` (the scheduler only)."""
+    from bot.startup import run_web, run_worker
 
-    settings = _settings()
-    check_database(settings.database_url)
-    return run_web(settings)
-
-
-def cmd_worker(args: argparse.Namespace) -> int:
-    from bot.startup import run_worker
-
-    settings = _settings()
-    check_database(settings.database_url)
-    return run_worker(settings)
+    return (run_web if args.command == "run" else run_worker)(_settings_with_database())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -154,15 +145,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_plans(args: argparse.Namespace) -> int:
-    from bot.plans_cli import plans_command
+    """`loopbot plans …` and `loopbot questions …`."""
+    from bot.plans_cli import SUBCOMMANDS
 
-    return plans_command(args, _settings_with_database)
-
-
-def cmd_questions(args: argparse.Namespace) -> int:
-    from bot.plans_cli import questions_command
-
-    return questions_command(args, _settings_with_database)
+    subcommand = getattr(args, f"{args.command}_command")
+    return SUBCOMMANDS[args.command, subcommand](args, _settings_with_database)
 
 
 def _slack_credentials(settings: Settings) -> None:
@@ -184,8 +171,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
     from hiring.errors import DomainError
     from hiring.permissions import Actor
 
-    settings = _settings()
-    check_database(settings.database_url)
+    settings = _settings_with_database()
     _slack_credentials(settings)
     loopbot = _build(settings)
     if isinstance(loopbot, int):
@@ -292,11 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS: dict[str, Command] = {
     "run": cmd_run,
-    "worker": cmd_worker,
+    "worker": cmd_run,
     "db": cmd_db,
     "demo": cmd_demo,
     "plans": cmd_plans,
-    "questions": cmd_questions,
+    "questions": cmd_plans,
     "forget": cmd_forget,
 }
 

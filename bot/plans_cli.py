@@ -170,19 +170,6 @@ def plans_import(args: argparse.Namespace, settings_factory: SettingsFactory) ->
     return 0
 
 
-PLAN_COMMANDS: dict[str, Callable[[argparse.Namespace, SettingsFactory], int]] = {
-    "list": plans_list,
-    "show": plans_show,
-    "validate": plans_validate,
-    "import": plans_import,
-}
-
-
-def plans_command(args: argparse.Namespace, settings_factory: SettingsFactory) -> int:
-    """Run `loopbot plans <subcommand>`."""
-    return PLAN_COMMANDS[args.plans_command](args, settings_factory)
-
-
 # -- questions -----------------------------------------------------------------------------------
 def _bank_summary(spec: QuestionBankSpec) -> str:
     foci = ", ".join(f"{focus} ({n})" for focus, n in spec.foci().items())
@@ -220,12 +207,11 @@ def questions_import(args: argparse.Namespace, settings_factory: SettingsFactory
     return 0
 
 
-QUESTION_COMMANDS: dict[str, Callable[[argparse.Namespace, SettingsFactory], int]] = {
-    "validate": questions_validate,
-    "import": questions_import,
+SUBCOMMANDS: dict[tuple[str, str], Callable[[argparse.Namespace, SettingsFactory], int]] = {
+    ("plans", "list"): plans_list,
+    ("plans", "show"): plans_show,
+    ("plans", "validate"): plans_validate,
+    ("plans", "import"): plans_import,
+    ("questions", "validate"): questions_validate,
+    ("questions", "import"): questions_import,
 }
-
-
-def questions_command(args: argparse.Namespace, settings_factory: SettingsFactory) -> int:
-    """Run `loopbot questions <subcommand>`."""
-    return QUESTION_COMMANDS[args.questions_command](args, settings_factory)
