@@ -28,30 +28,16 @@ def flow_roles_and_candidates(demo: Demo) -> None:
         for o in demo.options("UHANA", "plan")
         if "public-sector" in str(o["text"]).lower() or "publishing" in str(o["text"]).lower()
     )
-    demo.submit(
-        "UHANA",
-        {
-            "title": "Senior Backend Engineer",
-            "channel": "CNOBOT",
-            "hiring_manager": "UHANA",
-            "recruiters": ["URITA"],
-            "plan": plan["value"],
-            "timezone": "Europe/London",
-        },
-        "picks a channel Loopbot is not in, and submits",
-    )
-    demo.submit(
-        "UHANA",
-        {
-            "title": "Senior Backend Engineer",
-            "channel": HIRING_CHANNEL,
-            "hiring_manager": "UHANA",
-            "recruiters": ["URITA"],
-            "plan": plan["value"],
-            "timezone": "Europe/London",
-        },
-        "switches to #hiring-backend and submits",
-    )
+    role = {
+        "title": "Senior Backend Engineer",
+        "channel": "CNOBOT",
+        "hiring_manager": "UHANA",
+        "recruiters": ["URITA"],
+        "plan": plan["value"],
+        "timezone": "Europe/London",
+    }
+    demo.submit("UHANA", role, "picks a channel Loopbot is not in, and submits")
+    demo.submit("UHANA", {**role, "channel": HIRING_CHANNEL}, "switches to #hiring-backend and submits")
     demo.step("The recruiter adds a candidate")
     demo.say("URITA", "candidate")
     demo.submit(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.transcript import blocks_text, readable, view_text
+from hiring.outbox import Dispatcher, Source
 
 Step = Callable[["Demo"], None]
 
@@ -44,6 +45,13 @@ class Demo:
     def click(self, user_id: str, action_id: str, value: str, note: str, **kw: object) -> None:
         print(f"\n> {self.name(user_id)} {note}")
         self.box.click(user_id, action_id, value, **kw)
+        self.show()
+
+    def tick(self, sources: list[Source]) -> None:
+        """One tick of `sources` alone at the sandbox's now, then print what it changed."""
+        services = self.box.app.services
+        Dispatcher(self.box.app.db, self.box.clock, services.notifier, sources).tick()
+        self.box.idle()
         self.show()
 
     def show(self) -> None:
