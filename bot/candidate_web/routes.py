@@ -18,7 +18,7 @@ from bot.candidate_web.timefmt import google_link, zones
 from hiring.errors import Conflict, DomainError, ExternalServiceError, InvalidInput
 from hiring.scheduling.booking import Choice
 from hiring.scheduling.links import OpenLink
-from hiring.scheduling.self_service import CandidateSlot, Overview
+from hiring.scheduling.self_service import Overview
 from hiring.services import Services
 from hiring.text import valid_timezone
 from scheduling.ics import Invite, invite_ics
@@ -130,18 +130,17 @@ class CandidatePages:
         overview = self.pages.overview(link)
         tz = self.tz(overview)
         if overview.booked or overview.cancelled:
-            done = request.args.get("done", "")
-            return self.render(
-                "booked.html", token, overview, tz, done=done, calendar=self.calendar_links(overview)
-            )
+            return self.booked_page(token, overview, tz, done=request.args.get("done", ""))
         return self.options_page(token, link, tz, moving=False, overview=overview)
 
-    def calendar_links(self, overview: Overview) -> list[tuple[int, CandidateSlot, str]]:
+    def booked_page(self, token: str, overview: Overview, tz: str, **extra: Any) -> str:
+        """The booking, with "add to Google Calendar" links for each interview."""
         details = f"{overview.role_title}: {overview.stage_name}"
-        return [
+        calendar = [
             (n, s, google_link(s.title, s.start, s.end, details))
             for n, s in enumerate(overview.booked, start=1)
         ]
+        return self.render("booked.html", token, overview, tz, calendar=calendar, **extra)
 
     def book(self, token: str) -> BaseResponse | str:
         """Book the chosen option; back to the page with a confirmation."""
@@ -186,26 +185,9 @@ class CandidatePages:
                 note,
                 request_key=f"page:{link.link_id}:cancel:{overview.booked[0].start if overview.booked else ''}",
             )
-        except ExternalServiceError:
-            return self.render(
-                "booked.html",
-                token,
-                overview,
-                tz,
-                done="",
-                calendar=self.calendar_links(overview),
-                note=CALENDAR_DOWN,
-            )
         except DomainError as err:
-            return self.render(
-                "booked.html",
-                token,
-                overview,
-                tz,
-                done="",
-                calendar=self.calendar_links(overview),
-                note=err.message,
-            )
+            note = CALENDAR_DOWN if isinstance(err, ExternalServiceError) else err.message
+            return self.booked_page(token, overview, tz, done="", note=note)
         return redirect(url_for("page", token=token, tz=tz, done="cancelled"))
 
     # -- none suits: the week grid ------------------------------------------------------------------
