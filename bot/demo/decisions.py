@@ -4,18 +4,15 @@ candidate, and the recruiter edits the drafted feedback report and marks it sent
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from bot.demo.feedback import book_back_to_back, stage_panel
+from bot.demo.session import Demo, shown
 from bot.sandbox.fake_slack import Posted
 from bot.sandbox.transcript import blocks_text
 from bot.sources import debrief_sources
 from hiring.plans.plans import spec_of
 from hiring.roles.candidates import live_candidate
 from storage.models import Panel, Scorecard
-
-if TYPE_CHECKING:
-    from bot.demo.session import Demo
 
 CANDIDATE = "Grace Hopper"
 EVIDENCE = (
@@ -96,9 +93,7 @@ def _buttons(message: Posted) -> dict[str, str]:
 
 def _reads(demo: Demo, where: str, message: Posted, blocks: int) -> None:
     """Print the last blocks of a message that Loopbot updated in place."""
-    print(f"  [{where}, updated in place, now ends with]")
-    for line in blocks_text(demo.fake, message.blocks[-blocks:]):
-        print(f"    {line}")
+    shown(f"{where}, updated in place, now ends with", blocks_text(demo.fake, message.blocks[-blocks:]))
 
 
 def flow_decisions(demo: Demo) -> None:

@@ -62,10 +62,6 @@ def book_back_to_back(panel: Panel, at: datetime, now: datetime, video_link: str
     panel.booked_at = now
 
 
-def _next_morning(now: datetime) -> datetime:
-    return (now + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-
-
 def _booked_interview(demo: Demo) -> tuple[Interview, int, bool]:
     """Grace Hopper's next booked interview; when no booking flow ran before, her current stage's
     panel is booked directly in the database (tomorrow at 10:00 UTC, back to back)."""
@@ -85,7 +81,8 @@ def _booked_interview(demo: Demo) -> tuple[Interview, int, bool]:
         if booked is not None and booked.seats:
             return booked, candidate.role.briefing_minutes, False
         panel = stage_panel(uow, candidate, now, {"USAM": "interviewer", "UMIA": "shadow"})
-        book_back_to_back(panel, _next_morning(now), now, "https://meet.example.com/grace-hopper")
+        tomorrow = (now + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+        book_back_to_back(panel, tomorrow, now, "https://meet.example.com/grace-hopper")
         uow.commit()
         first = min(panel.interviews, key=lambda i: i.start_at or now)
         return first, candidate.role.briefing_minutes, True
