@@ -44,6 +44,7 @@ JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 API_PREFIX = "/calendar/v3/"
 FREEBUSY_MAX_CALENDARS = 50
 EVENT_ID_CHARS = set("abcdefghijklmnopqrstuv0123456789")
+READ_ONLY = ("id", "kind", "htmlLink", "created", "creator", "organizer", "iCalUID", "sequence")
 
 REASONS: dict[int, tuple[str, str, str]] = {
     400: ("global", "invalid", "Invalid Value"),
@@ -542,9 +543,7 @@ class FakeGoogleCalendar(LoopbackServer):
         candidate = json.loads(json.dumps(event))
         moved = False
         for key, value in body.items():
-            if key in ("id", "kind", "htmlLink", "created", "creator", "organizer", "iCalUID", "sequence"):
-                continue
-            if key == "attendees":
+            if key in READ_ONLY or key == "attendees":  # attendees: after the times are checked
                 continue
             if key == "conferenceData":
                 if int(query.get("conferenceDataVersion", "0")) >= 1 and "hangoutLink" not in candidate:
