@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from bot.sandbox.loopback import Dropped, LoopbackHandler, LoopbackServer
+from scheduling.calendar_protocol import Interval, merge, utc
 
 BATCH_PATH = "/batch/calendar/v3"
 TOKEN_PATH = "/token"
@@ -114,12 +115,6 @@ def _take(scripted: list[Scripted], operation: str, event_id: str | None) -> Scr
 
 
 @dataclass
-class _Busy:
-    start: datetime
-    end: datetime
-
-
-@dataclass
 class _Reply:
     status: int
     body: Any = None
@@ -132,7 +127,7 @@ class FakeGoogleCalendar(LoopbackServer):
     def __init__(self, *, owner: str = "loopbot@example.com", host: str = "127.0.0.1") -> None:
         self.owner = owner
         self.events: dict[tuple[str, str], dict[str, Any]] = {}
-        self.busy: dict[str, list[_Busy]] = {}
+        self.busy: dict[str, list[Interval]] = {}
         self.missing_calendars: set[str] = set()
         self.conference_pending_reads = 0  # Meet links stay "pending" for this many reads of the event
         self.requests: list[GoogleCall] = []
@@ -200,7 +195,7 @@ class FakeGoogleCalendar(LoopbackServer):
     def add_busy(self, calendar_id: str, start: datetime, end: datetime) -> None:
         """Busy time on someone's calendar that Loopbot did not book."""
         with self._lock:
-            self.busy.setdefault(calendar_id.lower(), []).append(_Busy(_utc(start), _utc(end)))
+            self.busy.setdefault(calendar_id.lower(), []).append(Interval(utc(start), utc(end)))
 
     def set_response(
         self, event_id: str, email_address: str, status: str, *, calendar_id: str | None = None
@@ -401,36 +396,28 @@ class FakeGoogleCalendar(LoopbackServer):
             if cid.lower() in self.missing_calendars:
                 calendars[cid] = {"errors": [{"domain": "global", "reason": "notFound"}], "busy": []}
                 continue
-            spans = sorted(
-                (max(s, lo), min(e, hi)) for s, e in self._busy_of(self._calendar(cid)) if s < hi and e > lo
-            )
-            merged: list[list[datetime]] = []
-            for s, e in spans:
-                if merged and s <= merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], e)
-                else:
-                    merged.append([s, e])
-            calendars[cid] = {"busy": [{"start": _fmt(s), "end": _fmt(e)} for s, e in merged]}
+            busy = merge(self._busy_of(self._calendar(cid)), lo, hi)  # clipped, sorted, merged
+            calendars[cid] = {"busy": [{"start": _fmt(s), "end": _fmt(e)} for s, e in busy]}
         return _Reply(
             200,
             {"kind": "calendar#freeBusy", "timeMin": _fmt(lo), "timeMax": _fmt(hi), "calendars": calendars},
         )
 
-    def _busy_of(self, calendar: str) -> list[tuple[datetime, datetime]]:
-        spans = [(b.start, b.end) for b in self.busy.get(calendar, [])]
+    def _busy_of(self, calendar: str) -> list[Interval]:
+        spans = list(self.busy.get(calendar, []))
         for (owner_calendar, _), event in self.events.items():
             if event.get("status") == "cancelled" or event.get("transparency") == "transparent":
                 continue
             start, end = _event_time(event["start"]), _event_time(event["end"])
             if owner_calendar == calendar:
-                spans.append((start, end))
+                spans.append(Interval(start, end))
                 continue
             for attendee in event.get("attendees", []):
                 if (
                     attendee.get("email", "").lower() == calendar
                     and attendee.get("responseStatus") != "declined"
                 ):
-                    spans.append((start, end))
+                    spans.append(Interval(start, end))
         return spans
 
     def _op_events_insert(self, calendar_id: str, _e: Any, query: dict[str, str], body: Any) -> _Reply:
@@ -683,13 +670,7 @@ def _event_time(value: dict[str, Any]) -> datetime:
 
 
 def _parse_time(value: str) -> datetime:
-    return _utc(datetime.fromisoformat(value))
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("naive datetime refused")
-    return value.astimezone(UTC)
+    return utc(datetime.fromisoformat(value))
 
 
 def _fmt(value: datetime) -> str:
