@@ -67,12 +67,14 @@ def _database(settings_factory: SettingsFactory, *, migrate: bool) -> Iterator[D
         db.dispose()
 
 
-def _print_invalid(kind: str, err: DocumentError) -> int:
+def _print_invalid(kind: str, err: DocumentError, *, importing: bool = False) -> int:
     _err(
         f"{err.source} is not a valid {kind} ({len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}):"
     )
     for problem in err.problems:
         _err(f"  {problem}")
+    if importing:
+        _err("Nothing was imported.")
     return EXIT_INVALID
 
 
@@ -157,9 +159,7 @@ def plans_import(args: argparse.Namespace, settings_factory: SettingsFactory) ->
     try:
         spec = load_plan_file(args.file)
     except DocumentError as err:
-        _print_invalid("plan", err)
-        _err("Nothing was imported.")
-        return EXIT_INVALID
+        return _print_invalid("plan", err, importing=True)
     with _database(settings_factory, migrate=True) as db:
         try:
             plan, created = PlanService(db, SystemClock()).import_spec(team, spec, source="file")
@@ -191,9 +191,7 @@ def questions_import(args: argparse.Namespace, settings_factory: SettingsFactory
     try:
         spec = load_question_file(args.file)
     except DocumentError as err:
-        _print_invalid("question bank", err)
-        _err("Nothing was imported.")
-        return EXIT_INVALID
+        return _print_invalid("question bank", err, importing=True)
     with _database(settings_factory, migrate=True) as db:
         try:
             result = QuestionService(db, SystemClock()).import_bank(team, spec)

@@ -152,14 +152,8 @@ class SlackDriver:
         view = view or self.fake.last_view(user_id)
         assert view is not None
         submitted = dict(view, state={"values": state_values(view, values or {})})
-        payload = {
-            "type": "view_closed",
-            "team": {"id": self.team_id, "domain": "loopbot-sim"},
-            "user": self._user(user_id),
-            "api_app_id": "ALOOPBOT",
-            "view": submitted,
-            "is_cleared": False,
-        }
+        payload = self._envelope("view_closed", user_id, view=submitted, is_cleared=False)
+        del payload["trigger_id"]  # closing a modal starts no interaction
         return self._interactive(payload)
 
     def click(

@@ -434,10 +434,11 @@ class FakeSlack(LoopbackServer):
                 with self._changed:
                     self._changed.notify_all()
                 return fault.status, body, extra
-        if method != "oauth.v2.access" and not headers.get("authorization", "").startswith("Bearer "):
-            return 200, {"ok": False, "error": "not_authed"}, {}
         if method != "oauth.v2.access":
-            refused = self._refusal(call, headers["authorization"][len("Bearer ") :])
+            auth = headers.get("authorization", "")
+            refused = (
+                self._refusal(call, auth[len("Bearer ") :]) if auth.startswith("Bearer ") else "not_authed"
+            )
             if refused:
                 return 200, {"ok": False, "error": refused}, {}
         if self.limiter is not None:
@@ -450,8 +451,7 @@ class FakeSlack(LoopbackServer):
         with self._changed:
             body = handler(params)
             if method == "auth.test":
-                token = headers.get("authorization", "")[len("Bearer ") :]
-                body["team_id"] = self.tokens.get(token, self.team_id)
+                body["team_id"] = self.team_of(call) or self.team_id
             self._changed.notify_all()
         return 200, body, {}
 
@@ -586,9 +586,7 @@ class FakeSlack(LoopbackServer):
         if channel_id.startswith("D"):
             return {"ok": True, "channel": {"id": channel_id, "is_im": True, "is_member": True}}
         channel = self.channels.get(channel_id)
-        if channel is None:
-            return {"ok": False, "error": "channel_not_found"}
-        if channel.is_private and not channel.bot_is_member:
+        if channel is None or (channel.is_private and not channel.bot_is_member):
             return {"ok": False, "error": "channel_not_found"}
         return {
             "ok": True,
@@ -765,10 +763,8 @@ class FakeSlack(LoopbackServer):
 
     def _api_files_getUploadURLExternal(self, p: dict[str, Any]) -> dict[str, Any]:
         filename, length = str(p.get("filename") or ""), str(p.get("length") or "")
-        if not filename or not length.isdecimal():
-            return {"ok": False, "error": "invalid_arguments"}
         alt_txt = p.get("alt_txt")
-        if alt_txt is not None and len(str(alt_txt)) > 1000:
+        if not filename or not length.isdecimal() or (alt_txt is not None and len(str(alt_txt)) > 1000):
             return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._file_ids):010d}"
         self.files[file_id] = UploadedFile(id=file_id, filename=filename, length=int(length), alt_txt=alt_txt)
