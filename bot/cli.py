@@ -243,18 +243,16 @@ def add_plans_parsers(add: AddParser) -> None:
     show.add_argument("key")
     show.add_argument("--team", default=None)
     validate = plans_sub.add_parser("validate", help="check a plan file; nothing is imported")
-    validate.add_argument("file", type=Path)
     imp = plans_sub.add_parser("import", help="validate and import a plan file into a workspace")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
 
     questions = add("questions", help="the interview question bank")
     questions_sub = questions.add_subparsers(dest="questions_command", required=True)
     q_validate = questions_sub.add_parser("validate", help="check a question bank file; nothing is imported")
-    q_validate.add_argument("file", type=Path)
     q_import = questions_sub.add_parser("import", help="validate and import a question bank into a workspace")
-    q_import.add_argument("file", type=Path)
-    q_import.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
+    for parser in (validate, imp, q_validate, q_import):
+        parser.add_argument("file", type=Path)
+    for parser in (imp, q_import):
+        parser.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
 
 
 def build_parser() -> argparse.ArgumentParser:

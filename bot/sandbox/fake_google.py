@@ -124,7 +124,7 @@ class _Reply:
 class FakeGoogleCalendar(LoopbackServer):
     """The simulated Google Calendar and its HTTP server (port 0)."""
 
-    def __init__(self, *, owner: str = "loopbot@example.com", host: str = "127.0.0.1") -> None:
+    def __init__(self, *, owner: str = "loopbot@example.com") -> None:
         self.owner = owner
         self.events: dict[tuple[str, str], dict[str, Any]] = {}
         self.busy: dict[str, list[Interval]] = {}
@@ -136,7 +136,7 @@ class FakeGoogleCalendar(LoopbackServer):
         self.stalls: list[GoogleStall] = []
         self._etag = itertools.count(1)
         self._lock = threading.RLock()
-        super().__init__(_make_handler(self), host, "fake-google")
+        super().__init__(_make_handler(self), "fake-google")
 
     @property
     def api_endpoint(self) -> str:

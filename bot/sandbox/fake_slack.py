@@ -245,12 +245,10 @@ class FakeSlack(LoopbackServer):
     def __init__(
         self,
         *,
-        team_id: str = TEAM_ID,
-        host: str = "127.0.0.1",
         rate_limits: Mapping[str, MethodLimits] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.team_id = team_id
+        self.team_id = TEAM_ID
         self.limiter = RateLimiter(rate_limits, clock) if rate_limits is not None else None
         self.users: dict[str, FakeUser] = {}
         self.channels: dict[str, FakeChannel] = {}
@@ -273,7 +271,7 @@ class FakeSlack(LoopbackServer):
         self._file_ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        super().__init__(_make_handler(self), host, "fake-slack")
+        super().__init__(_make_handler(self), "fake-slack")
 
     @property
     def api_url(self) -> str:

@@ -52,9 +52,9 @@ class _Server(ThreadingHTTPServer):
 class LoopbackServer:
     """Serves a fake's `handler` once started (`start()`/`stop()`, or `with`)."""
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str, name: str) -> None:
+    def __init__(self, handler: type[BaseHTTPRequestHandler], name: str) -> None:
         self._released = threading.Event()  # set by release() and stop(): held requests are dropped
-        self.server = _Server((host, 0), handler)
+        self.server = _Server(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True
         )
