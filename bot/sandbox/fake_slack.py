@@ -148,7 +148,7 @@ class FakeUser:
     is_admin: bool = False
     deleted: bool = False
 
-    def as_json(self, tz_offset: int = 0) -> dict[str, Any]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "team_id": TEAM_ID,
@@ -159,7 +159,7 @@ class FakeUser:
             "is_admin": self.is_admin,
             "tz": self.tz,
             "tz_label": self.tz,
-            "tz_offset": tz_offset,
+            "tz_offset": 0,
             "profile": {
                 "real_name": self.real_name,
                 "display_name": self.name,
@@ -175,7 +175,6 @@ class FakeChannel:
     bot_is_member: bool = True
     is_private: bool = False
     is_archived: bool = False
-    members: set[str] = field(default_factory=set)
 
 
 @dataclass
