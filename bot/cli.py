@@ -42,7 +42,7 @@ def _settings() -> Settings:
 
 
 def _settings_with_database() -> Settings:
-    """Settings whose DATABASE_URL was just opened; for the plan and question commands."""
+    """Settings whose DATABASE_URL was just opened."""
     settings = _settings()
     check_database(settings.database_url)
     return settings
@@ -132,19 +132,10 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.startup import run_web
+    """`loopbot run` (Slack and the scheduler) or `loopbot worker` (the scheduler only)."""
+    from bot.startup import run_web, run_worker
 
-    settings = _settings()
-    check_database(settings.database_url)
-    return run_web(settings)
-
-
-def cmd_worker(args: argparse.Namespace) -> int:
-    from bot.startup import run_worker
-
-    settings = _settings()
-    check_database(settings.database_url)
-    return run_worker(settings)
+    return (run_web if args.command == "run" else run_worker)(_settings_with_database())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -154,15 +145,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_plans(args: argparse.Namespace) -> int:
-    from bot.plans_cli import plans_command
+    """`loopbot plans …` and `loopbot questions …`."""
+    from bot.plans_cli import SUBCOMMANDS
 
-    return plans_command(args, _settings_with_database)
-
-
-def cmd_questions(args: argparse.Namespace) -> int:
-    from bot.plans_cli import questions_command
-
-    return questions_command(args, _settings_with_database)
+    subcommand = getattr(args, f"{args.command}_command")
+    return SUBCOMMANDS[args.command, subcommand](args, _settings_with_database)
 
 
 def _slack_credentials(settings: Settings) -> None:
@@ -184,8 +171,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
     from hiring.errors import DomainError
     from hiring.permissions import Actor
 
-    settings = _settings()
-    check_database(settings.database_url)
+    settings = _settings_with_database()
     _slack_credentials(settings)
     loopbot = _build(settings)
     if isinstance(loopbot, int):
@@ -257,18 +243,16 @@ def add_plans_parsers(add: AddParser) -> None:
     show.add_argument("key")
     show.add_argument("--team", default=None)
     validate = plans_sub.add_parser("validate", help="check a plan file; nothing is imported")
-    validate.add_argument("file", type=Path)
     imp = plans_sub.add_parser("import", help="validate and import a plan file into a workspace")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
 
     questions = add("questions", help="the interview question bank")
     questions_sub = questions.add_subparsers(dest="questions_command", required=True)
     q_validate = questions_sub.add_parser("validate", help="check a question bank file; nothing is imported")
-    q_validate.add_argument("file", type=Path)
     q_import = questions_sub.add_parser("import", help="validate and import a question bank into a workspace")
-    q_import.add_argument("file", type=Path)
-    q_import.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
+    for parser in (validate, imp, q_validate, q_import):
+        parser.add_argument("file", type=Path)
+    for parser in (imp, q_import):
+        parser.add_argument("--team", required=True, help="Slack workspace (team) id, e.g. T0123ABCD")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -292,11 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS: dict[str, Command] = {
     "run": cmd_run,
-    "worker": cmd_worker,
+    "worker": cmd_run,
     "db": cmd_db,
     "demo": cmd_demo,
     "plans": cmd_plans,
-    "questions": cmd_questions,
+    "questions": cmd_plans,
     "forget": cmd_forget,
 }
 

@@ -16,7 +16,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 
-from bot.engine import Engine, build_engine
+from bot.engine import Engine
 from bot.mailer import make_mailer
 from bot.observability import Metrics, install_redaction, request_id, request_kind, team_id
 from bot.settings import Settings
@@ -91,15 +91,12 @@ class ClientPool:
             metrics=self.metrics,
         )
 
-    def forget(self, team_id: str) -> None:
-        with self._lock:
-            self._clients.pop(team_id, None)
-
     def set_removed(self, teams: frozenset[str]) -> None:
         """The removed workspaces (each tick reads them): calls for them are refused before Slack."""
         self.removed = teams
-        for team in teams:
-            self.forget(team)
+        with self._lock:
+            for team in teams:
+                self._clients.pop(team, None)
 
 
 class NotInstalled(WorkspaceUnavailable):
@@ -216,21 +213,16 @@ def oauth_settings(settings: Settings, db: Database, installed: Callable[[str], 
     )
 
 
-class ClientOverToken(logging.Filter):
-    """Drops Bolt's start-up notice that `token` is unused because a `client` was given."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
-
-
 def bolt_app(
     settings: Settings, clients: ClientPool, oauth: OAuthSettings | None, listeners: Background
 ) -> App:
     """The Bolt app: signed requests, OAuth when enabled, listeners run on `listeners`."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     # Bolt reads SLACK_BOT_TOKEN from the environment itself and warns at every start that the client
-    # we hand it wins; it does (the client carries that token), so the notice says nothing.
-    logging.getLogger("slack_bolt.App").addFilter(ClientOverToken())
+    # we hand it wins; it does (the client carries that token), so the notice says nothing: dropped.
+    logging.getLogger("slack_bolt.App").addFilter(
+        lambda record: "`token` will be unused" not in record.getMessage()
+    )
     return App(
         name="loopbot",  # without a name Bolt takes its caller's file name from inspect.stack(): ~30 ms
         client=clients.default,
@@ -314,9 +306,9 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         clients=clients,
         calendar=calendar,
         metrics=metrics,
-        engine=build_engine(
+        engine=Engine(
             services,
-            settings.tick_seconds,
+            tick_seconds=settings.tick_seconds,
             metrics=metrics,
             retention_days=settings.retention_days,
             on_removed=clients.set_removed,

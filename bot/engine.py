@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -65,31 +65,27 @@ class Engine:
         services: Services,
         *,
         tick_seconds: float,
-        sources: Sequence[Source] | None = None,
-        replica: str | None = None,
         metrics: Metrics | None = None,
-        periodic: dict[str, tuple[float, Callable[[], object]]] | None = None,
+        retention_days: int | None = None,
         on_removed: Callable[[frozenset[str]], None] | None = None,
         replica_timeout_seconds: float = TIMEOUT_SECONDS,
         send_workers: int = 1,
         spacing_seconds: float = 0.0,
     ) -> None:
-        """`periodic` adds other jobs to the runner: name → (every so many seconds, callable);
+        """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set);
         `on_removed` hears the removed workspaces at the start of each tick (the Slack clients);
-        a replica whose heartbeat stood still `replica_timeout_seconds` is declared dead."""
+        a replica whose heartbeat stood still `replica_timeout_seconds` is declared dead; its sends go
+        out on `send_workers` threads, `spacing_seconds` apart per channel."""
         self.services = services
         self.on_removed = on_removed
         self.metrics = metrics
         self.removed: frozenset[str] = frozenset()  # removed workspaces, read at the start of each tick
-        chosen = all_sources(services) if sources is None else sources
-        self.liveness = Liveness(
-            services.db, services.clock, replica=replica, timeout_seconds=replica_timeout_seconds
-        )
+        self.liveness = Liveness(services.db, services.clock, timeout_seconds=replica_timeout_seconds)
         self.dispatcher = Dispatcher(
             services.db,
             services.clock,
             services.notifier,
-            [active_only(source, lambda: self.removed) for source in chosen],
+            [active_only(source, lambda: self.removed) for source in all_sources(services)],
             liveness=self.liveness,
             send_workers=send_workers,
             spacing_seconds=spacing_seconds,
@@ -97,8 +93,10 @@ class Engine:
         self.runner = JobRunner(self.tick, tick_seconds=tick_seconds)
         # Beats apart from the tick, so a long tick does not look like a dead replica.
         self.runner.add_interval("heartbeat", self.liveness.beat, self.liveness.interval)
-        for name, (seconds, job) in (periodic or {}).items():
-            self.runner.add_interval(name, job, seconds)
+        if retention_days:
+            self.runner.add_interval(
+                "retention", retention_job(services, retention_days), RETENTION_EVERY_SECONDS
+            )
         self._lock = threading.Lock()
 
     @property
@@ -161,31 +159,3 @@ class Engine:
         self.dispatcher.stop()
         self.runner.shutdown(wait=True)
         self.liveness.stop()
-
-
-def build_engine(
-    services: Services,
-    tick_seconds: float,
-    *,
-    metrics: Metrics | None = None,
-    retention_days: int | None = None,
-    on_removed: Callable[[frozenset[str]], None] | None = None,
-    replica_timeout_seconds: float = TIMEOUT_SECONDS,
-    send_workers: int = 1,
-    spacing_seconds: float = 0.0,
-) -> Engine:
-    """The engine for one replica (with the retention sweep when `RETENTION_DAYS` is set); its sends
-    go out on `send_workers` threads, `spacing_seconds` apart per channel."""
-    periodic: dict[str, tuple[float, Callable[[], object]]] = {}
-    if retention_days:
-        periodic["retention"] = (RETENTION_EVERY_SECONDS, retention_job(services, retention_days))
-    return Engine(
-        services,
-        tick_seconds=tick_seconds,
-        metrics=metrics,
-        periodic=periodic,
-        on_removed=on_removed,
-        replica_timeout_seconds=replica_timeout_seconds,
-        send_workers=send_workers,
-        spacing_seconds=spacing_seconds,
-    )

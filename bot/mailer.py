@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -14,29 +15,19 @@ from hiring.errors import MailError
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, kw_only=True)
 class SmtpMailer:
     """Sends one plain-text message per call: connect, STARTTLS when asked, log in when a user name
     is set, send, quit. Any failure becomes a `MailError` whose message is for the user; the
     password never appears in it or in the logs."""
 
-    def __init__(
-        self,
-        *,
-        host: str,
-        port: int,
-        sender: str,
-        username: str | None = None,
-        password: str | None = None,
-        starttls: bool = True,
-        timeout: float = 10.0,
-    ) -> None:
-        self.host = host
-        self.port = port
-        self.sender = sender
-        self.username = username
-        self.password = password
-        self.starttls = starttls
-        self.timeout = timeout
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = True
+    timeout: float = 10.0
 
     def send(self, to: str, subject: str, body: str) -> None:
         """Send `body` as text/plain to `to` (MailError when the server refused or did not answer)."""

@@ -24,10 +24,10 @@ _known_secrets: set[str] = set()
 _factory_installed = False
 
 
-def redact(text: str) -> str:
-    """`text` with Slack tokens and every registered secret masked."""
+def redact(text: str, secrets: Iterable[str] = _known_secrets) -> str:
+    """`text` with Slack tokens and `secrets` (by default every registered secret) masked."""
     text = TOKEN_PATTERN.sub("[redacted]", text)
-    for secret in _known_secrets:
+    for secret in secrets:
         text = text.replace(secret, "[redacted]")
     return text
 
@@ -63,17 +63,11 @@ class RedactSecrets(logging.Filter):
         super().__init__()
         self.secrets = [s for s in secrets if s and len(s) >= 6]
 
-    def _clean(self, text: str) -> str:
-        text = TOKEN_PATTERN.sub("[redacted]", text)
-        for secret in self.secrets:
-            text = text.replace(secret, "[redacted]")
-        return text
-
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = self._clean(message)
+        cleaned = redact(message, self.secrets)
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = self._clean(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info), self.secrets)
             record.exc_info = None
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None

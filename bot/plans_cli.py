@@ -67,12 +67,14 @@ def _database(settings_factory: SettingsFactory, *, migrate: bool) -> Iterator[D
         db.dispose()
 
 
-def _print_invalid(kind: str, err: DocumentError) -> int:
+def _print_invalid(kind: str, err: DocumentError, *, importing: bool = False) -> int:
     _err(
         f"{err.source} is not a valid {kind} ({len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}):"
     )
     for problem in err.problems:
         _err(f"  {problem}")
+    if importing:
+        _err("Nothing was imported.")
     return EXIT_INVALID
 
 
@@ -157,9 +159,7 @@ def plans_import(args: argparse.Namespace, settings_factory: SettingsFactory) ->
     try:
         spec = load_plan_file(args.file)
     except DocumentError as err:
-        _print_invalid("plan", err)
-        _err("Nothing was imported.")
-        return EXIT_INVALID
+        return _print_invalid("plan", err, importing=True)
     with _database(settings_factory, migrate=True) as db:
         try:
             plan, created = PlanService(db, SystemClock()).import_spec(team, spec, source="file")
@@ -168,19 +168,6 @@ def plans_import(args: argparse.Namespace, settings_factory: SettingsFactory) ->
             return EXIT_INVALID
     print(f"{'Imported' if created else 'Updated'} plan {_summary(spec)} into {team} (id {plan.id}).")
     return 0
-
-
-PLAN_COMMANDS: dict[str, Callable[[argparse.Namespace, SettingsFactory], int]] = {
-    "list": plans_list,
-    "show": plans_show,
-    "validate": plans_validate,
-    "import": plans_import,
-}
-
-
-def plans_command(args: argparse.Namespace, settings_factory: SettingsFactory) -> int:
-    """Run `loopbot plans <subcommand>`."""
-    return PLAN_COMMANDS[args.plans_command](args, settings_factory)
 
 
 # -- questions -----------------------------------------------------------------------------------
@@ -204,9 +191,7 @@ def questions_import(args: argparse.Namespace, settings_factory: SettingsFactory
     try:
         spec = load_question_file(args.file)
     except DocumentError as err:
-        _print_invalid("question bank", err)
-        _err("Nothing was imported.")
-        return EXIT_INVALID
+        return _print_invalid("question bank", err, importing=True)
     with _database(settings_factory, migrate=True) as db:
         try:
             result = QuestionService(db, SystemClock()).import_bank(team, spec)
@@ -220,12 +205,11 @@ def questions_import(args: argparse.Namespace, settings_factory: SettingsFactory
     return 0
 
 
-QUESTION_COMMANDS: dict[str, Callable[[argparse.Namespace, SettingsFactory], int]] = {
-    "validate": questions_validate,
-    "import": questions_import,
+SUBCOMMANDS: dict[tuple[str, str], Callable[[argparse.Namespace, SettingsFactory], int]] = {
+    ("plans", "list"): plans_list,
+    ("plans", "show"): plans_show,
+    ("plans", "validate"): plans_validate,
+    ("plans", "import"): plans_import,
+    ("questions", "validate"): questions_validate,
+    ("questions", "import"): questions_import,
 }
-
-
-def questions_command(args: argparse.Namespace, settings_factory: SettingsFactory) -> int:
-    """Run `loopbot questions <subcommand>`."""
-    return QUESTION_COMMANDS[args.questions_command](args, settings_factory)

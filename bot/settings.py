@@ -64,7 +64,6 @@ class Settings(BaseSettings):
     smtp_from: str | None = None
     smtp_starttls: bool = True
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
-    # A burst of changes re-publishes a person's App Home once, this long after the first.
 
     @field_validator("admins", "google_rooms", mode="before")
     @classmethod

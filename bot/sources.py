@@ -47,14 +47,6 @@ def debrief_sources(services: Services) -> list[Source]:
     return [services.debriefs.due]
 
 
-def scheduling_sources(services: Services) -> list[Source]:
-    """The tick's scheduling sources: notices of bookings, moves, cancellations and replacements
-    (keyed `sched:{audit_id}:…`), declined invitations of upcoming interviews (keyed
-    `decline:{seat_id}:{user_id}:{recipient}`) and what candidates did through their scheduling
-    links (keyed `link:{action_id}:{recipient}`); each sent at once and retried by later ticks."""
-    return [services.scheduling.notices.due, services.declines.due, services.links.due]
-
-
 def all_sources(services: Services) -> list[Source]:
     """Every source of scheduled notifications: briefings and scorecard requests, the chasing
     ladder, debriefs and digests, booking notices and declined invitations."""
@@ -63,5 +55,11 @@ def all_sources(services: Services) -> list[Source]:
         *chasing_sources(services.chasing),
         *debrief_sources(services),
         *digest_sources(services.digests),
-        *scheduling_sources(services),
+        # Notices of bookings, moves, cancellations and replacements (keyed `sched:{audit_id}:…`),
+        # declined invitations of upcoming interviews (`decline:{seat_id}:{user_id}:{recipient}`) and
+        # what candidates did through their scheduling links (`link:{action_id}:{recipient}`); each
+        # sent at once and retried by later ticks.
+        services.scheduling.notices.due,
+        services.declines.due,
+        services.links.due,
     ]

@@ -18,7 +18,7 @@ from bot.candidate_web.timefmt import google_link, zones
 from hiring.errors import Conflict, DomainError, ExternalServiceError, InvalidInput
 from hiring.scheduling.booking import Choice
 from hiring.scheduling.links import OpenLink
-from hiring.scheduling.self_service import CandidateSlot, Overview
+from hiring.scheduling.self_service import Overview
 from hiring.services import Services
 from hiring.text import valid_timezone
 from scheduling.ics import Invite, invite_ics
@@ -62,8 +62,9 @@ class CandidatePages:
         app.register_error_handler(400, lambda _: (render_template("refused.html"), 400))
 
     # -- helpers ----------------------------------------------------------------------------------
-    def opened(self, token: str) -> OpenLink:
-        """The link behind `token` (404 when wrong, expired or revoked; 429 when tried too often)."""
+    def opened(self, token: str) -> tuple[OpenLink, Overview, str]:
+        """The link behind `token` (404 when wrong, expired or revoked; 429 when tried too often),
+        its overview and the zone to show times in."""
         address = request.remote_addr or "unknown"
         digest = hashlib.sha256(token[:MAX_TOKEN].encode()).hexdigest()
         if not self.links.allow_attempt(f"addr:{address}", limit=ADDRESS_LIMIT, per_seconds=PER_SECONDS):
@@ -75,7 +76,8 @@ class CandidatePages:
             abort(404)
         if request.method == "POST":
             check_csrf()
-        return link
+        overview = self.pages.overview(link)
+        return link, overview, self.tz(overview)
 
     def tz(self, overview: Overview) -> str:
         """The zone times are shown in: the one chosen on the page, else the candidate's stored one."""
@@ -126,22 +128,19 @@ class CandidatePages:
     # -- pages ------------------------------------------------------------------------------------
     def page(self, token: str) -> str:
         """The overview, then the options (not booked yet) or the booking (booked)."""
-        link = self.opened(token)
-        overview = self.pages.overview(link)
-        tz = self.tz(overview)
+        link, overview, tz = self.opened(token)
         if overview.booked or overview.cancelled:
-            done = request.args.get("done", "")
-            return self.render(
-                "booked.html", token, overview, tz, done=done, calendar=self.calendar_links(overview)
-            )
+            return self.booked_page(token, overview, tz, done=request.args.get("done", ""))
         return self.options_page(token, link, tz, moving=False, overview=overview)
 
-    def calendar_links(self, overview: Overview) -> list[tuple[int, CandidateSlot, str]]:
+    def booked_page(self, token: str, overview: Overview, tz: str, **extra: Any) -> str:
+        """The booking, with "add to Google Calendar" links for each interview."""
         details = f"{overview.role_title}: {overview.stage_name}"
-        return [
+        calendar = [
             (n, s, google_link(s.title, s.start, s.end, details))
             for n, s in enumerate(overview.booked, start=1)
         ]
+        return self.render("booked.html", token, overview, tz, calendar=calendar, **extra)
 
     def book(self, token: str) -> BaseResponse | str:
         """Book the chosen option; back to the page with a confirmation."""
@@ -149,17 +148,15 @@ class CandidatePages:
 
     def reschedule(self, token: str) -> BaseResponse | str:
         """GET: the options to move to; POST: move there."""
-        link = self.opened(token)
-        overview = self.pages.overview(link)
+        link, overview, tz = self.opened(token)
         if overview.change_until is None:
-            return redirect(url_for("page", token=token, tz=self.tz(overview)))
+            return redirect(url_for("page", token=token, tz=tz))
         if request.method == "GET":
-            return self.options_page(token, link, self.tz(overview), moving=True, overview=overview)
+            return self.options_page(token, link, tz, moving=True, overview=overview)
         return self.place(token, moving=True)
 
     def place(self, token: str, *, moving: bool) -> BaseResponse | str:
-        link = self.opened(token)
-        tz = self.tz(self.pages.overview(link))
+        link, _, tz = self.opened(token)
         choice = self.choice_of(link)
         if choice is None:
             return self.options_page(token, link, tz, moving=moving, note=STALE)
@@ -176,9 +173,7 @@ class CandidatePages:
 
     def cancel(self, token: str) -> BaseResponse | str:
         """Cancel the booked loop (until the cutoff)."""
-        link = self.opened(token)
-        overview = self.pages.overview(link)
-        tz = self.tz(overview)
+        link, overview, tz = self.opened(token)
         note = request.form.get("note", "")
         try:
             self.pages.cancel(
@@ -186,26 +181,9 @@ class CandidatePages:
                 note,
                 request_key=f"page:{link.link_id}:cancel:{overview.booked[0].start if overview.booked else ''}",
             )
-        except ExternalServiceError:
-            return self.render(
-                "booked.html",
-                token,
-                overview,
-                tz,
-                done="",
-                calendar=self.calendar_links(overview),
-                note=CALENDAR_DOWN,
-            )
         except DomainError as err:
-            return self.render(
-                "booked.html",
-                token,
-                overview,
-                tz,
-                done="",
-                calendar=self.calendar_links(overview),
-                note=err.message,
-            )
+            note = CALENDAR_DOWN if isinstance(err, ExternalServiceError) else err.message
+            return self.booked_page(token, overview, tz, done="", note=note)
         return redirect(url_for("page", token=token, tz=tz, done="cancelled"))
 
     # -- none suits: the week grid ------------------------------------------------------------------
@@ -224,9 +202,7 @@ class CandidatePages:
 
     def availability(self, token: str) -> BaseResponse | str:
         """GET: the week grid and a note; POST: store the ticked hours as the candidate's windows."""
-        link = self.opened(token)
-        overview = self.pages.overview(link)
-        tz = self.tz(overview)
+        link, overview, tz = self.opened(token)
         errors: dict[str, str] = {}
         picked = set(request.form.getlist("slot"))
         if request.method == "POST":
@@ -257,9 +233,7 @@ class CandidatePages:
 
     def accommodations(self, token: str) -> BaseResponse | str:
         """GET: the form; POST: store the request and tell the hiring team."""
-        link = self.opened(token)
-        overview = self.pages.overview(link)
-        tz = self.tz(overview)
+        link, overview, tz = self.opened(token)
         errors: dict[str, str] = {}
         if request.method == "POST":
             text = request.form.get("accommodations", "")
@@ -273,8 +247,7 @@ class CandidatePages:
 
     def ics(self, token: str, n: int) -> Response:
         """One booked interview as an .ics file (no other attendee in it)."""
-        link = self.opened(token)
-        overview = self.pages.overview(link)
+        link, overview, _ = self.opened(token)
         if not 1 <= n <= len(overview.booked):
             abort(404)
         slot = overview.booked[n - 1]

@@ -4,19 +4,15 @@ candidate, and the recruiter edits the drafted feedback report and marks it sent
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
-from bot.demo.feedback import fallback_panel
+from bot.demo.feedback import book_back_to_back, stage_panel
+from bot.demo.session import Demo, shown
 from bot.sandbox.fake_slack import Posted
 from bot.sandbox.transcript import blocks_text
 from bot.sources import debrief_sources
-from hiring.outbox import Dispatcher
 from hiring.plans.plans import spec_of
 from hiring.roles.candidates import live_candidate
 from storage.models import Panel, Scorecard
-
-if TYPE_CHECKING:
-    from bot.demo.session import Demo
 
 CANDIDATE = "Grace Hopper"
 EVIDENCE = (
@@ -37,17 +33,8 @@ def _ended_panel(demo: Demo) -> Panel:
         panel = uow.panels.current(candidate.id, candidate.stage_key)
         if panel is None or not any(i.end_at for i in panel.interviews):
             print("  (No earlier flow booked Grace Hopper's current stage, so the demo books it directly.)")
-            if panel is None:
-                panel = fallback_panel(candidate, now, {"USAM": "interviewer"})
-                uow.panels.add(panel)
-            at = now - timedelta(days=1)
-            for interview in panel.interviews:
-                interview.status = "booked"
-                interview.start_at = at
-                interview.end_at = at + timedelta(minutes=interview.duration_minutes)
-                at = interview.end_at
-            panel.status = "booked"
-            panel.booked_at = now
+            panel = stage_panel(uow, candidate, now, {"USAM": "interviewer"})
+            book_back_to_back(panel, now - timedelta(days=1), now)
             uow.commit()
         return panel
 
@@ -94,13 +81,6 @@ def _score_the_rest(demo: Demo, panel: Panel) -> list[str]:
     return written
 
 
-def _tick(demo: Demo) -> None:
-    services = demo.box.app.services
-    Dispatcher(demo.box.app.db, demo.box.clock, services.notifier, debrief_sources(services)).tick()
-    demo.box.idle()
-    demo.show()
-
-
 def _buttons(message: Posted) -> dict[str, str]:
     """Action id → value of a message's buttons."""
     return {
@@ -113,9 +93,7 @@ def _buttons(message: Posted) -> dict[str, str]:
 
 def _reads(demo: Demo, where: str, message: Posted, blocks: int) -> None:
     """Print the last blocks of a message that Loopbot updated in place."""
-    print(f"  [{where}, updated in place, now ends with]")
-    for line in blocks_text(demo.fake, message.blocks[-blocks:]):
-        print(f"    {line}")
+    shown(f"{where}, updated in place, now ends with", blocks_text(demo.fake, message.blocks[-blocks:]))
 
 
 def flow_decisions(demo: Demo) -> None:
@@ -133,7 +111,7 @@ def flow_decisions(demo: Demo) -> None:
 
     demo.step("Every counted scorecard is in: the next tick posts the debrief to the hiring channel")
     box.advance(minutes=1)
-    _tick(demo)
+    demo.tick(debrief_sources(box.app.services))
     debrief = next(m for m in reversed(box.fake.posts("CHIRING")) if m.text.startswith("Debrief for"))
 
     demo.step("Only the hiring manager (or an admin) decides")

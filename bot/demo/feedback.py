@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.sources import feedback_sources
-from hiring.outbox import Dispatcher
 from hiring.plans.plans import spec_of
 from hiring.roles.candidates import live_candidate
 from storage.models import Candidate, Interview, Panel, Seat
+from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from bot.demo.session import Demo
@@ -17,9 +17,12 @@ if TYPE_CHECKING:
 CANDIDATE = "Grace Hopper"
 
 
-def fallback_panel(candidate: Candidate, now: datetime, seats: dict[str, str]) -> Panel:
-    """A panel for the candidate's current stage with `seats` (user → kind) on every interview, for
-    when no earlier part of the demo made one."""
+def stage_panel(uow: UnitOfWork, candidate: Candidate, now: datetime, seats: dict[str, str]) -> Panel:
+    """The candidate's current-stage panel; when no earlier part of the demo made one, a new one with
+    `seats` (user → kind) on every interview."""
+    found = uow.panels.current(candidate.id, candidate.stage_key)
+    if found is not None:
+        return found
     team = candidate.team_id
     stage = spec_of(candidate.role.plan).stage(candidate.stage_key)
     panel = Panel(
@@ -43,11 +46,20 @@ def fallback_panel(candidate: Candidate, now: datetime, seats: dict[str, str]) -
         )
         interview.seats = [Seat(team_id=team, user_id=user, kind=kind) for user, kind in seats.items()]
         panel.interviews.append(interview)
+    uow.panels.add(panel)
     return panel
 
 
-def _next_morning(now: datetime) -> datetime:
-    return (now + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+def book_back_to_back(panel: Panel, at: datetime, now: datetime, video_link: str | None = None) -> None:
+    """Book the panel's interviews one after another from `at`, straight into the database."""
+    for interview in panel.interviews:
+        interview.status = "booked"
+        interview.start_at = at
+        interview.end_at = at + timedelta(minutes=interview.duration_minutes)
+        interview.video_link = interview.video_link or video_link
+        at = interview.end_at
+    panel.status = "booked"
+    panel.booked_at = now
 
 
 def _booked_interview(demo: Demo) -> tuple[Interview, int, bool]:
@@ -68,29 +80,12 @@ def _booked_interview(demo: Demo) -> tuple[Interview, int, bool]:
         booked = min(upcoming, key=lambda i: i.start_at or now, default=None)
         if booked is not None and booked.seats:
             return booked, candidate.role.briefing_minutes, False
-        panel = uow.panels.current(candidate.id, candidate.stage_key)
-        if panel is None:
-            panel = fallback_panel(candidate, now, {"USAM": "interviewer", "UMIA": "shadow"})
-            uow.panels.add(panel)
-        at = _next_morning(now)
-        for interview in panel.interviews:
-            interview.status = "booked"
-            interview.start_at = at
-            interview.end_at = at + timedelta(minutes=interview.duration_minutes)
-            interview.video_link = interview.video_link or "https://meet.example.com/grace-hopper"
-            at = interview.end_at
-        panel.status = "booked"
-        panel.booked_at = now
+        panel = stage_panel(uow, candidate, now, {"USAM": "interviewer", "UMIA": "shadow"})
+        tomorrow = (now + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+        book_back_to_back(panel, tomorrow, now, "https://meet.example.com/grace-hopper")
         uow.commit()
-        first = min(panel.interviews, key=lambda i: i.start_at or at)
+        first = min(panel.interviews, key=lambda i: i.start_at or now)
         return first, candidate.role.briefing_minutes, True
-
-
-def _tick(demo: Demo) -> None:
-    services = demo.box.app.services
-    Dispatcher(demo.box.app.db, demo.box.clock, services.notifier, feedback_sources(services)).tick()
-    demo.box.idle()
-    demo.show()
 
 
 def _open_home(demo: Demo, user_id: str) -> None:
@@ -112,11 +107,11 @@ def flow_feedback(demo: Demo) -> None:
     if booked_here:
         print("  (No booking flow booked Grace Hopper's panel yet, so the demo books it directly.)")
     box.clock.set(interview.start_at - timedelta(minutes=minutes))
-    _tick(demo)
+    demo.tick(feedback_sources(box.app.services))
 
     demo.step("The interview ends: a DM asks for the scorecard")
     box.clock.set(interview.end_at)
-    _tick(demo)
+    demo.tick(feedback_sources(box.app.services))
     request = next(m for m in reversed(box.fake.dms(interviewer)) if "submit your" in m.text)
     demo.click(interviewer, "scorecard_open", str(interview.id), "clicks “Submit scorecard”", message=request)
     view = box.fake.last_view(interviewer) or {}

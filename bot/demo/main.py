@@ -28,30 +28,16 @@ def flow_roles_and_candidates(demo: Demo) -> None:
         for o in demo.options("UHANA", "plan")
         if "public-sector" in str(o["text"]).lower() or "publishing" in str(o["text"]).lower()
     )
-    demo.submit(
-        "UHANA",
-        {
-            "title": "Senior Backend Engineer",
-            "channel": "CNOBOT",
-            "hiring_manager": "UHANA",
-            "recruiters": ["URITA"],
-            "plan": plan["value"],
-            "timezone": "Europe/London",
-        },
-        "picks a channel Loopbot is not in, and submits",
-    )
-    demo.submit(
-        "UHANA",
-        {
-            "title": "Senior Backend Engineer",
-            "channel": HIRING_CHANNEL,
-            "hiring_manager": "UHANA",
-            "recruiters": ["URITA"],
-            "plan": plan["value"],
-            "timezone": "Europe/London",
-        },
-        "switches to #hiring-backend and submits",
-    )
+    role = {
+        "title": "Senior Backend Engineer",
+        "channel": "CNOBOT",
+        "hiring_manager": "UHANA",
+        "recruiters": ["URITA"],
+        "plan": plan["value"],
+        "timezone": "Europe/London",
+    }
+    demo.submit("UHANA", role, "picks a channel Loopbot is not in, and submits")
+    demo.submit("UHANA", {**role, "channel": HIRING_CHANNEL}, "switches to #hiring-backend and submits")
     demo.step("The recruiter adds a candidate")
     demo.say("URITA", "candidate")
     demo.submit(
@@ -105,14 +91,7 @@ def flow_plans(demo: Demo) -> None:
     demo.submit("UHANA", {"definition": DEMO_PLAN}, "fixes the duration and saves")
 
 
-def flow_pools_and_panels(demo: Demo) -> None:
-    """Pools, working hours, then Grace Hopper's panels and her status."""
-    _demo_pools(demo)
-    _demo_hours(demo)
-    _demo_panels(demo)
-
-
-def _demo_pools(demo: Demo) -> None:
+def flow_pools(demo: Demo) -> None:
     """Managers create the interviewer pools; a bad weekly limit is fixed on the way."""
     demo.step("Interviewer pools: who may run which kind of interview, and how often")
     demo.say("UOTTO", "pool")
@@ -143,7 +122,7 @@ def _demo_pools(demo: Demo) -> None:
     demo.say("UOTTO", "pools")
 
 
-def _demo_hours(demo: Demo) -> None:
+def flow_hours(demo: Demo) -> None:
     """Interviewers set their working hours, one of them wrongly first."""
     demo.step("People set their working hours (the time zone comes from Slack unless given)")
     demo.say("UPRIYA", "hours")
@@ -151,7 +130,7 @@ def _demo_hours(demo: Demo) -> None:
     demo.say("UJONAS", "hours 08:00-16:00 Mon-Thu")
 
 
-def _demo_panels(demo: Demo) -> None:
+def flow_panels(demo: Demo) -> None:
     """The hiring manager builds and corrects Grace Hopper's panels, then people ask for her status."""
     demo.step("The hiring manager builds Grace Hopper's panels, pre-filled by fair rotation")
     demo.say("UHANA", "panel Grace Hoper")
@@ -184,10 +163,8 @@ def _demo_panels(demo: Demo) -> None:
     demo.say("UOTTO", "status Grace Hopper")
 
 
-FLOWS: list[Step] = [flow_roles_and_candidates, flow_plans, flow_pools_and_panels, flow_scheduling]
-FLOWS.append(flow_feedback)
-FLOWS.append(flow_decisions)
-FLOWS.append(flow_chasing_and_digests)
+FLOWS: list[Step] = [flow_roles_and_candidates, flow_plans, flow_pools, flow_hours, flow_panels]
+FLOWS += [flow_scheduling, flow_feedback, flow_decisions, flow_chasing_and_digests]
 
 
 def run_demo(*, verbose: bool = False) -> int:

@@ -7,20 +7,13 @@ from __future__ import annotations
 
 import re
 import urllib.request
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.demo.session import Demo
 
 CANDIDATE = "Grace Hopper"
 ICS_LINK = re.compile(r"<(http[^|>]*/ics/[^|>]*\.ics)\|")
-
-
-def _first_option(view: dict[str, Any]) -> dict[str, Any] | None:
-    return next(
-        (b for b in view.get("blocks", []) if str(b.get("block_id", "")).startswith("option:")),
-        None,
-    )
 
 
 def _show_invite(demo: Demo) -> None:
@@ -56,7 +49,8 @@ def flow_scheduling(demo: Demo) -> None:
     demo.say("UOTTO", f"schedule {CANDIDATE}")
     demo.say("UHANA", f"schedule {CANDIDATE}")
     view = demo.fake.last_view("UHANA") or {}
-    option = _first_option(view)
+    options = (b for b in view.get("blocks", []) if str(b.get("block_id", "")).startswith("option:"))
+    option = next(options, None)
     if option is None:
         print("  (No option fits, so nothing is booked here.)")
         return

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.transcript import blocks_text, readable, view_text
+from hiring.outbox import Dispatcher, Source
 
 Step = Callable[["Demo"], None]
+
+
+def shown(where: str, lines: Iterable[str]) -> None:
+    """Print where something is seen, then its lines."""
+    print(f"  [{where}]", *(f"    {line}" for line in lines), sep="\n")
 
 
 class Demo:
@@ -46,6 +52,13 @@ class Demo:
         self.box.click(user_id, action_id, value, **kw)
         self.show()
 
+    def tick(self, sources: list[Source]) -> None:
+        """One tick of `sources` alone at the sandbox's now, then print what it changed."""
+        services = self.box.app.services
+        Dispatcher(self.box.app.db, self.box.clock, services.notifier, sources).tick()
+        self.box.idle()
+        self.show()
+
     def show(self) -> None:
         """Print everything new in the workspace since the last call."""
         new = self.fake.messages[self._seen_messages :]
@@ -59,27 +72,26 @@ class Demo:
             else:
                 channel = self.fake.channels.get(message.channel)
                 where = f"#{channel.name if channel else message.channel}"
-            print(f"  [{where}]")
-            lines = blocks_text(self.fake, message.blocks) or readable(self.fake, message.text).splitlines()
-            for line in lines:
-                print(f"    {line}")
+            shown(
+                where,
+                blocks_text(self.fake, message.blocks) or readable(self.fake, message.text).splitlines(),
+            )
         for view_id, view in list(self.fake.views.items()):
             key = (view_id, view.get("hash", ""))
             if key in self._seen_views:
                 continue
             self._seen_views.add(key)
             owner = self.fake.view_owner.get(view_id, "?")
-            print(f"  [modal for {self.name(owner) if owner in self.fake.users else owner}]")
-            for line in view_text(self.fake, view):
-                print(f"    {line}")
+            shown(
+                f"modal for {self.name(owner) if owner in self.fake.users else owner}",
+                view_text(self.fake, view),
+            )
         for user_id, home in self.fake.home_tabs.items():
             signature = str(home)
             if self._seen_homes.get(user_id) == signature:
                 continue
             self._seen_homes[user_id] = signature
-            print(f"  [App Home of {self.name(user_id)}]")
-            for line in blocks_text(self.fake, home.get("blocks", [])):
-                print(f"    {line}")
+            shown(f"App Home of {self.name(user_id)}", blocks_text(self.fake, home.get("blocks", [])))
 
     def options(self, user_id: str, block_id: str) -> list[dict[str, object]]:
         view = self.fake.last_view(user_id) or {}

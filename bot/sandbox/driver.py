@@ -152,14 +152,8 @@ class SlackDriver:
         view = view or self.fake.last_view(user_id)
         assert view is not None
         submitted = dict(view, state={"values": state_values(view, values or {})})
-        payload = {
-            "type": "view_closed",
-            "team": {"id": self.team_id, "domain": "loopbot-sim"},
-            "user": self._user(user_id),
-            "api_app_id": "ALOOPBOT",
-            "view": submitted,
-            "is_cleared": False,
-        }
+        payload = self._envelope("view_closed", user_id, view=submitted, is_cleared=False)
+        del payload["trigger_id"]  # closing a modal starts no interaction
         return self._interactive(payload)
 
     def click(
@@ -291,28 +285,29 @@ def initial_value(element: dict[str, Any]) -> Any:
     return None
 
 
+# Where an element's state holds its value, for the elements whose value is sent as given.
+VALUE_KEYS = {
+    **dict.fromkeys(("plain_text_input", "email_text_input", "url_text_input", "number_input"), "value"),
+    "users_select": "selected_user",
+    "conversations_select": "selected_conversation",
+    "channels_select": "selected_channel",
+    "datepicker": "selected_date",
+    "timepicker": "selected_time",
+    "datetimepicker": "selected_date_time",
+}
+
+
 def element_value(element: dict[str, Any], value: Any) -> dict[str, Any]:
     """One element's state, as Slack sends it."""
     kind = element["type"]
-    if kind in ("plain_text_input", "email_text_input", "url_text_input", "number_input"):
-        return {"type": kind, "value": value}
+    if kind in VALUE_KEYS:
+        return {"type": kind, VALUE_KEYS[kind]: value}
     if kind in ("static_select", "external_select", "radio_buttons"):
         return {"type": kind, "selected_option": _option(element, value) if value is not None else None}
     if kind in ("multi_static_select", "checkboxes"):
         return {"type": kind, "selected_options": [_option(element, v) for v in value or []]}
-    if kind == "users_select":
-        return {"type": kind, "selected_user": value}
     if kind == "multi_users_select":
         return {"type": kind, "selected_users": list(value or [])}
-    if kind in ("conversations_select", "channels_select"):
-        key = "selected_conversation" if kind == "conversations_select" else "selected_channel"
-        return {"type": kind, key: value}
-    if kind == "datepicker":
-        return {"type": kind, "selected_date": value}
-    if kind == "timepicker":
-        return {"type": kind, "selected_time": value}
-    if kind == "datetimepicker":
-        return {"type": kind, "selected_date_time": value}
     raise AssertionError(f"unsupported element type {kind}")
 
 

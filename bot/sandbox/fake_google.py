@@ -32,11 +32,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
-from http.server import BaseHTTPRequestHandler
-from typing import Any
+from http.client import responses
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from bot.sandbox.loopback import Dropped, LoopbackServer
+from bot.sandbox.loopback import Dropped, LoopbackHandler, LoopbackServer
+from scheduling.calendar_protocol import Interval, merge, utc
 
 BATCH_PATH = "/batch/calendar/v3"
 TOKEN_PATH = "/token"
@@ -44,6 +45,7 @@ JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 API_PREFIX = "/calendar/v3/"
 FREEBUSY_MAX_CALENDARS = 50
 EVENT_ID_CHARS = set("abcdefghijklmnopqrstuv0123456789")
+READ_ONLY = ("id", "kind", "htmlLink", "created", "creator", "organizer", "iCalUID", "sequence")
 
 REASONS: dict[int, tuple[str, str, str]] = {
     400: ("global", "invalid", "Invalid Value"),
@@ -55,20 +57,6 @@ REASONS: dict[int, tuple[str, str, str]] = {
     429: ("usageLimits", "rateLimitExceeded", "Rate Limit Exceeded"),
     500: ("global", "backendError", "Backend Error"),
     503: ("global", "backendError", "Backend Error"),
-}
-STATUS_TEXT = {
-    200: "OK",
-    204: "No Content",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    409: "Conflict",
-    410: "Gone",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
 }
 
 
@@ -112,10 +100,18 @@ class GoogleStall:
     applied: bool = False
 
 
-@dataclass
-class _Busy:
-    start: datetime
-    end: datetime
+Scripted = TypeVar("Scripted", GoogleFault, GoogleStall)
+
+
+def _take(scripted: list[Scripted], operation: str, event_id: str | None) -> Scripted | None:
+    """The first scripted fault or stall for `operation` (and `event_id`), used once more."""
+    for item in scripted:
+        if item.operation == operation and (item.event_id is None or item.event_id == event_id):
+            item.times -= 1
+            if item.times <= 0:
+                scripted.remove(item)
+            return item
+    return None
 
 
 @dataclass
@@ -128,10 +124,10 @@ class _Reply:
 class FakeGoogleCalendar(LoopbackServer):
     """The simulated Google Calendar and its HTTP server (port 0)."""
 
-    def __init__(self, *, owner: str = "loopbot@example.com", host: str = "127.0.0.1") -> None:
+    def __init__(self, *, owner: str = "loopbot@example.com") -> None:
         self.owner = owner
         self.events: dict[tuple[str, str], dict[str, Any]] = {}
-        self.busy: dict[str, list[_Busy]] = {}
+        self.busy: dict[str, list[Interval]] = {}
         self.missing_calendars: set[str] = set()
         self.conference_pending_reads = 0  # Meet links stay "pending" for this many reads of the event
         self.requests: list[GoogleCall] = []
@@ -140,7 +136,7 @@ class FakeGoogleCalendar(LoopbackServer):
         self.stalls: list[GoogleStall] = []
         self._etag = itertools.count(1)
         self._lock = threading.RLock()
-        super().__init__(_make_handler(self), host, "fake-google")
+        super().__init__(_make_handler(self), "fake-google")
 
     @property
     def api_endpoint(self) -> str:
@@ -199,7 +195,7 @@ class FakeGoogleCalendar(LoopbackServer):
     def add_busy(self, calendar_id: str, start: datetime, end: datetime) -> None:
         """Busy time on someone's calendar that Loopbot did not book."""
         with self._lock:
-            self.busy.setdefault(calendar_id.lower(), []).append(_Busy(_utc(start), _utc(end)))
+            self.busy.setdefault(calendar_id.lower(), []).append(Interval(utc(start), utc(end)))
 
     def set_response(
         self, event_id: str, email_address: str, status: str, *, calendar_id: str | None = None
@@ -291,8 +287,8 @@ class FakeGoogleCalendar(LoopbackServer):
         with self._lock:
             self.requests.append(call)
             self.calls.append(call)
-            fault = self._take_fault("batch", None)
-            stall = self._take_stall("batch", None)
+            fault = _take(self.faults, "batch", None)
+            stall = _take(self.stalls, "batch", None)
         if stall is not None and not stall.applied:
             self._hold(stall)
         if fault is not None:
@@ -357,11 +353,11 @@ class FakeGoogleCalendar(LoopbackServer):
             self.calls.append(call)
             if not in_batch:
                 self.requests.append(call)
-            stall = self._take_stall(call.operation, event_id)
+            stall = _take(self.stalls, call.operation, event_id)
         if stall is not None and not stall.applied:
             self._hold(stall)
         with self._lock:
-            fault = self._take_fault(call.operation, event_id)
+            fault = _take(self.faults, call.operation, event_id)
             if fault is not None:
                 reply = _fault_reply(fault)
             elif operation is None:
@@ -374,28 +370,10 @@ class FakeGoogleCalendar(LoopbackServer):
             self._hold(stall)
         return reply, call
 
-    def _take_stall(self, operation: str, event_id: str | None) -> GoogleStall | None:
-        for stall in self.stalls:
-            if stall.operation == operation and (stall.event_id is None or stall.event_id == event_id):
-                stall.times -= 1
-                if stall.times <= 0:
-                    self.stalls.remove(stall)
-                return stall
-        return None
-
     def _hold(self, stall: GoogleStall) -> None:
         """Hold a request for the stall's seconds (None: until released); `Dropped` when released."""
         if self._released.wait(stall.seconds):
             raise Dropped(stall.operation)
-
-    def _take_fault(self, operation: str, event_id: str | None) -> GoogleFault | None:
-        for fault in self.faults:
-            if fault.operation == operation and (fault.event_id is None or fault.event_id == event_id):
-                fault.times -= 1
-                if fault.times <= 0:
-                    self.faults.remove(fault)
-                return fault
-        return None
 
     # -- the API operations (called with the lock held) -----------------------------------------
     def _calendar(self, calendar_id: str | None) -> str:
@@ -418,36 +396,28 @@ class FakeGoogleCalendar(LoopbackServer):
             if cid.lower() in self.missing_calendars:
                 calendars[cid] = {"errors": [{"domain": "global", "reason": "notFound"}], "busy": []}
                 continue
-            spans = sorted(
-                (max(s, lo), min(e, hi)) for s, e in self._busy_of(self._calendar(cid)) if s < hi and e > lo
-            )
-            merged: list[list[datetime]] = []
-            for s, e in spans:
-                if merged and s <= merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], e)
-                else:
-                    merged.append([s, e])
-            calendars[cid] = {"busy": [{"start": _fmt(s), "end": _fmt(e)} for s, e in merged]}
+            busy = merge(self._busy_of(self._calendar(cid)), lo, hi)  # clipped, sorted, merged
+            calendars[cid] = {"busy": [{"start": _fmt(s), "end": _fmt(e)} for s, e in busy]}
         return _Reply(
             200,
             {"kind": "calendar#freeBusy", "timeMin": _fmt(lo), "timeMax": _fmt(hi), "calendars": calendars},
         )
 
-    def _busy_of(self, calendar: str) -> list[tuple[datetime, datetime]]:
-        spans = [(b.start, b.end) for b in self.busy.get(calendar, [])]
+    def _busy_of(self, calendar: str) -> list[Interval]:
+        spans = list(self.busy.get(calendar, []))
         for (owner_calendar, _), event in self.events.items():
             if event.get("status") == "cancelled" or event.get("transparency") == "transparent":
                 continue
             start, end = _event_time(event["start"]), _event_time(event["end"])
             if owner_calendar == calendar:
-                spans.append((start, end))
+                spans.append(Interval(start, end))
                 continue
             for attendee in event.get("attendees", []):
                 if (
                     attendee.get("email", "").lower() == calendar
                     and attendee.get("responseStatus") != "declined"
                 ):
-                    spans.append((start, end))
+                    spans.append(Interval(start, end))
         return spans
 
     def _op_events_insert(self, calendar_id: str, _e: Any, query: dict[str, str], body: Any) -> _Reply:
@@ -560,9 +530,7 @@ class FakeGoogleCalendar(LoopbackServer):
         candidate = json.loads(json.dumps(event))
         moved = False
         for key, value in body.items():
-            if key in ("id", "kind", "htmlLink", "created", "creator", "organizer", "iCalUID", "sequence"):
-                continue
-            if key == "attendees":
+            if key in READ_ONLY or key == "attendees":  # attendees: after the times are checked
                 continue
             if key == "conferenceData":
                 if int(query.get("conferenceDataVersion", "0")) >= 1 and "hangoutLink" not in candidate:
@@ -657,7 +625,7 @@ def _response_id(content_id: str) -> str:
 
 def _render_part(boundary: str, content_id: str, reply: _Reply) -> str:
     body = "" if reply.body is None else json.dumps(reply.body)
-    lines = [f"HTTP/1.1 {reply.status} {STATUS_TEXT.get(reply.status, 'Unknown')}"]
+    lines = [f"HTTP/1.1 {reply.status} {responses.get(reply.status, 'Unknown')}"]
     if reply.body is not None:
         lines.append("Content-Type: application/json; charset=UTF-8")
     lines.extend(f"{k}: {v}" for k, v in reply.headers.items())
@@ -702,16 +670,7 @@ def _event_time(value: dict[str, Any]) -> datetime:
 
 
 def _parse_time(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError("times must carry an offset")
-    return parsed.astimezone(UTC)
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("naive datetime refused")
-    return value.astimezone(UTC)
+    return utc(datetime.fromisoformat(value))
 
 
 def _fmt(value: datetime) -> str:
@@ -751,45 +710,24 @@ def _finish_conference(event: dict[str, Any], request: dict[str, Any]) -> None:
     }
 
 
-def _make_handler(fake: FakeGoogleCalendar) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        wbufsize = 1 << 16  # headers and body leave in one write (no Nagle/delayed-ACK stall)
-
+def _make_handler(fake: FakeGoogleCalendar) -> type[LoopbackHandler]:
+    class Handler(LoopbackHandler):
         def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
             try:
-                reply = fake.handle_http(self.command, self.path, headers, raw)
+                reply = fake.handle_http(self.command, self.path, headers, self.read_body())
             except Dropped:
                 self.close_connection = True  # no answer: the client sees its read time out
                 return
             if isinstance(reply.body, bytes):
                 payload = reply.body
-            elif reply.body is None:
-                payload = b""
             else:
-                payload = json.dumps(reply.body).encode()
-            self.send_response(reply.status)
-            content_type = reply.headers.get("Content-Type", "application/json; charset=UTF-8")
-            if payload:
-                self.send_header("Content-Type", content_type)
-            for key, value in reply.headers.items():
-                if key != "Content-Type":
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            try:
-                self.end_headers()
-                if payload and self.command != "HEAD":
-                    self.wfile.write(payload)
-                self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):  # a late answer: the client has gone
-                self.close_connection = True
+                payload = b"" if reply.body is None else json.dumps(reply.body).encode()
+            sent = {"Content-Type": "application/json; charset=UTF-8", **reply.headers}
+            if not payload:
+                del sent["Content-Type"]
+            self.answer(reply.status, payload, sent)
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
 
     return Handler

@@ -27,14 +27,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.sandbox.loopback import Dropped, LoopbackServer
+from bot.sandbox.loopback import Dropped, LoopbackHandler, LoopbackServer
 
 TEAM_ID = "T0LOOPBOT"
 BOT_USER_ID = "UBOTLOOP"
@@ -47,8 +46,8 @@ class Call:
 
     method: str
     params: dict[str, Any]
-    headers: dict[str, str]
-    at: float
+    headers: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -149,7 +148,7 @@ class FakeUser:
     is_admin: bool = False
     deleted: bool = False
 
-    def as_json(self, tz_offset: int = 0) -> dict[str, Any]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "team_id": TEAM_ID,
@@ -160,7 +159,7 @@ class FakeUser:
             "is_admin": self.is_admin,
             "tz": self.tz,
             "tz_label": self.tz,
-            "tz_offset": tz_offset,
+            "tz_offset": 0,
             "profile": {
                 "real_name": self.real_name,
                 "display_name": self.name,
@@ -176,7 +175,6 @@ class FakeChannel:
     bot_is_member: bool = True
     is_private: bool = False
     is_archived: bool = False
-    members: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -209,7 +207,6 @@ class UploadedFile:
     deleted: bool = False
     channel: str | None = None
     thread_ts: str | None = None
-    initial_comment: str | None = None
 
     @property
     def is_image(self) -> bool:
@@ -247,12 +244,10 @@ class FakeSlack(LoopbackServer):
     def __init__(
         self,
         *,
-        team_id: str = TEAM_ID,
-        host: str = "127.0.0.1",
         rate_limits: Mapping[str, MethodLimits] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.team_id = team_id
+        self.team_id = TEAM_ID
         self.limiter = RateLimiter(rate_limits, clock) if rate_limits is not None else None
         self.users: dict[str, FakeUser] = {}
         self.channels: dict[str, FakeChannel] = {}
@@ -275,7 +270,7 @@ class FakeSlack(LoopbackServer):
         self._file_ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        super().__init__(_make_handler(self), host, "fake-slack")
+        super().__init__(_make_handler(self), "fake-slack")
 
     @property
     def api_url(self) -> str:
@@ -422,7 +417,7 @@ class FakeSlack(LoopbackServer):
         self, method: str, params: dict[str, Any], headers: dict[str, str]
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._lock:
-            call = Call(method=method, params=params, headers=headers, at=time.monotonic())
+            call = Call(method, params, headers)
             self.calls.append(call)
             fault = self._next_fault(method)
         if fault is not None and fault.stall:
@@ -436,10 +431,11 @@ class FakeSlack(LoopbackServer):
                 with self._changed:
                     self._changed.notify_all()
                 return fault.status, body, extra
-        if method != "oauth.v2.access" and not headers.get("authorization", "").startswith("Bearer "):
-            return 200, {"ok": False, "error": "not_authed"}, {}
         if method != "oauth.v2.access":
-            refused = self._refusal(call, headers["authorization"][len("Bearer ") :])
+            auth = headers.get("authorization", "")
+            refused = (
+                self._refusal(call, auth[len("Bearer ") :]) if auth.startswith("Bearer ") else "not_authed"
+            )
             if refused:
                 return 200, {"ok": False, "error": refused}, {}
         if self.limiter is not None:
@@ -452,8 +448,7 @@ class FakeSlack(LoopbackServer):
         with self._changed:
             body = handler(params)
             if method == "auth.test":
-                token = headers.get("authorization", "")[len("Bearer ") :]
-                body["team_id"] = self.tokens.get(token, self.team_id)
+                body["team_id"] = self.team_of(call) or self.team_id
             self._changed.notify_all()
         return 200, body, {}
 
@@ -520,12 +515,17 @@ class FakeSlack(LoopbackServer):
             parsed.validate_json()
         except Exception as exc:
             return f"invalid view: {exc}"
-        limit = 100
-        if len(view.get("blocks", [])) > limit:
-            return f"too many blocks in a view (limit {limit})"
+        if len(view.get("blocks", [])) > 100:
+            return "too many blocks in a view (limit 100)"
         if len(view.get("private_metadata", "") or "") > 3000:
             return "private_metadata over 3000 characters"
         return self._check_files(view.get("blocks", []))
+
+    def _view_of(self, p: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """A call's view, and Slack's answer when the view is invalid."""
+        view = _json(p.get("view"))
+        problem = self._check_view(view)
+        return view, (self._invalid(problem) if problem else None)
 
     def _invalid(self, problem: str) -> dict[str, Any]:
         self.block_errors.append(problem)
@@ -583,9 +583,7 @@ class FakeSlack(LoopbackServer):
         if channel_id.startswith("D"):
             return {"ok": True, "channel": {"id": channel_id, "is_im": True, "is_member": True}}
         channel = self.channels.get(channel_id)
-        if channel is None:
-            return {"ok": False, "error": "channel_not_found"}
-        if channel.is_private and not channel.bot_is_member:
+        if channel is None or (channel.is_private and not channel.bot_is_member):
             return {"ok": False, "error": "channel_not_found"}
         return {
             "ok": True,
@@ -722,25 +720,22 @@ class FakeSlack(LoopbackServer):
             return {"ok": False, "error": "invalid_arguments"}
         if trigger.startswith("expired"):
             return {"ok": False, "error": "expired_trigger_id"}
-        view = _json(p.get("view"))
-        bad = self._check_view(view)
+        view, bad = self._view_of(p)
         if bad:
-            return self._invalid(bad)
+            return bad
         user = trigger.split(".")[1] if trigger.count(".") >= 2 else None
         view_id = f"V{next(self._view_ids):08d}"
         return {"ok": True, "view": self._store_view(view, view_id, user)}
 
-    def _api_views_push(self, p: dict[str, Any]) -> dict[str, Any]:
-        return self._api_views_open(p)
+    _api_views_push = _api_views_open
 
     def _api_views_update(self, p: dict[str, Any]) -> dict[str, Any]:
         view_id = str(p.get("view_id", ""))
         if view_id not in self.views:
             return {"ok": False, "error": "not_found"}
-        view = _json(p.get("view"))
-        bad = self._check_view(view)
+        view, bad = self._view_of(p)
         if bad:
-            return self._invalid(bad)
+            return bad
         if p.get("hash") and p["hash"] != self.views[view_id]["hash"]:
             return {"ok": False, "error": "hash_conflict"}
         return {"ok": True, "view": self._store_view(view, view_id, self.view_owner.get(view_id))}
@@ -749,10 +744,9 @@ class FakeSlack(LoopbackServer):
         user = str(p.get("user_id", ""))
         if user not in self.users:
             return {"ok": False, "error": "user_not_found"}
-        view = _json(p.get("view"))
-        bad = self._check_view(view)
+        view, bad = self._view_of(p)
         if bad:
-            return self._invalid(bad)
+            return bad
         self.home_tabs[user] = view
         return {"ok": True, "view": dict(view, id=f"VHOME{user}")}
 
@@ -766,10 +760,8 @@ class FakeSlack(LoopbackServer):
 
     def _api_files_getUploadURLExternal(self, p: dict[str, Any]) -> dict[str, Any]:
         filename, length = str(p.get("filename") or ""), str(p.get("length") or "")
-        if not filename or not length.isdecimal():
-            return {"ok": False, "error": "invalid_arguments"}
         alt_txt = p.get("alt_txt")
-        if alt_txt is not None and len(str(alt_txt)) > 1000:
+        if not filename or not length.isdecimal() or (alt_txt is not None and len(str(alt_txt)) > 1000):
             return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._file_ids):010d}"
         self.files[file_id] = UploadedFile(id=file_id, filename=filename, length=int(length), alt_txt=alt_txt)
@@ -779,14 +771,7 @@ class FakeSlack(LoopbackServer):
         """A POST of the file's bytes to the upload URL that `files.getUploadURLExternal` gave."""
         file_id = path.rstrip("/").rsplit("/", 1)[-1]
         with self._changed:
-            self.calls.append(
-                Call(
-                    method="upload",
-                    params={"file_id": file_id, "bytes": len(data)},
-                    headers={},
-                    at=time.monotonic(),
-                )
-            )
+            self.calls.append(Call("upload", {"file_id": file_id, "bytes": len(data)}))
             file = self.files.get(file_id)
             if file is None or file.completed:
                 return 404, "Not Found"
@@ -810,7 +795,6 @@ class FakeSlack(LoopbackServer):
         for entry, file in zip(entries, uploaded, strict=True):
             file.title, file.completed = entry.get("title"), True
             file.channel, file.thread_ts = channel_id, p.get("thread_ts") or None
-            file.initial_comment = p.get("initial_comment")
         as_json = [f.as_json(self.team_id, self.url) for f in uploaded]
         if channel_id is not None:
             self.messages.append(
@@ -840,7 +824,7 @@ class FakeSlack(LoopbackServer):
         parts = path.strip("/").split("/")
         channel_id, user_id = parts[1], parts[2]
         with self._changed:
-            self.calls.append(Call(method="response_url", params=payload, headers={}, at=time.monotonic()))
+            self.calls.append(Call("response_url", payload))
             bad = self._check_blocks(payload.get("blocks"))
             if bad:
                 self.block_errors.append(bad)
@@ -879,31 +863,21 @@ def _params(raw: str, content_type: str) -> dict[str, Any]:
     return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
 
 
-def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body leave in one write, as a real server sends a small answer. (Unbuffered,
-        # the body is a second small segment that Nagle's algorithm holds back until the client
-        # acknowledges the first: up to 40 ms for a client that keeps its connection open.)
-        wbufsize = 1 << 16
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
+def _make_handler(fake: FakeSlack) -> type[LoopbackHandler]:
+    class Handler(LoopbackHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
+            data = self.read_body()
             if self.path.startswith("/upload/"):  # a file's bytes, as sent (not a form)
-                status, text = fake.handle_upload(self.path, self.rfile.read(length))
-                self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8")
+                status, text = fake.handle_upload(self.path, data)
+                self.answer(status, text.encode("utf-8"), {"Content-Type": "text/plain; charset=utf-8"})
                 return
-            params = _params(self.rfile.read(length).decode("utf-8"), self.headers.get("Content-Type", ""))
+            params = _params(data.decode("utf-8"), self.headers.get("Content-Type", ""))
             headers = {k.lower(): v for k, v in self.headers.items()}
             if self.path.startswith("/response/"):
-                status, body = fake.handle_response_url(self.path, params)
-                self._send(status, json.dumps(body).encode("utf-8"))
+                self._json(*fake.handle_response_url(self.path, params))
                 return
             if not self.path.startswith("/api/"):
-                self._send(404, b'{"ok": false, "error": "not_found"}')
+                self._json(404, {"ok": False, "error": "not_found"})
                 return
             method = self.path[len("/api/") :].split("?")[0]
             try:
@@ -911,25 +885,10 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             except Dropped:
                 self.close_connection = True  # no answer: the client sees its read time out
                 return
-            self._send(status, json.dumps(body).encode("utf-8"), extra=extra)
+            self._json(status, body, extra)
 
-        def _send(
-            self,
-            status: int,
-            data: bytes,
-            content_type: str = "application/json; charset=utf-8",
-            extra: Mapping[str, str] = {},
-        ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in extra.items():
-                self.send_header(key, value)
-            self.end_headers()
-            try:
-                self.wfile.write(data)
-                self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):  # a late answer: the client has gone
-                self.close_connection = True
+        def _json(self, status: int, body: dict[str, Any], extra: Mapping[str, str] = {}) -> None:
+            data = json.dumps(body).encode("utf-8")
+            self.answer(status, data, {"Content-Type": "application/json; charset=utf-8", **extra})
 
     return Handler

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.container import Loopbot, build
 from bot.sandbox.driver import Reply, SlackDriver
@@ -21,6 +21,7 @@ from hiring.outbox import TickReport
 SIGNING_SECRET = "sandbox-signing-secret"
 BOT_TOKEN = "xoxb-sandbox-token"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday morning
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -123,30 +124,25 @@ class Sandbox:
         if not self.app.wait_idle(timeout):
             raise TimeoutError("background work did not finish")
 
-    def command(self, user_id: str, text: str = "", **kw: Any) -> Reply:
-        reply = self.slack.command(user_id, text, **kw)
+    def _after(self, result: T) -> T:
+        """`result`, once the work it handed off after the ack is done."""
         self.idle()
-        return reply
+        return result
+
+    def command(self, user_id: str, text: str = "", **kw: Any) -> Reply:
+        return self._after(self.slack.command(user_id, text, **kw))
 
     def submit(self, user_id: str, values: dict[str, Any], **kw: Any) -> Reply:
-        reply = self.slack.submit(user_id, values, **kw)
-        self.idle()
-        return reply
+        return self._after(self.slack.submit(user_id, values, **kw))
 
     def click(self, user_id: str, action_id: str, value: str | None = None, **kw: Any) -> Reply:
-        reply = self.slack.click(user_id, action_id, value, **kw)
-        self.idle()
-        return reply
+        return self._after(self.slack.click(user_id, action_id, value, **kw))
 
     def enter(self, user_id: str, block_id: str, text: str, **kw: Any) -> Reply:
-        reply = self.slack.enter(user_id, block_id, text, **kw)
-        self.idle()
-        return reply
+        return self._after(self.slack.enter(user_id, block_id, text, **kw))
 
     def event(self, event: dict[str, Any], **kw: Any) -> Reply:
-        reply = self.slack.event(event, **kw)
-        self.idle()
-        return reply
+        return self._after(self.slack.event(event, **kw))
 
     def advance(self, **delta: float) -> datetime:
         return self.clock.advance(timedelta(**delta))
@@ -154,9 +150,7 @@ class Sandbox:
     def tick(self) -> TickReport:
         """One scheduler tick at the sandbox clock's now (reminders, debriefs, digests), then wait
         for any work it handed off."""
-        report = self.app.engine.tick()
-        self.idle()
-        return report
+        return self._after(self.app.engine.tick())
 
     def last_reply(self, user_id: str) -> str:
         """The text of the newest ephemeral reply the user saw."""

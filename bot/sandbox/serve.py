@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -96,14 +95,7 @@ def main() -> int:
         freeze_startup_objects()  # as `loopbot run` does
     server = WebServer(wsgi, "127.0.0.1", 0, threads=threads).start()
     print(f"PORT {server.port}", flush=True)
-    done = threading.Event()
-
-    def wait_for_eof() -> None:
-        sys.stdin.read()
-        done.set()
-
-    threading.Thread(target=wait_for_eof, daemon=True).start()
-    done.wait()
+    sys.stdin.read()  # until the parent closes our standard input
     server.stop()
     if closer:
         closer()

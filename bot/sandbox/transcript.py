@@ -68,12 +68,7 @@ def blocks_text(fake: FakeSlack, blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def view_text(fake: FakeSlack, view: dict[str, Any]) -> list[str]:
-    title = _text(view.get("title"))
-    submit = _text(view.get("submit")) if view.get("submit") else None
-    lines = [f"┌ modal “{title}”"]
+    lines = [f"┌ modal “{_text(view.get('title'))}”"]
     lines.extend("│ " + line for line in blocks_text(fake, view.get("blocks", [])))
-    if submit:
-        lines.append(f"└ [{submit}]")
-    else:
-        lines.append("└")
+    lines.append(f"└ [{_text(view['submit'])}]" if view.get("submit") else "└")
     return lines
