@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     PlainTextInputElement,
-    PlainTextObject,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -60,6 +59,11 @@ def quote(text: str) -> str:
     return "\n".join("> " + esc(line) for line in text.splitlines() or [""])
 
 
+def confirmation(title: str, text: str, confirm: str) -> ConfirmObject:
+    """The dialog Slack shows before a button with consequences does anything."""
+    return ConfirmObject(title=title, text=text, confirm=confirm, deny="Cancel")
+
+
 def decision_text(line: DecisionLine, tz: str) -> str:
     """`Advanced to *On-site* by @Hana · Tue 24 Nov 10:00 (Europe/London)`."""
     what = {
@@ -104,11 +108,10 @@ def decision_buttons(options: DecisionOptions) -> ActionsBlock:
                 action_id=OFFER,
                 value=value,
                 style="primary",
-                confirm=ConfirmObject(
-                    title="Make an offer?",
-                    text="This records the decision to make an offer and drafts the candidate's feedback report.",
-                    confirm="Make an offer",
-                    deny="Cancel",
+                confirm=confirmation(
+                    "Make an offer?",
+                    "This records the decision to make an offer and drafts the candidate's feedback report.",
+                    "Make an offer",
                 ),
             )
         )
@@ -121,11 +124,10 @@ def decision_buttons(options: DecisionOptions) -> ActionsBlock:
             action_id=REJECT,
             value=value,
             style="danger",
-            confirm=ConfirmObject(
-                title="Reject the candidate?",
-                text="This records the rejection and drafts a feedback report for the recruiter to send.",
-                confirm="Reject",
-                deny="Cancel",
+            confirm=confirmation(
+                "Reject the candidate?",
+                "This records the rejection and drafts a feedback report for the recruiter to send.",
+                "Reject",
             ),
         )
     )
@@ -158,17 +160,11 @@ def summary_blocks(summary: Summary, *, limit: int = MAX_CARDS_SHOWN) -> list[Bl
                 f"• {esc(c.label)}: *{c.mean:.1f}* of {c.scale_max} ({spread}, {c.count} rating{'s' if c.count != 1 else ''})"
             )
         blocks.append(section("\n".join(lines)))
-    evidence = []
-    if summary.evidence_for:
-        e = summary.evidence_for
-        evidence.append(
-            f"*Strongest evidence for* ({user(e.author_id)}, {esc(e.interview_title)})\n{quote(e.text)}"
-        )
-    if summary.evidence_against:
-        e = summary.evidence_against
-        evidence.append(
-            f"*Strongest evidence against* ({user(e.author_id)}, {esc(e.interview_title)})\n{quote(e.text)}"
-        )
+    evidence = [
+        f"*Strongest evidence {side}* ({user(e.author_id)}, {esc(e.interview_title)})\n{quote(e.text)}"
+        for side, e in (("for", summary.evidence_for), ("against", summary.evidence_against))
+        if e is not None
+    ]
     if evidence:
         blocks.append(section("\n".join(evidence)))
     return blocks
@@ -197,7 +193,7 @@ def tally(summary: Summary) -> str:
 def render_debrief(msg: Debrief) -> Rendered:
     name, stage = esc(msg.candidate_name), esc(msg.stage_name)
     title = f"Decide: {msg.candidate_name}" if msg.prompt else f"Debrief: {msg.candidate_name}"
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=plain(f"{title} — {msg.stage_name}", 150)))]
+    blocks: list[Block] = [HeaderBlock(text=plain(f"{title} — {msg.stage_name}", 150))]
     if msg.expected:
         progress = f"{msg.counted} of {msg.expected} scorecard{'s' if msg.expected != 1 else ''} in"
     else:
@@ -241,9 +237,7 @@ def render_debrief_complete(msg: DebriefComplete) -> Rendered:
 def render_pivot_arrival(msg: PivotArrival) -> Rendered:
     name = esc(msg.candidate_name)
     blocks: list[Block] = [
-        HeaderBlock(
-            text=PlainTextObject(text=plain(f"Pivoted to {msg.to_role_title}: {msg.candidate_name}", 150))
-        ),
+        HeaderBlock(text=plain(f"Pivoted to {msg.to_role_title}: {msg.candidate_name}", 150)),
         section(
             f"{user(msg.decided_by)} moved *{name}* from *{esc(msg.from_role_title)}* to *{esc(msg.to_role_title)}*. "
             f"They continue at *{esc(msg.stage_name)}*. Hiring manager: {user(msg.hiring_manager_id)}."
@@ -271,14 +265,15 @@ def render_pivot_arrival(msg: PivotArrival) -> Rendered:
 
 
 def render_pivot_notice(msg: PivotNotice) -> Rendered:
+    a = msg.arrival
     text = (
-        f"{user(msg.decided_by)} pivoted *{esc(msg.candidate_name)}* from *{esc(msg.from_role_title)}* to your "
-        f"role *{esc(msg.to_role_title)}*; they continue at *{esc(msg.stage_name)}*. Their scorecards and "
+        f"{user(a.decided_by)} pivoted *{esc(a.candidate_name)}* from *{esc(a.from_role_title)}* to your "
+        f"role *{esc(a.to_role_title)}*; they continue at *{esc(a.stage_name)}*. Their scorecards and "
         f"history are in <#{msg.channel_id}>."
     )
-    if msg.note:
-        text += "\n" + quote(msg.note)
-    return f"{esc(msg.candidate_name)} was pivoted to your role", [section(text)]
+    if a.note:
+        text += "\n" + quote(a.note)
+    return f"{esc(a.candidate_name)} was pivoted to your role", [section(text)]
 
 
 def pivot_modal(choice: PivotChoice) -> View:
@@ -352,7 +347,7 @@ def calibration_blocks(cal: Calibration) -> Rendered:
             ],
         )
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=plain(title, 150))),
+        HeaderBlock(text=plain(title, 150)),
         section(
             f"*All interviewers* · {cal.cards} scorecard{'s' if cal.cards != 1 else ''} · mean *{cal.mean or 0:.1f}* on the "
             f"{cal.scale_min}–{cal.scale_max} scale\n{histogram(cal.distribution)}"

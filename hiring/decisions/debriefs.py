@@ -10,7 +10,7 @@ never sends anything itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -414,7 +414,6 @@ class PanelState:
     panel: Panel
     role: Role
     spec: PlanSpec
-    live: list[Interview]
     expected: list[tuple[Interview, str]]
     cards: list[Scorecard]
     counted: list[Scorecard]
@@ -447,7 +446,6 @@ def panel_state(role: Role, panel: Panel, cards: Sequence[Scorecard], now: datet
     """Work out a panel's feedback state against `role`'s plan and chasing policy."""
     spec = spec_of(role.plan)
     live = [i for i in panel.interviews if i.status != "cancelled"]
-    ended = bool(live) and all(i.end_at is not None and i.end_at <= now for i in live)
     ends = [i.end_at for i in live if i.end_at is not None]
     deadline = max(ends) + timedelta(hours=role.feedback_due_hours) if ends else None
     live_ids = {i.id for i in live}
@@ -493,13 +491,12 @@ def panel_state(role: Role, panel: Panel, cards: Sequence[Scorecard], now: datet
         panel=panel,
         role=role,
         spec=spec,
-        live=live,
         expected=expected,
         cards=list(submitted.values()),
         counted=counted,
         missing=missing,
         deadline=deadline,
-        ended=ended,
+        ended=ended(panel, now),
         facts=facts,
     )
 
@@ -572,37 +569,39 @@ def stage_name(spec: PlanSpec, key: str) -> str:
         return key
 
 
+def next_stage_name(spec: PlanSpec, key: str) -> str | None:
+    """The name of the stage after `key` in the plan (None after the last, or for an unknown stage)."""
+    try:
+        following = spec.next_stage(key)
+    except ValueError:
+        return None
+    return following.name if following else None
+
+
+def latest(decisions: Iterable[Decision]) -> Decision | None:
+    """The most recent of `decisions` (None when there are none)."""
+    return max(decisions, key=lambda d: (d.decided_at, d.id), default=None)
+
+
 def decision_line(decision: Decision, spec: PlanSpec, target_title: str | None) -> DecisionLine:
-    nxt = None
-    if decision.outcome == "advance":
-        try:
-            following = spec.next_stage(decision.stage_key)
-        except ValueError:
-            following = None
-        nxt = following.name if following else None
     return DecisionLine(
         outcome=decision.outcome,
         decided_by=decision.decided_by,
         decided_at=decision.decided_at,
         stage_name=stage_name(spec, decision.stage_key),
-        next_stage_name=nxt,
+        next_stage_name=next_stage_name(spec, decision.stage_key) if decision.outcome == "advance" else None,
         target_role_title=target_title,
         note=decision.note,
     )
 
 
 def options_for(candidate: Candidate, role: Role, panel_id: int | None) -> DecisionOptions:
-    spec = spec_of(role.plan)
-    try:
-        following = spec.next_stage(candidate.stage_key)
-    except ValueError:
-        following = None
     return DecisionOptions(
         candidate_id=candidate.id,
         role_id=role.id,
         stage_key=candidate.stage_key,
         panel_id=panel_id,
-        next_stage_name=following.name if following else None,
+        next_stage_name=next_stage_name(spec_of(role.plan), candidate.stage_key),
         on_hold=candidate.status == "on_hold",
     )
 
@@ -647,17 +646,13 @@ class DebriefService:
 
     def _first_debrief(self, uow: UnitOfWork, state: PanelState, decisions: Sequence[Decision]) -> Due:
         """The debrief posted to the role's hiring channel once the stage's feedback is in."""
-        panel, role = state.panel, state.role
-        debrief = self._debrief(
-            uow, panel.candidate, role, state, decisions, options=options_for(panel.candidate, role, panel.id)
-        )
         return Due(
-            team_id=panel.team_id,
-            key=debrief_key(panel.id),
+            team_id=state.panel.team_id,
+            key=debrief_key(state.panel.id),
             kind="debrief",
-            to=role.channel_id,
-            content=debrief,
-            candidate_id=panel.candidate_id,
+            to=state.role.channel_id,
+            content=self._debrief(uow, state, decisions),
+            candidate_id=state.panel.candidate_id,
         )
 
     def _completion(
@@ -670,10 +665,7 @@ class DebriefService:
         ]
         if not (state.complete and late and first.channel_id and first.message_ts):
             return None
-        panel, role = state.panel, state.role
-        debrief = self._debrief(
-            uow, panel.candidate, role, state, decisions, options=options_for(panel.candidate, role, panel.id)
-        )
+        panel, debrief = state.panel, self._debrief(uow, state, decisions)
         parent = Sent(channel_id=first.channel_id, ts=first.message_ts)
         return Due(
             team_id=panel.team_id,
@@ -687,28 +679,23 @@ class DebriefService:
             ),
             candidate_id=panel.candidate_id,
             thread_ts=first.message_ts,
-            on_sent=self._refresher(panel.team_id, parent, debrief),
+            on_sent=lambda _reply: self.notifier.update(panel.team_id, parent, debrief),
         )
-
-    def _refresher(self, team_id: str, parent: Sent, debrief: Debrief) -> Callable[[Sent], None]:
-        def refresh(_reply: Sent) -> None:
-            self.notifier.update(team_id, parent, debrief)
-
-        return refresh
 
     def _debrief(
         self,
         uow: UnitOfWork,
-        candidate: Candidate,
-        role: Role,
         state: PanelState,
         decisions: Sequence[Decision],
         *,
-        options: DecisionOptions | None,
+        buttons: bool = True,
         decision: Decision | None = None,
         target_title: str | None = None,
         prompt: bool = False,
     ) -> Debrief:
+        """The debrief of `state`'s panel for its candidate, with the decision buttons (`buttons`)
+        and the recorded `decision` (else the latest hold on the stage, if any)."""
+        candidate, role = state.panel.candidate, state.role
         usual = usual_ratings(
             uow.decisions,
             state.panel.team_id,
@@ -731,7 +718,7 @@ class DebriefService:
                     f"{len(state.expected)} scorecards in.",
                 ),
             )
-        shown = decision if decision is not None else _latest_hold(candidate, state, decisions)
+        shown = decision if decision is not None else _latest_hold(state, decisions)
         return Debrief(
             candidate_id=candidate.id,
             candidate_name=candidate.name,
@@ -743,7 +730,7 @@ class DebriefService:
             counted=len(state.counted),
             expected=len(state.expected),
             complete=state.complete,
-            options=options,
+            options=options_for(candidate, role, state.panel.id) if buttons else None,
             decision=decision_line(shown, state.spec, target_title) if shown else None,
             prompt=prompt,
             status=candidate.status,
@@ -777,11 +764,9 @@ class DebriefService:
             )
             debrief = self._debrief(
                 uow,
-                candidate,
-                role,
                 state,
                 [],
-                options=options_for(candidate, role, panel.id) if still_open else None,
+                buttons=still_open,
                 decision=decision,
                 target_title=target.title if target else None,
             )
@@ -801,75 +786,56 @@ class DebriefService:
                 return self._closed(uow, candidate, role, decisions)
             if panel is not None:
                 state = state_of(uow, role, panel, now)
-                debrief = self._debrief(
-                    uow,
-                    candidate,
-                    role,
-                    state,
-                    decisions,
-                    options=options_for(candidate, role, panel.id),
-                    prompt=True,
-                )
+                debrief = self._debrief(uow, state, decisions, prompt=True)
                 if any(u == actor.user_id for _, u in state.missing):  # no scores before their own
                     debrief = replace(debrief, summary=summarise([], labels={}), hidden=True)
                 return debrief
-            holds = [d for d in decisions if d.stage_key == candidate.stage_key and d.outcome == "hold"]
-            latest = max(holds, key=lambda d: (d.decided_at, d.id)) if holds else None
-            return Debrief(
-                candidate_id=candidate.id,
-                candidate_name=candidate.name,
-                role_title=role.title,
-                stage_name=stage_name(spec, candidate.stage_key),
-                timezone=role.timezone,
-                panel_id=None,
-                summary=summarise([], labels={}),
-                counted=0,
-                expected=0,
-                complete=False,
-                options=options_for(candidate, role, None),
-                decision=decision_line(latest, spec, None)
-                if latest and candidate.status == "on_hold"
-                else None,
-                prompt=True,
-                status=candidate.status,
-            )
+            hold = latest(d for d in decisions if d.stage_key == candidate.stage_key and d.outcome == "hold")
+            line = decision_line(hold, spec, None) if hold and candidate.status == "on_hold" else None
+            return _bare(candidate, role, options_for(candidate, role, None), line)
 
     def _closed(
         self, uow: UnitOfWork, candidate: Candidate, role: Role, decisions: Sequence[Decision]
     ) -> Debrief:
         """The prompt for a candidate no longer in process: the latest decision, no buttons."""
-        latest = max(decisions, key=lambda d: (d.decided_at, d.id)) if decisions else None
-        decided_role = uow.roles.get(latest.role_id) if latest else None
-        target = uow.roles.get(latest.target_role_id) if latest and latest.target_role_id else None
+        last = latest(decisions)
+        decided_role = uow.roles.get(last.role_id) if last else None
+        target = uow.roles.get(last.target_role_id) if last and last.target_role_id else None
         line = None
-        if latest is not None and decided_role is not None:
-            line = decision_line(latest, spec_of(decided_role.plan), target.title if target else None)
-        return Debrief(
-            candidate_id=candidate.id,
-            candidate_name=candidate.name,
-            role_title=role.title,
-            stage_name=stage_name(spec_of(role.plan), candidate.stage_key),
-            timezone=role.timezone,
-            panel_id=None,
-            summary=summarise([], labels={}),
-            counted=0,
-            expected=0,
-            complete=False,
-            options=None,
-            decision=line,
-            prompt=True,
-            status=candidate.status,
-        )
+        if last is not None and decided_role is not None:
+            line = decision_line(last, spec_of(decided_role.plan), target.title if target else None)
+        return _bare(candidate, role, None, line)
 
 
-def _latest_hold(candidate: Candidate, state: PanelState, decisions: Sequence[Decision]) -> Decision | None:
+def _bare(
+    candidate: Candidate, role: Role, options: DecisionOptions | None, decision: DecisionLine | None
+) -> Debrief:
+    """The `/interview decide` prompt of a stage without scorecards to show."""
+    return Debrief(
+        candidate_id=candidate.id,
+        candidate_name=candidate.name,
+        role_title=role.title,
+        stage_name=stage_name(spec_of(role.plan), candidate.stage_key),
+        timezone=role.timezone,
+        panel_id=None,
+        summary=summarise([], labels={}),
+        counted=0,
+        expected=0,
+        complete=False,
+        options=options,
+        decision=decision,
+        prompt=True,
+        status=candidate.status,
+    )
+
+
+def _latest_hold(state: PanelState, decisions: Sequence[Decision]) -> Decision | None:
     """The candidate's latest hold on the panel's stage since the panel was created, if any."""
-    holds = [
+    return latest(
         d
         for d in decisions
-        if d.candidate_id == candidate.id
+        if d.candidate_id == state.panel.candidate_id
         and d.stage_key == state.panel.stage_key
         and d.outcome == "hold"
         and d.decided_at >= state.panel.created_at
-    ]
-    return max(holds, key=lambda d: (d.decided_at, d.id)) if holds else None
+    )

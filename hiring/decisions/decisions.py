@@ -19,8 +19,8 @@ from hiring.decisions.debriefs import (
     DebriefService,
     Summary,
     competency_label,
+    next_stage_name,
     panel_decided,
-    scale_of,
     stage_name,
     state_of,
     summarise,
@@ -85,14 +85,9 @@ class PivotArrival:
 
 @dataclass(frozen=True)
 class PivotNotice:
-    """DM to the target role's hiring manager."""
+    """DM to the target role's hiring manager: the pivot, and the channel its arrival was posted to."""
 
-    candidate_name: str
-    from_role_title: str
-    to_role_title: str
-    stage_name: str
-    decided_by: str
-    note: str
+    arrival: PivotArrival
     channel_id: str
 
 
@@ -303,16 +298,8 @@ class DecisionService:
         spec = spec_of(role.plan)
         panel = uow.panels.current(candidate.id, candidate.stage_key)
         interviewed = uow.booking.stages_interviewed(candidate.id, now)
-        cards: list[ReportCard] = []
-        if panel is not None:
-            state = state_of(uow, role, panel, now)
-            counted = {c.id for c in state.counted}
-            by_id = {i.id: i for i in state.live}
-            for card in state.cards:
-                if card.id not in counted:
-                    continue
-                scale = scale_of(spec, panel.stage_key, by_id[card.interview_id].interview_key)
-                cards.append(ReportCard(card.ratings or {}, card.evidence or "", scale.min, scale.max))
+        facts = state_of(uow, role, panel, now).facts if panel is not None else []
+        cards = [ReportCard(f.ratings, f.evidence, f.scale_min, f.scale_max) for f in facts if f.counted]
         return ReportFacts(
             candidate_name=candidate.name,
             role_title=role.title,
@@ -349,10 +336,7 @@ class DecisionService:
             target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None
             assert candidate is not None and role is not None
             spec = spec_of(role.plan)
-            try:
-                nxt = spec.next_stage(decision.stage_key) if decision.outcome == "advance" else None
-            except ValueError:
-                nxt = None
+            nxt = next_stage_name(spec, decision.stage_key) if decision.outcome == "advance" else None
             report_id = uow.decisions.report_id_for(decision.id)
             arrival = self._arrival(uow, decision, candidate, role, target) if target else None
         if arrival is not None and target is not None:
@@ -369,7 +353,7 @@ class DecisionService:
             candidate_name=candidate.name,
             outcome=decision.outcome,
             stage_name=stage_name(spec, decision.stage_key),
-            next_stage_name=nxt.name if nxt else None,
+            next_stage_name=nxt,
             target_role_title=target.title if target else None,
             debrief=debrief_sent,
             problems=problems,
@@ -422,25 +406,17 @@ class DecisionService:
         self, team_id: str, decision: Decision, target: Role, arrival: PivotArrival
     ) -> list[str]:
         problems = []
-        try:
-            sent = self.notifier.send(team_id, target.channel_id, arrival)
-            record_sent(self.db, team_id, sent, "pivot", decision.candidate_id, self.clock.now())
-        except DomainError as err:
-            problems.append(f"I couldn't post to the other role's hiring channel ({err.message}).")
-        notice = PivotNotice(
-            candidate_name=arrival.candidate_name,
-            from_role_title=arrival.from_role_title,
-            to_role_title=arrival.to_role_title,
-            stage_name=arrival.stage_name,
-            decided_by=decision.decided_by,
-            note=decision.note,
-            channel_id=target.channel_id,
-        )
-        try:
-            sent = self.notifier.send(team_id, target.hiring_manager_id, notice)
-            record_sent(self.db, team_id, sent, "pivot_dm", decision.candidate_id, self.clock.now())
-        except DomainError as err:
-            problems.append(f"I couldn't DM <@{target.hiring_manager_id}> ({err.message}).")
+        manager, notice = target.hiring_manager_id, PivotNotice(arrival, target.channel_id)
+        sends = [
+            (target.channel_id, arrival, "pivot", "post to the other role's hiring channel"),
+            (manager, notice, "pivot_dm", f"DM <@{manager}>"),
+        ]
+        for to, content, kind, what in sends:
+            try:
+                sent = self.notifier.send(team_id, to, content)
+                record_sent(self.db, team_id, sent, kind, decision.candidate_id, self.clock.now())
+            except DomainError as err:
+                problems.append(f"I couldn't {what} ({err.message}).")
         return problems
 
 
