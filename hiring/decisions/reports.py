@@ -12,9 +12,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from hiring.clock import Clock
-from hiring.decisions.debriefs import competency_label, int_ratings, normalised
+from hiring.decisions.debriefs import competency_label, int_ratings, normalised, stage_name
 from hiring.errors import Conflict, DomainError, InvalidInput, NotFound
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
@@ -530,15 +531,8 @@ class ReportService:
             updated_at=now,
         )
         uow.decisions.add(report)
-        uow.audit.record(
-            at=now,
-            actor_id=decision.decided_by,
-            action="report.drafted",
-            subject_type="feedback_report",
-            subject_id=report.id,
-            candidate_id=decision.candidate_id,
-            after={"decision_id": decision.id, "outcome": decision.outcome, "status": "draft"},
-        )
+        after = {"decision_id": decision.id, "outcome": decision.outcome, "status": "draft"}
+        _audit(uow, report, decision.decided_by, "report.drafted", now, after=after)
         return report
 
     def _load(self, uow: UnitOfWork, report_id: int) -> tuple[FeedbackReport, Decision, Candidate, Role]:
@@ -558,16 +552,11 @@ class ReportService:
         with self.db.uow(team_id) as uow:
             report, decision, candidate, role = self._load(uow, report_id)
             target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None
-            spec = spec_of(role.plan)
-            try:
-                stage = spec.stage(decision.stage_key).name
-            except KeyError:
-                stage = decision.stage_key
             return ReportDraft(
                 report_id=report.id,
                 candidate_name=candidate.name,
                 role_title=role.title,
-                stage_name=stage,
+                stage_name=stage_name(spec_of(role.plan), decision.stage_key),
                 outcome=decision.outcome,
                 decided_by=decision.decided_by,
                 decided_at=decision.decided_at,
@@ -633,19 +622,10 @@ class ReportService:
             if request_key and not uow.idempotency.claim(request_key, now):
                 return False
             before = {"length": len(report.body)}
-            changed = report.body != body
+            after = {"length": len(body), "changed": report.body != body}
             report.body = body
             report.updated_at = now
-            uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action="report.edited",
-                subject_type="feedback_report",
-                subject_id=report.id,
-                candidate_id=report.candidate_id,
-                before=before,
-                after={"length": len(body), "changed": changed},
-            )
+            _audit(uow, report, actor.user_id, "report.edited", now, before=before, after=after)
             uow.commit()
             return True
 
@@ -660,16 +640,8 @@ class ReportService:
             report.sent_at = now
             report.sent_by = actor.user_id
             report.updated_at = now
-            uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action="report.sent",
-                subject_type="feedback_report",
-                subject_id=report.id,
-                candidate_id=report.candidate_id,
-                before={"status": "draft"},
-                after={"status": "sent"},
-            )
+            sent = {"status": "sent"}
+            _audit(uow, report, actor.user_id, "report.sent", now, before={"status": "draft"}, after=sent)
             uow.commit()
             return True
 
@@ -698,3 +670,26 @@ class ReportService:
                 )
                 for report, decision, candidate in uow.decisions.unsent_reports(role_id)
             ]
+
+
+def _audit(
+    uow: UnitOfWork,
+    report: FeedbackReport,
+    actor_id: str,
+    action: str,
+    now: datetime,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any],
+) -> None:
+    """Audit `action` on `report`: what it was before (when it existed) and is after."""
+    uow.audit.record(
+        at=now,
+        actor_id=actor_id,
+        action=action,
+        subject_type="feedback_report",
+        subject_id=report.id,
+        candidate_id=report.candidate_id,
+        before=before,
+        after=after,
+    )
