@@ -23,6 +23,7 @@ from handlers.decisions.decisions_blocks import (
     recorded_text,
 )
 from handlers.feedback.calibration import chart_note, share_calibration
+from handlers.feedback.feedback import action_value
 from handlers.render import render
 from handlers.router import CommandRequest, CommandRouter
 from handlers.view_state import text
@@ -48,11 +49,6 @@ def parse_target(value: str) -> ButtonTarget:
     if len(parts) < 3 or not parts[0].isdecimal() or not parts[1].isdecimal() or not parts[2]:
         raise NotFound("That decision button is out of date; use `/interview decide <candidate>`.")
     return ButtonTarget(candidate_id=int(parts[0]), role_id=int(parts[1]), stage_key=parts[2])
-
-
-def button_value(body: dict[str, Any]) -> str:
-    action = (body.get("actions") or [{}])[0]
-    return str(action.get("value") or "")
 
 
 def confirm(client: WebClient, body: dict[str, Any], actor: Actor, recorded: Recorded) -> None:
@@ -103,7 +99,7 @@ def decision_clicked(
     services: Services, outcome: str, actor: Actor, body: dict[str, Any], client: WebClient
 ) -> None:
     """A decision button on a debrief or prompt: record it, then confirm to the decider."""
-    target = parse_target(button_value(body))
+    target = parse_target(action_value(body))
     decision = services.decisions.decide(
         actor,
         candidate_id=target.candidate_id,
@@ -118,7 +114,7 @@ def decision_clicked(
 
 def pivot_clicked(services: Services, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
     """The "Pivot" button: open the modal to choose the other role."""
-    target = parse_target(button_value(body))
+    target = parse_target(action_value(body))
     choice = services.decisions.pivot_targets(actor, target.candidate_id, target.role_id, target.stage_key)
     open_modal(client, body["trigger_id"], pivot_modal(choice))
 

@@ -38,11 +38,16 @@ def scorecard_input(vals: dict[str, Any]) -> ScorecardInput:
     )
 
 
-def interview_id_of(raw: Any) -> int:
+def decimal_id(raw: Any, gone: str) -> int:
+    """An id from a button's value or a modal's metadata; `NotFound(gone)` when it is not one."""
     value = str(raw or "")
     if not value.isdecimal():
-        raise NotFound("That interview no longer exists.")
+        raise NotFound(gone)
     return int(value)
+
+
+def interview_id_of(raw: Any) -> int:
+    return decimal_id(raw, "That interview no longer exists.")
 
 
 def action_value(body: dict[str, Any]) -> str:
