@@ -20,7 +20,6 @@ from handlers.block_kit import Rendered, context, modal, option, section
 from handlers.mrkdwn import clip, esc, plain, user, when
 from hiring.decisions.debriefs import (
     MAX_CARDS_SHOWN,
-    RECOMMENDATION_LABELS,
     CardLine,
     Debrief,
     DebriefComplete,
@@ -30,6 +29,7 @@ from hiring.decisions.debriefs import (
 )
 from hiring.decisions.decisions import PivotArrival, PivotChoice, PivotNotice, Recorded
 from hiring.feedback.calibration import Calibration
+from hiring.feedback.scorecards import RECOMMENDATIONS
 
 ADVANCE = "decision_advance"
 REJECT = "decision_reject"
@@ -49,9 +49,9 @@ FLAG_EMOJI = {"split": ":scales:", "missing": ":hourglass:", "outlier": ":mag:",
 
 
 def recommendation_text(recommendation: str | None) -> str:
-    if recommendation not in RECOMMENDATION_LABELS:
+    if recommendation not in RECOMMENDATIONS:
         return "no recommendation"
-    return f"{RECOMMENDATION_EMOJI[recommendation]} {RECOMMENDATION_LABELS[recommendation]}"
+    return f"{RECOMMENDATION_EMOJI[recommendation]} {RECOMMENDATIONS[recommendation]}"
 
 
 def quote(text: str) -> str:
@@ -187,7 +187,7 @@ def flag_lines(summary: Summary) -> list[str]:
 def tally(summary: Summary) -> str:
     if not summary.recommendations:
         return "no recommendations yet"
-    return " · ".join(f"{n} {RECOMMENDATION_LABELS[r].lower()}" for r, n in summary.recommendations)
+    return " · ".join(f"{n} {RECOMMENDATIONS[r].lower()}" for r, n in summary.recommendations)
 
 
 def render_debrief(msg: Debrief) -> Rendered:
@@ -338,14 +338,10 @@ def calibration_blocks(cal: Calibration) -> Rendered:
     title = f"Interviewer calibration: {cal.role_title}"
     fallback = f"Interviewer calibration: {esc(cal.role_title)}"
     if not cal.interviewers:
-        return (
-            f"No submitted scorecards for {esc(cal.role_title)} yet.",
-            [
-                section(
-                    f"No submitted scorecards for *{esc(cal.role_title)}* yet, so there is nothing to calibrate."
-                )
-            ],
+        nothing = (
+            f"No submitted scorecards for *{esc(cal.role_title)}* yet, so there is nothing to calibrate."
         )
+        return f"No submitted scorecards for {esc(cal.role_title)} yet.", [section(nothing)]
     blocks: list[Block] = [
         HeaderBlock(text=plain(title, 150)),
         section(

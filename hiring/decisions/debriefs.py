@@ -26,7 +26,6 @@ from storage.repositories.decisions import DecisionsRepository
 from storage.uow import Database, UnitOfWork
 
 RECOMMENDATION_SCORES = {"strong_no": -2, "no": -1, "yes": 1, "strong_yes": 2}
-RECOMMENDATION_LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
 DECIDABLE = ("active", "on_hold")
 OUTLIER_POINTS = 1.5  # a card this far (in points of its scale) from the author's usual is flagged
 OUTLIER_MIN_CARDS = 3  # ... when the author has at least this many other submitted cards
@@ -103,7 +102,6 @@ class CardFacts:
 class RatingLine:
     competency: str
     value: int
-    scale_min: int
     scale_max: int
 
 
@@ -126,7 +124,6 @@ class CompetencyLine:
 
     label: str
     mean: float
-    scale_min: int
     scale_max: int
     count: int
     low: int
@@ -137,7 +134,6 @@ class CompetencyLine:
 class EvidenceLine:
     author_id: str
     interview_title: str
-    recommendation: str | None
     text: str
 
 
@@ -212,7 +208,7 @@ def strongest_evidence(cards: Sequence[CardFacts]) -> tuple[EvidenceLine | None,
         return 1 if position > 0.5 else -1
 
     def line(card: CardFacts) -> EvidenceLine:
-        return EvidenceLine(card.author_id, card.interview_title, card.recommendation, excerpt(card.evidence))
+        return EvidenceLine(card.author_id, card.interview_title, excerpt(card.evidence))
 
     positive = [c for c in usable if leaning(c) > 0]
     negative = [c for c in usable if leaning(c) < 0]
@@ -223,28 +219,24 @@ def strongest_evidence(cards: Sequence[CardFacts]) -> tuple[EvidenceLine | None,
 
 def competency_lines(cards: Sequence[CardFacts], labels: Mapping[str, str]) -> list[CompetencyLine]:
     """Mean rating per competency over the counted cards, in the plan's competency order."""
-    values: dict[str, list[tuple[int, int, int]]] = {}
+    values: dict[str, list[tuple[int, int]]] = {}
     for card in cards:
         if not card.counted or card.is_shadow:
             continue
         for key, value in int_ratings(card.ratings).items():
-            values.setdefault(key, []).append((value, card.scale_min, card.scale_max))
+            values.setdefault(key, []).append((value, card.scale_max))
     order = [k for k in labels if k in values] + sorted(k for k in values if k not in labels)
     lines = []
     for key in order:
-        rated = values[key]
-        low = min(r[1] for r in rated)
-        high = max(r[2] for r in rated)
-        mean = sum(r[0] for r in rated) / len(rated)
+        ratings = [value for value, _ in values[key]]
         lines.append(
             CompetencyLine(
                 label=labels.get(key) or competency_label(key),
-                mean=mean,
-                scale_min=low,
-                scale_max=high,
-                count=len(rated),
-                low=min(r[0] for r in rated),
-                high=max(r[0] for r in rated),
+                mean=sum(ratings) / len(ratings),
+                scale_max=max(top for _, top in values[key]),
+                count=len(ratings),
+                low=min(ratings),
+                high=max(ratings),
             )
         )
     return lines
@@ -284,7 +276,7 @@ def _card_line(c: CardFacts, labels: Mapping[str, str]) -> CardLine:
         author_id=c.author_id,
         recommendation=c.recommendation,
         ratings=[
-            RatingLine(labels.get(k) or competency_label(k), v, c.scale_min, c.scale_max)
+            RatingLine(labels.get(k) or competency_label(k), v, c.scale_max)
             for k, v in sorted(
                 int_ratings(c.ratings).items(),
                 key=lambda kv: list(labels).index(kv[0]) if kv[0] in labels else len(labels),
@@ -378,21 +370,17 @@ class DecisionLine:
 class Debrief:
     """The decision summary of one candidate's stage (also the `/interview decide` prompt)."""
 
-    candidate_id: int
     candidate_name: str
     role_title: str
     stage_name: str
     timezone: str
-    panel_id: int | None
     summary: Summary
     counted: int
     expected: int
-    complete: bool
     options: DecisionOptions | None
     decision: DecisionLine | None = None
     prompt: bool = False
     hidden: bool = False
-    status: str = "active"
 
 
 @dataclass(frozen=True)
@@ -425,6 +413,12 @@ class PanelState:
     @property
     def complete(self) -> bool:
         return bool(self.expected) and not self.missing
+
+    def summary(self, usual: Mapping[str, tuple[float, int]] | None = None) -> Summary:
+        """What the debrief says about the scorecards (`usual`: see `summarise`)."""
+        labels = {k: competency_label(k) for k in self.spec.competencies}
+        missing = [(i.title, u) for i, u in self.missing]
+        return summarise(self.facts, labels=labels, missing=missing, usual=usual)
 
     def quorum(self) -> int:
         wanted = self.role.debrief_quorum
@@ -702,13 +696,7 @@ class DebriefService:
             (c.author_id for c in state.counted),
             (c.id for c in state.cards),
         )
-        labels = {k: competency_label(k) for k in state.spec.competencies}
-        summary = summarise(
-            state.facts,
-            labels=labels,
-            missing=[(i.title, u) for i, u in state.missing],
-            usual=usual,
-        )
+        summary = state.summary(usual)
         if not state.complete and state.expected and not prompt:
             summary.flags.insert(
                 0,
@@ -720,20 +708,16 @@ class DebriefService:
             )
         shown = decision if decision is not None else _latest_hold(state, decisions)
         return Debrief(
-            candidate_id=candidate.id,
             candidate_name=candidate.name,
             role_title=role.title,
             stage_name=stage_name(state.spec, state.panel.stage_key),
             timezone=role.timezone,
-            panel_id=state.panel.id,
             summary=summary,
             counted=len(state.counted),
             expected=len(state.expected),
-            complete=state.complete,
             options=options_for(candidate, role, state.panel.id) if buttons else None,
             decision=decision_line(shown, state.spec, target_title) if shown else None,
             prompt=prompt,
-            status=candidate.status,
         )
 
     # -- building on demand ----------------------------------------------------------------------
@@ -812,20 +796,16 @@ def _bare(
 ) -> Debrief:
     """The `/interview decide` prompt of a stage without scorecards to show."""
     return Debrief(
-        candidate_id=candidate.id,
         candidate_name=candidate.name,
         role_title=role.title,
         stage_name=stage_name(spec_of(role.plan), candidate.stage_key),
         timezone=role.timezone,
-        panel_id=None,
         summary=summarise([], labels={}),
         counted=0,
         expected=0,
-        complete=False,
         options=options,
         decision=decision,
         prompt=True,
-        status=candidate.status,
     )
 
 

@@ -18,7 +18,6 @@ from hiring.decisions.debriefs import (
     DECIDABLE,
     DebriefService,
     Summary,
-    competency_label,
     next_stage_name,
     panel_decided,
     stage_name,
@@ -108,7 +107,6 @@ class PivotChoice:
 class Recorded:
     """What was decided, for the confirmation shown to the decider."""
 
-    decision_id: int
     candidate_name: str
     outcome: str
     stage_name: str
@@ -226,7 +224,6 @@ class DecisionService:
             facts = self._report_facts(
                 uow,
                 candidate,
-                role,
                 outcome,
                 redact,
                 now=now,
@@ -287,7 +284,6 @@ class DecisionService:
         self,
         uow: UnitOfWork,
         candidate: Candidate,
-        role: Role,
         outcome: str,
         redact: list[str],
         *,
@@ -295,6 +291,8 @@ class DecisionService:
         next_stage_name: str | None,
         target_role_title: str | None,
     ) -> ReportFacts:
+        """What the decision's feedback report is drafted from (before the candidate moves on)."""
+        role = candidate.role
         spec = spec_of(role.plan)
         panel = uow.panels.current(candidate.id, candidate.stage_key)
         interviewed = uow.booking.stages_interviewed(candidate.id, now)
@@ -349,7 +347,6 @@ class DecisionService:
                     f"I couldn't DM the feedback report to {who}; digests list it until it is sent."
                 )
         return Recorded(
-            decision_id=decision_id,
             candidate_name=candidate.name,
             outcome=decision.outcome,
             stage_name=stage_name(spec, decision.stage_key),
@@ -362,31 +359,20 @@ class DecisionService:
     def _arrival(
         self, uow: UnitOfWork, decision: Decision, candidate: Candidate, role: Role, target: Role
     ) -> PivotArrival:
-        spec = spec_of(role.plan)
-        summary = summarise([], labels={})
         panel = panel_decided(uow, decision)
-        if panel is not None:
-            state = state_of(uow, role, panel, decision.decided_at)
-            summary = summarise(
-                state.facts,
-                labels={k: competency_label(k) for k in spec.competencies},
-                missing=[(i.title, u) for i, u in state.missing],
-            )
+        state = state_of(uow, role, panel, decision.decided_at) if panel is not None else None
+        summary = state.summary() if state is not None else summarise([], labels={})
         roles = {r.id: r for r in uow.roles.all(status=None)}
-        history = []
-        for d in uow.decisions.history_of(candidate.id):
-            decided_role = roles.get(d.role_id)
-            history.append(
-                HistoryLine(
-                    role_title=decided_role.title if decided_role else "",
-                    stage_name=stage_name(spec_of(decided_role.plan), d.stage_key)
-                    if decided_role
-                    else d.stage_key,
-                    outcome=d.outcome,
-                    decided_by=d.decided_by,
-                    decided_at=d.decided_at,
-                )
+        history = [
+            HistoryLine(
+                role_title=r.title if (r := roles.get(d.role_id)) else "",
+                stage_name=stage_name(spec_of(r.plan), d.stage_key) if r else d.stage_key,
+                outcome=d.outcome,
+                decided_by=d.decided_by,
+                decided_at=d.decided_at,
             )
+            for d in uow.decisions.history_of(candidate.id)
+        ]
         return PivotArrival(
             candidate_id=candidate.id,
             candidate_name=candidate.name,

@@ -113,7 +113,6 @@ class PendingScorecard:
 class ScorecardEntry:
     """One seat's scorecard as a given viewer may see it; hidden content is None, with a reason."""
 
-    interview_id: int
     interview_title: str
     author_id: str
     is_shadow: bool
@@ -136,10 +135,8 @@ class ScorecardEntry:
 class StageFeedback:
     """A candidate's stage feedback for one viewer, with why anything is hidden."""
 
-    candidate_id: int
     candidate_name: str
     role_title: str
-    stage_key: str
     stage_name: str
     viewer: str  # manager | panel | outsider
     reason: str | None
@@ -444,10 +441,8 @@ class ScorecardService:
             cards = {(c.interview_id, c.author_id): c for c in repo.stage_scorecards(candidate_id, stage_key)}
             viewer, can_see, reason = _access(actor, role, name, seats, cards)
             base: dict[str, Any] = {
-                "candidate_id": candidate_id,
                 "candidate_name": candidate.name,
                 "role_title": role.title,
-                "stage_key": stage_key,
                 "stage_name": name,
                 "decided": decided,
                 "viewer": viewer,
@@ -518,7 +513,6 @@ class ScorecardService:
         status = card.status if card is not None else "missing"
         own = author == actor.user_id
         common: dict[str, Any] = {
-            "interview_id": info.interview_id,
             "interview_title": info.title,
             "author_id": author,
             "is_shadow": is_shadow,
