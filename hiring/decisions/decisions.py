@@ -8,7 +8,6 @@ other role's hiring channel and hiring manager are told.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -34,22 +33,13 @@ from hiring.roles.candidates import candidate_snapshot, live_candidate
 from storage.models import Candidate, Decision, Role
 from storage.uow import Database, UnitOfWork
 
-log = logging.getLogger(__name__)
-
-OUTCOMES = ("advance", "reject", "hold", "offer", "pivot")
-STATUS_AFTER = {
-    "advance": "active",
-    "reject": "rejected",
-    "hold": "on_hold",
-    "offer": "offer",
-    "pivot": "active",
-}
-PAST_TENSE = {
-    "advance": "advanced",
-    "reject": "rejected",
-    "hold": "put on hold",
-    "offer": "made an offer",
-    "pivot": "pivoted to another role",
+# outcome → (the candidate's status after it, the outcome in the past tense)
+OUTCOMES = {
+    "advance": ("active", "advanced"),
+    "reject": ("rejected", "rejected"),
+    "hold": ("on_hold", "put on hold"),
+    "offer": ("offer", "made an offer"),
+    "pivot": ("active", "pivoted to another role"),
 }
 
 
@@ -166,8 +156,9 @@ class DecisionService:
         if latest is None:
             return f"This candidate is no longer at that stage (now {candidate.status.replace('_', ' ')})."
         when = local_time(latest.decided_at, candidate.role.timezone)
+        _, past = OUTCOMES.get(latest.outcome, ("", latest.outcome))
         return (
-            f"Already decided: {PAST_TENSE.get(latest.outcome, latest.outcome)} by <@{latest.decided_by}> "
+            f"Already decided: {past} by <@{latest.decided_by}> "
             f"on {when}. Use `/interview decide` for the candidate's current stage."
         )
 
@@ -454,7 +445,7 @@ def _move(
     """The candidate's status and stage after the decision: the next stage on an advance, the
     target role (same stage if its plan has one, else its first) on a pivot."""
     decided_stage = candidate.stage_key
-    status = STATUS_AFTER[outcome]
+    status, _ = OUTCOMES[outcome]
     if status != candidate.status:
         candidate.status = status
         candidate.status_changed_at = now

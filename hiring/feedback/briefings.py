@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hiring.clock import Clock
 from hiring.feedback.scorecards import unsent
 from hiring.outbox import Due
 from hiring.panels.interview_info import InterviewInfo, interview_info, person_timezone
@@ -85,12 +84,10 @@ class BriefingService:
     def __init__(
         self,
         db: Database,
-        clock: Clock,
         directory: Directory,
         seed_questions: Callable[[str], None] | None = None,
     ) -> None:
         self.db = db
-        self.clock = clock
         self.directory = directory
         self.seed_questions = seed_questions
 
