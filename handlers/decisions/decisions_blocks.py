@@ -326,11 +326,8 @@ def recorded_text(recorded: Recorded) -> str:
 
 def histogram(distribution: dict[int, int]) -> str:
     """`1 ▏0  2 ██ 2  3 ████ 4` as one code span."""
-    parts = []
-    for point, count in distribution.items():
-        bar = "█" * min(count, 20) if count else "▏"
-        parts.append(f"{point} {bar} {count}")
-    return "`" + "   ".join(parts) + "`"
+    bars = {point: "█" * min(count, 20) if count else "▏" for point, count in distribution.items()}
+    return "`" + "   ".join(f"{point} {bars[point]} {count}" for point, count in distribution.items()) + "`"
 
 
 def calibration_blocks(cal: Calibration) -> Rendered:

@@ -184,8 +184,7 @@ def excerpt(text: str, limit: int = EVIDENCE_EXCERPT) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _card_score(card: CardFacts) -> tuple[float, float]:
@@ -548,12 +547,12 @@ def usual_ratings(
 
 def decided_after(decisions: Sequence[Decision], panel: Panel) -> bool:
     """True when a final decision closed this panel's stage (or moved the candidate to another role)."""
-    for d in decisions:
-        if d.candidate_id != panel.candidate_id or d.decided_at < panel.created_at:
-            continue
-        if d.outcome == "pivot" or (d.stage_key == panel.stage_key and d.outcome != "hold"):
-            return True
-    return False
+    return any(
+        d.candidate_id == panel.candidate_id
+        and d.decided_at >= panel.created_at
+        and (d.outcome == "pivot" or (d.stage_key == panel.stage_key and d.outcome != "hold"))
+        for d in decisions
+    )
 
 
 def stage_name(spec: PlanSpec, key: str) -> str:

@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 STRONG = 0.6  # a competency whose mean sits at or above this fraction of the scale is a strength
 WEAK = 0.4  # ... at or below this, an area to improve
 MAX_BODY = 3000
-MESSAGE_KIND = "report"
 
 
 # -- the pure draft ----------------------------------------------------------------------------------
@@ -95,8 +94,7 @@ _NEGATIVE = re.compile(
 
 
 def first_name(name: str) -> str:
-    parts = name.split()
-    return parts[0] if parts else name
+    return (name.split() or [name])[0]
 
 
 def _name_tokens(names: Sequence[str]) -> list[str]:
@@ -404,20 +402,11 @@ def draft_report(facts: ReportFacts) -> str:
     strengths, areas = assess(facts)
     hello = first_name(facts.candidate_name) or "there"
     parts = [f"Hi {hello},", f"{_thanks(facts)} {_opening(facts)}"]
-    if strengths:
-        parts.append(
-            "What went well\n"
-            + "\n".join(_point_text(p, facts.competencies.get(p.key, ""), True) for p in strengths)
-        )
-    if areas:
-        heading = (
-            "Where you could grow" if facts.outcome in ("advance", "offer", "hold") else "What held you back"
-        )
-        parts.append(
-            heading
-            + "\n"
-            + "\n".join(_point_text(p, facts.competencies.get(p.key, ""), False) for p in areas)
-        )
+    grow = "Where you could grow" if facts.outcome in ("advance", "offer", "hold") else "What held you back"
+    for heading, points, strong in (("What went well", strengths, True), (grow, areas, False)):
+        if points:
+            lines = [_point_text(p, facts.competencies.get(p.key, ""), strong) for p in points]
+            parts.append("\n".join([heading, *lines]))
     if not strengths and not areas:
         parts.append(_nothing_to_say(facts))
     closing = {
@@ -482,7 +471,7 @@ def report_recipients(role: Role) -> list[str]:
 
 def message_kind(report_id: int) -> str:
     """The `slack_messages.kind` of a report's DMs, so every copy can be updated."""
-    return f"{MESSAGE_KIND}:{report_id}"
+    return f"report:{report_id}"
 
 
 class ReportService:
