@@ -91,46 +91,29 @@ def decision_text(line: DecisionLine, tz: str) -> str:
 def decision_buttons(options: DecisionOptions) -> ActionsBlock:
     """Advance (or make an offer on the last stage), hold, pivot and reject; values carry the stage."""
     value = options.value
-    buttons: list[ButtonElement] = []
     if options.next_stage_name:
-        buttons.append(
-            ButtonElement(
-                text=plain(f"Advance to {options.next_stage_name}"),
-                action_id=ADVANCE,
-                value=value,
-                style="primary",
-            )
-        )
+        advance = plain(f"Advance to {options.next_stage_name}")
+        first = ButtonElement(text=advance, action_id=ADVANCE, value=value, style="primary")
     else:
-        buttons.append(
-            ButtonElement(
-                text="Make an offer",
-                action_id=OFFER,
-                value=value,
-                style="primary",
-                confirm=confirmation(
-                    "Make an offer?",
-                    "This records the decision to make an offer and drafts the candidate's feedback report.",
-                    "Make an offer",
-                ),
-            )
+        offer = confirmation(
+            "Make an offer?",
+            "This records the decision to make an offer and drafts the candidate's feedback report.",
+            "Make an offer",
         )
-    if not options.on_hold:
-        buttons.append(ButtonElement(text="Hold", action_id=HOLD, value=value))
-    buttons.append(ButtonElement(text="Pivot to another role", action_id=PIVOT, value=value))
-    buttons.append(
-        ButtonElement(
-            text="Reject",
-            action_id=REJECT,
-            value=value,
-            style="danger",
-            confirm=confirmation(
-                "Reject the candidate?",
-                "This records the rejection and drafts a feedback report for the recruiter to send.",
-                "Reject",
-            ),
+        first = ButtonElement(
+            text="Make an offer", action_id=OFFER, value=value, style="primary", confirm=offer
         )
+    reject = confirmation(
+        "Reject the candidate?",
+        "This records the rejection and drafts a feedback report for the recruiter to send.",
+        "Reject",
     )
+    buttons = [
+        first,
+        *([] if options.on_hold else [ButtonElement(text="Hold", action_id=HOLD, value=value)]),
+        ButtonElement(text="Pivot to another role", action_id=PIVOT, value=value),
+        ButtonElement(text="Reject", action_id=REJECT, value=value, style="danger", confirm=reject),
+    ]
     return ActionsBlock(block_id="decision", elements=buttons)
 
 
@@ -217,11 +200,12 @@ def render_debrief(msg: Debrief) -> Rendered:
             blocks.append(DividerBlock())
             blocks.extend(summary_blocks(msg.summary))
     if msg.decision is not None:
-        blocks.append(DividerBlock())
-        blocks.append(section(decision_text(msg.decision, msg.timezone)))
+        blocks += [DividerBlock(), section(decision_text(msg.decision, msg.timezone))]
     if msg.options is not None:
-        blocks.append(decision_buttons(msg.options))
-        blocks.append(context("Only the hiring manager or a workspace admin can decide."))
+        blocks += [
+            decision_buttons(msg.options),
+            context("Only the hiring manager or a workspace admin can decide."),
+        ]
     verb = "Decide on" if msg.prompt else "Debrief for"
     return f"{verb} {name} — {stage}", blocks
 

@@ -22,6 +22,7 @@ from handlers.block_kit import Rendered, call_text, context, modal, option, sect
 from handlers.mrkdwn import clip, esc, plain, user, when
 from hiring.feedback.briefings import Briefing
 from hiring.feedback.scorecards import (
+    EVIDENCE_MIN_CHARS,
     RECOMMENDATIONS,
     TEXT_LIMIT,
     PendingScorecard,
@@ -258,7 +259,7 @@ def text_inputs(form: ScorecardForm) -> list[Block]:
         InputBlock(
             block_id="evidence",
             label="Evidence",
-            hint=f"At least {form.evidence_min} characters: what the candidate said or did that supports "
+            hint=f"At least {EVIDENCE_MIN_CHARS} characters: what the candidate said or did that supports "
             "your ratings.",
             element=PlainTextInputElement(
                 action_id="value", multiline=True, max_length=TEXT_LIMIT, initial_value=form.evidence or None

@@ -63,7 +63,6 @@ class ScorecardForm:
     private_note: str
     submitted_at: datetime | None
     tz: str
-    evidence_min: int = EVIDENCE_MIN_CHARS
 
 
 @dataclass(frozen=True)
