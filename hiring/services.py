@@ -110,7 +110,7 @@ def build_services(
         roles=RoleService(db, clock, plans, directory, notifier),
         candidates=candidates,
         scorecards=scorecards,
-        briefings=BriefingService(db, clock, directory, questions.ensure_builtin),
+        briefings=BriefingService(db, directory, questions.ensure_builtin),
         home=home,
         people=people,
         limits=LimitsService(db, clock, pools.can_manage),

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -23,6 +22,7 @@ from handlers.decisions.decisions_blocks import (
     recorded_text,
 )
 from handlers.feedback.calibration import chart_note, share_calibration
+from handlers.feedback.feedback import action_value
 from handlers.render import render
 from handlers.router import CommandRequest, CommandRouter
 from handlers.view_state import text
@@ -34,25 +34,13 @@ from hiring.services import Services
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ButtonTarget:
-    """What a decision button was pressed on: `candidate:role:stage:panel`."""
-
-    candidate_id: int
-    role_id: int
-    stage_key: str
-
-
-def parse_target(value: str) -> ButtonTarget:
+def parse_target(value: str) -> tuple[int, int, str]:
+    """What a decision button (`candidate:role:stage:panel`) was pressed on: candidate id, role id
+    and stage key."""
     parts = value.split(":")
     if len(parts) < 3 or not parts[0].isdecimal() or not parts[1].isdecimal() or not parts[2]:
         raise NotFound("That decision button is out of date; use `/interview decide <candidate>`.")
-    return ButtonTarget(candidate_id=int(parts[0]), role_id=int(parts[1]), stage_key=parts[2])
-
-
-def button_value(body: dict[str, Any]) -> str:
-    action = (body.get("actions") or [{}])[0]
-    return str(action.get("value") or "")
+    return int(parts[0]), int(parts[1]), parts[2]
 
 
 def confirm(client: WebClient, body: dict[str, Any], actor: Actor, recorded: Recorded) -> None:
@@ -83,8 +71,7 @@ def decide_command(services: Services, req: CommandRequest) -> None:
     if not req.args:
         raise NotFound("Name the candidate, e.g. `/interview decide Ada Lovelace`.")
     candidate = services.candidates.find(req.actor.team_id, req.args)
-    fallback, blocks = render(services.debriefs.for_candidate(req.actor, candidate.id))
-    req.reply(fallback, blocks)
+    req.reply(*render(services.debriefs.for_candidate(req.actor, candidate.id)))
 
 
 def calibration_command(ctx: HandlerContext, req: CommandRequest) -> None:
@@ -103,13 +90,9 @@ def decision_clicked(
     services: Services, outcome: str, actor: Actor, body: dict[str, Any], client: WebClient
 ) -> None:
     """A decision button on a debrief or prompt: record it, then confirm to the decider."""
-    target = parse_target(button_value(body))
+    candidate_id, role_id, stage_key = parse_target(action_value(body))
     decision = services.decisions.decide(
-        actor,
-        candidate_id=target.candidate_id,
-        outcome=outcome,
-        role_id=target.role_id,
-        stage_key=target.stage_key,
+        actor, candidate_id=candidate_id, outcome=outcome, role_id=role_id, stage_key=stage_key
     )
     if decision is None:
         return  # the same decision is being recorded by another click
@@ -118,8 +101,7 @@ def decision_clicked(
 
 def pivot_clicked(services: Services, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
     """The "Pivot" button: open the modal to choose the other role."""
-    target = parse_target(button_value(body))
-    choice = services.decisions.pivot_targets(actor, target.candidate_id, target.role_id, target.stage_key)
+    choice = services.decisions.pivot_targets(actor, *parse_target(action_value(body)))
     open_modal(client, body["trigger_id"], pivot_modal(choice))
 
 

@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     PlainTextInputElement,
-    PlainTextObject,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -21,7 +20,6 @@ from handlers.block_kit import Rendered, context, modal, option, section
 from handlers.mrkdwn import clip, esc, plain, user, when
 from hiring.decisions.debriefs import (
     MAX_CARDS_SHOWN,
-    RECOMMENDATION_LABELS,
     CardLine,
     Debrief,
     DebriefComplete,
@@ -31,6 +29,7 @@ from hiring.decisions.debriefs import (
 )
 from hiring.decisions.decisions import PivotArrival, PivotChoice, PivotNotice, Recorded
 from hiring.feedback.calibration import Calibration
+from hiring.feedback.scorecards import RECOMMENDATIONS
 
 ADVANCE = "decision_advance"
 REJECT = "decision_reject"
@@ -50,14 +49,19 @@ FLAG_EMOJI = {"split": ":scales:", "missing": ":hourglass:", "outlier": ":mag:",
 
 
 def recommendation_text(recommendation: str | None) -> str:
-    if recommendation not in RECOMMENDATION_LABELS:
+    if recommendation not in RECOMMENDATIONS:
         return "no recommendation"
-    return f"{RECOMMENDATION_EMOJI[recommendation]} {RECOMMENDATION_LABELS[recommendation]}"
+    return f"{RECOMMENDATION_EMOJI[recommendation]} {RECOMMENDATIONS[recommendation]}"
 
 
 def quote(text: str) -> str:
     """User text as a mrkdwn block quote (escaped)."""
     return "\n".join("> " + esc(line) for line in text.splitlines() or [""])
+
+
+def confirmation(title: str, text: str, confirm: str) -> ConfirmObject:
+    """The dialog Slack shows before a button with consequences does anything."""
+    return ConfirmObject(title=title, text=text, confirm=confirm, deny="Cancel")
 
 
 def decision_text(line: DecisionLine, tz: str) -> str:
@@ -87,48 +91,29 @@ def decision_text(line: DecisionLine, tz: str) -> str:
 def decision_buttons(options: DecisionOptions) -> ActionsBlock:
     """Advance (or make an offer on the last stage), hold, pivot and reject; values carry the stage."""
     value = options.value
-    buttons: list[ButtonElement] = []
     if options.next_stage_name:
-        buttons.append(
-            ButtonElement(
-                text=plain(f"Advance to {options.next_stage_name}"),
-                action_id=ADVANCE,
-                value=value,
-                style="primary",
-            )
-        )
+        advance = plain(f"Advance to {options.next_stage_name}")
+        first = ButtonElement(text=advance, action_id=ADVANCE, value=value, style="primary")
     else:
-        buttons.append(
-            ButtonElement(
-                text="Make an offer",
-                action_id=OFFER,
-                value=value,
-                style="primary",
-                confirm=ConfirmObject(
-                    title="Make an offer?",
-                    text="This records the decision to make an offer and drafts the candidate's feedback report.",
-                    confirm="Make an offer",
-                    deny="Cancel",
-                ),
-            )
+        offer = confirmation(
+            "Make an offer?",
+            "This records the decision to make an offer and drafts the candidate's feedback report.",
+            "Make an offer",
         )
-    if not options.on_hold:
-        buttons.append(ButtonElement(text="Hold", action_id=HOLD, value=value))
-    buttons.append(ButtonElement(text="Pivot to another role", action_id=PIVOT, value=value))
-    buttons.append(
-        ButtonElement(
-            text="Reject",
-            action_id=REJECT,
-            value=value,
-            style="danger",
-            confirm=ConfirmObject(
-                title="Reject the candidate?",
-                text="This records the rejection and drafts a feedback report for the recruiter to send.",
-                confirm="Reject",
-                deny="Cancel",
-            ),
+        first = ButtonElement(
+            text="Make an offer", action_id=OFFER, value=value, style="primary", confirm=offer
         )
+    reject = confirmation(
+        "Reject the candidate?",
+        "This records the rejection and drafts a feedback report for the recruiter to send.",
+        "Reject",
     )
+    buttons = [
+        first,
+        *([] if options.on_hold else [ButtonElement(text="Hold", action_id=HOLD, value=value)]),
+        ButtonElement(text="Pivot to another role", action_id=PIVOT, value=value),
+        ButtonElement(text="Reject", action_id=REJECT, value=value, style="danger", confirm=reject),
+    ]
     return ActionsBlock(block_id="decision", elements=buttons)
 
 
@@ -158,17 +143,11 @@ def summary_blocks(summary: Summary, *, limit: int = MAX_CARDS_SHOWN) -> list[Bl
                 f"• {esc(c.label)}: *{c.mean:.1f}* of {c.scale_max} ({spread}, {c.count} rating{'s' if c.count != 1 else ''})"
             )
         blocks.append(section("\n".join(lines)))
-    evidence = []
-    if summary.evidence_for:
-        e = summary.evidence_for
-        evidence.append(
-            f"*Strongest evidence for* ({user(e.author_id)}, {esc(e.interview_title)})\n{quote(e.text)}"
-        )
-    if summary.evidence_against:
-        e = summary.evidence_against
-        evidence.append(
-            f"*Strongest evidence against* ({user(e.author_id)}, {esc(e.interview_title)})\n{quote(e.text)}"
-        )
+    evidence = [
+        f"*Strongest evidence {side}* ({user(e.author_id)}, {esc(e.interview_title)})\n{quote(e.text)}"
+        for side, e in (("for", summary.evidence_for), ("against", summary.evidence_against))
+        if e is not None
+    ]
     if evidence:
         blocks.append(section("\n".join(evidence)))
     return blocks
@@ -191,13 +170,13 @@ def flag_lines(summary: Summary) -> list[str]:
 def tally(summary: Summary) -> str:
     if not summary.recommendations:
         return "no recommendations yet"
-    return " · ".join(f"{n} {RECOMMENDATION_LABELS[r].lower()}" for r, n in summary.recommendations)
+    return " · ".join(f"{n} {RECOMMENDATIONS[r].lower()}" for r, n in summary.recommendations)
 
 
 def render_debrief(msg: Debrief) -> Rendered:
     name, stage = esc(msg.candidate_name), esc(msg.stage_name)
     title = f"Decide: {msg.candidate_name}" if msg.prompt else f"Debrief: {msg.candidate_name}"
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=plain(f"{title} — {msg.stage_name}", 150)))]
+    blocks: list[Block] = [HeaderBlock(text=plain(f"{title} — {msg.stage_name}", 150))]
     if msg.expected:
         progress = f"{msg.counted} of {msg.expected} scorecard{'s' if msg.expected != 1 else ''} in"
     else:
@@ -221,11 +200,12 @@ def render_debrief(msg: Debrief) -> Rendered:
             blocks.append(DividerBlock())
             blocks.extend(summary_blocks(msg.summary))
     if msg.decision is not None:
-        blocks.append(DividerBlock())
-        blocks.append(section(decision_text(msg.decision, msg.timezone)))
+        blocks += [DividerBlock(), section(decision_text(msg.decision, msg.timezone))]
     if msg.options is not None:
-        blocks.append(decision_buttons(msg.options))
-        blocks.append(context("Only the hiring manager or a workspace admin can decide."))
+        blocks += [
+            decision_buttons(msg.options),
+            context("Only the hiring manager or a workspace admin can decide."),
+        ]
     verb = "Decide on" if msg.prompt else "Debrief for"
     return f"{verb} {name} — {stage}", blocks
 
@@ -241,9 +221,7 @@ def render_debrief_complete(msg: DebriefComplete) -> Rendered:
 def render_pivot_arrival(msg: PivotArrival) -> Rendered:
     name = esc(msg.candidate_name)
     blocks: list[Block] = [
-        HeaderBlock(
-            text=PlainTextObject(text=plain(f"Pivoted to {msg.to_role_title}: {msg.candidate_name}", 150))
-        ),
+        HeaderBlock(text=plain(f"Pivoted to {msg.to_role_title}: {msg.candidate_name}", 150)),
         section(
             f"{user(msg.decided_by)} moved *{name}* from *{esc(msg.from_role_title)}* to *{esc(msg.to_role_title)}*. "
             f"They continue at *{esc(msg.stage_name)}*. Hiring manager: {user(msg.hiring_manager_id)}."
@@ -271,14 +249,15 @@ def render_pivot_arrival(msg: PivotArrival) -> Rendered:
 
 
 def render_pivot_notice(msg: PivotNotice) -> Rendered:
+    a = msg.arrival
     text = (
-        f"{user(msg.decided_by)} pivoted *{esc(msg.candidate_name)}* from *{esc(msg.from_role_title)}* to your "
-        f"role *{esc(msg.to_role_title)}*; they continue at *{esc(msg.stage_name)}*. Their scorecards and "
+        f"{user(a.decided_by)} pivoted *{esc(a.candidate_name)}* from *{esc(a.from_role_title)}* to your "
+        f"role *{esc(a.to_role_title)}*; they continue at *{esc(a.stage_name)}*. Their scorecards and "
         f"history are in <#{msg.channel_id}>."
     )
-    if msg.note:
-        text += "\n" + quote(msg.note)
-    return f"{esc(msg.candidate_name)} was pivoted to your role", [section(text)]
+    if a.note:
+        text += "\n" + quote(a.note)
+    return f"{esc(a.candidate_name)} was pivoted to your role", [section(text)]
 
 
 def pivot_modal(choice: PivotChoice) -> View:
@@ -331,11 +310,8 @@ def recorded_text(recorded: Recorded) -> str:
 
 def histogram(distribution: dict[int, int]) -> str:
     """`1 ▏0  2 ██ 2  3 ████ 4` as one code span."""
-    parts = []
-    for point, count in distribution.items():
-        bar = "█" * min(count, 20) if count else "▏"
-        parts.append(f"{point} {bar} {count}")
-    return "`" + "   ".join(parts) + "`"
+    bars = {point: "█" * min(count, 20) if count else "▏" for point, count in distribution.items()}
+    return "`" + "   ".join(f"{point} {bars[point]} {count}" for point, count in distribution.items()) + "`"
 
 
 def calibration_blocks(cal: Calibration) -> Rendered:
@@ -343,16 +319,12 @@ def calibration_blocks(cal: Calibration) -> Rendered:
     title = f"Interviewer calibration: {cal.role_title}"
     fallback = f"Interviewer calibration: {esc(cal.role_title)}"
     if not cal.interviewers:
-        return (
-            f"No submitted scorecards for {esc(cal.role_title)} yet.",
-            [
-                section(
-                    f"No submitted scorecards for *{esc(cal.role_title)}* yet, so there is nothing to calibrate."
-                )
-            ],
+        nothing = (
+            f"No submitted scorecards for *{esc(cal.role_title)}* yet, so there is nothing to calibrate."
         )
+        return f"No submitted scorecards for {esc(cal.role_title)} yet.", [section(nothing)]
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=plain(title, 150))),
+        HeaderBlock(text=plain(title, 150)),
         section(
             f"*All interviewers* · {cal.cards} scorecard{'s' if cal.cards != 1 else ''} · mean *{cal.mean or 0:.1f}* on the "
             f"{cal.scale_min}–{cal.scale_max} scale\n{histogram(cal.distribution)}"

@@ -6,15 +6,14 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
     HeaderBlock,
     InputBlock,
     PlainTextInputElement,
-    PlainTextObject,
 )
 from slack_sdk.models.views import View
 
 from handlers.block_kit import Rendered, context, modal, section
+from handlers.decisions.decisions_blocks import confirmation
 from handlers.mrkdwn import esc, plain, user, when
 from hiring.decisions.reports import MAX_BODY, ReportDraft, ReportText
 
@@ -58,7 +57,7 @@ def render_report_draft(msg: ReportDraft) -> Rendered:
     if msg.outcome == "pivot" and msg.target_role_title:
         outcome = f"pivoted to {msg.target_role_title}"
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=plain(f"Feedback report: {msg.candidate_name}", 150))),
+        HeaderBlock(text=plain(f"Feedback report: {msg.candidate_name}", 150)),
         context(
             f"*{esc(msg.role_title)}* · {esc(msg.stage_name)} · {esc(outcome)} by {user(msg.decided_by)}, "
             f"{when(msg.decided_at, msg.timezone)}"
@@ -82,11 +81,10 @@ def render_report_draft(msg: ReportDraft) -> Rendered:
                         action_id=REPORT_SENT,
                         value=str(msg.report_id),
                         style="primary",
-                        confirm=ConfirmObject(
-                            title="Mark as sent?",
-                            text="Confirm you sent this report to the candidate. It can no longer be edited.",
-                            confirm="Mark as sent",
-                            deny="Cancel",
+                        confirm=confirmation(
+                            "Mark as sent?",
+                            "Confirm you sent this report to the candidate. It can no longer be edited.",
+                            "Mark as sent",
                         ),
                     ),
                 ],

@@ -3,6 +3,7 @@ scorecard modal (submit, and close to keep a draft) and reading a candidate's fe
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -25,6 +26,7 @@ from handlers.view_state import metadata, text, values
 from hiring.errors import DomainError, NotFound
 from hiring.feedback.scorecards import ScorecardInput
 from hiring.permissions import Actor
+from hiring.services import Services
 
 
 def scorecard_input(vals: dict[str, Any]) -> ScorecardInput:
@@ -38,11 +40,16 @@ def scorecard_input(vals: dict[str, Any]) -> ScorecardInput:
     )
 
 
-def interview_id_of(raw: Any) -> int:
+def decimal_id(raw: Any, gone: str) -> int:
+    """An id from a button's value or a modal's metadata; `NotFound(gone)` when it is not one."""
     value = str(raw or "")
     if not value.isdecimal():
-        raise NotFound("That interview no longer exists.")
+        raise NotFound(gone)
     return int(value)
+
+
+def interview_id_of(raw: Any) -> int:
+    return decimal_id(raw, "That interview no longer exists.")
 
 
 def action_value(body: dict[str, Any]) -> str:
@@ -51,90 +58,84 @@ def action_value(body: dict[str, Any]) -> str:
     return str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
 
 
-class FeedbackListeners:
-    """The feedback listeners; each hands the work to the services."""
+def feedback_command(services: Services, req: CommandRequest) -> None:
+    """`/interview feedback`: what I owe; `/interview feedback <candidate>`: their feedback."""
+    team_id, user_id = req.actor.team_id, req.actor.user_id
+    tz = services.home.timezone(team_id, user_id)
+    if not req.args:
+        req.reply(*pending_blocks(services.scorecards.pending(team_id, user_id), tz))
+        return
+    candidate = services.candidates.find(team_id, req.args)
+    stage = services.scorecards.feedback_stage(team_id, candidate.id, candidate.stage_key)
+    req.reply(*feedback_blocks(services.scorecards.visible_scorecards(req.actor, candidate.id, stage), tz))
 
-    def __init__(self, ctx: HandlerContext) -> None:
-        self.ctx = ctx
-        self.services = ctx.services
 
-    def feedback_command(self, req: CommandRequest) -> None:
-        """`/interview feedback`: what I owe; `/interview feedback <candidate>`: their feedback."""
-        services = self.services
-        team_id, user_id = req.actor.team_id, req.actor.user_id
-        tz = services.home.timezone(team_id, user_id)
-        if not req.args:
-            text_, blocks = pending_blocks(services.scorecards.pending(team_id, user_id), tz)
-            req.reply(text_, blocks)
-            return
-        candidate = services.candidates.find(team_id, req.args)
-        stage = services.scorecards.feedback_stage(team_id, candidate.id, candidate.stage_key)
-        feedback = services.scorecards.visible_scorecards(req.actor, candidate.id, stage)
-        text_, blocks = feedback_blocks(feedback, tz)
-        req.reply(text_, blocks)
+def open_scorecard(services: Services, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+    """The "Submit scorecard" button: open the form (or say why not)."""
+    try:
+        view = scorecard_modal(services.scorecards.form(actor, interview_id_of(action_value(body))))
+    except DomainError as err:
+        view = message_view("Scorecard", err.message)
+    open_modal(client, body["trigger_id"], view)
 
-    def open_scorecard(self, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
-        """The "Submit scorecard" button: open the form (or say why not)."""
-        try:
-            view = scorecard_modal(self.services.scorecards.form(actor, interview_id_of(action_value(body))))
-        except DomainError as err:
-            view = message_view("Scorecard", err.message)
-        open_modal(client, body["trigger_id"], view)
 
-    def submit_scorecard(
-        self, actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]
-    ) -> Any:
-        """Store the submission; after the ack, DM the receipt and refresh the App Homes it changes."""
-        services = self.services
-        submitted = services.scorecards.submit(
-            actor,
-            interview_id_of(meta.get("interview_id")),
-            scorecard_input(vals),
-            request_key=f"view:{view.get('id')}",
-        )
-        if submitted is None:
-            return None
+def submit_scorecard(
+    services: Services, actor: Actor, vals: dict[str, Any], meta: dict[str, Any], view: dict[str, Any]
+) -> Any:
+    """Store the submission; after the ack, DM the receipt and refresh the App Homes it changes."""
+    submitted = services.scorecards.submit(
+        actor,
+        interview_id_of(meta.get("interview_id")),
+        scorecard_input(vals),
+        request_key=f"view:{view.get('id')}",
+    )
+    if submitted is None:
+        return None
 
-        def follow_up() -> None:
-            services.scorecards.acknowledge(actor.team_id, submitted)
-            services.home.refresh(actor.team_id, submitted.affected)
+    def follow_up() -> None:
+        services.scorecards.acknowledge(actor.team_id, submitted)
+        services.home.refresh(actor.team_id, submitted.affected)
 
-        return follow_up
+    return follow_up
 
-    def closed(self, ack: Ack, body: dict[str, Any]) -> None:
-        """The form was closed: keep a draft, after the ack."""
-        ack()
-        self.ctx.background.submit(self.keep_draft, self.ctx.actor(body), body["view"])
 
-    def keep_draft(self, actor: Actor, view: dict[str, Any]) -> None:
-        raw = str(metadata(view).get("interview_id") or "")
-        if not raw.isdecimal():
-            return
-        if self.services.scorecards.save_draft(actor, int(raw), scorecard_input(values(view))):
-            self.services.home.refresh(actor.team_id, [actor.user_id])
+def keep_draft(services: Services, actor: Actor, view: dict[str, Any]) -> None:
+    """Save what the closed form held as a draft (after the ack)."""
+    raw = str(metadata(view).get("interview_id") or "")
+    if not raw.isdecimal():
+        return
+    if services.scorecards.save_draft(actor, int(raw), scorecard_input(values(view))):
+        services.home.refresh(actor.team_id, [actor.user_id])
 
-    def show_feedback(self, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
-        """The "Read the feedback" button: a candidate's stage feedback as the actor may see it."""
-        candidate, _, stage = action_value(body).partition(":")
-        try:
-            if not candidate.isdecimal() or not stage:
-                raise NotFound("That candidate no longer exists.")
-            feedback = self.services.scorecards.visible_scorecards(actor, int(candidate), stage)
-            view = feedback_modal(feedback, self.services.home.timezone(actor.team_id, actor.user_id))
-        except DomainError as err:
-            view = message_view("Feedback", err.message)
-        open_modal(client, body["trigger_id"], view)
+
+def show_feedback(services: Services, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
+    """The "Read the feedback" button: a candidate's stage feedback as the actor may see it."""
+    candidate, _, stage = action_value(body).partition(":")
+    try:
+        if not candidate.isdecimal() or not stage:
+            raise NotFound("That candidate no longer exists.")
+        feedback = services.scorecards.visible_scorecards(actor, int(candidate), stage)
+        view = feedback_modal(feedback, services.home.timezone(actor.team_id, actor.user_id))
+    except DomainError as err:
+        view = message_view("Feedback", err.message)
+    open_modal(client, body["trigger_id"], view)
 
 
 def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
-    listeners = FeedbackListeners(ctx)
+    services = ctx.services
     router.add(
         "feedback",
-        listeners.feedback_command,
+        partial(feedback_command, services),
         usage="feedback [candidate]",
         summary="the scorecards you owe, or a candidate's feedback (as much as you may see)",
     )
-    on_action(app, ctx, SCORECARD_OPEN, listeners.open_scorecard)
-    on_submit(app, ctx, SCORECARD_MODAL, listeners.submit_scorecard)
-    app.view_closed(SCORECARD_MODAL)(listeners.closed)
-    on_action(app, ctx, FEEDBACK_VIEW, listeners.show_feedback)
+    on_action(app, ctx, SCORECARD_OPEN, partial(open_scorecard, services))
+    on_submit(app, ctx, SCORECARD_MODAL, partial(submit_scorecard, services))
+
+    @app.view_closed(SCORECARD_MODAL)
+    def closed(ack: Ack, body: dict[str, Any]) -> None:
+        """The form was closed: keep a draft, after the ack."""
+        ack()
+        ctx.background.submit(keep_draft, services, ctx.actor(body), body["view"])
+
+    on_action(app, ctx, FEEDBACK_VIEW, partial(show_feedback, services))

@@ -14,7 +14,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     PlainTextInputElement,
-    PlainTextObject,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -23,6 +22,7 @@ from handlers.block_kit import Rendered, call_text, context, modal, option, sect
 from handlers.mrkdwn import clip, esc, plain, user, when
 from hiring.feedback.briefings import Briefing
 from hiring.feedback.scorecards import (
+    EVIDENCE_MIN_CHARS,
     RECOMMENDATIONS,
     TEXT_LIMIT,
     PendingScorecard,
@@ -73,31 +73,32 @@ def open_button(interview_id: int, label: str, *, primary: bool = True) -> Butto
 
 # -- the briefing -----------------------------------------------------------------------------------
 def render_briefing(msg: Briefing) -> Rendered:
-    start = when(msg.start_at, msg.tz, with_zone=False)
+    info = msg.info
+    start = when(info.start_at, msg.tz, with_zone=False)
     where = where_text(
-        msg.mode,
-        msg.room,
-        msg.video_link,
-        address=msg.address,
-        call=call_text(msg.caller_id, msg.candidate_name, msg.candidate_phone),
+        info.mode,
+        info.room,
+        info.video_link,
+        address=info.address,
+        call=call_text(info.caller_id, info.candidate_name, info.candidate_phone),
     )
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=plain(f"Briefing: {msg.title}", 150))),
+        HeaderBlock(text=plain(f"Briefing: {info.title}", 150)),
         section(
-            f"*{esc(msg.candidate_name)}* for *{esc(msg.role_title)}* — {esc(msg.stage_name)}\n"
+            f"*{esc(info.candidate_name)}* for *{esc(info.role_title)}* — {esc(info.stage_name)}\n"
             f"*When:* {start}–{clock_time(msg.end_at, msg.tz)} ({msg.tz})\n"
             f"*Where:* {where}"
         ),
     ]
-    if msg.focus:
-        blocks.append(section(f"*Focus:* {esc(msg.focus)}"))
-    if msg.competencies:
+    if info.focus:
+        blocks.append(section(f"*Focus:* {esc(info.focus)}"))
+    if info.competencies:
         lines = [
             f"• *{esc(c.name)}*" + (f" — {esc(c.description)}" if c.description else "")
-            for c in msg.competencies
+            for c in info.competencies
         ]
         blocks.append(
-            section(f"*Competencies* (rated {msg.scale_range} in the scorecard)\n" + "\n".join(lines))
+            section(f"*Competencies* (rated {info.scale_range} in the scorecard)\n" + "\n".join(lines))
         )
     if msg.is_shadow:
         leads = ", ".join(user(u) for u in msg.interviewer_ids) or "the interviewer"
@@ -133,27 +134,28 @@ def render_briefing(msg: Briefing) -> Rendered:
     panel = ", ".join(user(u) for u in msg.interviewer_ids)
     shadows = f"; shadowing: {', '.join(user(u) for u in msg.shadow_ids)}" if msg.shadow_ids else ""
     blocks.append(context(f"Panel: {panel or 'nobody yet'}{shadows}. Times in {msg.tz}."))
-    return f"Briefing: {esc(msg.title)} with {esc(msg.candidate_name)} at {start} ({msg.tz})", blocks
+    return f"Briefing: {esc(info.title)} with {esc(info.candidate_name)} at {start} ({msg.tz})", blocks
 
 
 # -- request and receipt ----------------------------------------------------------------------------
 def render_scorecard_request(msg: ScorecardRequest) -> Rendered:
+    info = msg.info
     kind = "shadow scorecard" if msg.is_shadow else "scorecard"
-    where = esc(msg.role_title) + (f", {esc(msg.stage_name)}" if msg.stage_name != msg.title else "")
+    where = esc(info.role_title) + (f", {esc(info.stage_name)}" if info.stage_name != info.title else "")
     text = (
-        f"Your interview *{esc(msg.title)}* with *{esc(msg.candidate_name)}* ({where}) has ended. "
+        f"Your interview *{esc(info.title)}* with *{esc(info.candidate_name)}* ({where}) has ended. "
         f"Please submit your {kind} by *{when(msg.due_at, msg.tz)}*."
     )
     label = "Continue your draft" if msg.has_draft else f"Submit {kind}"
     blocks: list[Block] = [
         section(text),
-        ActionsBlock(block_id="scorecard", elements=[open_button(msg.interview_id, label)]),
+        ActionsBlock(block_id="scorecard", elements=[open_button(info.interview_id, label)]),
         context(
             "Other people's feedback on this candidate stays hidden from you until yours is in."
             + (" Shadow scorecards are shown to the panel but not counted." if msg.is_shadow else "")
         ),
     ]
-    return f"Please submit your {kind} for {esc(msg.title)} with {esc(msg.candidate_name)}", blocks
+    return f"Please submit your {kind} for {esc(info.title)} with {esc(info.candidate_name)}", blocks
 
 
 def render_scorecard_receipt(msg: ScorecardReceipt) -> Rendered:
@@ -257,7 +259,7 @@ def text_inputs(form: ScorecardForm) -> list[Block]:
         InputBlock(
             block_id="evidence",
             label="Evidence",
-            hint=f"At least {form.evidence_min} characters: what the candidate said or did that supports "
+            hint=f"At least {EVIDENCE_MIN_CHARS} characters: what the candidate said or did that supports "
             "your ratings.",
             element=PlainTextInputElement(
                 action_id="value", multiline=True, max_length=TEXT_LIMIT, initial_value=form.evidence or None

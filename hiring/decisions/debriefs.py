@@ -10,7 +10,7 @@ never sends anything itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -26,7 +26,6 @@ from storage.repositories.decisions import DecisionsRepository
 from storage.uow import Database, UnitOfWork
 
 RECOMMENDATION_SCORES = {"strong_no": -2, "no": -1, "yes": 1, "strong_yes": 2}
-RECOMMENDATION_LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
 DECIDABLE = ("active", "on_hold")
 OUTLIER_POINTS = 1.5  # a card this far (in points of its scale) from the author's usual is flagged
 OUTLIER_MIN_CARDS = 3  # ... when the author has at least this many other submitted cards
@@ -103,7 +102,6 @@ class CardFacts:
 class RatingLine:
     competency: str
     value: int
-    scale_min: int
     scale_max: int
 
 
@@ -126,7 +124,6 @@ class CompetencyLine:
 
     label: str
     mean: float
-    scale_min: int
     scale_max: int
     count: int
     low: int
@@ -137,7 +134,6 @@ class CompetencyLine:
 class EvidenceLine:
     author_id: str
     interview_title: str
-    recommendation: str | None
     text: str
 
 
@@ -188,8 +184,7 @@ def excerpt(text: str, limit: int = EVIDENCE_EXCERPT) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _card_score(card: CardFacts) -> tuple[float, float]:
@@ -212,7 +207,7 @@ def strongest_evidence(cards: Sequence[CardFacts]) -> tuple[EvidenceLine | None,
         return 1 if position > 0.5 else -1
 
     def line(card: CardFacts) -> EvidenceLine:
-        return EvidenceLine(card.author_id, card.interview_title, card.recommendation, excerpt(card.evidence))
+        return EvidenceLine(card.author_id, card.interview_title, excerpt(card.evidence))
 
     positive = [c for c in usable if leaning(c) > 0]
     negative = [c for c in usable if leaning(c) < 0]
@@ -223,28 +218,24 @@ def strongest_evidence(cards: Sequence[CardFacts]) -> tuple[EvidenceLine | None,
 
 def competency_lines(cards: Sequence[CardFacts], labels: Mapping[str, str]) -> list[CompetencyLine]:
     """Mean rating per competency over the counted cards, in the plan's competency order."""
-    values: dict[str, list[tuple[int, int, int]]] = {}
+    values: dict[str, list[tuple[int, int]]] = {}
     for card in cards:
         if not card.counted or card.is_shadow:
             continue
         for key, value in int_ratings(card.ratings).items():
-            values.setdefault(key, []).append((value, card.scale_min, card.scale_max))
+            values.setdefault(key, []).append((value, card.scale_max))
     order = [k for k in labels if k in values] + sorted(k for k in values if k not in labels)
     lines = []
     for key in order:
-        rated = values[key]
-        low = min(r[1] for r in rated)
-        high = max(r[2] for r in rated)
-        mean = sum(r[0] for r in rated) / len(rated)
+        ratings = [value for value, _ in values[key]]
         lines.append(
             CompetencyLine(
                 label=labels.get(key) or competency_label(key),
-                mean=mean,
-                scale_min=low,
-                scale_max=high,
-                count=len(rated),
-                low=min(r[0] for r in rated),
-                high=max(r[0] for r in rated),
+                mean=sum(ratings) / len(ratings),
+                scale_max=max(top for _, top in values[key]),
+                count=len(ratings),
+                low=min(ratings),
+                high=max(ratings),
             )
         )
     return lines
@@ -284,7 +275,7 @@ def _card_line(c: CardFacts, labels: Mapping[str, str]) -> CardLine:
         author_id=c.author_id,
         recommendation=c.recommendation,
         ratings=[
-            RatingLine(labels.get(k) or competency_label(k), v, c.scale_min, c.scale_max)
+            RatingLine(labels.get(k) or competency_label(k), v, c.scale_max)
             for k, v in sorted(
                 int_ratings(c.ratings).items(),
                 key=lambda kv: list(labels).index(kv[0]) if kv[0] in labels else len(labels),
@@ -378,21 +369,17 @@ class DecisionLine:
 class Debrief:
     """The decision summary of one candidate's stage (also the `/interview decide` prompt)."""
 
-    candidate_id: int
     candidate_name: str
     role_title: str
     stage_name: str
     timezone: str
-    panel_id: int | None
     summary: Summary
     counted: int
     expected: int
-    complete: bool
     options: DecisionOptions | None
     decision: DecisionLine | None = None
     prompt: bool = False
     hidden: bool = False
-    status: str = "active"
 
 
 @dataclass(frozen=True)
@@ -414,7 +401,6 @@ class PanelState:
     panel: Panel
     role: Role
     spec: PlanSpec
-    live: list[Interview]
     expected: list[tuple[Interview, str]]
     cards: list[Scorecard]
     counted: list[Scorecard]
@@ -426,6 +412,12 @@ class PanelState:
     @property
     def complete(self) -> bool:
         return bool(self.expected) and not self.missing
+
+    def summary(self, usual: Mapping[str, tuple[float, int]] | None = None) -> Summary:
+        """What the debrief says about the scorecards (`usual`: see `summarise`)."""
+        labels = {k: competency_label(k) for k in self.spec.competencies}
+        missing = [(i.title, u) for i, u in self.missing]
+        return summarise(self.facts, labels=labels, missing=missing, usual=usual)
 
     def quorum(self) -> int:
         wanted = self.role.debrief_quorum
@@ -447,7 +439,6 @@ def panel_state(role: Role, panel: Panel, cards: Sequence[Scorecard], now: datet
     """Work out a panel's feedback state against `role`'s plan and chasing policy."""
     spec = spec_of(role.plan)
     live = [i for i in panel.interviews if i.status != "cancelled"]
-    ended = bool(live) and all(i.end_at is not None and i.end_at <= now for i in live)
     ends = [i.end_at for i in live if i.end_at is not None]
     deadline = max(ends) + timedelta(hours=role.feedback_due_hours) if ends else None
     live_ids = {i.id for i in live}
@@ -493,13 +484,12 @@ def panel_state(role: Role, panel: Panel, cards: Sequence[Scorecard], now: datet
         panel=panel,
         role=role,
         spec=spec,
-        live=live,
         expected=expected,
         cards=list(submitted.values()),
         counted=counted,
         missing=missing,
         deadline=deadline,
-        ended=ended,
+        ended=ended(panel, now),
         facts=facts,
     )
 
@@ -557,12 +547,12 @@ def usual_ratings(
 
 def decided_after(decisions: Sequence[Decision], panel: Panel) -> bool:
     """True when a final decision closed this panel's stage (or moved the candidate to another role)."""
-    for d in decisions:
-        if d.candidate_id != panel.candidate_id or d.decided_at < panel.created_at:
-            continue
-        if d.outcome == "pivot" or (d.stage_key == panel.stage_key and d.outcome != "hold"):
-            return True
-    return False
+    return any(
+        d.candidate_id == panel.candidate_id
+        and d.decided_at >= panel.created_at
+        and (d.outcome == "pivot" or (d.stage_key == panel.stage_key and d.outcome != "hold"))
+        for d in decisions
+    )
 
 
 def stage_name(spec: PlanSpec, key: str) -> str:
@@ -572,37 +562,39 @@ def stage_name(spec: PlanSpec, key: str) -> str:
         return key
 
 
+def next_stage_name(spec: PlanSpec, key: str) -> str | None:
+    """The name of the stage after `key` in the plan (None after the last, or for an unknown stage)."""
+    try:
+        following = spec.next_stage(key)
+    except ValueError:
+        return None
+    return following.name if following else None
+
+
+def latest(decisions: Iterable[Decision]) -> Decision | None:
+    """The most recent of `decisions` (None when there are none)."""
+    return max(decisions, key=lambda d: (d.decided_at, d.id), default=None)
+
+
 def decision_line(decision: Decision, spec: PlanSpec, target_title: str | None) -> DecisionLine:
-    nxt = None
-    if decision.outcome == "advance":
-        try:
-            following = spec.next_stage(decision.stage_key)
-        except ValueError:
-            following = None
-        nxt = following.name if following else None
     return DecisionLine(
         outcome=decision.outcome,
         decided_by=decision.decided_by,
         decided_at=decision.decided_at,
         stage_name=stage_name(spec, decision.stage_key),
-        next_stage_name=nxt,
+        next_stage_name=next_stage_name(spec, decision.stage_key) if decision.outcome == "advance" else None,
         target_role_title=target_title,
         note=decision.note,
     )
 
 
 def options_for(candidate: Candidate, role: Role, panel_id: int | None) -> DecisionOptions:
-    spec = spec_of(role.plan)
-    try:
-        following = spec.next_stage(candidate.stage_key)
-    except ValueError:
-        following = None
     return DecisionOptions(
         candidate_id=candidate.id,
         role_id=role.id,
         stage_key=candidate.stage_key,
         panel_id=panel_id,
-        next_stage_name=following.name if following else None,
+        next_stage_name=next_stage_name(spec_of(role.plan), candidate.stage_key),
         on_hold=candidate.status == "on_hold",
     )
 
@@ -647,17 +639,13 @@ class DebriefService:
 
     def _first_debrief(self, uow: UnitOfWork, state: PanelState, decisions: Sequence[Decision]) -> Due:
         """The debrief posted to the role's hiring channel once the stage's feedback is in."""
-        panel, role = state.panel, state.role
-        debrief = self._debrief(
-            uow, panel.candidate, role, state, decisions, options=options_for(panel.candidate, role, panel.id)
-        )
         return Due(
-            team_id=panel.team_id,
-            key=debrief_key(panel.id),
+            team_id=state.panel.team_id,
+            key=debrief_key(state.panel.id),
             kind="debrief",
-            to=role.channel_id,
-            content=debrief,
-            candidate_id=panel.candidate_id,
+            to=state.role.channel_id,
+            content=self._debrief(uow, state, decisions),
+            candidate_id=state.panel.candidate_id,
         )
 
     def _completion(
@@ -670,10 +658,7 @@ class DebriefService:
         ]
         if not (state.complete and late and first.channel_id and first.message_ts):
             return None
-        panel, role = state.panel, state.role
-        debrief = self._debrief(
-            uow, panel.candidate, role, state, decisions, options=options_for(panel.candidate, role, panel.id)
-        )
+        panel, debrief = state.panel, self._debrief(uow, state, decisions)
         parent = Sent(channel_id=first.channel_id, ts=first.message_ts)
         return Due(
             team_id=panel.team_id,
@@ -687,41 +672,30 @@ class DebriefService:
             ),
             candidate_id=panel.candidate_id,
             thread_ts=first.message_ts,
-            on_sent=self._refresher(panel.team_id, parent, debrief),
+            on_sent=lambda _reply: self.notifier.update(panel.team_id, parent, debrief),
         )
-
-    def _refresher(self, team_id: str, parent: Sent, debrief: Debrief) -> Callable[[Sent], None]:
-        def refresh(_reply: Sent) -> None:
-            self.notifier.update(team_id, parent, debrief)
-
-        return refresh
 
     def _debrief(
         self,
         uow: UnitOfWork,
-        candidate: Candidate,
-        role: Role,
         state: PanelState,
         decisions: Sequence[Decision],
         *,
-        options: DecisionOptions | None,
+        buttons: bool = True,
         decision: Decision | None = None,
         target_title: str | None = None,
         prompt: bool = False,
     ) -> Debrief:
+        """The debrief of `state`'s panel for its candidate, with the decision buttons (`buttons`)
+        and the recorded `decision` (else the latest hold on the stage, if any)."""
+        candidate, role = state.panel.candidate, state.role
         usual = usual_ratings(
             uow.decisions,
             state.panel.team_id,
             (c.author_id for c in state.counted),
             (c.id for c in state.cards),
         )
-        labels = {k: competency_label(k) for k in state.spec.competencies}
-        summary = summarise(
-            state.facts,
-            labels=labels,
-            missing=[(i.title, u) for i, u in state.missing],
-            usual=usual,
-        )
+        summary = state.summary(usual)
         if not state.complete and state.expected and not prompt:
             summary.flags.insert(
                 0,
@@ -731,22 +705,18 @@ class DebriefService:
                     f"{len(state.expected)} scorecards in.",
                 ),
             )
-        shown = decision if decision is not None else _latest_hold(candidate, state, decisions)
+        shown = decision if decision is not None else _latest_hold(state, decisions)
         return Debrief(
-            candidate_id=candidate.id,
             candidate_name=candidate.name,
             role_title=role.title,
             stage_name=stage_name(state.spec, state.panel.stage_key),
             timezone=role.timezone,
-            panel_id=state.panel.id,
             summary=summary,
             counted=len(state.counted),
             expected=len(state.expected),
-            complete=state.complete,
-            options=options,
+            options=options_for(candidate, role, state.panel.id) if buttons else None,
             decision=decision_line(shown, state.spec, target_title) if shown else None,
             prompt=prompt,
-            status=candidate.status,
         )
 
     # -- building on demand ----------------------------------------------------------------------
@@ -777,11 +747,9 @@ class DebriefService:
             )
             debrief = self._debrief(
                 uow,
-                candidate,
-                role,
                 state,
                 [],
-                options=options_for(candidate, role, panel.id) if still_open else None,
+                buttons=still_open,
                 decision=decision,
                 target_title=target.title if target else None,
             )
@@ -801,75 +769,52 @@ class DebriefService:
                 return self._closed(uow, candidate, role, decisions)
             if panel is not None:
                 state = state_of(uow, role, panel, now)
-                debrief = self._debrief(
-                    uow,
-                    candidate,
-                    role,
-                    state,
-                    decisions,
-                    options=options_for(candidate, role, panel.id),
-                    prompt=True,
-                )
+                debrief = self._debrief(uow, state, decisions, prompt=True)
                 if any(u == actor.user_id for _, u in state.missing):  # no scores before their own
                     debrief = replace(debrief, summary=summarise([], labels={}), hidden=True)
                 return debrief
-            holds = [d for d in decisions if d.stage_key == candidate.stage_key and d.outcome == "hold"]
-            latest = max(holds, key=lambda d: (d.decided_at, d.id)) if holds else None
-            return Debrief(
-                candidate_id=candidate.id,
-                candidate_name=candidate.name,
-                role_title=role.title,
-                stage_name=stage_name(spec, candidate.stage_key),
-                timezone=role.timezone,
-                panel_id=None,
-                summary=summarise([], labels={}),
-                counted=0,
-                expected=0,
-                complete=False,
-                options=options_for(candidate, role, None),
-                decision=decision_line(latest, spec, None)
-                if latest and candidate.status == "on_hold"
-                else None,
-                prompt=True,
-                status=candidate.status,
-            )
+            hold = latest(d for d in decisions if d.stage_key == candidate.stage_key and d.outcome == "hold")
+            line = decision_line(hold, spec, None) if hold and candidate.status == "on_hold" else None
+            return _bare(candidate, role, options_for(candidate, role, None), line)
 
     def _closed(
         self, uow: UnitOfWork, candidate: Candidate, role: Role, decisions: Sequence[Decision]
     ) -> Debrief:
         """The prompt for a candidate no longer in process: the latest decision, no buttons."""
-        latest = max(decisions, key=lambda d: (d.decided_at, d.id)) if decisions else None
-        decided_role = uow.roles.get(latest.role_id) if latest else None
-        target = uow.roles.get(latest.target_role_id) if latest and latest.target_role_id else None
+        last = latest(decisions)
+        decided_role = uow.roles.get(last.role_id) if last else None
+        target = uow.roles.get(last.target_role_id) if last and last.target_role_id else None
         line = None
-        if latest is not None and decided_role is not None:
-            line = decision_line(latest, spec_of(decided_role.plan), target.title if target else None)
-        return Debrief(
-            candidate_id=candidate.id,
-            candidate_name=candidate.name,
-            role_title=role.title,
-            stage_name=stage_name(spec_of(role.plan), candidate.stage_key),
-            timezone=role.timezone,
-            panel_id=None,
-            summary=summarise([], labels={}),
-            counted=0,
-            expected=0,
-            complete=False,
-            options=None,
-            decision=line,
-            prompt=True,
-            status=candidate.status,
-        )
+        if last is not None and decided_role is not None:
+            line = decision_line(last, spec_of(decided_role.plan), target.title if target else None)
+        return _bare(candidate, role, None, line)
 
 
-def _latest_hold(candidate: Candidate, state: PanelState, decisions: Sequence[Decision]) -> Decision | None:
+def _bare(
+    candidate: Candidate, role: Role, options: DecisionOptions | None, decision: DecisionLine | None
+) -> Debrief:
+    """The `/interview decide` prompt of a stage without scorecards to show."""
+    return Debrief(
+        candidate_name=candidate.name,
+        role_title=role.title,
+        stage_name=stage_name(spec_of(role.plan), candidate.stage_key),
+        timezone=role.timezone,
+        summary=summarise([], labels={}),
+        counted=0,
+        expected=0,
+        options=options,
+        decision=decision,
+        prompt=True,
+    )
+
+
+def _latest_hold(state: PanelState, decisions: Sequence[Decision]) -> Decision | None:
     """The candidate's latest hold on the panel's stage since the panel was created, if any."""
-    holds = [
+    return latest(
         d
         for d in decisions
-        if d.candidate_id == candidate.id
+        if d.candidate_id == state.panel.candidate_id
         and d.stage_key == state.panel.stage_key
         and d.outcome == "hold"
         and d.decided_at >= state.panel.created_at
-    ]
-    return max(holds, key=lambda d: (d.decided_at, d.id)) if holds else None
+    )

@@ -8,7 +8,6 @@ other role's hiring channel and hiring manager are told.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -18,9 +17,8 @@ from hiring.decisions.debriefs import (
     DECIDABLE,
     DebriefService,
     Summary,
-    competency_label,
+    next_stage_name,
     panel_decided,
-    scale_of,
     stage_name,
     state_of,
     summarise,
@@ -35,22 +33,13 @@ from hiring.roles.candidates import candidate_snapshot, live_candidate
 from storage.models import Candidate, Decision, Role
 from storage.uow import Database, UnitOfWork
 
-log = logging.getLogger(__name__)
-
-OUTCOMES = ("advance", "reject", "hold", "offer", "pivot")
-STATUS_AFTER = {
-    "advance": "active",
-    "reject": "rejected",
-    "hold": "on_hold",
-    "offer": "offer",
-    "pivot": "active",
-}
-PAST_TENSE = {
-    "advance": "advanced",
-    "reject": "rejected",
-    "hold": "put on hold",
-    "offer": "made an offer",
-    "pivot": "pivoted to another role",
+# outcome → (the candidate's status after it, the outcome in the past tense)
+OUTCOMES = {
+    "advance": ("active", "advanced"),
+    "reject": ("rejected", "rejected"),
+    "hold": ("on_hold", "put on hold"),
+    "offer": ("offer", "made an offer"),
+    "pivot": ("active", "pivoted to another role"),
 }
 
 
@@ -85,14 +74,9 @@ class PivotArrival:
 
 @dataclass(frozen=True)
 class PivotNotice:
-    """DM to the target role's hiring manager."""
+    """DM to the target role's hiring manager: the pivot, and the channel its arrival was posted to."""
 
-    candidate_name: str
-    from_role_title: str
-    to_role_title: str
-    stage_name: str
-    decided_by: str
-    note: str
+    arrival: PivotArrival
     channel_id: str
 
 
@@ -113,7 +97,6 @@ class PivotChoice:
 class Recorded:
     """What was decided, for the confirmation shown to the decider."""
 
-    decision_id: int
     candidate_name: str
     outcome: str
     stage_name: str
@@ -173,8 +156,9 @@ class DecisionService:
         if latest is None:
             return f"This candidate is no longer at that stage (now {candidate.status.replace('_', ' ')})."
         when = local_time(latest.decided_at, candidate.role.timezone)
+        _, past = OUTCOMES.get(latest.outcome, ("", latest.outcome))
         return (
-            f"Already decided: {PAST_TENSE.get(latest.outcome, latest.outcome)} by <@{latest.decided_by}> "
+            f"Already decided: {past} by <@{latest.decided_by}> "
             f"on {when}. Use `/interview decide` for the candidate's current stage."
         )
 
@@ -231,7 +215,6 @@ class DecisionService:
             facts = self._report_facts(
                 uow,
                 candidate,
-                role,
                 outcome,
                 redact,
                 now=now,
@@ -292,7 +275,6 @@ class DecisionService:
         self,
         uow: UnitOfWork,
         candidate: Candidate,
-        role: Role,
         outcome: str,
         redact: list[str],
         *,
@@ -300,19 +282,13 @@ class DecisionService:
         next_stage_name: str | None,
         target_role_title: str | None,
     ) -> ReportFacts:
+        """What the decision's feedback report is drafted from (before the candidate moves on)."""
+        role = candidate.role
         spec = spec_of(role.plan)
         panel = uow.panels.current(candidate.id, candidate.stage_key)
         interviewed = uow.booking.stages_interviewed(candidate.id, now)
-        cards: list[ReportCard] = []
-        if panel is not None:
-            state = state_of(uow, role, panel, now)
-            counted = {c.id for c in state.counted}
-            by_id = {i.id: i for i in state.live}
-            for card in state.cards:
-                if card.id not in counted:
-                    continue
-                scale = scale_of(spec, panel.stage_key, by_id[card.interview_id].interview_key)
-                cards.append(ReportCard(card.ratings or {}, card.evidence or "", scale.min, scale.max))
+        facts = state_of(uow, role, panel, now).facts if panel is not None else []
+        cards = [ReportCard(f.ratings, f.evidence, f.scale_min, f.scale_max) for f in facts if f.counted]
         return ReportFacts(
             candidate_name=candidate.name,
             role_title=role.title,
@@ -349,10 +325,7 @@ class DecisionService:
             target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None
             assert candidate is not None and role is not None
             spec = spec_of(role.plan)
-            try:
-                nxt = spec.next_stage(decision.stage_key) if decision.outcome == "advance" else None
-            except ValueError:
-                nxt = None
+            nxt = next_stage_name(spec, decision.stage_key) if decision.outcome == "advance" else None
             report_id = uow.decisions.report_id_for(decision.id)
             arrival = self._arrival(uow, decision, candidate, role, target) if target else None
         if arrival is not None and target is not None:
@@ -365,11 +338,10 @@ class DecisionService:
                     f"I couldn't DM the feedback report to {who}; digests list it until it is sent."
                 )
         return Recorded(
-            decision_id=decision_id,
             candidate_name=candidate.name,
             outcome=decision.outcome,
             stage_name=stage_name(spec, decision.stage_key),
-            next_stage_name=nxt.name if nxt else None,
+            next_stage_name=nxt,
             target_role_title=target.title if target else None,
             debrief=debrief_sent,
             problems=problems,
@@ -378,31 +350,20 @@ class DecisionService:
     def _arrival(
         self, uow: UnitOfWork, decision: Decision, candidate: Candidate, role: Role, target: Role
     ) -> PivotArrival:
-        spec = spec_of(role.plan)
-        summary = summarise([], labels={})
         panel = panel_decided(uow, decision)
-        if panel is not None:
-            state = state_of(uow, role, panel, decision.decided_at)
-            summary = summarise(
-                state.facts,
-                labels={k: competency_label(k) for k in spec.competencies},
-                missing=[(i.title, u) for i, u in state.missing],
-            )
+        state = state_of(uow, role, panel, decision.decided_at) if panel is not None else None
+        summary = state.summary() if state is not None else summarise([], labels={})
         roles = {r.id: r for r in uow.roles.all(status=None)}
-        history = []
-        for d in uow.decisions.history_of(candidate.id):
-            decided_role = roles.get(d.role_id)
-            history.append(
-                HistoryLine(
-                    role_title=decided_role.title if decided_role else "",
-                    stage_name=stage_name(spec_of(decided_role.plan), d.stage_key)
-                    if decided_role
-                    else d.stage_key,
-                    outcome=d.outcome,
-                    decided_by=d.decided_by,
-                    decided_at=d.decided_at,
-                )
+        history = [
+            HistoryLine(
+                role_title=r.title if (r := roles.get(d.role_id)) else "",
+                stage_name=stage_name(spec_of(r.plan), d.stage_key) if r else d.stage_key,
+                outcome=d.outcome,
+                decided_by=d.decided_by,
+                decided_at=d.decided_at,
             )
+            for d in uow.decisions.history_of(candidate.id)
+        ]
         return PivotArrival(
             candidate_id=candidate.id,
             candidate_name=candidate.name,
@@ -422,25 +383,17 @@ class DecisionService:
         self, team_id: str, decision: Decision, target: Role, arrival: PivotArrival
     ) -> list[str]:
         problems = []
-        try:
-            sent = self.notifier.send(team_id, target.channel_id, arrival)
-            record_sent(self.db, team_id, sent, "pivot", decision.candidate_id, self.clock.now())
-        except DomainError as err:
-            problems.append(f"I couldn't post to the other role's hiring channel ({err.message}).")
-        notice = PivotNotice(
-            candidate_name=arrival.candidate_name,
-            from_role_title=arrival.from_role_title,
-            to_role_title=arrival.to_role_title,
-            stage_name=arrival.stage_name,
-            decided_by=decision.decided_by,
-            note=decision.note,
-            channel_id=target.channel_id,
-        )
-        try:
-            sent = self.notifier.send(team_id, target.hiring_manager_id, notice)
-            record_sent(self.db, team_id, sent, "pivot_dm", decision.candidate_id, self.clock.now())
-        except DomainError as err:
-            problems.append(f"I couldn't DM <@{target.hiring_manager_id}> ({err.message}).")
+        manager, notice = target.hiring_manager_id, PivotNotice(arrival, target.channel_id)
+        sends = [
+            (target.channel_id, arrival, "pivot", "post to the other role's hiring channel"),
+            (manager, notice, "pivot_dm", f"DM <@{manager}>"),
+        ]
+        for to, content, kind, what in sends:
+            try:
+                sent = self.notifier.send(team_id, to, content)
+                record_sent(self.db, team_id, sent, kind, decision.candidate_id, self.clock.now())
+            except DomainError as err:
+                problems.append(f"I couldn't {what} ({err.message}).")
         return problems
 
 
@@ -492,7 +445,7 @@ def _move(
     """The candidate's status and stage after the decision: the next stage on an advance, the
     target role (same stage if its plan has one, else its first) on a pivot."""
     decided_stage = candidate.stage_key
-    status = STATUS_AFTER[outcome]
+    status, _ = OUTCOMES[outcome]
     if status != candidate.status:
         candidate.status = status
         candidate.status_changed_at = now

@@ -12,9 +12,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from hiring.clock import Clock
-from hiring.decisions.debriefs import competency_label, int_ratings, normalised
+from hiring.decisions.debriefs import competency_label, int_ratings, normalised, stage_name
 from hiring.errors import Conflict, DomainError, InvalidInput, NotFound
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 STRONG = 0.6  # a competency whose mean sits at or above this fraction of the scale is a strength
 WEAK = 0.4  # ... at or below this, an area to improve
 MAX_BODY = 3000
-MESSAGE_KIND = "report"
 
 
 # -- the pure draft ----------------------------------------------------------------------------------
@@ -94,8 +94,7 @@ _NEGATIVE = re.compile(
 
 
 def first_name(name: str) -> str:
-    parts = name.split()
-    return parts[0] if parts else name
+    return (name.split() or [name])[0]
 
 
 def _name_tokens(names: Sequence[str]) -> list[str]:
@@ -403,20 +402,11 @@ def draft_report(facts: ReportFacts) -> str:
     strengths, areas = assess(facts)
     hello = first_name(facts.candidate_name) or "there"
     parts = [f"Hi {hello},", f"{_thanks(facts)} {_opening(facts)}"]
-    if strengths:
-        parts.append(
-            "What went well\n"
-            + "\n".join(_point_text(p, facts.competencies.get(p.key, ""), True) for p in strengths)
-        )
-    if areas:
-        heading = (
-            "Where you could grow" if facts.outcome in ("advance", "offer", "hold") else "What held you back"
-        )
-        parts.append(
-            heading
-            + "\n"
-            + "\n".join(_point_text(p, facts.competencies.get(p.key, ""), False) for p in areas)
-        )
+    grow = "Where you could grow" if facts.outcome in ("advance", "offer", "hold") else "What held you back"
+    for heading, points, strong in (("What went well", strengths, True), (grow, areas, False)):
+        if points:
+            lines = [_point_text(p, facts.competencies.get(p.key, ""), strong) for p in points]
+            parts.append("\n".join([heading, *lines]))
     if not strengths and not areas:
         parts.append(_nothing_to_say(facts))
     closing = {
@@ -481,7 +471,7 @@ def report_recipients(role: Role) -> list[str]:
 
 def message_kind(report_id: int) -> str:
     """The `slack_messages.kind` of a report's DMs, so every copy can be updated."""
-    return f"{MESSAGE_KIND}:{report_id}"
+    return f"report:{report_id}"
 
 
 class ReportService:
@@ -530,15 +520,8 @@ class ReportService:
             updated_at=now,
         )
         uow.decisions.add(report)
-        uow.audit.record(
-            at=now,
-            actor_id=decision.decided_by,
-            action="report.drafted",
-            subject_type="feedback_report",
-            subject_id=report.id,
-            candidate_id=decision.candidate_id,
-            after={"decision_id": decision.id, "outcome": decision.outcome, "status": "draft"},
-        )
+        after = {"decision_id": decision.id, "outcome": decision.outcome, "status": "draft"}
+        _audit(uow, report, decision.decided_by, "report.drafted", now, after=after)
         return report
 
     def _load(self, uow: UnitOfWork, report_id: int) -> tuple[FeedbackReport, Decision, Candidate, Role]:
@@ -558,16 +541,11 @@ class ReportService:
         with self.db.uow(team_id) as uow:
             report, decision, candidate, role = self._load(uow, report_id)
             target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None
-            spec = spec_of(role.plan)
-            try:
-                stage = spec.stage(decision.stage_key).name
-            except KeyError:
-                stage = decision.stage_key
             return ReportDraft(
                 report_id=report.id,
                 candidate_name=candidate.name,
                 role_title=role.title,
-                stage_name=stage,
+                stage_name=stage_name(spec_of(role.plan), decision.stage_key),
                 outcome=decision.outcome,
                 decided_by=decision.decided_by,
                 decided_at=decision.decided_at,
@@ -633,19 +611,10 @@ class ReportService:
             if request_key and not uow.idempotency.claim(request_key, now):
                 return False
             before = {"length": len(report.body)}
-            changed = report.body != body
+            after = {"length": len(body), "changed": report.body != body}
             report.body = body
             report.updated_at = now
-            uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action="report.edited",
-                subject_type="feedback_report",
-                subject_id=report.id,
-                candidate_id=report.candidate_id,
-                before=before,
-                after={"length": len(body), "changed": changed},
-            )
+            _audit(uow, report, actor.user_id, "report.edited", now, before=before, after=after)
             uow.commit()
             return True
 
@@ -660,16 +629,8 @@ class ReportService:
             report.sent_at = now
             report.sent_by = actor.user_id
             report.updated_at = now
-            uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action="report.sent",
-                subject_type="feedback_report",
-                subject_id=report.id,
-                candidate_id=report.candidate_id,
-                before={"status": "draft"},
-                after={"status": "sent"},
-            )
+            sent = {"status": "sent"}
+            _audit(uow, report, actor.user_id, "report.sent", now, before={"status": "draft"}, after=sent)
             uow.commit()
             return True
 
@@ -698,3 +659,26 @@ class ReportService:
                 )
                 for report, decision, candidate in uow.decisions.unsent_reports(role_id)
             ]
+
+
+def _audit(
+    uow: UnitOfWork,
+    report: FeedbackReport,
+    actor_id: str,
+    action: str,
+    now: datetime,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any],
+) -> None:
+    """Audit `action` on `report`: what it was before (when it existed) and is after."""
+    uow.audit.record(
+        at=now,
+        actor_id=actor_id,
+        action=action,
+        subject_type="feedback_report",
+        subject_id=report.id,
+        candidate_id=report.candidate_id,
+        before=before,
+        after=after,
+    )

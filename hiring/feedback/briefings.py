@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hiring.clock import Clock
 from hiring.feedback.scorecards import unsent
 from hiring.outbox import Due
-from hiring.panels.interview_info import Competency, InterviewInfo, interview_info, person_timezone
+from hiring.panels.interview_info import InterviewInfo, interview_info, person_timezone
 from hiring.ports import Directory
 from storage.models import Interview, Question, QuestionAssignment, Seat
 from storage.uow import Database, UnitOfWork
@@ -34,29 +33,16 @@ class BriefingQuestion:
 
 @dataclass(frozen=True)
 class Briefing:
-    """What an interviewer (or shadow) needs before an interview, times in their own time zone."""
+    """What an interviewer (or shadow) needs before an interview (`info`: the booked interview, its
+    candidate, role and competencies), times in their own time zone."""
 
-    interview_id: int
-    title: str
-    focus: str
-    mode: str
-    start_at: datetime
+    info: InterviewInfo
     end_at: datetime
     tz: str
-    stage_name: str
-    candidate_name: str
-    role_title: str
-    competencies: tuple[Competency, ...]
-    scale_range: str
     questions: tuple[BriefingQuestion, ...]
     is_shadow: bool
     interviewer_ids: tuple[str, ...]
     shadow_ids: tuple[str, ...]
-    video_link: str | None
-    room: str | None
-    address: str
-    candidate_phone: str
-    caller_id: str | None
     candidate_links: str
     accommodations: str  # for interviewers
     private_accommodations: str  # only when the recipient is the role's hiring manager or a recruiter
@@ -98,12 +84,10 @@ class BriefingService:
     def __init__(
         self,
         db: Database,
-        clock: Clock,
         directory: Directory,
         seed_questions: Callable[[str], None] | None = None,
     ) -> None:
         self.db = db
-        self.clock = clock
         self.directory = directory
         self.seed_questions = seed_questions
 
@@ -153,29 +137,15 @@ class BriefingService:
             questions = self.assign_questions(uow, interview, info, seat)
             names = {c.key: c.name for c in info.competencies}
             briefing = Briefing(
-                interview_id=interview.id,
-                title=info.title,
-                focus=info.focus,
-                mode=info.mode,
-                start_at=interview.start_at,
+                info=info,
                 end_at=interview.end_at or interview.start_at + timedelta(minutes=interview.duration_minutes),
                 tz=person_timezone(uow, self.directory, seat.user_id, info.role_timezone),
-                stage_name=info.stage_name,
-                candidate_name=candidate.name,
-                role_title=info.role_title,
-                competencies=info.competencies,
-                scale_range=info.scale_range,
                 questions=tuple(
                     BriefingQuestion(text=q.text, competency=names.get(q.competency, "")) for q in questions
                 ),
                 is_shadow=seat.kind == "shadow",
                 interviewer_ids=tuple(s.user_id for s in interview.seats if s.kind != "shadow"),
                 shadow_ids=tuple(s.user_id for s in interview.seats if s.kind == "shadow"),
-                video_link=interview.video_link,
-                room=interview.room,
-                address=info.address,
-                candidate_phone=info.candidate_phone,
-                caller_id=info.caller_id,
                 candidate_links=candidate.links or "",
                 accommodations=candidate.accommodations,
                 private_accommodations=candidate.private_accommodations

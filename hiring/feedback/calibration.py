@@ -17,7 +17,8 @@ from hiring.decisions.debriefs import RECOMMENDATION_SCORES, int_ratings, normal
 from hiring.errors import NotFound
 from hiring.permissions import Actor, require_manager
 from hiring.plans.plans import spec_of
-from storage.models import Decision, Panel
+from hiring.plans.schema import RatingScale
+from storage.models import Decision, Panel, Role
 from storage.uow import Database
 
 MIN_CARDS = 3  # fewer scorecards than this are too few to judge
@@ -95,9 +96,7 @@ class CalibrationService:
                     by_panel[panel.id][card.author_id].append(default.min + position * span)
                 if card.recommendation in RECOMMENDATION_SCORES:
                     recs[card.author_id].append(card.recommendation)
-            return _calibration(
-                role.id, role.title, default.min, default.max, dict(default.labels), by_panel, recs
-            )
+            return _calibration(role, default, by_panel, recs)
 
 
 def _role_at(panel: Panel, pivots: list[Decision]) -> int:
@@ -109,14 +108,11 @@ def _role_at(panel: Panel, pivots: list[Decision]) -> int:
 
 
 def _calibration(
-    role_id: int,
-    title: str,
-    low: int,
-    high: int,
-    labels: dict[int, str],
-    by_panel: dict[int, dict[str, list[float]]],
-    recs: dict[str, list[str]],
+    role: Role, scale: RatingScale, by_panel: dict[int, dict[str, list[float]]], recs: dict[str, list[str]]
 ) -> Calibration:
+    """The role's calibration from each panel's ratings on `scale` (by author) and each author's
+    recommendations."""
+    low, high = scale.min, scale.max
     everyone: list[float] = []
     mine: dict[str, list[float]] = defaultdict(list)
     others: dict[str, list[float]] = defaultdict(list)
@@ -150,11 +146,11 @@ def _calibration(
             )
         )
     return Calibration(
-        role_id=role_id,
-        role_title=title,
+        role_id=role.id,
+        role_title=role.title,
         scale_min=low,
         scale_max=high,
-        labels=labels,
+        labels=dict(scale.labels),
         cards=sum(cards.values()),
         distribution=_histogram(everyone, low, high),
         mean=sum(everyone) / len(everyone) if everyone else None,

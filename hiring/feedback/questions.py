@@ -9,6 +9,7 @@ seeded into every workspace; teams import their own with `loopbot questions impo
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,10 +71,7 @@ class QuestionBankSpec(_Strict):
 
     def foci(self) -> dict[str, int]:
         """Questions per focus, in the order the foci first appear."""
-        counts: dict[str, int] = {}
-        for question in self.questions:
-            counts[question.focus] = counts.get(question.focus, 0) + 1
-        return counts
+        return dict(Counter(question.focus for question in self.questions))
 
 
 class QuestionFileError(DocumentError):

@@ -63,35 +63,14 @@ class ScorecardForm:
     private_note: str
     submitted_at: datetime | None
     tz: str
-    evidence_min: int = EVIDENCE_MIN_CHARS
-
-
-@dataclass(frozen=True)
-class Submitted:
-    """A stored submission (or edit) and the people whose App Home it changes."""
-
-    interview_id: int
-    candidate_id: int
-    stage_key: str
-    author_id: str
-    is_shadow: bool
-    edited: bool
-    affected: tuple[str, ...]
-    title: str
-    candidate_name: str
 
 
 @dataclass(frozen=True)
 class ScorecardRequest:
-    """The DM sent when an interview ends: please submit your scorecard (button inside)."""
+    """The DM sent when an interview (`info`) ends: please submit your scorecard (button inside)."""
 
-    interview_id: int
-    title: str
-    candidate_name: str
-    role_title: str
-    stage_name: str
+    info: InterviewInfo
     is_shadow: bool
-    ended_at: datetime
     due_at: datetime
     tz: str
     has_draft: bool = False
@@ -99,7 +78,8 @@ class ScorecardRequest:
 
 @dataclass(frozen=True)
 class ScorecardReceipt:
-    """The DM confirming a submission, with buttons to edit it and to read the panel's feedback."""
+    """A stored submission (or edit): the DM confirming it to its author, with buttons to edit it and
+    to read the panel's feedback, and the people whose App Home it changes."""
 
     interview_id: int
     candidate_id: int
@@ -108,6 +88,8 @@ class ScorecardReceipt:
     candidate_name: str
     is_shadow: bool
     edited: bool
+    author_id: str
+    affected: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -130,7 +112,6 @@ class PendingScorecard:
 class ScorecardEntry:
     """One seat's scorecard as a given viewer may see it; hidden content is None, with a reason."""
 
-    interview_id: int
     interview_title: str
     author_id: str
     is_shadow: bool
@@ -153,10 +134,8 @@ class ScorecardEntry:
 class StageFeedback:
     """A candidate's stage feedback for one viewer, with why anything is hidden."""
 
-    candidate_id: int
     candidate_name: str
     role_title: str
-    stage_key: str
     stage_name: str
     viewer: str  # manager | panel | outsider
     reason: str | None
@@ -285,12 +264,14 @@ class ScorecardService:
 
     def _write(
         self, uow: UnitOfWork, info: InterviewInfo, seat: Seat, now: datetime, **fields: Any
-    ) -> tuple[Scorecard, dict[str, Any] | None]:
+    ) -> tuple[Scorecard, bool]:
         """Create or update the author's scorecard (unique per interview and author) with `fields`
-        (a first submission is stamped `submitted_at`); returns it and what it was before. A
-        concurrent first write breaks the unique constraint (see `again_if_duplicate`)."""
+        (a first submission is stamped `submitted_at`) and audit it; returns it and whether it was
+        submitted before (an edit). A concurrent first write breaks the unique constraint (see
+        `again_if_duplicate`)."""
         card = uow.feedback.scorecard(info.interview_id, seat.user_id)
         before = snapshot(card) if card is not None else None
+        edited = before is not None and before["status"] == "submitted"
         new = card is None
         if card is None:
             card = Scorecard(
@@ -310,18 +291,33 @@ class ScorecardService:
             card.submitted_at = now
         if new:
             uow.feedback.add(card)
-        return card, before
+        uow.flush()
+        if card.status != "submitted":
+            action = "scorecard.draft_saved"
+        else:
+            action = "scorecard.updated" if edited else "scorecard.submitted"
+        uow.audit.record(
+            at=now,
+            actor_id=seat.user_id,
+            action=action,
+            subject_type="scorecard",
+            subject_id=card.id,
+            candidate_id=info.candidate_id,
+            before=before,
+            after=snapshot(card),
+        )
+        return card, edited
 
     def submit(
         self, actor: Actor, interview_id: int, data: ScorecardInput, *, request_key: str | None = None
-    ) -> Submitted | None:
+    ) -> ScorecardReceipt | None:
         """Validate and store the actor's scorecard (an edit updates it in place). None when
         `request_key` was already handled (a Slack retry)."""
         return again_if_duplicate(lambda: self._submit(actor, interview_id, data, request_key))
 
     def _submit(
         self, actor: Actor, interview_id: int, data: ScorecardInput, request_key: str | None
-    ) -> Submitted | None:
+    ) -> ScorecardReceipt | None:
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
             # A Slack retry stops here; the claim is undone if anything below refuses the submission.
@@ -331,7 +327,7 @@ class ScorecardService:
             ratings, errors = validate(info, data)
             if errors:
                 raise InvalidInput(errors)
-            card, before = self._write(
+            card, edited = self._write(
                 uow,
                 info,
                 seat,
@@ -343,30 +339,18 @@ class ScorecardService:
                 is_shadow=seat.kind == "shadow",
                 status="submitted",
             )
-            edited = before is not None and before["status"] == "submitted"
-            uow.flush()
-            uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action="scorecard.updated" if edited else "scorecard.submitted",
-                subject_type="scorecard",
-                subject_id=card.id,
-                candidate_id=info.candidate_id,
-                before=before,
-                after=snapshot(card),
-            )
             uow.commit()
             affected = tuple(dict.fromkeys([actor.user_id, info.hiring_manager_id, *info.recruiter_ids]))
-            return Submitted(
+            return ScorecardReceipt(
                 interview_id=interview_id,
                 candidate_id=info.candidate_id,
                 stage_key=info.stage_key,
-                author_id=actor.user_id,
-                is_shadow=card.is_shadow,
-                edited=edited,
-                affected=affected,
                 title=info.title,
                 candidate_name=info.candidate_name,
+                is_shadow=card.is_shadow,
+                edited=edited,
+                author_id=actor.user_id,
+                affected=affected,
             )
 
     def save_draft(self, actor: Actor, interview_id: int, data: ScorecardInput) -> bool:
@@ -394,7 +378,7 @@ class ScorecardService:
             note = data.private_note.strip()[:TEXT_LIMIT]
             if existing is None and not (ratings or recommendation or evidence or note):
                 return False
-            card, before = self._write(
+            self._write(
                 uow,
                 info,
                 seat,
@@ -404,33 +388,13 @@ class ScorecardService:
                 evidence=evidence,
                 private_note=note,
             )
-            uow.flush()
-            uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action="scorecard.draft_saved",
-                subject_type="scorecard",
-                subject_id=card.id,
-                candidate_id=info.candidate_id,
-                before=before,
-                after=snapshot(card),
-            )
             uow.commit()
             return True
 
-    def acknowledge(self, team_id: str, submitted: Submitted) -> None:
-        """DM the author a receipt (edit and read-the-panel buttons) and remember the message."""
-        receipt = ScorecardReceipt(
-            interview_id=submitted.interview_id,
-            candidate_id=submitted.candidate_id,
-            stage_key=submitted.stage_key,
-            title=submitted.title,
-            candidate_name=submitted.candidate_name,
-            is_shadow=submitted.is_shadow,
-            edited=submitted.edited,
-        )
-        sent = self.notifier.send(team_id, submitted.author_id, receipt)
-        record_sent(self.db, team_id, sent, "scorecard_receipt", submitted.candidate_id, self.clock.now())
+    def acknowledge(self, team_id: str, receipt: ScorecardReceipt) -> None:
+        """DM the author the receipt (edit and read-the-panel buttons) and remember the message."""
+        sent = self.notifier.send(team_id, receipt.author_id, receipt)
+        record_sent(self.db, team_id, sent, "scorecard_receipt", receipt.candidate_id, self.clock.now())
 
     # -- reading --------------------------------------------------------------------------------
     def pending(self, team_id: str, user_id: str) -> list[PendingScorecard]:
@@ -476,10 +440,8 @@ class ScorecardService:
             cards = {(c.interview_id, c.author_id): c for c in repo.stage_scorecards(candidate_id, stage_key)}
             viewer, can_see, reason = _access(actor, role, name, seats, cards)
             base: dict[str, Any] = {
-                "candidate_id": candidate_id,
                 "candidate_name": candidate.name,
                 "role_title": role.title,
-                "stage_key": stage_key,
                 "stage_name": name,
                 "decided": decided,
                 "viewer": viewer,
@@ -550,7 +512,6 @@ class ScorecardService:
         status = card.status if card is not None else "missing"
         own = author == actor.user_id
         common: dict[str, Any] = {
-            "interview_id": info.interview_id,
             "interview_title": info.title,
             "author_id": author,
             "is_shadow": is_shadow,
@@ -607,13 +568,8 @@ class ScorecardService:
                 info = interview_info(interview)
                 has_draft = uow.feedback.scorecard(interview.id, seat.user_id)
                 content = ScorecardRequest(
-                    interview_id=interview.id,
-                    title=info.title,
-                    candidate_name=info.candidate_name,
-                    role_title=info.role_title,
-                    stage_name=info.stage_name,
+                    info=info,
                     is_shadow=seat.kind == "shadow",
-                    ended_at=interview.end_at,
                     due_at=interview.end_at + timedelta(hours=info.feedback_due_hours),
                     tz=person_timezone(uow, self.directory, seat.user_id, info.role_timezone),
                     has_draft=has_draft is not None,
