@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from hiring.clock import Clock
 from hiring.feedback.scorecards import PendingScorecard, ScorecardService
-from hiring.panels.interview_info import interview_info, person_timezone
+from hiring.panels.interview_info import InterviewInfo, interview_info, person_timezone
 from hiring.people.limits import DEFAULT, person_limits
 from hiring.plans.plans import spec_of
 from hiring.ports import Directory
@@ -93,20 +93,11 @@ def page_of(items: list[T], offset: int, size: int) -> Page[T]:
 
 @dataclass(frozen=True)
 class UpcomingInterview:
-    interview_id: int
-    title: str
-    candidate_name: str
-    role_title: str
-    stage_name: str
-    start_at: datetime
-    end_at: datetime
+    """One of my booked interviews (its `info.start_at` and `end_at` are set), and whether I only
+    shadow it."""
+
+    info: InterviewInfo
     is_shadow: bool
-    mode: str
-    video_link: str | None
-    room: str | None
-    address: str = ""
-    candidate_phone: str = ""
-    caller_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -221,28 +212,10 @@ class HomeService:
         now = self.clock.now()
         pending = self.scorecards.pending(team_id, user_id)
         with self.db.uow(team_id) as uow:
-            upcoming = []
-            for seat, interview in uow.feedback.upcoming_for(user_id, now):
-                info = interview_info(interview)
-                assert info.start_at is not None and info.end_at is not None
-                upcoming.append(
-                    UpcomingInterview(
-                        interview_id=info.interview_id,
-                        title=info.title,
-                        candidate_name=info.candidate_name,
-                        role_title=info.role_title,
-                        stage_name=info.stage_name,
-                        start_at=info.start_at,
-                        end_at=info.end_at,
-                        is_shadow=seat.kind == "shadow",
-                        mode=info.mode,
-                        video_link=info.video_link,
-                        room=info.room,
-                        address=info.address,
-                        candidate_phone=info.candidate_phone,
-                        caller_id=info.caller_id,
-                    )
-                )
+            upcoming = [
+                UpcomingInterview(interview_info(interview), seat.kind == "shadow")
+                for seat, interview in uow.feedback.upcoming_for(user_id, now)
+            ]
             mine = [
                 r for r in uow.roles.all() if r.hiring_manager_id == user_id or user_id in r.recruiter_ids
             ]
