@@ -12,8 +12,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from hiring.chasing.digests import digest_sources
-from hiring.chasing.reminders import chasing_sources
 from hiring.outbox import Due, Source
 from hiring.ports import Sent
 
@@ -60,8 +58,8 @@ def all_sources(services: Services) -> list[Source]:
     ladder, debriefs and digests, booking notices and declined invitations."""
     return [
         *feedback_sources(services),
-        *chasing_sources(services.chasing),
+        services.chasing.source,
         *debrief_sources(services),
-        *digest_sources(services.digests),
+        services.digests.source,
         *scheduling_sources(services),
     ]

@@ -26,7 +26,7 @@ from hiring.chasing.reminders import CHASED_CANDIDATES, HELD_STATUSES, parse_day
 from hiring.clock import Clock
 from hiring.decisions.debriefs import DEBRIEF_PREFIX
 from hiring.errors import ExternalServiceError, NotFound, PermissionDenied
-from hiring.outbox import Dispatcher, Due, Source
+from hiring.outbox import Dispatcher, Due
 from hiring.permissions import Actor, manages, require_manager
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import PlanSpec
@@ -567,8 +567,3 @@ def _median(values: Sequence[timedelta]) -> timedelta | None:
     if not values:
         return None
     return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
-
-
-def digest_sources(digests: DigestService) -> list[Source]:
-    """The outbox sources of digests (one: each role's scheduled digest)."""
-    return [digests.source]

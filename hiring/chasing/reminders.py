@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hiring.clock import Clock
 from hiring.errors import DomainError
-from hiring.outbox import Due, Source
+from hiring.outbox import Due
 from hiring.ports import Directory
-from storage.models import Person, Role
+from storage.models import Person
 from storage.repositories.chasing import RoleSettings
 from storage.uow import Database
 
@@ -127,15 +127,6 @@ class ChasePolicy:
     first_nudge_minutes: int = 60
     nudge_interval_hours: int = 24
     channel_late_after_hours: int = 24
-
-    @classmethod
-    def of(cls, role: Role) -> ChasePolicy:
-        return cls(
-            feedback_due_hours=role.feedback_due_hours,
-            first_nudge_minutes=role.first_nudge_minutes,
-            nudge_interval_hours=role.nudge_interval_hours,
-            channel_late_after_hours=role.channel_late_after_hours,
-        )
 
     def __post_init__(self) -> None:
         # The ladder's spans, computed once (the tick evaluates thousands of ladders).
@@ -453,11 +444,6 @@ class ChasingService:
             now=now,
         )
         return Due(team_id, key, kind, role.channel_id, content, candidate_id=p.candidate_id)
-
-
-def chasing_sources(chasing: ChasingService) -> list[Source]:
-    """The outbox sources of chasing (one: the ladder)."""
-    return [chasing.source]
 
 
 def _role_chase(row: RoleSettings) -> RoleChase:

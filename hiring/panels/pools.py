@@ -24,7 +24,6 @@ from storage.models import Pool, PoolMember
 from storage.uow import Database, UnitOfWork
 
 LEVELS = ("qualified", "reverse_shadow", "shadow")
-LEVEL_NAMES = {"qualified": "qualified", "reverse_shadow": "reverse shadow", "shadow": "shadow"}
 RUNS_INTERVIEWS = ("qualified", "reverse_shadow")
 LOAD_WINDOW = timedelta(days=30)
 MAX_MEMBERS = 100
