@@ -239,7 +239,6 @@ class HomeService:
     def _overview(self, uow: UnitOfWork, role: Role, cursor: HomeCursor, now: datetime) -> RoleOverview:
         spec = spec_of(role.plan)
         by_stage: dict[str, list[StageCandidate]] = {s.key: [] for s in spec.stages}
-        names = {s.key: s.name for s in spec.stages}
         total = 0
         for c in uow.candidates.for_role(role.id):
             if c.status in CLOSED_STATUSES:
@@ -254,7 +253,7 @@ class HomeService:
             stages.append(
                 StageRow(
                     stage_key=key,
-                    name=names.get(key, key),
+                    name=spec.stage_name(key),
                     candidates=page_of(candidates, offset, STAGE_PAGE),
                 )
             )

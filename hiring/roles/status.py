@@ -8,7 +8,7 @@ their own interviews and the accommodations for interviewers. Anyone else is ref
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hiring.clock import Clock
@@ -80,13 +80,6 @@ class CandidateStatus:
     private_accommodations: str = ""  # the hiring manager's, recruiters' and admins' view only
 
 
-def _stage_name(spec: PlanSpec, key: str) -> str:
-    try:
-        return spec.stage(key).name
-    except KeyError:
-        return key
-
-
 class StatusService:
     """Builds candidate status summaries, respecting who may see what."""
 
@@ -155,32 +148,27 @@ class StatusService:
             if lines:
                 panel_lines.append(
                     PanelStatus(
-                        stage_name=_stage_name(spec, panel.stage_key), status=panel.status, interviews=lines
+                        stage_name=spec.stage_name(panel.stage_key), status=panel.status, interviews=lines
                     )
                 )
-        if not full:
-            return CandidateStatus(
-                full=False,
-                candidate_id=candidate.id,
-                candidate_name=candidate.name,
-                role_title=role.title,
-                tz=tz,
-                panels=panel_lines,
-                accommodations=candidate.accommodations,
-            )
-        return CandidateStatus(
-            full=True,
+        brief = CandidateStatus(
+            full=full,
             candidate_id=candidate.id,
             candidate_name=candidate.name,
             role_title=role.title,
             tz=tz,
-            stage_name=_stage_name(spec, candidate.stage_key),
+            panels=panel_lines,
+            accommodations=candidate.accommodations,
+        )
+        if not full:
+            return brief
+        return replace(
+            brief,
+            stage_name=spec.stage_name(candidate.stage_key),
             status=candidate.status,
             status_since=candidate.status_changed_at,
-            panels=panel_lines,
             scorecards=self._scorecard_counts(uow, candidate, spec, panels),
             decision=self._latest_decision(uow, candidate, spec),
-            accommodations=candidate.accommodations,
             private_accommodations=candidate.private_accommodations,
         )
 
@@ -202,7 +190,7 @@ class StatusService:
         keys += [k for k in {*expected, *submitted} if k not in keys]
         return [
             ScorecardCount(
-                stage_name=_stage_name(spec, key),
+                stage_name=spec.stage_name(key),
                 submitted=int(submitted.get(key, 0)),
                 expected=expected.get(key, 0),
             )
@@ -218,7 +206,7 @@ class StatusService:
         target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None
         return DecisionStatus(
             outcome=decision.outcome,
-            stage_name=_stage_name(spec, decision.stage_key),
+            stage_name=spec.stage_name(decision.stage_key),
             decided_by=decision.decided_by,
             decided_at=decision.decided_at,
             target_role_title=target.title if target else None,
