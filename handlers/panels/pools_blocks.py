@@ -7,7 +7,8 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import modal, number_input, option, select_input, text_input
 from handlers.mrkdwn import esc, user
-from hiring.panels.pools import MAX_DAILY, MAX_WEEKLY, Load, PoolView, kind_label
+from hiring.panels.pools import Load, PoolView, kind_label
+from hiring.people.limits import MAX_DAILY, MAX_WEEKLY
 from hiring.people.people import WorkingHours, hours_text
 
 POOL_MODAL = "pool_modal"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from hiring.clock import Clock
 from hiring.errors import InvalidInput, NotFound, PermissionDenied
-from hiring.people.limits import MAX_DAILY, MAX_WEEKLY, limits_for, parse_limit
+from hiring.people.limits import limits_for, parse_limits
 from hiring.people.people import PeopleService
 from hiring.permissions import Actor, manages
 from hiring.plans.plans import spec_of
@@ -329,12 +329,7 @@ class PoolService:
                 errors[level] = f"{who}: already listed at another level; give each person one level."
         if len(seen) > MAX_MEMBERS:
             errors["qualified"] = f"A pool has at most {MAX_MEMBERS} members."
-        daily, problem = parse_limit(data.daily_limit, "daily", MAX_DAILY)
-        if problem:
-            errors["daily_limit"] = problem
-        weekly, problem = parse_limit(data.weekly_limit, "weekly", MAX_WEEKLY)
-        if problem:
-            errors["weekly_limit"] = problem
+        daily, weekly = parse_limits(data.daily_limit, data.weekly_limit, errors)
         if daily is not None and weekly is not None and daily > weekly:
             errors["weekly_limit"] = f"The weekly limit ({weekly}) can't be below the daily one ({daily})."
         return errors
@@ -357,8 +352,7 @@ class PoolService:
                 raise InvalidInput(errors)
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
-            daily, _ = parse_limit(data.daily_limit, "daily", MAX_DAILY)
-            weekly, _ = parse_limit(data.weekly_limit, "weekly", MAX_WEEKLY)
+            daily, weekly = parse_limits(data.daily_limit, data.weekly_limit, {})
             assert daily is not None and weekly is not None and data.kind
             wanted: dict[str, str] = {}
             for level, ids in (
