@@ -76,7 +76,6 @@ class Load:
 class Suggestion:
     """N of M: who rotation picks (`interviewer_ids`), out of how many qualified (`qualified`)."""
 
-    kind: str
     interviewer_ids: list[str]
     shadow_id: str | None
     qualified: int
@@ -278,17 +277,12 @@ class PoolService:
         picks = sorted(
             (m.user_id for m in qualified if m.user_id not in skip and m.user_id not in over), key=rank
         )[: max(count, 0)]
-        shadow = next(
-            iter(
-                sorted(
-                    (m.user_id for m in shadows if m.user_id not in skip and m.user_id not in over),
-                    key=rank,
-                )
-            ),
-            None,
+        shadow = min(
+            (m.user_id for m in shadows if m.user_id not in skip and m.user_id not in over),
+            key=rank,
+            default=None,
         )
         return Suggestion(
-            kind=kind,
             interviewer_ids=picks,
             shadow_id=shadow,
             qualified=len(qualified),
@@ -355,12 +349,8 @@ class PoolService:
             daily, weekly = parse_limits(data.daily_limit, data.weekly_limit, {})
             assert daily is not None and weekly is not None and data.kind
             wanted: dict[str, str] = {}
-            for level, ids in (
-                ("qualified", data.qualified),
-                ("reverse_shadow", data.reverse_shadow),
-                ("shadow", data.shadow),
-            ):
-                for user_id in ids:
+            for level in LEVELS:
+                for user_id in getattr(data, level):
                     wanted.setdefault(user_id, level)
             before = pool_snapshot(pool) if pool is not None else None
             if pool is None:
