@@ -274,11 +274,7 @@ class DigestService:
             upcoming=upcoming,
             late=late,
             waiting=waiting,
-            stages=pipeline.stages,
-            median_feedback=pipeline.median_feedback,
-            feedback_count=pipeline.feedback_count,
-            delays=pipeline.delays,
-            reports=pipeline.reports,
+            **pipeline._asdict(),  # stages, median_feedback, feedback_count, delays, reports
             charts=figures if figures is not None and not figures.empty else None,
         )
 

@@ -250,7 +250,6 @@ class LateFeedbackLine:
 class RoleChase:
     """What chasing needs of a role: who hears about late feedback, where, and the policy."""
 
-    role_id: int
     title: str
     channel_id: str
     hiring_manager_id: str
@@ -357,7 +356,6 @@ class ChasingService:
         fallback.update({p.role.hiring_manager_id: p.role.tz for p in items})
         hours = self.working_hours(team_id, [*fallback], fallback)
         opened = {user_id: h.contains(now) for user_id, h in hours.items()}
-        channels: dict[int, bool] = {}
         # Seats of one interview share its end, role and ladder; only whether each interviewer may
         # be pinged now differs, so the steps are worked out once per interview.
         by_interview: dict[int, list[PendingScorecard]] = defaultdict(list)
@@ -367,16 +365,13 @@ class ChasingService:
         for interview_id, seats in by_interview.items():
             first = seats[0]
             role = first.role
-            channel_open = channels.get(role.role_id)
-            if channel_open is None:
-                channel_open = channels[role.role_id] = role.channel_hours.contains(now)
             steps = steps_at(
                 end_at=first.end_at,
                 policy=role.policy,
                 now=now,
                 interviewer_open=True,
                 manager_open=opened.get(role.hiring_manager_id, False),
-                channel_open=channel_open,
+                channel_open=role.channel_hours.contains(now),  # memoised: one WorkingHours per role
             )
             when = stamp(first.end_at)
             for step in steps:
@@ -448,9 +443,8 @@ class ChasingService:
 
 def _role_chase(row: RoleSettings) -> RoleChase:
     """A role's chasing settings from its stored ones."""
-    role_id, title, channel_id, manager_id, tz, digest_days, due, first, interval, channel_late = row
+    _, title, channel_id, manager_id, tz, digest_days, due, first, interval, channel_late = row
     return RoleChase(
-        role_id=role_id,
         title=title,
         channel_id=channel_id,
         hiring_manager_id=manager_id,
