@@ -45,12 +45,6 @@ def _whole(text: str, bounds: tuple[int, int], what: str) -> tuple[int | None, s
     return int(raw), None
 
 
-def _cutoff(data: RoleInput, current: int) -> int:
-    """The cancel cutoff typed in the modal (0 is allowed), else `current`."""
-    value = _whole(data.cancel_cutoff_hours, CANCEL_CUTOFF_HOURS, "hours")[0]
-    return current if value is None else value
-
-
 @dataclass(frozen=True)
 class RoleView:
     """A role as the role modal and the roles listing show it."""
@@ -181,7 +175,8 @@ class RoleService:
         role.timezone = data.timezone
         role.recruiters = [RoleRecruiter(user_id=u) for u in dict.fromkeys(data.recruiter_ids)]
         role.link_days = _whole(data.link_days, LINK_DAYS, "days")[0] or role.link_days
-        role.cancel_cutoff_hours = _cutoff(data, role.cancel_cutoff_hours)
+        cutoff = _whole(data.cancel_cutoff_hours, CANCEL_CUTOFF_HOURS, "hours")[0]
+        role.cancel_cutoff_hours = role.cancel_cutoff_hours if cutoff is None else cutoff  # 0 is allowed
         role.updated_at = now
         uow.roles.add(role)
         uow.audit.record(
@@ -204,7 +199,6 @@ class RoleService:
                 return
             spec = spec_of(role.plan)
             content = RoleAnnouncement(
-                role_id=role.id,
                 title=role.title,
                 hiring_manager_id=role.hiring_manager_id,
                 recruiter_ids=role.recruiter_ids,
