@@ -129,7 +129,6 @@ class RoleOverview:
     role_id: int
     title: str
     channel_id: str
-    hiring_manager_id: str
     stages: tuple[StageRow, ...]
     late: tuple[LateScorecard, ...]
     late_total: int
@@ -271,7 +270,6 @@ class HomeService:
             role_id=role.id,
             title=role.title,
             channel_id=role.channel_id,
-            hiring_manager_id=role.hiring_manager_id,
             stages=tuple(stages),
             late=late,
             late_total=len(late_rows),

@@ -75,9 +75,7 @@ class PanelDraft:
 @dataclass(frozen=True)
 class SavedPanel:
     panel_id: int
-    candidate_id: int
     updated: bool
-    changed: bool
     announce: bool = True
 
 
@@ -195,19 +193,6 @@ def _stage_to_staff(candidate: Candidate, stage_key: str) -> StageSpec:
     if not stage.interviews:
         raise InvalidInput({"stage": f"{stage.name} has no interviews to staff."})
     return stage
-
-
-def _new_panel(actor: Actor, candidate_id: int, stage_key: str, now: datetime) -> Panel:
-    """A fresh, ready panel for the candidate's stage (not yet added to the repository)."""
-    return Panel(
-        team_id=actor.team_id,
-        candidate_id=candidate_id,
-        stage_key=stage_key,
-        status="ready",
-        created_by=actor.user_id,
-        created_at=now,
-        updated_at=now,
-    )
 
 
 def _audit_change(
@@ -464,7 +449,15 @@ class PanelService:
             before = panel_snapshot(panel) if panel is not None else None
             last_change = panel.updated_at if panel is not None else None
             if panel is None:
-                panel = _new_panel(actor, candidate.id, stage.key, now)
+                panel = Panel(
+                    team_id=actor.team_id,
+                    candidate_id=candidate.id,
+                    stage_key=stage.key,
+                    status="ready",
+                    created_by=actor.user_id,
+                    created_at=now,
+                    updated_at=now,
+                )
             self._staff(uow, panel, stage, choices)
             uow.panels.add(panel)
             changed = _audit_change(uow, actor, panel, before, now)
@@ -475,13 +468,7 @@ class PanelService:
                 or not uow.messages.posted_since(candidate.id, "panel", last_change)
             )
             uow.commit()
-            return SavedPanel(
-                panel_id=panel.id,
-                candidate_id=candidate.id,
-                updated=before is not None,
-                changed=changed,
-                announce=announce,
-            )
+            return SavedPanel(panel_id=panel.id, updated=before is not None, announce=announce)
 
     def _staff(
         self, uow: UnitOfWork, panel: Panel, stage: StageSpec, choices: Mapping[str, SeatChoice]

@@ -32,7 +32,6 @@ class InterviewStatus:
     interviewer_ids: list[str]
     shadow_ids: list[str]
     room: str | None = None
-    video_link: str | None = None
     my_seat: str | None = None  # "interviewer" / "shadow" for the person asking
 
 
@@ -66,7 +65,6 @@ class CandidateStatus:
     """What `/interview status` shows; `full` is False for an interviewer's schedule-only view."""
 
     full: bool
-    candidate_id: int
     candidate_name: str
     role_title: str
     tz: str
@@ -141,7 +139,6 @@ class StatusService:
                         interviewer_ids=[s.user_id for s in iv.seats if s.kind == "interviewer"],
                         shadow_ids=[s.user_id for s in iv.seats if s.kind == "shadow"],
                         room=iv.room,
-                        video_link=iv.video_link,
                         my_seat=mine,
                     )
                 )
@@ -153,7 +150,6 @@ class StatusService:
                 )
         brief = CandidateStatus(
             full=full,
-            candidate_id=candidate.id,
             candidate_name=candidate.name,
             role_title=role.title,
             tz=tz,
