@@ -12,8 +12,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from hiring.chasing.digests import digest_sources
-from hiring.chasing.reminders import chasing_sources
 from hiring.outbox import Due, Source
 from hiring.ports import Sent
 
@@ -52,9 +50,9 @@ def all_sources(services: Services) -> list[Source]:
     ladder, debriefs and digests, booking notices and declined invitations."""
     return [
         *feedback_sources(services),
-        *chasing_sources(services.chasing),
+        services.chasing.source,
         *debrief_sources(services),
-        *digest_sources(services.digests),
+        services.digests.source,
         # Notices of bookings, moves, cancellations and replacements (keyed `sched:{audit_id}:…`),
         # declined invitations of upcoming interviews (`decline:{seat_id}:{user_id}:{recipient}`) and
         # what candidates did through their scheduling links (`link:{action_id}:{recipient}`); each

@@ -12,8 +12,10 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     NumberInputElement,
     Option,
+    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -33,6 +35,48 @@ def context(text: str) -> ContextBlock:
 
 def option(label: str, value: str) -> Option:
     return Option(text=PlainTextObject(text=plain(label)), value=value)
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    initial: str | None = None,
+    *,
+    optional: bool | None = None,
+    hint: str | None = None,
+    max_length: int | None = None,
+    multiline: bool | None = None,
+    placeholder: str | None = None,
+) -> InputBlock:
+    """A plain-text input (its value under the action id `value`)."""
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id="value",
+            initial_value=initial,
+            max_length=max_length,
+            multiline=multiline,
+            placeholder=placeholder,
+        ),
+    )
+
+
+def select_input(
+    block_id: str, label: str, options: list[Option], selected: str | None, *, hint: str | None = None
+) -> InputBlock:
+    """A static select of at most 100 `options` (action id `value`), preselecting the one whose
+    value is `selected`."""
+    options = options[:100]
+    initial = next((o for o in options if selected is not None and o.value == selected), None)
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        hint=hint,
+        element=StaticSelectElement(action_id="value", options=options, initial_option=initial),
+    )
 
 
 def number_input(

@@ -131,18 +131,19 @@ def _upcoming_section(page: HomePage) -> list[Block]:
     if not page.upcoming.total:
         blocks.append(context("No interviews booked for you."))
     for item in page.upcoming.items:
+        info = item.info
         where = where_text(
-            item.mode,
-            item.room,
-            item.video_link,
-            address=item.address,
-            call=call_text(item.caller_id, item.candidate_name, item.candidate_phone),
+            info.mode,
+            info.room,
+            info.video_link,
+            address=info.address,
+            call=call_text(info.caller_id, info.candidate_name, info.candidate_phone),
         )
         shadow = " · shadowing" if item.is_shadow else ""
         blocks.append(
             section(
-                f"*{when(item.start_at, tz, with_zone=False)}* · *{esc(item.title)}* with "
-                f"{esc(item.candidate_name)}{shadow}\n{esc(item.role_title)} — {esc(item.stage_name)} · {where}"
+                f"*{when(info.start_at, tz, with_zone=False)}* · *{esc(info.title)}* with "
+                f"{esc(info.candidate_name)}{shadow}\n{esc(info.role_title)} — {esc(info.stage_name)} · {where}"
             )
         )
     more = pager(

@@ -158,11 +158,3 @@ class SlackNotifier:
             )
         except SlackApiError as err:
             raise ExternalServiceError(explain(err)) from err
-
-    def delete(self, team_id: str, sent: Sent) -> None:
-        try:
-            self.client_for(team_id).chat_delete(channel=sent.channel_id, ts=sent.ts)
-        except SlackApiError as err:
-            if err.response is not None and err.response.get("error") == "message_not_found":
-                return
-            raise ExternalServiceError(explain(err)) from err

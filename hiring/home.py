@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from hiring.clock import Clock
 from hiring.feedback.scorecards import PendingScorecard, ScorecardService
-from hiring.panels.interview_info import interview_info, person_timezone
+from hiring.panels.interview_info import InterviewInfo, interview_info, person_timezone
 from hiring.people.limits import DEFAULT, person_limits
 from hiring.plans.plans import spec_of
 from hiring.ports import Directory
@@ -93,20 +93,11 @@ def page_of(items: list[T], offset: int, size: int) -> Page[T]:
 
 @dataclass(frozen=True)
 class UpcomingInterview:
-    interview_id: int
-    title: str
-    candidate_name: str
-    role_title: str
-    stage_name: str
-    start_at: datetime
-    end_at: datetime
+    """One of my booked interviews (its `info.start_at` and `end_at` are set), and whether I only
+    shadow it."""
+
+    info: InterviewInfo
     is_shadow: bool
-    mode: str
-    video_link: str | None
-    room: str | None
-    address: str = ""
-    candidate_phone: str = ""
-    caller_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +129,6 @@ class RoleOverview:
     role_id: int
     title: str
     channel_id: str
-    hiring_manager_id: str
     stages: tuple[StageRow, ...]
     late: tuple[LateScorecard, ...]
     late_total: int
@@ -221,28 +211,10 @@ class HomeService:
         now = self.clock.now()
         pending = self.scorecards.pending(team_id, user_id)
         with self.db.uow(team_id) as uow:
-            upcoming = []
-            for seat, interview in uow.feedback.upcoming_for(user_id, now):
-                info = interview_info(interview)
-                assert info.start_at is not None and info.end_at is not None
-                upcoming.append(
-                    UpcomingInterview(
-                        interview_id=info.interview_id,
-                        title=info.title,
-                        candidate_name=info.candidate_name,
-                        role_title=info.role_title,
-                        stage_name=info.stage_name,
-                        start_at=info.start_at,
-                        end_at=info.end_at,
-                        is_shadow=seat.kind == "shadow",
-                        mode=info.mode,
-                        video_link=info.video_link,
-                        room=info.room,
-                        address=info.address,
-                        candidate_phone=info.candidate_phone,
-                        caller_id=info.caller_id,
-                    )
-                )
+            upcoming = [
+                UpcomingInterview(interview_info(interview), seat.kind == "shadow")
+                for seat, interview in uow.feedback.upcoming_for(user_id, now)
+            ]
             mine = [
                 r for r in uow.roles.all() if r.hiring_manager_id == user_id or user_id in r.recruiter_ids
             ]
@@ -266,7 +238,6 @@ class HomeService:
     def _overview(self, uow: UnitOfWork, role: Role, cursor: HomeCursor, now: datetime) -> RoleOverview:
         spec = spec_of(role.plan)
         by_stage: dict[str, list[StageCandidate]] = {s.key: [] for s in spec.stages}
-        names = {s.key: s.name for s in spec.stages}
         total = 0
         for c in uow.candidates.for_role(role.id):
             if c.status in CLOSED_STATUSES:
@@ -281,7 +252,7 @@ class HomeService:
             stages.append(
                 StageRow(
                     stage_key=key,
-                    name=names.get(key, key),
+                    name=spec.stage_name(key),
                     candidates=page_of(candidates, offset, STAGE_PAGE),
                 )
             )
@@ -299,7 +270,6 @@ class HomeService:
             role_id=role.id,
             title=role.title,
             channel_id=role.channel_id,
-            hiring_manager_id=role.hiring_manager_id,
             stages=tuple(stages),
             late=late,
             late_total=len(late_rows),

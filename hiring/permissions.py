@@ -27,10 +27,6 @@ def manages(actor: Actor, role: Role) -> bool:
     return actor.is_admin or actor.user_id == role.hiring_manager_id or actor.user_id in role.recruiter_ids
 
 
-def is_recruiter(actor: Actor, role: Role) -> bool:
-    return actor.user_id in role.recruiter_ids
-
-
 def require_manager(actor: Actor, role: Role, what: str = "change this role") -> None:
     """Only the role's hiring manager, its recruiters or a workspace admin may change it."""
     if not manages(actor, role):
@@ -48,14 +44,9 @@ def require_decider(actor: Actor, role: Role) -> None:
         )
 
 
-def may_author_plans(actor: Actor, roles: list[Role]) -> bool:
-    """Admins, and anyone who manages (hiring manager or recruiter of) at least one of `roles`."""
-    return actor.is_admin or any(manages(actor, role) for role in roles)
-
-
 def require_plan_author(actor: Actor, roles: list[Role]) -> None:
     """Only people who run hiring (manage an open role) or admins add interview plans."""
-    if not may_author_plans(actor, roles):
+    if not (actor.is_admin or any(manages(actor, role) for role in roles)):
         raise PermissionDenied(
             "Only hiring managers and recruiters of an open role, or a workspace admin, may add interview "
             "plans. Ask one of them, or an admin, to add it."

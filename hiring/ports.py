@@ -56,8 +56,6 @@ class Notifier(Protocol):
 
     def update(self, team_id: str, sent: Sent, content: object) -> None: ...
 
-    def delete(self, team_id: str, sent: Sent) -> None: ...
-
 
 class Mailer(Protocol):
     """Sends a plain-text e-mail; raises `MailError` (a domain error) when it could not."""

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import (
-    InputBlock,
-    PlainTextInputElement,
-    StaticSelectElement,
-    UserMultiSelectElement,
-)
+from slack_sdk.models.blocks import InputBlock, UserMultiSelectElement
 from slack_sdk.models.views import View
 
-from handlers.block_kit import modal, number_input, option
+from handlers.block_kit import modal, number_input, option, select_input, text_input
 from handlers.mrkdwn import esc, user
-from hiring.panels.pools import MAX_DAILY, MAX_WEEKLY, Load, PoolView, kind_label
+from hiring.panels.pools import Load, PoolView, kind_label
+from hiring.people.limits import MAX_DAILY, MAX_WEEKLY
 from hiring.people.people import WorkingHours, hours_text
 
 POOL_MODAL = "pool_modal"
@@ -30,26 +26,18 @@ def _users(block_id: str, label: str, users: list[str], *, optional: bool, hint:
 
 def pool_modal(*, kinds: list[str], pool: PoolView | None = None) -> View:
     """Create (or edit) a pool: name, kind, members by level, daily and weekly limits."""
-    kind_options = [option(kind_label(k).capitalize(), k) for k in kinds][:100]
-    initial_kind = next((o for o in kind_options if pool and o.value == pool.kind), None)
     levels = pool.levels if pool else {}
     daily, weekly = (pool.daily_limit, pool.weekly_limit) if pool else (2, 5)
     blocks = [
-        InputBlock(
-            block_id="name",
-            label="Pool name",
-            element=PlainTextInputElement(
-                action_id="value",
-                max_length=80,
-                initial_value=pool.name if pool else None,
-                placeholder="Backend engineers",
-            ),
+        text_input(
+            "name", "Pool name", pool.name if pool else None, max_length=80, placeholder="Backend engineers"
         ),
-        InputBlock(
-            block_id="kind",
-            label="Kind of interview",
+        select_input(
+            "kind",
+            "Kind of interview",
+            [option(kind_label(k).capitalize(), k) for k in kinds],
+            pool.kind if pool else None,
             hint="Plans ask for interviewers by kind; this pool supplies them.",
-            element=StaticSelectElement(action_id="value", options=kind_options, initial_option=initial_kind),
         ),
         _users(
             "qualified",

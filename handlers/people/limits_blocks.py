@@ -68,12 +68,3 @@ def limits_modal(view: LimitsView, *, own: bool) -> View:
         submit="Save",
         meta={"user_id": view.user_id},
     )
-
-
-def limits_reply(view: LimitsView) -> str:
-    """The confirmation after saving: the limits now in force and where they come from."""
-    lim = view.limits
-    return (
-        f"Interview limits of {user(view.user_id)} saved: {lim.daily} a day ({_SOURCES[lim.daily_source]}), "
-        f"{lim.weekly} a week ({_SOURCES[lim.weekly_source]})."
-    )

@@ -6,13 +6,11 @@ from slack_sdk.models.blocks import (
     Block,
     DividerBlock,
     HeaderBlock,
-    InputBlock,
-    PlainTextInputElement,
     PlainTextObject,
 )
 from slack_sdk.models.views import View
 
-from handlers.block_kit import Rendered, context, modal, section
+from handlers.block_kit import Rendered, context, modal, section, text_input
 from handlers.mrkdwn import clip, esc, plain
 from hiring.plans.plans import DEFINITION, PlanSaved, PlanView
 from hiring.plans.schema import PlanSpec
@@ -63,16 +61,13 @@ def plan_modal() -> View:
             "interviews one panel runs back to back, with `breaks` between them. "
             "`/interview plan public-sector-senior-backend` shows a complete example."
         ),
-        InputBlock(
-            block_id=DEFINITION,
-            label="Plan (YAML)",
+        text_input(
+            DEFINITION,
+            "Plan (YAML)",
             hint="Up to 3,000 characters. Larger plans: `loopbot plans import FILE --team …`.",
-            element=PlainTextInputElement(
-                action_id="value",
-                multiline=True,
-                max_length=3000,
-                placeholder="key: my-plan\nname: My plan\nstages: …",
-            ),
+            max_length=3000,
+            multiline=True,
+            placeholder="key: my-plan\nname: My plan\nstages: …",
         ),
         section(f"*A small example*\n```{EXAMPLE}```"),
     ]

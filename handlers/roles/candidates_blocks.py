@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import (
-    EmailInputElement,
-    InputBlock,
-    PlainTextInputElement,
-    StaticSelectElement,
-)
+from slack_sdk.models.blocks import EmailInputElement, InputBlock
 from slack_sdk.models.views import View
 
-from handlers.block_kit import Rendered, context, modal, option, section
+from handlers.block_kit import Rendered, context, modal, option, section, select_input, text_input
 from handlers.mrkdwn import esc, user
 from handlers.scheduling.links_blocks import send_link_actions
 from hiring.roles.candidates import CandidateView
@@ -43,13 +38,7 @@ def candidate_modal(
 def _identity_inputs(roles: list[RoleView], default_tz: str, c: CandidateView | None) -> list[InputBlock]:
     """The name, email, phone, role and time zone inputs."""
     return [
-        InputBlock(
-            block_id="name",
-            label="Name",
-            element=PlainTextInputElement(
-                action_id="value", max_length=200, initial_value=c.name if c else None
-            ),
-        ),
+        text_input("name", "Name", c.name if c else None, max_length=200),
         InputBlock(
             block_id="email",
             label="Email",
@@ -57,36 +46,30 @@ def _identity_inputs(roles: list[RoleView], default_tz: str, c: CandidateView | 
             hint="Calendar invites go here.",
             element=EmailInputElement(action_id="value", initial_value=(c.email or None) if c else None),
         ),
-        InputBlock(
-            block_id="phone",
-            label="Phone",
+        text_input(
+            "phone",
+            "Phone",
+            (c.phone or None) if c else None,
             optional=True,
             hint="For phone interviews: the interviewer calls this number, e.g. +44 20 7946 0000.",
-            element=PlainTextInputElement(
-                action_id="value", max_length=40, initial_value=(c.phone or None) if c else None
-            ),
+            max_length=40,
         ),
         _role_input(roles, c),
-        InputBlock(
-            block_id="timezone",
-            label="Candidate's time zone",
+        text_input(
+            "timezone",
+            "Candidate's time zone",
+            c.timezone if c else default_tz,
             hint="An IANA name such as America/New_York.",
-            element=PlainTextInputElement(action_id="value", initial_value=c.timezone if c else default_tz),
         ),
     ]
 
 
 def _role_input(roles: list[RoleView], c: CandidateView | None) -> InputBlock:
     """The role select, preselecting the candidate's role (or the only role there is)."""
-    role_options = [option(r.title, str(r.id)) for r in roles][:100]
-    initial_role = next((o for o in role_options if c and o.value == str(c.role_id)), None)
-    if initial_role is None and len(role_options) == 1:
-        initial_role = role_options[0]
-    return InputBlock(
-        block_id="role",
-        label="Role",
-        element=StaticSelectElement(action_id="value", options=role_options, initial_option=initial_role),
-    )
+    ids = [str(r.id) for r in roles][:100]
+    mine = str(c.role_id) if c else None
+    selected = mine if mine in ids else (ids[0] if len(ids) == 1 else None)
+    return select_input("role", "Role", [option(r.title, str(r.id)) for r in roles], selected)
 
 
 def _accommodation_inputs(c: CandidateView | None) -> list[InputBlock]:
@@ -112,17 +95,8 @@ def _long_text_input(
     block_id: str, label: str, initial_value: str | None, hint: str | None = None
 ) -> InputBlock:
     """An optional multiline text input of up to 3000 characters."""
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        optional=True,
-        hint=hint,
-        element=PlainTextInputElement(
-            action_id="value",
-            multiline=True,
-            max_length=3000,
-            initial_value=initial_value,
-        ),
+    return text_input(
+        block_id, label, initial_value, optional=True, hint=hint, max_length=3000, multiline=True
     )
 
 

@@ -7,15 +7,13 @@ from slack_sdk.models.blocks import (
     ConversationSelectElement,
     HeaderBlock,
     InputBlock,
-    PlainTextInputElement,
     PlainTextObject,
-    StaticSelectElement,
     UserMultiSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
-from handlers.block_kit import Rendered, context, modal, option, section
+from handlers.block_kit import Rendered, context, modal, option, section, select_input, text_input
 from handlers.mrkdwn import esc, plain, user
 from hiring.plans.plans import PlanView
 from hiring.roles.messages import RoleAnnouncement
@@ -29,15 +27,12 @@ def role_modal(
 ) -> View:
     """Create (or edit) a role: title, hiring channel, hiring manager, recruiters, plan, time zone."""
     blocks = [
-        InputBlock(
-            block_id="title",
-            label="Role title",
-            element=PlainTextInputElement(
-                action_id="value",
-                max_length=150,
-                initial_value=role.title if role else None,
-                placeholder="Senior Backend Engineer",
-            ),
+        text_input(
+            "title",
+            "Role title",
+            role.title if role else None,
+            max_length=150,
+            placeholder="Senior Backend Engineer",
         ),
         InputBlock(
             block_id="channel",
@@ -65,31 +60,27 @@ def role_modal(
             ),
         ),
         _plan_input(plans, role),
-        InputBlock(
-            block_id="timezone",
-            label="Time zone",
+        text_input(
+            "timezone",
+            "Time zone",
+            role.timezone if role else default_tz,
             hint="An IANA name such as Europe/London; digests go out in it.",
-            element=PlainTextInputElement(
-                action_id="value", initial_value=role.timezone if role else default_tz
-            ),
         ),
-        InputBlock(
-            block_id="link_days",
-            label="Scheduling links last (days)",
+        text_input(
+            "link_days",
+            "Scheduling links last (days)",
+            str(role.link_days if role else 7),
             optional=True,
             hint="How long a candidate's personal scheduling link works, 1 to 30 days.",
-            element=PlainTextInputElement(
-                action_id="value", max_length=2, initial_value=str(role.link_days if role else 7)
-            ),
+            max_length=2,
         ),
-        InputBlock(
-            block_id="cancel_cutoff_hours",
-            label="Candidates may cancel or move until (hours before)",
+        text_input(
+            "cancel_cutoff_hours",
+            "Candidates may cancel or move until (hours before)",
+            str(role.cancel_cutoff_hours if role else 24),
             optional=True,
             hint="On their scheduling page; 0 to 336 hours before the first interview.",
-            element=PlainTextInputElement(
-                action_id="value", max_length=3, initial_value=str(role.cancel_cutoff_hours if role else 24)
-            ),
+            max_length=3,
         ),
     ]
     meta = {"role_id": role.id} if role else {}
@@ -104,13 +95,8 @@ def role_modal(
 
 def _plan_input(plans: list[PlanView], role: RoleView | None) -> InputBlock:
     """The interview plan select, preselecting the role's plan."""
-    plan_options = [option(p.name, str(p.id)) for p in plans][:100]
-    initial_plan = next((o for o in plan_options if role and o.value == str(role.plan_id)), None)
-    return InputBlock(
-        block_id="plan",
-        label="Interview plan",
-        element=StaticSelectElement(action_id="value", options=plan_options, initial_option=initial_plan),
-    )
+    plan_options = [option(p.name, str(p.id)) for p in plans]
+    return select_input("plan", "Interview plan", plan_options, str(role.plan_id) if role else None)
 
 
 def render_role_announcement(msg: RoleAnnouncement) -> Rendered:

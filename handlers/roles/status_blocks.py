@@ -75,20 +75,14 @@ def status_blocks(status: CandidateStatus, links: Sequence[Any] = ()) -> tuple[s
     blocks.append(
         section(f"*{name}* — {role}\nStage: *{esc(status.stage_name)}* · {esc(status.status)}{since}")
     )
-    if status.panels:
-        blocks.extend(section(_panel_text(p, status.tz, full=True)) for p in status.panels)
-    else:
+    blocks.extend(section(_panel_text(p, status.tz, full=True)) for p in status.panels)
+    if not status.panels:
         blocks.append(section("No panel yet. Build one with `/interview panel`."))
-    if status.scorecards:
-        counts = "; ".join(
-            f"{esc(c.stage_name)}: {c.submitted} of {c.expected}"
-            if c.expected
-            else f"{esc(c.stage_name)}: {c.submitted}"
-            for c in status.scorecards
-        )
-        blocks.append(section(f"*Scorecards in:* {counts}"))
-    else:
-        blocks.append(section("*Scorecards in:* none yet"))
+    counts = "; ".join(
+        f"{esc(c.stage_name)}: {c.submitted}" + (f" of {c.expected}" if c.expected else "")
+        for c in status.scorecards
+    )
+    blocks.append(section(f"*Scorecards in:* {counts or 'none yet'}"))
     blocks.extend(_accommodation_blocks(status))
     decision = status.decision
     if decision is not None:

@@ -26,7 +26,7 @@ from hiring.chasing.reminders import CHASED_CANDIDATES, HELD_STATUSES, parse_day
 from hiring.clock import Clock
 from hiring.decisions.debriefs import DEBRIEF_PREFIX
 from hiring.errors import ExternalServiceError, NotFound, PermissionDenied
-from hiring.outbox import Dispatcher, Due, Source
+from hiring.outbox import Dispatcher, Due
 from hiring.permissions import Actor, manages, require_manager
 from hiring.plans.plans import spec_of
 from hiring.plans.schema import PlanSpec
@@ -274,11 +274,7 @@ class DigestService:
             upcoming=upcoming,
             late=late,
             waiting=waiting,
-            stages=pipeline.stages,
-            median_feedback=pipeline.median_feedback,
-            feedback_count=pipeline.feedback_count,
-            delays=pipeline.delays,
-            reports=pipeline.reports,
+            **pipeline._asdict(),  # stages, median_feedback, feedback_count, delays, reports
             charts=figures if figures is not None and not figures.empty else None,
         )
 
@@ -567,8 +563,3 @@ def _median(values: Sequence[timedelta]) -> timedelta | None:
     if not values:
         return None
     return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
-
-
-def digest_sources(digests: DigestService) -> list[Source]:
-    """The outbox sources of digests (one: each role's scheduled digest)."""
-    return [digests.source]

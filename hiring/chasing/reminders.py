@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hiring.clock import Clock
 from hiring.errors import DomainError
-from hiring.outbox import Due, Source
+from hiring.outbox import Due
 from hiring.ports import Directory
-from storage.models import Person, Role
+from storage.models import Person
 from storage.repositories.chasing import RoleSettings
 from storage.uow import Database
 
@@ -127,15 +127,6 @@ class ChasePolicy:
     first_nudge_minutes: int = 60
     nudge_interval_hours: int = 24
     channel_late_after_hours: int = 24
-
-    @classmethod
-    def of(cls, role: Role) -> ChasePolicy:
-        return cls(
-            feedback_due_hours=role.feedback_due_hours,
-            first_nudge_minutes=role.first_nudge_minutes,
-            nudge_interval_hours=role.nudge_interval_hours,
-            channel_late_after_hours=role.channel_late_after_hours,
-        )
 
     def __post_init__(self) -> None:
         # The ladder's spans, computed once (the tick evaluates thousands of ladders).
@@ -259,7 +250,6 @@ class LateFeedbackLine:
 class RoleChase:
     """What chasing needs of a role: who hears about late feedback, where, and the policy."""
 
-    role_id: int
     title: str
     channel_id: str
     hiring_manager_id: str
@@ -366,7 +356,6 @@ class ChasingService:
         fallback.update({p.role.hiring_manager_id: p.role.tz for p in items})
         hours = self.working_hours(team_id, [*fallback], fallback)
         opened = {user_id: h.contains(now) for user_id, h in hours.items()}
-        channels: dict[int, bool] = {}
         # Seats of one interview share its end, role and ladder; only whether each interviewer may
         # be pinged now differs, so the steps are worked out once per interview.
         by_interview: dict[int, list[PendingScorecard]] = defaultdict(list)
@@ -376,16 +365,13 @@ class ChasingService:
         for interview_id, seats in by_interview.items():
             first = seats[0]
             role = first.role
-            channel_open = channels.get(role.role_id)
-            if channel_open is None:
-                channel_open = channels[role.role_id] = role.channel_hours.contains(now)
             steps = steps_at(
                 end_at=first.end_at,
                 policy=role.policy,
                 now=now,
                 interviewer_open=True,
                 manager_open=opened.get(role.hiring_manager_id, False),
-                channel_open=channel_open,
+                channel_open=role.channel_hours.contains(now),  # memoised: one WorkingHours per role
             )
             when = stamp(first.end_at)
             for step in steps:
@@ -455,16 +441,10 @@ class ChasingService:
         return Due(team_id, key, kind, role.channel_id, content, candidate_id=p.candidate_id)
 
 
-def chasing_sources(chasing: ChasingService) -> list[Source]:
-    """The outbox sources of chasing (one: the ladder)."""
-    return [chasing.source]
-
-
 def _role_chase(row: RoleSettings) -> RoleChase:
     """A role's chasing settings from its stored ones."""
-    role_id, title, channel_id, manager_id, tz, digest_days, due, first, interval, channel_late = row
+    _, title, channel_id, manager_id, tz, digest_days, due, first, interval, channel_late = row
     return RoleChase(
-        role_id=role_id,
         title=title,
         channel_id=channel_id,
         hiring_manager_id=manager_id,

@@ -75,9 +75,7 @@ class PanelDraft:
 @dataclass(frozen=True)
 class SavedPanel:
     panel_id: int
-    candidate_id: int
     updated: bool
-    changed: bool
     announce: bool = True
 
 
@@ -183,11 +181,6 @@ def changeable(panel: Panel) -> bool:
     )
 
 
-def _summary_posted_since(uow: UnitOfWork, candidate_id: int, since: datetime | None) -> bool:
-    """Whether a panel summary for the candidate was posted at or after `since`."""
-    return since is not None and uow.messages.posted_since(candidate_id, "panel", since)
-
-
 def _stage_to_staff(candidate: Candidate, stage_key: str) -> StageSpec:
     """The plan's stage to build a panel for; the candidate must be active and the stage have interviews."""
     if candidate.status != "active":
@@ -200,19 +193,6 @@ def _stage_to_staff(candidate: Candidate, stage_key: str) -> StageSpec:
     if not stage.interviews:
         raise InvalidInput({"stage": f"{stage.name} has no interviews to staff."})
     return stage
-
-
-def _new_panel(actor: Actor, candidate_id: int, stage_key: str, now: datetime) -> Panel:
-    """A fresh, ready panel for the candidate's stage (not yet added to the repository)."""
-    return Panel(
-        team_id=actor.team_id,
-        candidate_id=candidate_id,
-        stage_key=stage_key,
-        status="ready",
-        created_by=actor.user_id,
-        created_at=now,
-        updated_at=now,
-    )
 
 
 def _audit_change(
@@ -234,10 +214,6 @@ def _audit_change(
             after=after,
         )
     return changed
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class PanelService:
@@ -389,7 +365,7 @@ class PanelService:
             if len(ids) != iv.interviewers:
                 chose = f" (you chose {len(ids)})" if ids else ""
                 errors[f"iv:{iv.key}"] = (
-                    f"Choose {_plural(iv.interviewers, 'interviewer')} for {iv.name}{chose}."
+                    f"Choose {iv.interviewers} interviewer{'s' if iv.interviewers != 1 else ''} for {iv.name}{chose}."
                 )
             else:
                 outside = [u for u in ids if u not in pool or pool[u].level not in RUNS_INTERVIEWS]
@@ -473,20 +449,26 @@ class PanelService:
             before = panel_snapshot(panel) if panel is not None else None
             last_change = panel.updated_at if panel is not None else None
             if panel is None:
-                panel = _new_panel(actor, candidate.id, stage.key, now)
+                panel = Panel(
+                    team_id=actor.team_id,
+                    candidate_id=candidate.id,
+                    stage_key=stage.key,
+                    status="ready",
+                    created_by=actor.user_id,
+                    created_at=now,
+                    updated_at=now,
+                )
             self._staff(uow, panel, stage, choices)
             uow.panels.add(panel)
             changed = _audit_change(uow, actor, panel, before, now)
             # Unchanged: post the summary again only if the last one never made it to the channel.
-            announce = changed or not _summary_posted_since(uow, candidate.id, last_change)
-            uow.commit()
-            return SavedPanel(
-                panel_id=panel.id,
-                candidate_id=candidate.id,
-                updated=before is not None,
-                changed=changed,
-                announce=announce,
+            announce = (
+                changed
+                or last_change is None
+                or not uow.messages.posted_since(candidate.id, "panel", last_change)
             )
+            uow.commit()
+            return SavedPanel(panel_id=panel.id, updated=before is not None, announce=announce)
 
     def _staff(
         self, uow: UnitOfWork, panel: Panel, stage: StageSpec, choices: Mapping[str, SeatChoice]
@@ -535,16 +517,11 @@ class PanelService:
             if panel is None or panel.candidate.erased_at is not None:
                 return
             candidate = panel.candidate
-            spec = spec_of(candidate.role.plan)
-            try:
-                stage_name = spec.stage(panel.stage_key).name
-            except KeyError:
-                stage_name = panel.stage_key
             content = PanelSummary(
                 candidate_id=candidate.id,
                 candidate_name=candidate.name,
                 role_title=candidate.role.title,
-                stage_name=stage_name,
+                stage_name=spec_of(candidate.role.plan).stage_name(panel.stage_key),
                 created_by=by,
                 interviews=[
                     PanelInterviewLine(

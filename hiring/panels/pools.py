@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from hiring.clock import Clock
 from hiring.errors import InvalidInput, NotFound, PermissionDenied
-from hiring.people.limits import MAX_DAILY, MAX_WEEKLY, limits_for, parse_limit
+from hiring.people.limits import limits_for, parse_limits
 from hiring.people.people import PeopleService
 from hiring.permissions import Actor, manages
 from hiring.plans.plans import spec_of
@@ -24,7 +24,6 @@ from storage.models import Pool, PoolMember
 from storage.uow import Database, UnitOfWork
 
 LEVELS = ("qualified", "reverse_shadow", "shadow")
-LEVEL_NAMES = {"qualified": "qualified", "reverse_shadow": "reverse shadow", "shadow": "shadow"}
 RUNS_INTERVIEWS = ("qualified", "reverse_shadow")
 LOAD_WINDOW = timedelta(days=30)
 MAX_MEMBERS = 100
@@ -77,7 +76,6 @@ class Load:
 class Suggestion:
     """N of M: who rotation picks (`interviewer_ids`), out of how many qualified (`qualified`)."""
 
-    kind: str
     interviewer_ids: list[str]
     shadow_id: str | None
     qualified: int
@@ -279,17 +277,12 @@ class PoolService:
         picks = sorted(
             (m.user_id for m in qualified if m.user_id not in skip and m.user_id not in over), key=rank
         )[: max(count, 0)]
-        shadow = next(
-            iter(
-                sorted(
-                    (m.user_id for m in shadows if m.user_id not in skip and m.user_id not in over),
-                    key=rank,
-                )
-            ),
-            None,
+        shadow = min(
+            (m.user_id for m in shadows if m.user_id not in skip and m.user_id not in over),
+            key=rank,
+            default=None,
         )
         return Suggestion(
-            kind=kind,
             interviewer_ids=picks,
             shadow_id=shadow,
             qualified=len(qualified),
@@ -330,12 +323,7 @@ class PoolService:
                 errors[level] = f"{who}: already listed at another level; give each person one level."
         if len(seen) > MAX_MEMBERS:
             errors["qualified"] = f"A pool has at most {MAX_MEMBERS} members."
-        daily, problem = parse_limit(data.daily_limit, "daily", MAX_DAILY)
-        if problem:
-            errors["daily_limit"] = problem
-        weekly, problem = parse_limit(data.weekly_limit, "weekly", MAX_WEEKLY)
-        if problem:
-            errors["weekly_limit"] = problem
+        daily, weekly = parse_limits(data.daily_limit, data.weekly_limit, errors)
         if daily is not None and weekly is not None and daily > weekly:
             errors["weekly_limit"] = f"The weekly limit ({weekly}) can't be below the daily one ({daily})."
         return errors
@@ -358,16 +346,11 @@ class PoolService:
                 raise InvalidInput(errors)
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
-            daily, _ = parse_limit(data.daily_limit, "daily", MAX_DAILY)
-            weekly, _ = parse_limit(data.weekly_limit, "weekly", MAX_WEEKLY)
+            daily, weekly = parse_limits(data.daily_limit, data.weekly_limit, {})
             assert daily is not None and weekly is not None and data.kind
             wanted: dict[str, str] = {}
-            for level, ids in (
-                ("qualified", data.qualified),
-                ("reverse_shadow", data.reverse_shadow),
-                ("shadow", data.shadow),
-            ):
-                for user_id in ids:
+            for level in LEVELS:
+                for user_id in getattr(data, level):
                     wanted.setdefault(user_id, level)
             before = pool_snapshot(pool) if pool is not None else None
             if pool is None:

@@ -39,6 +39,21 @@ def parse_limit(value: int | str | None, label: str, top: int) -> tuple[int | No
     return number, None
 
 
+def parse_limits(
+    daily: int | str | None, weekly: int | str | None, errors: dict[str, str], *, optional: bool = False
+) -> tuple[int | None, int | None]:
+    """The daily and weekly limits as typed (`parse_limit`; empty is None when `optional`: back to
+    the pool's or the default), each problem added to `errors` under `daily_limit` or `weekly_limit`."""
+    parsed: list[int | None] = []
+    for value, label, top in ((daily, "daily", MAX_DAILY), (weekly, "weekly", MAX_WEEKLY)):
+        blank = value is None or not str(value).strip()
+        number, problem = (None, None) if optional and blank else parse_limit(value, label, top)
+        if problem:
+            errors[f"{label}_limit"] = problem
+        parsed.append(number)
+    return parsed[0], parsed[1]
+
+
 @dataclass(frozen=True)
 class Limits:
     """A person's effective daily and weekly limits and where each comes from (OWN, POOL, DEFAULT)."""
@@ -98,13 +113,6 @@ def _own(person: Person | None) -> tuple[int | None, int | None]:
     return (person.daily_limit, person.weekly_limit) if person is not None else (None, None)
 
 
-def _own_limit(value: str | None, label: str, top: int) -> tuple[int | None, str | None]:
-    """An own limit as typed: empty is None (back to the pool's or the default), else 1 to `top`."""
-    if value is None or not value.strip():
-        return None, None
-    return parse_limit(value, label, top)
-
-
 class LimitsService:
     """Shows and sets people's own interview limits: anyone their own, pool managers anyone's."""
 
@@ -138,12 +146,7 @@ class LimitsService:
         when `request_key` was already handled (a retried submission)."""
         self.require_editor(actor, user_id)
         errors: dict[str, str] = {}
-        daily_limit, problem = _own_limit(daily, "daily", MAX_DAILY)
-        if problem:
-            errors["daily_limit"] = problem
-        weekly_limit, problem = _own_limit(weekly, "weekly", MAX_WEEKLY)
-        if problem:
-            errors["weekly_limit"] = problem
+        daily_limit, weekly_limit = parse_limits(daily, weekly, errors, optional=True)
         if errors:
             raise InvalidInput(errors)
         now = self.clock.now()

@@ -14,7 +14,7 @@ from hiring.plans.schema import PlanFileError, PlanSpec, builtin_plans, parse_pl
 from hiring.plans.summary import stage_outline
 from hiring.ports import Notifier, record_sent
 from hiring.text import close_matches, esc
-from storage.models import Plan, Role
+from storage.models import Plan
 from storage.uow import Database, UnitOfWork
 
 LIST_TTL = 30.0  # startup_bench: median command 1.79 ms with this cache, 5.54 ms without
@@ -278,8 +278,9 @@ def _replace_plan(
     if plan.source == "builtin":
         raise Conflict(f"`{spec.key}` is the key of a built-in plan; give your plan another `key`.")
     if actor is not None:
-        for role in _roles_using(uow, plan.id):
-            require_manager(actor, role, f"replace the plan “{plan.name}” used by “{role.title}”")
+        for role in uow.roles.all(status=None):
+            if role.plan_id == plan.id:
+                require_manager(actor, role, f"replace the plan “{plan.name}” used by “{role.title}”")
     missing = _keys_in_use(uow, plan.id, spec)
     if missing:
         raise Conflict(
@@ -292,10 +293,6 @@ def _replace_plan(
     plan.definition = definition
     uow.flush()
     return before
-
-
-def _roles_using(uow: UnitOfWork, plan_id: int) -> list[Role]:
-    return [r for r in uow.roles.all(status=None) if r.plan_id == plan_id]
 
 
 def _keys_in_use(uow: UnitOfWork, plan_id: int, spec: PlanSpec) -> list[str]:

@@ -242,6 +242,10 @@ class PlanSpec(_Strict):
                 return stage
         raise KeyError(key)
 
+    def stage_name(self, key: str) -> str:
+        """The name of stage `key` (the key itself when the plan no longer has that stage)."""
+        return next((s.name for s in self.stages if s.key == key), key)
+
     def next_stage(self, key: str) -> StageSpec | None:
         keys = [s.key for s in self.stages]
         index = keys.index(key)

@@ -43,26 +43,18 @@ FORMATS = {"phone": "by phone", "video": "video", "onsite": "on site"}
 
 def interview_facts(interview: InterviewSpec) -> str:
     """`45 min · 2 × senior engineer · on site · optional`."""
-    parts = [
-        minutes(interview.duration_minutes),
-        who(interview),
-        FORMATS[interview.mode],
-    ]
-    if interview.optional:
-        parts.append("optional")
-    return " · ".join(parts)
+    parts = [minutes(interview.duration_minutes), who(interview), FORMATS[interview.mode]]
+    return " · ".join(parts + (["optional"] if interview.optional else []))
 
 
 def alternatives_text(interview: InterviewSpec) -> str:
     """`or, at the candidate's choice: take-home coding exercise (not scheduled)`."""
     if not interview.alternatives:
         return ""
-    options = []
-    for alt in interview.alternatives:
-        if not alt.scheduled:
-            options.append(f"{alt.name} (not scheduled)")
-        else:
-            options.append(f"{alt.name} ({minutes(alt.duration_minutes)})")
+    options = [
+        f"{alt.name} ({minutes(alt.duration_minutes) if alt.scheduled else 'not scheduled'})"
+        for alt in interview.alternatives
+    ]
     return "or, at the candidate's choice: " + "; ".join(options)
 
 

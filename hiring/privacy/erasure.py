@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from hiring.clock import Clock
 from hiring.errors import NotFound, PermissionDenied
-from hiring.permissions import Actor, is_recruiter
+from hiring.permissions import Actor
 from hiring.ports import Notifier, Sent
 from scheduling.calendar_protocol import CalendarGateway
 from storage.models import AuditEvent, Candidate
@@ -68,20 +68,15 @@ def _cancel_future_interviews(uow: UnitOfWork, candidate: Candidate, now: dateti
     events of the candidate; return the ids of the future events to cancel in the calendar."""
     interviews = uow.privacy.interviews_of(candidate.id)
     event_ids = [i.event_id for i in interviews if i.event_id]
-    future_event_ids = [
-        i.event_id
-        for i in interviews
-        if i.event_id and i.status == "booked" and i.start_at and i.start_at > now
-    ]
-    for interview in interviews:
-        if interview.status == "booked" and interview.start_at and interview.start_at > now:
-            interview.status = "cancelled"
+    future = [i for i in interviews if i.status == "booked" and i.start_at and i.start_at > now]
+    for interview in future:
+        interview.status = "cancelled"
     for panel in {i.panel for i in interviews}:
         if panel.status == "booked" and all(i.status == "cancelled" for i in panel.interviews):
             panel.status = "cancelled"
     if event_ids:
         _scrub_calendar_events(uow, event_ids, candidate.email)
-    return future_event_ids
+    return [i.event_id for i in future if i.event_id]
 
 
 def _scrub_calendar_events(uow: UnitOfWork, event_ids: list[str], email: str | None) -> None:
@@ -120,7 +115,7 @@ class PrivacyService:
 
     def may_forget(self, actor: Actor, candidate: Candidate) -> bool:
         """Recruiters of the candidate's role and workspace admins."""
-        return actor.is_admin or is_recruiter(actor, candidate.role)
+        return actor.is_admin or actor.user_id in candidate.role.recruiter_ids
 
     def _erasable(self, uow: UnitOfWork, actor: Actor, candidate_id: int) -> Candidate:
         """The unerased candidate, if `actor` may erase them."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from hiring.clock import Clock
@@ -90,19 +90,7 @@ class CandidateView:
 
 def candidate_view(c: Candidate) -> CandidateView:
     """The candidate as plain data."""
-    return CandidateView(
-        id=c.id,
-        name=c.name,
-        email=c.email,
-        role_id=c.role_id,
-        stage_key=c.stage_key,
-        timezone=c.timezone,
-        accommodations=c.accommodations,
-        private_accommodations=c.private_accommodations,
-        links=c.links,
-        notes=c.notes,
-        phone=c.phone,
-    )
+    return CandidateView(**{f.name: getattr(c, f.name) for f in fields(CandidateView)})
 
 
 def candidate_snapshot(c: Candidate) -> dict[str, object]:
@@ -156,14 +144,9 @@ class CandidateService:
             errors["role"] = "Choose the role."
         if not valid_timezone(data.timezone):
             errors["timezone"] = timezone_hint(data.timezone)
-        for field, limit in (
-            ("accommodations", 3000),
-            ("private_accommodations", 3000),
-            ("links", 3000),
-            ("notes", 3000),
-        ):
-            if len(getattr(data, field)) > limit:
-                errors[field] = f"Keep this under {limit} characters."
+        for field in ("accommodations", "private_accommodations", "links", "notes"):
+            if len(getattr(data, field)) > 3000:
+                errors[field] = "Keep this under 3000 characters."
         return errors
 
     def save(

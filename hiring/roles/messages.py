@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class RoleAnnouncement:
-    role_id: int
     title: str
     hiring_manager_id: str
     recruiter_ids: list[str]

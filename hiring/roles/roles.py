@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 
 from hiring.clock import Clock
 from hiring.errors import InvalidInput, NotFound
@@ -12,7 +13,7 @@ from hiring.ports import Directory, Notifier, record_sent
 from hiring.roles.messages import RoleAnnouncement
 from hiring.text import close_matches, esc, timezone_hint, valid_timezone
 from storage.models import Role, RoleRecruiter
-from storage.uow import Database
+from storage.uow import Database, UnitOfWork
 
 
 @dataclass
@@ -44,12 +45,6 @@ def _whole(text: str, bounds: tuple[int, int], what: str) -> tuple[int | None, s
     return int(raw), None
 
 
-def _cutoff(data: RoleInput, current: int) -> int:
-    """The cancel cutoff typed in the modal (0 is allowed), else `current`."""
-    value = _whole(data.cancel_cutoff_hours, CANCEL_CUTOFF_HOURS, "hours")[0]
-    return current if value is None else value
-
-
 @dataclass(frozen=True)
 class RoleView:
     """A role as the role modal and the roles listing show it."""
@@ -68,18 +63,8 @@ class RoleView:
 
 def role_view(role: Role) -> RoleView:
     """The role as plain data."""
-    return RoleView(
-        id=role.id,
-        title=role.title,
-        channel_id=role.channel_id,
-        hiring_manager_id=role.hiring_manager_id,
-        recruiter_ids=role.recruiter_ids,
-        plan_id=role.plan_id,
-        plan_name=role.plan.name,
-        timezone=role.timezone,
-        link_days=role.link_days,
-        cancel_cutoff_hours=role.cancel_cutoff_hours,
-    )
+    copied = {f.name: getattr(role, f.name) for f in fields(RoleView) if f.name != "plan_name"}
+    return RoleView(**copied, plan_name=role.plan.name)
 
 
 def role_snapshot(role: Role) -> dict[str, object]:
@@ -147,38 +132,14 @@ class RoleService:
         with self.db.uow(actor.team_id) as uow:
             if request_key and not errors and not uow.idempotency.claim(request_key, now):
                 return None
-            plan = uow.plans.get(data.plan_id) if data.plan_id is not None else None
-            if data.plan_id is not None and plan is None:
-                errors["plan"] = "That plan no longer exists; choose another."
-            if errors:
-                raise InvalidInput(errors)
-            assert plan is not None and data.channel_id and data.hiring_manager_id
             role = Role(
                 team_id=actor.team_id,
-                title=data.title.strip(),
-                channel_id=data.channel_id,
-                hiring_manager_id=data.hiring_manager_id,
-                plan_id=plan.id,
-                timezone=data.timezone,
                 created_by=actor.user_id,
                 created_at=now,
-                updated_at=now,
-                recruiters=[RoleRecruiter(user_id=u) for u in dict.fromkeys(data.recruiter_ids)],
-                link_days=_whole(data.link_days, LINK_DAYS, "days")[0] or 7,
-                cancel_cutoff_hours=_cutoff(data, 24),
+                link_days=7,
+                cancel_cutoff_hours=24,
             )
-            role.plan = plan
-            uow.roles.add(role)
-            uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action="role.created",
-                subject_type="role",
-                subject_id=role.id,
-                after=role_snapshot(role),
-            )
-            uow.commit()
-            return role_view(role)
+            return self._save(uow, actor, role, data, errors, now)
 
     def update(self, actor: Actor, role_id: int, data: RoleInput) -> RoleView:
         """Change a role (hiring manager, recruiters or admin only)."""
@@ -188,35 +149,47 @@ class RoleService:
             if role is None:
                 raise NotFound("That role no longer exists.")
             require_manager(actor, role)
-            errors = self.validate(actor, data)
-            plan = uow.plans.get(data.plan_id) if data.plan_id is not None else None
-            if data.plan_id is not None and plan is None:
-                errors["plan"] = "That plan no longer exists; choose another."
-            if errors:
-                raise InvalidInput(errors)
-            assert plan is not None and data.channel_id and data.hiring_manager_id
-            before = role_snapshot(role)
-            role.title = data.title.strip()
-            role.channel_id = data.channel_id
-            role.hiring_manager_id = data.hiring_manager_id
-            role.plan = plan
-            role.timezone = data.timezone
-            role.recruiters = [RoleRecruiter(user_id=u) for u in dict.fromkeys(data.recruiter_ids)]
-            role.link_days = _whole(data.link_days, LINK_DAYS, "days")[0] or role.link_days
-            role.cancel_cutoff_hours = _cutoff(data, role.cancel_cutoff_hours)
-            role.updated_at = now
-            uow.flush()
-            uow.audit.record(
-                at=now,
-                actor_id=actor.user_id,
-                action="role.updated",
-                subject_type="role",
-                subject_id=role.id,
-                before=before,
-                after=role_snapshot(role),
-            )
-            uow.commit()
-            return role_view(role)
+            return self._save(uow, actor, role, data, self.validate(actor, data), now)
+
+    def _save(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        role: Role,
+        data: RoleInput,
+        errors: dict[str, str],
+        now: datetime,
+    ) -> RoleView:
+        """Give `role` (new when it has no id yet) what the modal says, audited, unless a field is wrong."""
+        plan = uow.plans.get(data.plan_id) if data.plan_id is not None else None
+        if data.plan_id is not None and plan is None:
+            errors["plan"] = "That plan no longer exists; choose another."
+        if errors:
+            raise InvalidInput(errors)
+        assert plan is not None and data.channel_id and data.hiring_manager_id
+        before = role_snapshot(role) if role.id is not None else None
+        role.title = data.title.strip()
+        role.channel_id = data.channel_id
+        role.hiring_manager_id = data.hiring_manager_id
+        role.plan = plan
+        role.timezone = data.timezone
+        role.recruiters = [RoleRecruiter(user_id=u) for u in dict.fromkeys(data.recruiter_ids)]
+        role.link_days = _whole(data.link_days, LINK_DAYS, "days")[0] or role.link_days
+        cutoff = _whole(data.cancel_cutoff_hours, CANCEL_CUTOFF_HOURS, "hours")[0]
+        role.cancel_cutoff_hours = role.cancel_cutoff_hours if cutoff is None else cutoff  # 0 is allowed
+        role.updated_at = now
+        uow.roles.add(role)
+        uow.audit.record(
+            at=now,
+            actor_id=actor.user_id,
+            action="role.created" if before is None else "role.updated",
+            subject_type="role",
+            subject_id=role.id,
+            before=before,
+            after=role_snapshot(role),
+        )
+        uow.commit()
+        return role_view(role)
 
     def announce(self, team_id: str, role_id: int) -> None:
         """Post the new role to its hiring channel and remember the message."""
@@ -226,7 +199,6 @@ class RoleService:
                 return
             spec = spec_of(role.plan)
             content = RoleAnnouncement(
-                role_id=role.id,
                 title=role.title,
                 hiring_manager_id=role.hiring_manager_id,
                 recruiter_ids=role.recruiter_ids,

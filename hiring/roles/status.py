@@ -8,7 +8,7 @@ their own interviews and the accommodations for interviewers. Anyone else is ref
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hiring.clock import Clock
@@ -32,7 +32,6 @@ class InterviewStatus:
     interviewer_ids: list[str]
     shadow_ids: list[str]
     room: str | None = None
-    video_link: str | None = None
     my_seat: str | None = None  # "interviewer" / "shadow" for the person asking
 
 
@@ -66,7 +65,6 @@ class CandidateStatus:
     """What `/interview status` shows; `full` is False for an interviewer's schedule-only view."""
 
     full: bool
-    candidate_id: int
     candidate_name: str
     role_title: str
     tz: str
@@ -78,13 +76,6 @@ class CandidateStatus:
     decision: DecisionStatus | None = None
     accommodations: str = ""  # for interviewers: in both views
     private_accommodations: str = ""  # the hiring manager's, recruiters' and admins' view only
-
-
-def _stage_name(spec: PlanSpec, key: str) -> str:
-    try:
-        return spec.stage(key).name
-    except KeyError:
-        return key
 
 
 class StatusService:
@@ -148,39 +139,32 @@ class StatusService:
                         interviewer_ids=[s.user_id for s in iv.seats if s.kind == "interviewer"],
                         shadow_ids=[s.user_id for s in iv.seats if s.kind == "shadow"],
                         room=iv.room,
-                        video_link=iv.video_link,
                         my_seat=mine,
                     )
                 )
             if lines:
                 panel_lines.append(
                     PanelStatus(
-                        stage_name=_stage_name(spec, panel.stage_key), status=panel.status, interviews=lines
+                        stage_name=spec.stage_name(panel.stage_key), status=panel.status, interviews=lines
                     )
                 )
-        if not full:
-            return CandidateStatus(
-                full=False,
-                candidate_id=candidate.id,
-                candidate_name=candidate.name,
-                role_title=role.title,
-                tz=tz,
-                panels=panel_lines,
-                accommodations=candidate.accommodations,
-            )
-        return CandidateStatus(
-            full=True,
-            candidate_id=candidate.id,
+        brief = CandidateStatus(
+            full=full,
             candidate_name=candidate.name,
             role_title=role.title,
             tz=tz,
-            stage_name=_stage_name(spec, candidate.stage_key),
+            panels=panel_lines,
+            accommodations=candidate.accommodations,
+        )
+        if not full:
+            return brief
+        return replace(
+            brief,
+            stage_name=spec.stage_name(candidate.stage_key),
             status=candidate.status,
             status_since=candidate.status_changed_at,
-            panels=panel_lines,
             scorecards=self._scorecard_counts(uow, candidate, spec, panels),
             decision=self._latest_decision(uow, candidate, spec),
-            accommodations=candidate.accommodations,
             private_accommodations=candidate.private_accommodations,
         )
 
@@ -202,7 +186,7 @@ class StatusService:
         keys += [k for k in {*expected, *submitted} if k not in keys]
         return [
             ScorecardCount(
-                stage_name=_stage_name(spec, key),
+                stage_name=spec.stage_name(key),
                 submitted=int(submitted.get(key, 0)),
                 expected=expected.get(key, 0),
             )
@@ -218,7 +202,7 @@ class StatusService:
         target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None
         return DecisionStatus(
             outcome=decision.outcome,
-            stage_name=_stage_name(spec, decision.stage_key),
+            stage_name=spec.stage_name(decision.stage_key),
             decided_by=decision.decided_by,
             decided_at=decision.decided_at,
             target_role_title=target.title if target else None,
