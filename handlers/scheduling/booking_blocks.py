@@ -25,7 +25,7 @@ from slack_sdk.models.views import View
 
 from handlers.block_kit import Rendered, call_text, context, loading, modal, section, where_text
 from handlers.mrkdwn import clip, esc, user
-from hiring.scheduling.availability import MAX_TEXT, AvailabilityDraft, Understood, local_to_utc
+from hiring.scheduling.availability import MAX_TEXT, AvailabilityDraft, Understood
 from hiring.scheduling.booking import (
     BookingResult,
     CancelPreview,
@@ -91,19 +91,6 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
 
 
-def _window_lines(windows: Sequence[tuple[datetime, datetime]], tz: str) -> list[str]:
-    lines = []
-    for start, end in windows:
-        local_start, local_end = start.astimezone(ZoneInfo(tz)), end.astimezone(ZoneInfo(tz))
-        ends = (
-            f"{local_end:%H:%M}"
-            if local_end.date() == local_start.date()
-            else f"{day_text(end, tz)} {local_end:%H:%M}"
-        )
-        lines.append(f"• {day_text(start, tz)} {local_start:%H:%M}–{ends}")
-    return lines
-
-
 def availability_modal(
     draft: AvailabilityDraft, text: str | None = None, understood: Understood | None = None
 ) -> View:
@@ -135,19 +122,12 @@ def availability_modal(
         ),
     ]
     if understood is None:
-        stored = [
-            (
-                local_to_utc(w.day, w.start, ZoneInfo(draft.timezone)),
-                local_to_utc(w.day, w.end, ZoneInfo(draft.timezone)),
-            )
-            for w in draft.windows
-        ]
-        lines = _window_lines([(s, e) for s, e in stored if s and e], draft.timezone)
+        lines = [f"• {w.day:%a} {w.day.day} {w.day:%b} {w.start:%H:%M}–{w.end:%H:%M}" for w in draft.windows]
         head = "*Saved now*" if lines else "*Saved now:* no windows yet."
     elif understood.error:
         head, lines = f":warning: {esc(understood.error)}", []
     else:
-        lines = _window_lines(understood.windows, draft.timezone)
+        lines = [f"• {span_text(start, end, draft.timezone)}" for start, end in understood.windows]
         head = f"*What I understood* ({len(lines)} window{'s' if len(lines) != 1 else ''}) — Save to keep it:"
     blocks.append(section("\n".join([head, *lines])))
     return modal(
@@ -168,19 +148,9 @@ def availability_modal(
 def _slot_line(slot: PlannedSlot | SlotLine, viewer_tz: str, candidate_tz: str) -> str:
     """`• *Coding* Tue 24 Nov 10:00–11:00 (05:00–06:00 for the candidate) — @Sam · video`."""
     mine = span_text(slot.start, slot.end, viewer_tz)
-    same = (
-        slot.start.astimezone(ZoneInfo(viewer_tz)).utcoffset()
-        == slot.start.astimezone(ZoneInfo(candidate_tz)).utcoffset()
-    )
-    same_day = (
-        slot.start.astimezone(ZoneInfo(viewer_tz)).date()
-        == slot.start.astimezone(ZoneInfo(candidate_tz)).date()
-    )
-    theirs = (
-        ""
-        if same
-        else f" ({span_text(slot.start, slot.end, candidate_tz, with_day=not same_day)} for the candidate)"
-    )
+    seen, told = slot.start.astimezone(ZoneInfo(viewer_tz)), slot.start.astimezone(ZoneInfo(candidate_tz))
+    local = span_text(slot.start, slot.end, candidate_tz, with_day=seen.date() != told.date())
+    theirs = "" if seen.utcoffset() == told.utcoffset() else f" ({local} for the candidate)"
     where = where_text(slot.mode, slot.room, getattr(slot, "video_link", None))
     return (
         f"• *{esc(slot.title)}* {mine}{theirs} — {_people(slot.interviewer_ids, slot.shadow_ids)} · {where}"
@@ -210,13 +180,6 @@ def options_view(options: ScheduleOptions, rooms: Sequence[str], *, note: str | 
         reason = o.blocked or "Nothing fits."
         blocks.append(SectionBlock(text=PlainTextObject(text=clip(f"Nothing fits. {reason}"), emoji=False)))
         blocks.extend(_nearest_blocks(o, rooms))
-        return modal(
-            callback_id=SCHEDULE_VIEW,
-            title=title,
-            blocks=blocks,
-            submit=None,
-            meta={"candidate_id": o.candidate_id, "panel_id": o.panel_id, "moving": o.moving},
-        )
     for option in o.options:
         blocks.append(_option_section(o, option, rooms, "option", f"Option {option.index + 1}"))
         blocks.append(
