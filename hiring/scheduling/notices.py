@@ -62,21 +62,12 @@ def loop_snapshot(panel: Panel) -> dict[str, Any]:
     }
 
 
-def place_of(mode: str, candidate: Candidate) -> tuple[str, str]:
-    """(phone, address) an interview's format needs from current records: the candidate's number
-    for a phone interview, the plan's address for an on-site one (never kept in the audit trail)."""
-    fmt = format_of(mode)
-    if fmt == PHONE:
-        return candidate.phone, ""
-    if fmt == ONSITE:
-        return "", " ".join(spec_of(candidate.role.plan).address.split())
-    return "", ""
-
-
 def placed(slot: SlotLine, candidate: Candidate) -> SlotLine:
-    """The slot with its phone number or address (see `place_of`)."""
-    phone, address = place_of(slot.mode, candidate)
-    return dataclasses.replace(slot, phone=phone, address=address)
+    """The slot with what its format needs from current records (never kept in the audit trail): the
+    candidate's number for a phone interview, the plan's address for an on-site one."""
+    fmt = format_of(slot.mode)
+    address = " ".join(spec_of(candidate.role.plan).address.split()) if fmt == ONSITE else ""
+    return dataclasses.replace(slot, phone=candidate.phone if fmt == PHONE else "", address=address)
 
 
 def slot_lines(snapshot: Mapping[str, Any], before: Mapping[str, Any] | None) -> tuple[SlotLine, ...]:
@@ -205,47 +196,60 @@ class ScheduleNotices:
         row: Interview | None,
     ) -> list[Due]:
         """One interview's notices to each of its interviewers and shadows."""
+        ics = self._ics_url(row)
+        everyone = (*slot.interviewer_ids, *slot.shadow_ids)
+        return [
+            self._interview_notice(uow, event, panel, kind, slot, user_id, ics, everyone)
+            for user_id in everyone
+        ]
+
+    def _interview_notice(
+        self,
+        uow: UnitOfWork,
+        event: AuditEvent,
+        panel: Panel,
+        kind: str,
+        slot: SlotLine,
+        user_id: str,
+        ics: str | None,
+        everyone: tuple[str, ...],
+    ) -> Due:
+        """The notice to `user_id` about one interview: `booked`, `moved` or `cancelled`, or `added`
+        or `removed` on a replaced seat; `everyone` on it are their colleagues (none when removed)."""
         candidate = panel.candidate
         role = candidate.role
-        ics = self._ics_url(row)
-        due = []
-        for user_id in (*slot.interviewer_ids, *slot.shadow_ids):
-            colleagues = tuple(u for u in (*slot.interviewer_ids, *slot.shadow_ids) if u != user_id)
-            due.append(
-                Due(
-                    team_id=uow.team_id,
-                    key=f"sched:{event.id}:{slot.interview_id}:{user_id}",
-                    kind=f"interview-{kind}",
-                    to=user_id,
-                    content=InterviewNotice(
-                        kind=kind,
-                        interview_id=slot.interview_id,
-                        candidate_name=candidate.name,
-                        role_title=role.title,
-                        stage_name=stage_name(role.plan, panel.stage_key),
-                        title=slot.title,
-                        mode=slot.mode,
-                        start=slot.start,
-                        end=slot.end,
-                        tz=person_timezone(uow, self.directory, user_id, role.timezone),
-                        by=event.actor_id,
-                        is_shadow=user_id in slot.shadow_ids,
-                        video_link=slot.video_link,
-                        room=slot.room,
-                        ics_url=ics,
-                        previous_start=slot.previous_start,
-                        colleague_ids=colleagues,
-                        can_decline=isinstance(self.calendar, BuiltinCalendar)
-                        and kind != "cancelled"
-                        and user_id not in slot.shadow_ids,
-                        caller_id=slot.interviewer_ids[0] if slot.interviewer_ids else None,
-                        phone=slot.phone,
-                        address=slot.address,
-                    ),
-                    candidate_id=candidate.id,
-                )
-            )
-        return due
+        return Due(
+            team_id=uow.team_id,
+            key=f"sched:{event.id}:{slot.interview_id}:{user_id}",
+            kind=f"interview-{kind}",
+            to=user_id,
+            content=InterviewNotice(
+                kind=kind,
+                interview_id=slot.interview_id,
+                candidate_name=candidate.name,
+                role_title=role.title,
+                stage_name=stage_name(role.plan, panel.stage_key),
+                title=slot.title,
+                mode=slot.mode,
+                start=slot.start,
+                end=slot.end,
+                tz=person_timezone(uow, self.directory, user_id, role.timezone),
+                by=event.actor_id,
+                is_shadow=user_id in slot.shadow_ids,
+                video_link=slot.video_link,
+                room=slot.room,
+                ics_url=ics,
+                previous_start=slot.previous_start,
+                colleague_ids=() if kind == "removed" else tuple(u for u in everyone if u != user_id),
+                can_decline=isinstance(self.calendar, BuiltinCalendar)
+                and kind not in ("cancelled", "removed")
+                and user_id not in slot.shadow_ids,
+                caller_id=slot.interviewer_ids[0] if slot.interviewer_ids else None,
+                phone=slot.phone,
+                address=slot.address,
+            ),
+            candidate_id=candidate.id,
+        )
 
     def _replacement_notices(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
         after, before = event.after or {}, event.before or {}
@@ -257,12 +261,19 @@ class ScheduleNotices:
             return []
         role = candidate.role
         old, new = str(before.get("user")), str(after.get("user"))
-        stage = stage_name(role.plan, interview.panel.stage_key)
         everyone = tuple(s.user_id for s in interview.seats)
-
-        def notice(user_id: str, kind: str) -> Due:
-            return self._seat_notice(uow, event, interview, stage, everyone, user_id, kind)
-
+        slot = SlotLine(
+            interview_id=interview.id,
+            title=interview.title,
+            mode=interview.mode,
+            start=interview.start_at,
+            end=interview.end_at,
+            interviewer_ids=tuple(s.user_id for s in interview.seats if s.kind != "shadow"),
+            room=interview.room,
+            video_link=interview.video_link,
+        )
+        added = placed(slot, candidate)
+        removed = dataclasses.replace(added, video_link=None, phone="")
         return [
             Due(
                 team_id=uow.team_id,
@@ -281,53 +292,11 @@ class ScheduleNotices:
                 ),
                 candidate_id=candidate.id,
             ),
-            notice(new, "added"),
-            notice(old, "removed"),
-        ]
-
-    def _seat_notice(
-        self,
-        uow: UnitOfWork,
-        event: AuditEvent,
-        interview: Interview,
-        stage: str,
-        everyone: tuple[str, ...],
-        user_id: str,
-        kind: str,
-    ) -> Due:
-        """The notice to `user_id` that they were `kind` ("added" or "removed") on a replaced seat."""
-        candidate = interview.panel.candidate
-        role = candidate.role
-        callers = [s.user_id for s in interview.seats if s.kind != "shadow"]
-        phone, address = place_of(interview.mode, candidate)
-        return Due(
-            team_id=uow.team_id,
-            key=f"sched:{event.id}:{interview.id}:{user_id}",
-            kind=f"interview-{kind}",
-            to=user_id,
-            content=InterviewNotice(
-                kind=kind,
-                interview_id=interview.id,
-                candidate_name=candidate.name,
-                role_title=role.title,
-                stage_name=stage,
-                title=interview.title,
-                mode=interview.mode,
-                start=interview.start_at,  # type: ignore[arg-type]
-                end=interview.end_at,  # type: ignore[arg-type]
-                tz=person_timezone(uow, self.directory, user_id, role.timezone),
-                by=event.actor_id,
-                video_link=interview.video_link if kind == "added" else None,
-                room=interview.room,
-                ics_url=self._ics_url(interview) if kind == "added" else None,
-                colleague_ids=tuple(u for u in everyone if u != user_id) if kind == "added" else (),
-                can_decline=isinstance(self.calendar, BuiltinCalendar) and kind == "added",
-                caller_id=callers[0] if callers else None,
-                phone=phone if kind == "added" else "",
-                address=address,
+            self._interview_notice(
+                uow, event, interview.panel, "added", added, new, self._ics_url(interview), everyone
             ),
-            candidate_id=candidate.id,
-        )
+            self._interview_notice(uow, event, interview.panel, "removed", removed, old, None, everyone),
+        ]
 
     def _ics_url(self, interview: Interview | None) -> str | None:
         if interview is None or not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
