@@ -47,7 +47,7 @@ from hiring.scheduling import relaxed
 from hiring.scheduling.blocks import BlockPart, block_key, interview_slots, solver_blocks
 from hiring.scheduling.formats import ONSITE, PHONE, VIDEO, format_of, where_lines
 from hiring.scheduling.messages import SlotLine
-from hiring.scheduling.notices import ScheduleNotices, loop_snapshot, slot_lines
+from hiring.scheduling.notices import ScheduleNotices, iso, loop_snapshot, slot_lines
 from hiring.text import valid_timezone
 from scheduling import solver
 from scheduling.builtin_calendar import BuiltinCalendar
@@ -62,7 +62,7 @@ from scheduling.calendar_protocol import (
     subtract,
 )
 from scheduling.solver_relax import ONE_WEEK_LATER, SWAP, Relaxation, Swap, nearest_options
-from storage.models import Candidate, Interview, Panel, Person
+from storage.models import Candidate, Panel, Person
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -95,10 +95,6 @@ def ics_token_of(url: str | None) -> str | None:
     return name[: -len(".ics")] if name.endswith(".ics") else None
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value is not None else None
-
-
 def panel_state(panel: Panel, moving: bool) -> str:
     """A short hash of what options depend on: the interviews, who sits them and (when moving) their
     current times. A "Book this" button carries it; a changed panel makes the button stale."""
@@ -110,7 +106,7 @@ def panel_state(panel: Panel, moving: bool) -> str:
                 iv.id,
                 iv.duration_minutes,
                 iv.mode,
-                _iso(iv.start_at) if moving else None,
+                iso(iv.start_at) if moving else None,
                 sorted([s.user_id, s.kind] for s in iv.seats),
             ]
             for iv in sorted(panel.interviews, key=lambda i: i.id)
@@ -1244,7 +1240,7 @@ class SchedulingService:
     ) -> BookingResult:
         """What booking (or moving) the loop did, for the announcements."""
         slots = slot_lines(after, before)
-        urls = [self._ics_url(iv) for iv in sorted(panel.interviews, key=lambda i: i.start_at or now)]
+        urls = [self.notices.ics_url(iv) for iv in sorted(panel.interviews, key=lambda i: i.start_at or now)]
         invites = tuple(url for url in urls if url)
         people = tuple(dict.fromkeys([*loop.people]))
         return BookingResult(
@@ -1281,11 +1277,6 @@ class SchedulingService:
         """Tell the hiring channel and everyone on the loop about one change, right away (exactly once;
         a later tick retries what Slack did not take)."""
         return self.notices.announce(team_id, audit_id)
-
-    def _ics_url(self, interview: Interview) -> str | None:
-        if not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
-            return None
-        return self.calendar.ics_url(interview.ics_token)
 
     # -- cancelling ---------------------------------------------------------------------------------
     def cancel_preview(self, actor: Actor, candidate_id: int) -> CancelPreview:

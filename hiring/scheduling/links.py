@@ -27,14 +27,13 @@ from hiring.permissions import Actor, require_manager
 from hiring.ports import Directory, Mailer, Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.scheduling.messages import LinkActivity
-from hiring.scheduling.notices import all_sent
+from hiring.scheduling.notices import all_sent, iso
 from hiring.text import EMAIL, valid_timezone
 from storage.models import LinkAction, SchedulingLink
 from storage.uow import Database, UnitOfWork
 
 WHAT = "send scheduling links for this role"
 MIN_DAYS, MAX_DAYS = 1, 30
-MAX_CUTOFF_HOURS = 14 * 24
 MAX_TOKEN_CHARS = 128
 NOTICE_WINDOW = timedelta(days=2)  # later ticks retry unsent notices of candidates' actions this recent
 SUBJECT_BLOCK, BODY_BLOCK, DAYS_BLOCK = "email_subject", "email_body", "link_days"
@@ -417,7 +416,7 @@ class SchedulingLinks:
                     team_id=link.team_id,
                     link_id=row.id,
                     kind=what.kind.value,
-                    times=[[_iso(a), _iso(b)] for a, b in what.times],
+                    times=[[iso(a), iso(b)] for a, b in what.times],
                     summary=what.summary,
                     note=what.note,
                     at=now,
@@ -489,7 +488,3 @@ class SchedulingLinks:
         for user_id in dict.fromkeys([*role.recruiter_ids, role.hiring_manager_id]):
             items.append(due(user_id, person_timezone(uow, self.directory, user_id, role.timezone), None))
         return items
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat()

@@ -31,7 +31,8 @@ LOOP_ACTIONS = ("panel.booked", "panel.rescheduled", "panel.cancelled")
 NOTICE_ACTIONS = (*LOOP_ACTIONS, "seat.replaced")
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
+    """An instant as UTC ISO 8601 text, as the audit trail keeps it."""
     return value.astimezone(UTC).isoformat() if value is not None else None
 
 
@@ -49,8 +50,8 @@ def loop_snapshot(panel: Panel) -> dict[str, Any]:
                 "id": iv.id,
                 "title": iv.title,
                 "mode": iv.mode,
-                "start": _iso(iv.start_at),
-                "end": _iso(iv.end_at),
+                "start": iso(iv.start_at),
+                "end": iso(iv.end_at),
                 "interviewers": [s.user_id for s in iv.seats if s.kind != "shadow"],
                 "shadows": [s.user_id for s in iv.seats if s.kind == "shadow"],
                 "room": iv.room,
@@ -196,7 +197,7 @@ class ScheduleNotices:
         row: Interview | None,
     ) -> list[Due]:
         """One interview's notices to each of its interviewers and shadows."""
-        ics = self._ics_url(row)
+        ics = self.ics_url(row)
         everyone = (*slot.interviewer_ids, *slot.shadow_ids)
         return [
             self._interview_notice(uow, event, panel, kind, slot, user_id, ics, everyone)
@@ -293,12 +294,13 @@ class ScheduleNotices:
                 candidate_id=candidate.id,
             ),
             self._interview_notice(
-                uow, event, interview.panel, "added", added, new, self._ics_url(interview), everyone
+                uow, event, interview.panel, "added", added, new, self.ics_url(interview), everyone
             ),
             self._interview_notice(uow, event, interview.panel, "removed", removed, old, None, everyone),
         ]
 
-    def _ics_url(self, interview: Interview | None) -> str | None:
+    def ics_url(self, interview: Interview | None) -> str | None:
+        """The .ics invite of an interview booked in the built-in calendar."""
         if interview is None or not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
             return None
         return self.calendar.ics_url(interview.ics_token)
