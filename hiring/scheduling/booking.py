@@ -345,20 +345,6 @@ class Contact:
         return same_day and hours.contains(start) and hours.contains(last)
 
 
-def _rules(stage: StageSpec | None) -> solver.StageRules:
-    if stage is None:
-        return solver.StageRules()
-    c = stage.constraints
-    return solver.StageRules(
-        ordered=c.ordered,
-        same_day=c.same_day,
-        buffer_minutes=c.buffer_minutes,
-        break_after_minutes=c.break_after_minutes,
-        break_minutes=c.break_minutes,
-        max_span_minutes=c.max_span_minutes,
-    )
-
-
 def _loop_sittings(stage: StageSpec | None, keys: list[str]) -> list[Sitting]:
     """The sittings of a loop's interviews (each its own when the plan no longer has the stage)."""
     if stage is None:
@@ -619,7 +605,7 @@ class SchedulingService:
             role_title=candidate.role.title,
             role_tz=candidate.role.timezone if valid_timezone(candidate.role.timezone) else "UTC",
             stage_name=stage.name if stage else panel.stage_key,
-            rules=_rules(stage),
+            rules=solver.StageRules(**stage.constraints.model_dump()) if stage else solver.StageRules(),
             panel_id=panel.id,
             panel_created=panel.created_at.astimezone(UTC).isoformat(),
             previous_status="booked" if booked and panel.interviews else "ready",
@@ -682,7 +668,6 @@ class SchedulingService:
             blocked=None,
             viewer_tz=viewer_tz,
             current=current,
-            notes=(),
         )
         windows = [(s, e) for s, e in loop.windows if e > now]
         if not windows:
