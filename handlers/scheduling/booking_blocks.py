@@ -421,16 +421,8 @@ def render_interview_notice(msg: InterviewNotice) -> Rendered:
     if msg.kind in ("booked", "moved", "added"):
         blocks.append(context("You'll get a briefing before it starts."))
     if msg.can_decline:
-        blocks.append(
-            ActionsBlock(
-                block_id="decline",
-                elements=[
-                    ButtonElement(
-                        text="Can't make it", action_id=DECLINE_INTERVIEW, value=str(msg.interview_id)
-                    )
-                ],
-            )
-        )
+        button = ButtonElement(text="Can't make it", action_id=DECLINE_INTERVIEW, value=str(msg.interview_id))
+        blocks.append(ActionsBlock(block_id="decline", elements=[button]))
     fallback = f"{esc(msg.title)} with {esc(msg.candidate_name)}: {span_text(msg.start, msg.end, msg.tz)}"
     return fallback, blocks
 
@@ -441,34 +433,28 @@ def render_decline_notice(msg: DeclineNotice) -> Rendered:
         f"{user(msg.declined_by)} declined *{esc(msg.title)}* with *{esc(msg.candidate_name)}* "
         f"({esc(msg.role_title)}), {when_text}."
     ]
-    blocks: list[Any] = []
+    after: list[Any] = []
     if msg.resolved_with:
         lines.append(
             f"Replaced by {user(msg.resolved_with)} (by {user(msg.resolved_by)}); the invitation is updated."
         )
-        blocks.append(section("\n".join(lines)))
     elif msg.replacement_id:
         lines.append(
             f"Proposed from the same pool: {user(msg.replacement_id)}, free then and next in the fair rotation."
         )
-        blocks.append(section("\n".join(lines)))
-        blocks.append(
-            ActionsBlock(
-                block_id="replace",
-                elements=[
-                    ButtonElement(
-                        text="Replace interviewer",
-                        action_id=REPLACE_INTERVIEWER,
-                        value=f"{msg.seat_id}:{msg.replacement_id}",
-                        style="primary",
-                    )
-                ],
-            )
+        button = ButtonElement(
+            text="Replace interviewer",
+            action_id=REPLACE_INTERVIEWER,
+            value=f"{msg.seat_id}:{msg.replacement_id}",
+            style="primary",
         )
-        blocks.append(context("Or move the whole loop with `/interview reschedule`."))
+        after = [
+            ActionsBlock(block_id="replace", elements=[button]),
+            context("Or move the whole loop with `/interview reschedule`."),
+        ]
     else:
         lines.append(msg.note or "Nobody else in the pool is free then.")
-        blocks.append(section("\n".join(lines)))
+    blocks = [section("\n".join(lines)), *after]
     return f"An interviewer declined {esc(msg.title)} with {esc(msg.candidate_name)}", blocks
 
 
