@@ -270,7 +270,6 @@ class _Iv:
     title: str
     mode: str
     duration: int
-    status: str
     start_at: datetime | None
     end_at: datetime | None
     event_id: str | None
@@ -584,7 +583,6 @@ class SchedulingService:
                     title=iv.title,
                     mode=iv.mode,
                     duration=iv.duration_minutes,
-                    status=iv.status,
                     start_at=iv.start_at,
                     end_at=iv.end_at,
                     event_id=iv.event_id,
