@@ -27,7 +27,7 @@ from hiring.permissions import Actor, require_manager
 from hiring.ports import Directory, Mailer, Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.scheduling.messages import LinkActivity
-from hiring.scheduling.notices import all_sent, iso
+from hiring.scheduling.notices import all_sent, iso, unsent_items
 from hiring.text import EMAIL, valid_timezone
 from storage.models import LinkAction, SchedulingLink
 from storage.uow import Database, UnitOfWork
@@ -433,15 +433,13 @@ class SchedulingLinks:
         with self.db.uow("") as uow:
             recent = uow.links.actions_since(since)
             done = all_sent(uow.booking.claims_since("link:", since - timedelta(hours=1)))
-        items: list[Due] = []
-        for team_id, action_id in recent:
-            if action_id in done:
-                continue
-            with self.db.uow(team_id) as uow:
-                action = uow.links.action(action_id)
-                if action is not None and action.link.candidate.erased_at is None:
-                    items.extend(self._activity(uow, action))
-        return items
+        return unsent_items(self.db, recent, done, self._recent_activity)
+
+    def _recent_activity(self, uow: UnitOfWork, action_id: int) -> list[Due]:
+        action = uow.links.action(action_id)
+        if action is None or action.link.candidate.erased_at is not None:
+            return []
+        return self._activity(uow, action)
 
     def _activity(self, uow: UnitOfWork, action: LinkAction) -> list[Due]:
         """The channel's thread reply and the DMs to recruiters and the hiring manager, keyed

@@ -10,7 +10,7 @@ what holds now.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -115,35 +115,21 @@ class ScheduleNotices:
     def for_change(self, team_id: str, audit_id: int) -> list[Due]:
         """The notices of one booking, move, cancellation or replacement (see `due`)."""
         with self.db.uow(team_id) as uow:
-            event = uow.booking.audit_event(audit_id)
-            if event is None:
-                return []
-            return self._notices_in(uow, event)
+            return self._notices_in(uow, audit_id)
 
     def due(self, now: datetime) -> list[Due]:
         """The outbox source: notices of recent changes (the dispatcher skips those already sent)."""
         with self.db.uow("") as uow:
             rows = uow.booking.recent_changes(NOTICE_ACTIONS, now - NOTICE_WINDOW)
-            done = self._all_sent(uow, now)
-        teams: dict[str, list[int]] = {}
-        for team_id, audit_id in rows:
-            if audit_id not in done:
-                teams.setdefault(team_id, []).append(audit_id)
-        due: list[Due] = []
-        for team_id, ids in teams.items():
-            with self.db.uow(team_id) as uow:
-                for audit_id in ids:
-                    event = uow.booking.audit_event(audit_id)
-                    if event is not None:
-                        due.extend(self._notices_in(uow, event))
-        return due
+            # Changes whose notices were all claimed and sent (`announce` claims a change's notices
+            # together) need not be built again.
+            done = all_sent(uow.booking.claims_since("sched:", now - NOTICE_WINDOW - timedelta(hours=1)))
+        return unsent_items(self.db, rows, done, self._notices_in)
 
-    def _all_sent(self, uow: UnitOfWork, now: datetime) -> set[int]:
-        """Changes whose notices were all claimed and sent (`announce` claims a change's notices
-        together), so the tick need not build them again."""
-        return all_sent(uow.booking.claims_since("sched:", now - NOTICE_WINDOW - timedelta(hours=1)))
-
-    def _notices_in(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
+    def _notices_in(self, uow: UnitOfWork, audit_id: int) -> list[Due]:
+        event = uow.booking.audit_event(audit_id)
+        if event is None:
+            return []
         if event.action == "seat.replaced":
             return self._replacement_notices(uow, event)
         if event.action not in LOOP_ACTIONS:
@@ -318,3 +304,22 @@ def all_sent(claims: Iterable[tuple[str, datetime | None]]) -> set[int]:
         if sent_at is None:
             unsent.add(int(part))
     return seen - unsent
+
+
+def unsent_items(
+    db: Database,
+    rows: Iterable[tuple[str, int]],
+    done: set[int],
+    build: Callable[[UnitOfWork, int], list[Due]],
+) -> list[Due]:
+    """What `build` makes of each (workspace, id) row not in `done`, one unit of work per workspace."""
+    teams: dict[str, list[int]] = {}
+    for team_id, item_id in rows:
+        if item_id not in done:
+            teams.setdefault(team_id, []).append(item_id)
+    due: list[Due] = []
+    for team_id, ids in teams.items():
+        with db.uow(team_id) as uow:
+            for item_id in ids:
+                due.extend(build(uow, item_id))
+    return due
