@@ -29,7 +29,6 @@ from hiring.scheduling.availability import MAX_TEXT, AvailabilityDraft, Understo
 from hiring.scheduling.booking import (
     BookingResult,
     CancelPreview,
-    PlannedSlot,
     ScheduleOption,
     ScheduleOptions,
 )
@@ -145,13 +144,13 @@ def availability_modal(
 # -- options ---------------------------------------------------------------------------------------
 
 
-def _slot_line(slot: PlannedSlot | SlotLine, viewer_tz: str, candidate_tz: str) -> str:
+def _slot_line(slot: SlotLine, viewer_tz: str, candidate_tz: str) -> str:
     """`• *Coding* Tue 24 Nov 10:00–11:00 (05:00–06:00 for the candidate) — @Sam · video`."""
     mine = span_text(slot.start, slot.end, viewer_tz)
     seen, told = slot.start.astimezone(ZoneInfo(viewer_tz)), slot.start.astimezone(ZoneInfo(candidate_tz))
     local = span_text(slot.start, slot.end, candidate_tz, with_day=seen.date() != told.date())
     theirs = "" if seen.utcoffset() == told.utcoffset() else f" ({local} for the candidate)"
-    where = where_text(slot.mode, slot.room, getattr(slot, "video_link", None))
+    where = where_text(slot.mode, slot.room, slot.video_link)
     return (
         f"• *{esc(slot.title)}* {mine}{theirs} — {_people(slot.interviewer_ids, slot.shadow_ids)} · {where}"
     )

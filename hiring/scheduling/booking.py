@@ -119,20 +119,6 @@ def panel_state(panel: Panel, moving: bool) -> str:
 
 
 @dataclass(frozen=True)
-class PlannedSlot:
-    """One interview of an option: when, who and where."""
-
-    interview_id: int
-    title: str
-    mode: str
-    start: datetime
-    end: datetime
-    interviewer_ids: tuple[str, ...]
-    shadow_ids: tuple[str, ...] = ()
-    room: str | None = None
-
-
-@dataclass(frozen=True)
 class ChosenSlot:
     """What booking needs of one slot (the interviewers are the panel's, guarded by the state)."""
 
@@ -190,7 +176,7 @@ class ScheduleOption:
     """A ranked proposal (index 0 is best) with the solver's one-line reason."""
 
     index: int
-    slots: tuple[PlannedSlot, ...]
+    slots: tuple[SlotLine, ...]
     reason: str
     choice: Choice
 
@@ -209,7 +195,7 @@ class ScheduleOptions:
     options: list[ScheduleOption]
     blocked: str | None
     viewer_tz: str
-    current: tuple[PlannedSlot, ...] = ()
+    current: tuple[SlotLine, ...] = ()
     notes: tuple[str, ...] = ()
     nearest: tuple[ScheduleOption, ...] = ()  # when nothing fits: each relaxes one rule (`reason` says which)
 
@@ -877,7 +863,7 @@ class SchedulingService:
         options = []
         for index, (option, option_slots) in enumerate(found[:MAX_OPTIONS]):
             slots = tuple(
-                PlannedSlot(
+                SlotLine(
                     interview_id=by_key[s.interview_key].id,
                     title=by_key[s.interview_key].title,
                     mode=by_key[s.interview_key].mode,
@@ -897,9 +883,9 @@ class SchedulingService:
             options.append(ScheduleOption(index=index, slots=slots, reason=option.reason, choice=choice))
         return options
 
-    def _planned(self, iv: _Iv) -> PlannedSlot:
+    def _planned(self, iv: _Iv) -> SlotLine:
         assert iv.start_at is not None and iv.end_at is not None
-        return PlannedSlot(
+        return SlotLine(
             interview_id=iv.id,
             title=iv.title,
             mode=iv.mode,
