@@ -397,6 +397,24 @@ def _block_titles(loop: _Loop) -> dict[str, str]:
     return {req.key: req.label for req in solver_blocks(loop.sittings, _block_parts(loop), {})}
 
 
+def _slot_lines(loop: _Loop, slots: Iterable[solver.Slot]) -> tuple[SlotLine, ...]:
+    """Solver slots as the loop's interviews (their ids, titles and formats)."""
+    by_key = {iv.key: iv for iv in loop.interviews}
+    return tuple(
+        SlotLine(
+            interview_id=by_key[s.interview_key].id,
+            title=by_key[s.interview_key].title,
+            mode=by_key[s.interview_key].mode,
+            start=s.start,
+            end=s.end,
+            interviewer_ids=s.interviewers,
+            shadow_ids=s.shadows,
+            room=s.room,
+        )
+        for s in slots
+    )
+
+
 def _swap_of(relaxation: Relaxation | None) -> Swap | None:
     """The pool swap a relaxation makes, if it is one."""
     if relaxation is None or relaxation.kind != SWAP:
@@ -639,7 +657,12 @@ class SchedulingService:
         or why nothing fits. Times come back in UTC; `viewer_tz` is how the actor sees times."""
         now = self.clock.now()
         loop, state, viewer_tz = self._options_loop(actor, candidate_id, now, moving)
-        current = tuple(self._planned(iv) for iv in loop.interviews) if moving else ()
+        booked = [
+            solver.Slot(iv.key, iv.start_at, iv.end_at, iv.interviewers, iv.shadows, iv.room)
+            for iv in loop.interviews
+            if iv.start_at is not None and iv.end_at is not None
+        ]
+        current = _slot_lines(loop, booked) if moving else ()
         empty = ScheduleOptions(
             candidate_id=loop.candidate_id,
             candidate_name=loop.candidate_name,
@@ -855,26 +878,13 @@ class SchedulingService:
         self, loop: _Loop, solution: solver.Solution, state: str, moving: bool
     ) -> list[ScheduleOption]:
         """The solver's options as schedule options (when `moving`, leaving out the times held now)."""
-        by_key = {iv.key: iv for iv in loop.interviews}
         held = {(iv.key, iv.start_at) for iv in loop.interviews}
         parts = _block_parts(loop)
         laid = [(o, interview_slots(loop.sittings, parts, o.slots)) for o in solution.options]
         found = [(o, ss) for o, ss in laid if not moving or {(s.interview_key, s.start) for s in ss} != held]
         options = []
         for index, (option, option_slots) in enumerate(found[:MAX_OPTIONS]):
-            slots = tuple(
-                SlotLine(
-                    interview_id=by_key[s.interview_key].id,
-                    title=by_key[s.interview_key].title,
-                    mode=by_key[s.interview_key].mode,
-                    start=s.start,
-                    end=s.end,
-                    interviewer_ids=s.interviewers,
-                    shadow_ids=s.shadows,
-                    room=s.room,
-                )
-                for s in option_slots
-            )
+            slots = _slot_lines(loop, option_slots)
             choice = Choice(
                 index=index,
                 state=state,
@@ -882,19 +892,6 @@ class SchedulingService:
             )
             options.append(ScheduleOption(index=index, slots=slots, reason=option.reason, choice=choice))
         return options
-
-    def _planned(self, iv: _Iv) -> SlotLine:
-        assert iv.start_at is not None and iv.end_at is not None
-        return SlotLine(
-            interview_id=iv.id,
-            title=iv.title,
-            mode=iv.mode,
-            start=iv.start_at,
-            end=iv.end_at,
-            interviewer_ids=iv.interviewers,
-            shadow_ids=iv.shadows,
-            room=iv.room,
-        )
 
     def _load(
         self, team_id: str, loop: _Loop, lo: datetime, hi: datetime
