@@ -169,26 +169,13 @@ class ScheduleNotices:
                 candidate_id=candidate.id,
             )
         ]
-        for slot in slots:
-            due.extend(self._slot_notices(uow, event, panel, kind, slot, rows.get(slot.interview_id)))
+        for slot in slots:  # each interview's notices to each of its interviewers and shadows
+            ics = self.ics_url(rows.get(slot.interview_id))
+            everyone = (*slot.interviewer_ids, *slot.shadow_ids)
+            due.extend(
+                self._interview_notice(uow, event, panel, kind, slot, u, ics, everyone) for u in everyone
+            )
         return due
-
-    def _slot_notices(
-        self,
-        uow: UnitOfWork,
-        event: AuditEvent,
-        panel: Panel,
-        kind: str,
-        slot: SlotLine,
-        row: Interview | None,
-    ) -> list[Due]:
-        """One interview's notices to each of its interviewers and shadows."""
-        ics = self.ics_url(row)
-        everyone = (*slot.interviewer_ids, *slot.shadow_ids)
-        return [
-            self._interview_notice(uow, event, panel, kind, slot, user_id, ics, everyone)
-            for user_id in everyone
-        ]
 
     def _interview_notice(
         self,
