@@ -800,9 +800,9 @@ class SchedulingService:
         busy = self._free_busy(team_id, [*emails, *rooms], lo, hi)
         if moving:
             busy = self._own_time_freed(loop, who, busy)
-        limits, bookings, loads = self._load(team_id, loop, lo - LOAD_MARGIN, hi + LOAD_MARGIN)
+        others = sorted(swaps.who) if swaps else []
+        limits, bookings, loads = self._load(team_id, loop, lo - LOAD_MARGIN, hi + LOAD_MARGIN, others)
         if swaps and swaps.who:
-            self._swap_load(team_id, loop, swaps, (lo - LOAD_MARGIN, hi + LOAD_MARGIN), bookings, loads)
             limits = {**swaps.limits, **limits}
         return solver.Problem(
             windows=tuple(solver.Interval(s, e) for s, e in windows),
@@ -858,22 +858,6 @@ class SchedulingService:
         missing = [u for u in user_ids if u not in found]
         return {**found, **(self.contacts(team_id, missing) if missing else {})}
 
-    def _swap_load(
-        self,
-        team_id: str,
-        loop: _Loop,
-        swaps: _PoolSwaps,
-        between: tuple[datetime, datetime],
-        bookings: dict[str, list[datetime]],
-        loads: dict[str, int],
-    ) -> None:
-        """Add the other bookings (they count towards limits) and recent load of the pool members
-        who could take someone's place."""
-        ids = sorted(swaps.who)
-        with self.db.uow(team_id) as uow:
-            bookings.update(uow.booking.booked_starts(ids, *between, besides_panel=loop.panel_id))
-            loads.update({u: load.recent for u, load in self.pools.loads_in(uow, ids).items()})
-
     def _schedule_options(
         self, loop: _Loop, solution: solver.Solution, state: str, moving: bool
     ) -> list[ScheduleOption]:
@@ -894,12 +878,13 @@ class SchedulingService:
         return options
 
     def _load(
-        self, team_id: str, loop: _Loop, lo: datetime, hi: datetime
+        self, team_id: str, loop: _Loop, lo: datetime, hi: datetime, others: Sequence[str] = ()
     ) -> tuple[dict[str, tuple[int, int]], dict[str, list[datetime]], dict[str, int]]:
         """Daily/weekly limits (`hiring.people.limits`: their own, else the pool of the interview's
         kind, else the default), other booked interviews (they count towards the limits) and recent
-        load, per person."""
-        people = loop.people
+        load, per person; for `others` (pool members who could take someone's place), their bookings
+        and load only."""
+        people = [*loop.people, *others]
         with self.db.uow(team_id) as uow:
             pooled: dict[str, tuple[int, int]] = {}
             for iv in loop.interviews:
