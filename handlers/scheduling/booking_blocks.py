@@ -410,12 +410,8 @@ def render_interview_notice(msg: InterviewNotice) -> Rendered:
         if msg.colleague_ids:
             lines.append(f"*With:* {_people(msg.colleague_ids)}")
     if msg.ics_url:
-        label = (
-            "Updated invitation (.ics)"
-            if msg.kind in ("moved", "cancelled")
-            else "Add to your calendar (.ics)"
-        )
-        lines.append(f"<{msg.ics_url}|{label}>")
+        label = "Updated invitation" if msg.kind in ("moved", "cancelled") else "Add to your calendar"
+        lines.append(f"<{msg.ics_url}|{label} (.ics)>")
     blocks: list[Any] = [section("\n".join(lines))]
     if msg.kind in ("booked", "moved", "added"):
         blocks.append(context("You'll get a briefing before it starts."))

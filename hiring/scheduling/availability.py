@@ -48,7 +48,6 @@ class AvailabilityDraft:
     timezone: str
     windows: list[LocalWindow]
     text: str
-    today: date
 
 
 @dataclass(frozen=True)
@@ -176,7 +175,6 @@ class AvailabilityService:
                 timezone=candidate.timezone,
                 windows=windows,
                 text=windows_text(windows),
-                today=now.astimezone(zone).date(),
             )
 
     def preview(self, actor: Actor, candidate_id: int, text: str) -> tuple[AvailabilityDraft, Understood]:

@@ -385,13 +385,6 @@ def _block_parts(loop: _Loop, who: Mapping[str, Contact] | None = None) -> dict[
     }
 
 
-def _solver_interviews(loop: _Loop, who: Mapping[str, Contact]) -> tuple[solver.InterviewReq, ...]:
-    """The solver's interviews: one per sitting, a session as one block (shadows without an email
-    are left off but still counted)."""
-    counts = {iv.key: len(iv.shadows) for iv in loop.interviews}
-    return solver_blocks(loop.sittings, _block_parts(loop, who), counts)
-
-
 def _block_titles(loop: _Loop) -> dict[str, str]:
     """The title of each of the solver's interviews (a session's name for a session), by key."""
     return {req.key: req.label for req in solver_blocks(loop.sittings, _block_parts(loop), {})}
@@ -447,6 +440,11 @@ class _PoolSwaps:
     limits: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
 
+def _event_id(loop: _Loop, iv: _Iv, moving: bool) -> str:
+    """An interview's calendar event: the one it has when moving, else the one its id derives."""
+    return iv.event_id if moving and iv.event_id else event_id_for(loop.team_id, iv.id, loop.panel_created)
+
+
 def _record_events(
     panel: Panel,
     loop: _Loop,
@@ -458,12 +456,7 @@ def _record_events(
 ) -> list[str]:
     """Write the confirmed events onto the panel's interviews; the shadows dropped on the way."""
     dropped: list[str] = []
-    ids = {
-        iv.id: (
-            iv.event_id if moving and iv.event_id else event_id_for(loop.team_id, iv.id, loop.panel_created)
-        )
-        for iv in loop.interviews
-    }
+    ids = {iv.id: _event_id(loop, iv, moving) for iv in loop.interviews}
     for interview in panel.interviews:
         event_id = ids[interview.id]
         event = events.get(event_id)
@@ -806,7 +799,10 @@ class SchedulingService:
             limits = {**swaps.limits, **limits}
         return solver.Problem(
             windows=tuple(solver.Interval(s, e) for s, e in windows),
-            interviews=_solver_interviews(loop, who),
+            # one per sitting, a session as one block (shadows without an email left off but counted)
+            interviews=solver_blocks(
+                loop.sittings, _block_parts(loop, who), {iv.key: len(iv.shadows) for iv in loop.interviews}
+            ),
             people=_solver_people(everyone, busy, limits, bookings, loads),
             rooms=tuple(
                 solver.Room(id=r, busy=tuple(solver.Interval(b.start, b.end) for b in busy.get(r, [])))
@@ -961,10 +957,11 @@ class SchedulingService:
                 raise Conflict(f"This candidate is {candidate.status}; there is nothing to schedule.")
             panel = self._panel(uow, candidate)
             self._check(panel, now, moving=moving)
-            if panel_state(panel, moving) != choice.state:
-                raise Conflict(f"{STALE} Here are fresh options.")
             ids = sorted(iv.id for iv in panel.interviews)
-            if sorted(s.interview_id for s in choice.slots) != ids:
+            if (
+                panel_state(panel, moving) != choice.state
+                or sorted(s.interview_id for s in choice.slots) != ids
+            ):
                 raise Conflict(f"{STALE} Here are fresh options.")
             if any(s.start <= now for s in choice.slots):
                 raise Conflict("That option starts in the past now. Here are fresh options.")
@@ -1113,9 +1110,7 @@ class SchedulingService:
         if iv.notes:
             description = f"{description}\n\n{iv.notes}"
         return EventSpec(
-            event_id=iv.event_id
-            if moving and iv.event_id
-            else event_id_for(loop.team_id, iv.id, loop.panel_created),
+            event_id=_event_id(loop, iv, moving),
             summary=f"Interview: {loop.candidate_name} · {iv.title}",
             description=description,
             start=start,
