@@ -251,14 +251,8 @@ def _busy_command(services: Services, req: CommandRequest) -> None:
     except InvalidInput as err:
         # Plain text: the messages quote what was typed.
         problems = " ".join(err.errors.values())
-        req.reply(
-            "Nothing was added: I could not read that busy time.",
-            [
-                SectionBlock(
-                    text=PlainTextObject(text=clip(f"{problems} For example: {BUSY_USAGE}"), emoji=False)
-                )
-            ],
-        )
+        text = PlainTextObject(text=clip(f"{problems} For example: {BUSY_USAGE}"), emoji=False)
+        req.reply("Nothing was added: I could not read that busy time.", [SectionBlock(text=text)])
         return
     req.reply("Marked busy", busy_blocks(services.busy.mine(req.actor), added=added))
 

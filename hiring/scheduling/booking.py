@@ -1319,9 +1319,8 @@ class SchedulingService:
             raise
         with self.db.uow(actor.team_id) as uow:
             seat = uow.booking.seat(seat_id)
-            held = uow.panels.get(loop.panel_id)
-            assert seat is not None and held is not None
-            panel = held
+            panel = uow.panels.get(loop.panel_id)
+            assert seat is not None and panel is not None
             seat.user_id = new_user_id
             seat.response_status = "needsAction"
             seat.decline_handled_at = None  # the seat's new holder has not answered yet
