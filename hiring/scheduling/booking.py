@@ -330,13 +330,6 @@ class Contact:
         return same_day and hours.contains(start) and hours.contains(last)
 
 
-def _loop_sittings(stage: StageSpec | None, keys: list[str]) -> list[Sitting]:
-    """The sittings of a loop's interviews (each its own when the plan no longer has the stage)."""
-    if stage is None:
-        return [Sitting(key=k, name=k, interview_keys=(k,)) for k in keys]
-    return stage_sittings(stage, keys)
-
-
 def _mentions(user_ids: Iterable[str]) -> str:
     ids = [f"<@{u}>" for u in dict.fromkeys(user_ids)]
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
@@ -591,6 +584,7 @@ class SchedulingService:
                     notes=" ".join((plan_iv.candidate_notes if plan_iv else "").split()),
                 )
             )
+        keys = [iv.key for iv in interviews]
         return _Loop(
             team_id=uow.team_id,
             candidate_id=candidate.id,
@@ -608,7 +602,12 @@ class SchedulingService:
             windows=tuple((w.start_at, w.end_at) for w in candidate.windows),
             candidate_phone=candidate.phone,
             address=" ".join(spec.address.split()),
-            sittings=tuple(_loop_sittings(stage, [iv.key for iv in interviews])),
+            # each interview its own sitting when the plan no longer has the stage
+            sittings=tuple(
+                stage_sittings(stage, keys)
+                if stage
+                else [Sitting(key=k, name=k, interview_keys=(k,)) for k in keys]
+            ),
         )
 
     def contacts(self, team_id: str, user_ids: Sequence[str]) -> dict[str, Contact]:

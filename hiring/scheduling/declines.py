@@ -44,11 +44,6 @@ class Declined:
     on_loop: tuple[str, ...]
 
 
-def decline_key(seat_id: int, user_id: str, recipient: str) -> str:
-    """One notice per seat, person who declined (a seat may change hands) and recipient."""
-    return f"decline:{seat_id}:{user_id}:{recipient}"
-
-
 class DeclineService:
     """Reads invitation answers from the calendar and says which declines need a replacement."""
 
@@ -107,7 +102,8 @@ class DeclineService:
 
     def _notices(self, team_id: str, declined: Declined) -> list[Due]:
         notice = declined.notice
-        keys = {to: decline_key(notice.seat_id, notice.declined_by, to) for to in declined.recipients}
+        # one notice per seat, person who declined (a seat may change hands) and recipient
+        keys = {to: f"decline:{notice.seat_id}:{notice.declined_by}:{to}" for to in declined.recipients}
         with self.db.uow(team_id) as uow:
             fresh = unsent(uow, keys.values())
             if not fresh:  # everyone has been told: the decline is handled, later ticks skip it

@@ -187,18 +187,10 @@ class SchedulingLinks:
         """The candidate's page for `token`."""
         return f"{self.public_url}/candidate/{token}"
 
-    def check(self, actor: Actor, candidate_id: int) -> None:
-        """Raise unless `actor` may send links for this candidate (the role's hiring manager, its
-        recruiters or an admin, as for scheduling) and the candidate is still interviewing."""
-        with self.db.uow(actor.team_id) as uow:
-            candidate = live_candidate(uow, candidate_id)
-            require_manager(actor, candidate.role, WHAT)
-            if candidate.status != "active":
-                raise Conflict(f"{candidate.name} is no longer interviewing; no link was made.")
-
     def issue(self, actor: Actor, candidate_id: int, *, days: int | None = None) -> IssuedLink:
         """Make a new link for the candidate's current stage, valid `days` (the role's `link_days`
-        when None). Older links stay as they are."""
+        when None); for the role's hiring manager, its recruiters or an admin, as for scheduling,
+        while the candidate is still interviewing. Older links stay as they are."""
         if days is not None and not MIN_DAYS <= days <= MAX_DAYS:
             raise InvalidInput({DAYS_BLOCK: f"A link lasts {MIN_DAYS} to {MAX_DAYS} days."})
         now = self.clock.now()

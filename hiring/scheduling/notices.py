@@ -109,13 +109,11 @@ class ScheduleNotices:
         self.dispatcher = Dispatcher(db, clock, notifier)
 
     def announce(self, team_id: str, audit_id: int) -> TickReport:
-        """Send the notices of one change right away (exactly once; a later tick retries failures)."""
-        return self.dispatcher.send_now(self.for_change(team_id, audit_id))
-
-    def for_change(self, team_id: str, audit_id: int) -> list[Due]:
-        """The notices of one booking, move, cancellation or replacement (see `due`)."""
+        """Send the notices of one booking, move, cancellation or replacement right away (exactly
+        once; a later tick retries failures, see `due`)."""
         with self.db.uow(team_id) as uow:
-            return self._notices_in(uow, audit_id)
+            due = self._notices_in(uow, audit_id)
+        return self.dispatcher.send_now(due)
 
     def due(self, now: datetime) -> list[Due]:
         """The outbox source: notices of recent changes (the dispatcher skips those already sent)."""
