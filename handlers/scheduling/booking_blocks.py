@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
-from handlers.block_kit import Rendered, call_text, context, loading, modal, section, where_text
+from handlers.block_kit import Rendered, call_text, context, loading, message_view, modal, section, where_text
 from handlers.mrkdwn import clip, esc, user
 from hiring.scheduling.availability import MAX_TEXT, AvailabilityDraft, Understood
 from hiring.scheduling.booking import (
@@ -231,7 +231,7 @@ def working_view(moving: bool) -> View:
 
 
 def problem_view(title: str, message: str) -> View:
-    return modal(callback_id="notice", title=title, blocks=[section(f":warning: {message}")], submit=None)
+    return message_view(title, f":warning: {message}")
 
 
 def booked_view(result: BookingResult, viewer_tz: str) -> View:
@@ -303,16 +303,10 @@ def cancel_view(preview: CancelPreview, viewer_tz: str) -> View:
 
 
 def cancelled_view(candidate_name: str) -> View:
-    return modal(
-        callback_id="notice",
-        title="Cancel interviews",
-        blocks=[
-            section(
-                f"*Cancelled.* {esc(candidate_name)}'s interviews are off every calendar; the interviewers "
-                "and the hiring channel have been told."
-            )
-        ],
-        submit=None,
+    return message_view(
+        "Cancel interviews",
+        f"*Cancelled.* {esc(candidate_name)}'s interviews are off every calendar; the interviewers "
+        "and the hiring channel have been told.",
     )
 
 

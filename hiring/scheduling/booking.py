@@ -766,10 +766,8 @@ class SchedulingService:
                 f"I don't know the email address of {_mentions(no_email)}, so I can't read their calendar "
                 "or invite them. Their Slack profile needs an email (and Loopbot the users:read.email scope)."
             )
-        notes: list[str] = []
         quiet = [u for iv in loop.interviews for u in iv.shadows if not who[u].email]
-        if quiet:
-            notes.append(f"{_mentions(quiet)} can't shadow: Slack shows no email address for them.")
+        notes = [f"{_mentions(quiet)} can't shadow: Slack shows no email address for them."] if quiet else []
         return who, notes
 
     def _problem(

@@ -27,7 +27,8 @@ from storage.models import AuditEvent, Candidate, Interview, Panel
 from storage.uow import Database, UnitOfWork
 
 NOTICE_WINDOW = timedelta(days=2)  # later ticks retry unsent notices of changes this recent
-LOOP_ACTIONS = ("panel.booked", "panel.rescheduled", "panel.cancelled")
+LOOP_KINDS = {"panel.booked": "booked", "panel.rescheduled": "moved", "panel.cancelled": "cancelled"}
+LOOP_ACTIONS = tuple(LOOP_KINDS)
 NOTICE_ACTIONS = (*LOOP_ACTIONS, "seat.replaced")
 
 
@@ -137,9 +138,7 @@ class ScheduleNotices:
             return []
         if uow.booking.changed_later(event, LOOP_ACTIONS):
             return []  # a later change's notices say what holds now
-        kind = {"panel.booked": "booked", "panel.rescheduled": "moved", "panel.cancelled": "cancelled"}[
-            event.action
-        ]
+        kind = LOOP_KINDS[event.action]
         snapshot = (event.before if kind == "cancelled" else event.after) or {}
         candidate = panel.candidate
         slots = tuple(
