@@ -508,11 +508,6 @@ class SchedulingService:
             )
         return BUILTIN_VIDEO.format(token=token)
 
-    @property
-    def builtin(self) -> bool:
-        """True with the built-in calendar (which has .ics invites and a "can't make it" button)."""
-        return isinstance(self.calendar, BuiltinCalendar)
-
     # -- reading ------------------------------------------------------------------------------------
     def _panel(self, uow: UnitOfWork, candidate: Candidate) -> Panel:
         panel = uow.panels.current(candidate.id, candidate.stage_key)
@@ -1092,7 +1087,7 @@ class SchedulingService:
             attendees.append(loop.candidate_email)
         fmt = format_of(iv.mode)
         video = None
-        if fmt == VIDEO and self.builtin:
+        if fmt == VIDEO and isinstance(self.calendar, BuiltinCalendar):  # it makes no video links itself
             video = iv.video_link or self._video_link(iv.id)
         people = interviewers or iv.interviewers
         where = where_lines(
