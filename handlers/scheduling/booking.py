@@ -10,6 +10,7 @@ click on the same modal loses the race and does nothing.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
@@ -81,10 +82,7 @@ def _register_schedule(app: App, ctx: HandlerContext, router: CommandRouter) -> 
         summary="move a booked loop: the same calendar events, updated for everyone",
     )
 
-    def book_clicked(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
-        _book_clicked(services, actor, body, client)
-
-    on_action(app, ctx, BOOK_OPTION, book_clicked)
+    on_action(app, ctx, BOOK_OPTION, partial(_book_clicked, services))
 
 
 def _update(client: WebClient, view_id: str, view: View, view_hash: str | None = None) -> bool:
@@ -189,10 +187,7 @@ def _register_cancel(app: App, ctx: HandlerContext, router: CommandRouter) -> No
         summary="cancel a booked loop: every calendar event is cancelled and everyone is told",
     )
 
-    def cancel_clicked(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
-        _cancel_clicked(services, actor, body, client)
-
-    on_action(app, ctx, CANCEL_LOOP, cancel_clicked)
+    on_action(app, ctx, CANCEL_LOOP, partial(_cancel_clicked, services))
 
 
 def _cancel_clicked(services: Services, actor: Actor, body: dict[str, Any], client: WebClient) -> None:
@@ -256,14 +251,8 @@ def _busy_command(services: Services, req: CommandRequest) -> None:
     except InvalidInput as err:
         # Plain text: the messages quote what was typed.
         problems = " ".join(err.errors.values())
-        req.reply(
-            "Nothing was added: I could not read that busy time.",
-            [
-                SectionBlock(
-                    text=PlainTextObject(text=clip(f"{problems} For example: {BUSY_USAGE}"), emoji=False)
-                )
-            ],
-        )
+        text = PlainTextObject(text=clip(f"{problems} For example: {BUSY_USAGE}"), emoji=False)
+        req.reply("Nothing was added: I could not read that busy time.", [SectionBlock(text=text)])
         return
     req.reply("Marked busy", busy_blocks(services.busy.mine(req.actor), added=added))
 
@@ -273,10 +262,7 @@ def _register_declines(app: App, ctx: HandlerContext) -> None:
     """The buttons of decline notices: replace the interviewer, or decline one's own interview."""
     services = ctx.services
 
-    def replace_clicked(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
-        _replace_clicked(services, actor, body, client)
-
-    on_action(app, ctx, REPLACE_INTERVIEWER, replace_clicked)
+    on_action(app, ctx, REPLACE_INTERVIEWER, partial(_replace_clicked, services))
 
     def decline_clicked(actor: Actor, body: dict[str, Any], client: WebClient) -> None:
         value = action_value(body)

@@ -23,13 +23,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
-from handlers.block_kit import Rendered, call_text, context, loading, modal, section, where_text
+from handlers.block_kit import Rendered, call_text, context, loading, message_view, modal, section, where_text
 from handlers.mrkdwn import clip, esc, user
-from hiring.scheduling.availability import MAX_TEXT, AvailabilityDraft, Understood, local_to_utc
+from hiring.scheduling.availability import MAX_TEXT, AvailabilityDraft, Understood
 from hiring.scheduling.booking import (
     BookingResult,
     CancelPreview,
-    PlannedSlot,
     ScheduleOption,
     ScheduleOptions,
 )
@@ -91,19 +90,6 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
 
 
-def _window_lines(windows: Sequence[tuple[datetime, datetime]], tz: str) -> list[str]:
-    lines = []
-    for start, end in windows:
-        local_start, local_end = start.astimezone(ZoneInfo(tz)), end.astimezone(ZoneInfo(tz))
-        ends = (
-            f"{local_end:%H:%M}"
-            if local_end.date() == local_start.date()
-            else f"{day_text(end, tz)} {local_end:%H:%M}"
-        )
-        lines.append(f"• {day_text(start, tz)} {local_start:%H:%M}–{ends}")
-    return lines
-
-
 def availability_modal(
     draft: AvailabilityDraft, text: str | None = None, understood: Understood | None = None
 ) -> View:
@@ -135,19 +121,12 @@ def availability_modal(
         ),
     ]
     if understood is None:
-        stored = [
-            (
-                local_to_utc(w.day, w.start, ZoneInfo(draft.timezone)),
-                local_to_utc(w.day, w.end, ZoneInfo(draft.timezone)),
-            )
-            for w in draft.windows
-        ]
-        lines = _window_lines([(s, e) for s, e in stored if s and e], draft.timezone)
+        lines = [f"• {w.day:%a} {w.day.day} {w.day:%b} {w.start:%H:%M}–{w.end:%H:%M}" for w in draft.windows]
         head = "*Saved now*" if lines else "*Saved now:* no windows yet."
     elif understood.error:
         head, lines = f":warning: {esc(understood.error)}", []
     else:
-        lines = _window_lines(understood.windows, draft.timezone)
+        lines = [f"• {span_text(start, end, draft.timezone)}" for start, end in understood.windows]
         head = f"*What I understood* ({len(lines)} window{'s' if len(lines) != 1 else ''}) — Save to keep it:"
     blocks.append(section("\n".join([head, *lines])))
     return modal(
@@ -165,23 +144,13 @@ def availability_modal(
 # -- options ---------------------------------------------------------------------------------------
 
 
-def _slot_line(slot: PlannedSlot | SlotLine, viewer_tz: str, candidate_tz: str) -> str:
+def _slot_line(slot: SlotLine, viewer_tz: str, candidate_tz: str) -> str:
     """`• *Coding* Tue 24 Nov 10:00–11:00 (05:00–06:00 for the candidate) — @Sam · video`."""
     mine = span_text(slot.start, slot.end, viewer_tz)
-    same = (
-        slot.start.astimezone(ZoneInfo(viewer_tz)).utcoffset()
-        == slot.start.astimezone(ZoneInfo(candidate_tz)).utcoffset()
-    )
-    same_day = (
-        slot.start.astimezone(ZoneInfo(viewer_tz)).date()
-        == slot.start.astimezone(ZoneInfo(candidate_tz)).date()
-    )
-    theirs = (
-        ""
-        if same
-        else f" ({span_text(slot.start, slot.end, candidate_tz, with_day=not same_day)} for the candidate)"
-    )
-    where = where_text(slot.mode, slot.room, getattr(slot, "video_link", None))
+    seen, told = slot.start.astimezone(ZoneInfo(viewer_tz)), slot.start.astimezone(ZoneInfo(candidate_tz))
+    local = span_text(slot.start, slot.end, candidate_tz, with_day=seen.date() != told.date())
+    theirs = "" if seen.utcoffset() == told.utcoffset() else f" ({local} for the candidate)"
+    where = where_text(slot.mode, slot.room, slot.video_link)
     return (
         f"• *{esc(slot.title)}* {mine}{theirs} — {_people(slot.interviewer_ids, slot.shadow_ids)} · {where}"
     )
@@ -210,13 +179,6 @@ def options_view(options: ScheduleOptions, rooms: Sequence[str], *, note: str | 
         reason = o.blocked or "Nothing fits."
         blocks.append(SectionBlock(text=PlainTextObject(text=clip(f"Nothing fits. {reason}"), emoji=False)))
         blocks.extend(_nearest_blocks(o, rooms))
-        return modal(
-            callback_id=SCHEDULE_VIEW,
-            title=title,
-            blocks=blocks,
-            submit=None,
-            meta={"candidate_id": o.candidate_id, "panel_id": o.panel_id, "moving": o.moving},
-        )
     for option in o.options:
         blocks.append(_option_section(o, option, rooms, "option", f"Option {option.index + 1}"))
         blocks.append(
@@ -269,7 +231,7 @@ def working_view(moving: bool) -> View:
 
 
 def problem_view(title: str, message: str) -> View:
-    return modal(callback_id="notice", title=title, blocks=[section(f":warning: {message}")], submit=None)
+    return message_view(title, f":warning: {message}")
 
 
 def booked_view(result: BookingResult, viewer_tz: str) -> View:
@@ -341,16 +303,10 @@ def cancel_view(preview: CancelPreview, viewer_tz: str) -> View:
 
 
 def cancelled_view(candidate_name: str) -> View:
-    return modal(
-        callback_id="notice",
-        title="Cancel interviews",
-        blocks=[
-            section(
-                f"*Cancelled.* {esc(candidate_name)}'s interviews are off every calendar; the interviewers "
-                "and the hiring channel have been told."
-            )
-        ],
-        submit=None,
+    return message_view(
+        "Cancel interviews",
+        f"*Cancelled.* {esc(candidate_name)}'s interviews are off every calendar; the interviewers "
+        "and the hiring channel have been told.",
     )
 
 
@@ -448,26 +404,14 @@ def render_interview_notice(msg: InterviewNotice) -> Rendered:
         if msg.colleague_ids:
             lines.append(f"*With:* {_people(msg.colleague_ids)}")
     if msg.ics_url:
-        label = (
-            "Updated invitation (.ics)"
-            if msg.kind in ("moved", "cancelled")
-            else "Add to your calendar (.ics)"
-        )
-        lines.append(f"<{msg.ics_url}|{label}>")
+        label = "Updated invitation" if msg.kind in ("moved", "cancelled") else "Add to your calendar"
+        lines.append(f"<{msg.ics_url}|{label} (.ics)>")
     blocks: list[Any] = [section("\n".join(lines))]
     if msg.kind in ("booked", "moved", "added"):
         blocks.append(context("You'll get a briefing before it starts."))
     if msg.can_decline:
-        blocks.append(
-            ActionsBlock(
-                block_id="decline",
-                elements=[
-                    ButtonElement(
-                        text="Can't make it", action_id=DECLINE_INTERVIEW, value=str(msg.interview_id)
-                    )
-                ],
-            )
-        )
+        button = ButtonElement(text="Can't make it", action_id=DECLINE_INTERVIEW, value=str(msg.interview_id))
+        blocks.append(ActionsBlock(block_id="decline", elements=[button]))
     fallback = f"{esc(msg.title)} with {esc(msg.candidate_name)}: {span_text(msg.start, msg.end, msg.tz)}"
     return fallback, blocks
 
@@ -478,34 +422,28 @@ def render_decline_notice(msg: DeclineNotice) -> Rendered:
         f"{user(msg.declined_by)} declined *{esc(msg.title)}* with *{esc(msg.candidate_name)}* "
         f"({esc(msg.role_title)}), {when_text}."
     ]
-    blocks: list[Any] = []
+    after: list[Any] = []
     if msg.resolved_with:
         lines.append(
             f"Replaced by {user(msg.resolved_with)} (by {user(msg.resolved_by)}); the invitation is updated."
         )
-        blocks.append(section("\n".join(lines)))
     elif msg.replacement_id:
         lines.append(
             f"Proposed from the same pool: {user(msg.replacement_id)}, free then and next in the fair rotation."
         )
-        blocks.append(section("\n".join(lines)))
-        blocks.append(
-            ActionsBlock(
-                block_id="replace",
-                elements=[
-                    ButtonElement(
-                        text="Replace interviewer",
-                        action_id=REPLACE_INTERVIEWER,
-                        value=f"{msg.seat_id}:{msg.replacement_id}",
-                        style="primary",
-                    )
-                ],
-            )
+        button = ButtonElement(
+            text="Replace interviewer",
+            action_id=REPLACE_INTERVIEWER,
+            value=f"{msg.seat_id}:{msg.replacement_id}",
+            style="primary",
         )
-        blocks.append(context("Or move the whole loop with `/interview reschedule`."))
+        after = [
+            ActionsBlock(block_id="replace", elements=[button]),
+            context("Or move the whole loop with `/interview reschedule`."),
+        ]
     else:
         lines.append(msg.note or "Nobody else in the pool is free then.")
-        blocks.append(section("\n".join(lines)))
+    blocks = [section("\n".join(lines)), *after]
     return f"An interviewer declined {esc(msg.title)} with {esc(msg.candidate_name)}", blocks
 
 

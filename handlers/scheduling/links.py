@@ -23,7 +23,6 @@ from handlers.scheduling.links_blocks import (
     email_failed_text,
     emailed_text,
     link_modal,
-    no_email_note,
 )
 from handlers.view_state import text
 from hiring.errors import DomainError
@@ -41,8 +40,7 @@ def show_new_link(
     issued = services.links.issue(actor, candidate_id)
     draft = services.links.email_draft(issued)
     tz = services.home.timezone(actor.team_id, actor.user_id)
-    note = no_email_note(issued.candidate_name, mail_configured=services.links.can_email)
-    open_modal(client, trigger_id, link_modal(issued, draft, tz=tz, no_email=note))
+    open_modal(client, trigger_id, link_modal(issued, draft, tz=tz, mail_configured=services.links.can_email))
 
 
 def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:

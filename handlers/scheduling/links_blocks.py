@@ -47,9 +47,11 @@ def send_link_actions(candidate_id: int) -> ActionsBlock:
     )
 
 
-def _link_blocks(issued: IssuedLink, tz: str) -> list[Block]:
+def link_modal(issued: IssuedLink, draft: EmailDraft | None, *, tz: str, mail_configured: bool) -> View:
+    """The link to copy and, when e-mail is possible, the e-mail the candidate will get (editable);
+    else why not: no mail server configured, or no address on file."""
     name = esc(issued.candidate_name)
-    return [
+    blocks: list[Block] = [
         section(
             f"A personal scheduling link for *{name}* — {esc(issued.stage_label)}, {esc(issued.role_title)}:"
         ),
@@ -59,14 +61,16 @@ def _link_blocks(issued: IssuedLink, tz: str) -> list[Block]:
             "send it to them only. Revoke it from `/interview status`."
         ),
     ]
-
-
-def link_modal(issued: IssuedLink, draft: EmailDraft | None, *, tz: str, no_email: str) -> View:
-    """The link to copy and, when e-mail is possible, the e-mail the candidate will get (editable)."""
-    blocks = _link_blocks(issued, tz)
     meta: dict[str, Any] = {"link_id": issued.link_id, "url": issued.url}
     if draft is None:
-        blocks.append(section(no_email))
+        if not mail_configured:
+            why = (
+                "E-mail is not set up for Loopbot (`SMTP_HOST`): copy the link and send it to "
+                f"{name} yourself."
+            )
+        else:
+            why = f"{name} has no e-mail address on file: copy the link and send it to them yourself."
+        blocks.append(section(why))
         return modal(callback_id=LINK_MODAL, title="Scheduling link", blocks=blocks, submit=None, meta=meta)
     blocks.extend(
         [
@@ -88,16 +92,6 @@ def link_modal(issued: IssuedLink, draft: EmailDraft | None, *, tz: str, no_emai
     return modal(
         callback_id=LINK_EMAIL_MODAL, title="Scheduling link", blocks=blocks, submit="Send e-mail", meta=meta
     )
-
-
-def no_email_note(candidate_name: str, *, mail_configured: bool) -> str:
-    """Why the modal offers no e-mail: no mail server configured, or no address on file."""
-    name = esc(candidate_name)
-    if not mail_configured:
-        return (
-            f"E-mail is not set up for Loopbot (`SMTP_HOST`): copy the link and send it to {name} yourself."
-        )
-    return f"{name} has no e-mail address on file: copy the link and send it to them yourself."
 
 
 def links_status_blocks(links: list[LinkView], tz: str) -> list[Block]:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hiring.chasing import reminders
 from hiring.clock import Clock
 from hiring.errors import Conflict, InvalidInput
 from hiring.permissions import Actor, require_manager
 from hiring.roles.candidates import live_candidate
 from hiring.scheduling.availability_text import EXAMPLE, TextWindow, Unclear, Weekday, parse_text, split_parts
-from hiring.text import valid_timezone
 from storage.models import AvailabilityWindow
 from storage.uow import Database
 
@@ -48,7 +48,6 @@ class AvailabilityDraft:
     timezone: str
     windows: list[LocalWindow]
     text: str
-    today: date
 
 
 @dataclass(frozen=True)
@@ -58,10 +57,6 @@ class Understood:
 
     windows: list[tuple[datetime, datetime]]
     error: str | None = None
-
-
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name if valid_timezone(name) else "UTC")
 
 
 def local_to_utc(day: date, clock_time: time, zone: ZoneInfo) -> datetime | None:
@@ -84,7 +79,7 @@ def understand(text: str, tz: str, now: datetime) -> Understood:
     Never raises: either windows, or an error that names the part it did not understand. Windows
     must exist on their day (not in a daylight-saving gap), not be over, start within 90 days, and
     number at most 14 after merging."""
-    zone = _zone(tz)
+    zone = reminders.zone(tz)
     if not split_parts(text):
         return Understood([], f"Say when the candidate can interview, {EXAMPLE}.")
     if len(text) > MAX_TEXT:
@@ -157,18 +152,13 @@ class AvailabilityService:
         self.db = db
         self.clock = clock
 
-    def check(self, actor: Actor, candidate_id: int) -> None:
-        """Raise unless the actor may enter this candidate's availability."""
-        with self.db.uow(actor.team_id) as uow:
-            require_manager(actor, live_candidate(uow, candidate_id).role, WHAT)
-
     def draft(self, actor: Actor, candidate_id: int) -> AvailabilityDraft:
         """The modal's content: stored windows that are not over yet, in the candidate's time zone."""
         now = self.clock.now()
         with self.db.uow(actor.team_id) as uow:
             candidate = live_candidate(uow, candidate_id)
             require_manager(actor, candidate.role, WHAT)
-            zone = _zone(candidate.timezone)
+            zone = reminders.zone(candidate.timezone)
             windows = [
                 LocalWindow(
                     day=w.start_at.astimezone(zone).date(),
@@ -185,7 +175,6 @@ class AvailabilityService:
                 timezone=candidate.timezone,
                 windows=windows,
                 text=windows_text(windows),
-                today=now.astimezone(zone).date(),
             )
 
     def preview(self, actor: Actor, candidate_id: int, text: str) -> tuple[AvailabilityDraft, Understood]:

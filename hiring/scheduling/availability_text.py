@@ -41,21 +41,10 @@ _DAY_ALIASES = (
     ("sun", "sunday", "su"),
 )
 DAY_NAMES = {alias: i for i, names in enumerate(_DAY_ALIASES) for alias in names}
-_MONTH_ALIASES = (
-    ("jan", "january"),
-    ("feb", "february"),
-    ("mar", "march"),
-    ("apr", "april"),
-    ("may",),
-    ("jun", "june"),
-    ("jul", "july"),
-    ("aug", "august"),
-    ("sep", "sept", "september"),
-    ("oct", "october"),
-    ("nov", "november"),
-    ("dec", "december"),
-)
-MONTHS = {alias: i + 1 for i, names in enumerate(_MONTH_ALIASES) for alias in names}
+_MONTH_NAMES = "january february march april may june july august september october november december"
+MONTHS = {alias: i + 1 for i, name in enumerate(_MONTH_NAMES.split()) for alias in (name[:3], name)} | {
+    "sept": 9
+}
 FILLERS = {"and", "&", "/", "+", "on", "at", "from", "every", "each", "the", "of"}
 EXAMPLE = "e.g. “Mon–Wed 9–12, Thu after 14:00” or “12 Jan 9:30–11; weekdays morning”"
 _TOKENS = re.compile(

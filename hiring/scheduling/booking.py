@@ -47,7 +47,7 @@ from hiring.scheduling import relaxed
 from hiring.scheduling.blocks import BlockPart, block_key, interview_slots, solver_blocks
 from hiring.scheduling.formats import ONSITE, PHONE, VIDEO, format_of, where_lines
 from hiring.scheduling.messages import SlotLine
-from hiring.scheduling.notices import ScheduleNotices, loop_snapshot, slot_lines
+from hiring.scheduling.notices import ScheduleNotices, iso, loop_snapshot, slot_lines
 from hiring.text import valid_timezone
 from scheduling import solver
 from scheduling.builtin_calendar import BuiltinCalendar
@@ -62,7 +62,7 @@ from scheduling.calendar_protocol import (
     subtract,
 )
 from scheduling.solver_relax import ONE_WEEK_LATER, SWAP, Relaxation, Swap, nearest_options
-from storage.models import Candidate, Interview, Panel, Person
+from storage.models import Candidate, Panel, Person
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -95,10 +95,6 @@ def ics_token_of(url: str | None) -> str | None:
     return name[: -len(".ics")] if name.endswith(".ics") else None
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value is not None else None
-
-
 def panel_state(panel: Panel, moving: bool) -> str:
     """A short hash of what options depend on: the interviews, who sits them and (when moving) their
     current times. A "Book this" button carries it; a changed panel makes the button stale."""
@@ -110,7 +106,7 @@ def panel_state(panel: Panel, moving: bool) -> str:
                 iv.id,
                 iv.duration_minutes,
                 iv.mode,
-                _iso(iv.start_at) if moving else None,
+                iso(iv.start_at) if moving else None,
                 sorted([s.user_id, s.kind] for s in iv.seats),
             ]
             for iv in sorted(panel.interviews, key=lambda i: i.id)
@@ -120,20 +116,6 @@ def panel_state(panel: Panel, moving: bool) -> str:
 
 
 # -- what options and choices look like -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlannedSlot:
-    """One interview of an option: when, who and where."""
-
-    interview_id: int
-    title: str
-    mode: str
-    start: datetime
-    end: datetime
-    interviewer_ids: tuple[str, ...]
-    shadow_ids: tuple[str, ...] = ()
-    room: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,7 +176,7 @@ class ScheduleOption:
     """A ranked proposal (index 0 is best) with the solver's one-line reason."""
 
     index: int
-    slots: tuple[PlannedSlot, ...]
+    slots: tuple[SlotLine, ...]
     reason: str
     choice: Choice
 
@@ -213,7 +195,7 @@ class ScheduleOptions:
     options: list[ScheduleOption]
     blocked: str | None
     viewer_tz: str
-    current: tuple[PlannedSlot, ...] = ()
+    current: tuple[SlotLine, ...] = ()
     notes: tuple[str, ...] = ()
     nearest: tuple[ScheduleOption, ...] = ()  # when nothing fits: each relaxes one rule (`reason` says which)
 
@@ -274,7 +256,6 @@ class _Iv:
     title: str
     mode: str
     duration: int
-    status: str
     start_at: datetime | None
     end_at: datetime | None
     event_id: str | None
@@ -349,27 +330,6 @@ class Contact:
         return same_day and hours.contains(start) and hours.contains(last)
 
 
-def _rules(stage: StageSpec | None) -> solver.StageRules:
-    if stage is None:
-        return solver.StageRules()
-    c = stage.constraints
-    return solver.StageRules(
-        ordered=c.ordered,
-        same_day=c.same_day,
-        buffer_minutes=c.buffer_minutes,
-        break_after_minutes=c.break_after_minutes,
-        break_minutes=c.break_minutes,
-        max_span_minutes=c.max_span_minutes,
-    )
-
-
-def _loop_sittings(stage: StageSpec | None, keys: list[str]) -> list[Sitting]:
-    """The sittings of a loop's interviews (each its own when the plan no longer has the stage)."""
-    if stage is None:
-        return [Sitting(key=k, name=k, interview_keys=(k,)) for k in keys]
-    return stage_sittings(stage, keys)
-
-
 def _mentions(user_ids: Iterable[str]) -> str:
     ids = [f"<@{u}>" for u in dict.fromkeys(user_ids)]
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
@@ -418,16 +378,27 @@ def _block_parts(loop: _Loop, who: Mapping[str, Contact] | None = None) -> dict[
     }
 
 
-def _solver_interviews(loop: _Loop, who: Mapping[str, Contact]) -> tuple[solver.InterviewReq, ...]:
-    """The solver's interviews: one per sitting, a session as one block (shadows without an email
-    are left off but still counted)."""
-    counts = {iv.key: len(iv.shadows) for iv in loop.interviews}
-    return solver_blocks(loop.sittings, _block_parts(loop, who), counts)
-
-
 def _block_titles(loop: _Loop) -> dict[str, str]:
     """The title of each of the solver's interviews (a session's name for a session), by key."""
     return {req.key: req.label for req in solver_blocks(loop.sittings, _block_parts(loop), {})}
+
+
+def _slot_lines(loop: _Loop, slots: Iterable[solver.Slot]) -> tuple[SlotLine, ...]:
+    """Solver slots as the loop's interviews (their ids, titles and formats)."""
+    by_key = {iv.key: iv for iv in loop.interviews}
+    return tuple(
+        SlotLine(
+            interview_id=by_key[s.interview_key].id,
+            title=by_key[s.interview_key].title,
+            mode=by_key[s.interview_key].mode,
+            start=s.start,
+            end=s.end,
+            interviewer_ids=s.interviewers,
+            shadow_ids=s.shadows,
+            room=s.room,
+        )
+        for s in slots
+    )
 
 
 def _swap_of(relaxation: Relaxation | None) -> Swap | None:
@@ -462,6 +433,11 @@ class _PoolSwaps:
     limits: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
 
+def _event_id(loop: _Loop, iv: _Iv, moving: bool) -> str:
+    """An interview's calendar event: the one it has when moving, else the one its id derives."""
+    return iv.event_id if moving and iv.event_id else event_id_for(loop.team_id, iv.id, loop.panel_created)
+
+
 def _record_events(
     panel: Panel,
     loop: _Loop,
@@ -473,12 +449,7 @@ def _record_events(
 ) -> list[str]:
     """Write the confirmed events onto the panel's interviews; the shadows dropped on the way."""
     dropped: list[str] = []
-    ids = {
-        iv.id: (
-            iv.event_id if moving and iv.event_id else event_id_for(loop.team_id, iv.id, loop.panel_created)
-        )
-        for iv in loop.interviews
-    }
+    ids = {iv.id: _event_id(loop, iv, moving) for iv in loop.interviews}
     for interview in panel.interviews:
         event_id = ids[interview.id]
         event = events.get(event_id)
@@ -536,11 +507,6 @@ class SchedulingService:
                 "{token}", token
             )
         return BUILTIN_VIDEO.format(token=token)
-
-    @property
-    def builtin(self) -> bool:
-        """True with the built-in calendar (which has .ics invites and a "can't make it" button)."""
-        return isinstance(self.calendar, BuiltinCalendar)
 
     # -- reading ------------------------------------------------------------------------------------
     def _panel(self, uow: UnitOfWork, candidate: Candidate) -> Panel:
@@ -602,7 +568,6 @@ class SchedulingService:
                     title=iv.title,
                     mode=iv.mode,
                     duration=iv.duration_minutes,
-                    status=iv.status,
                     start_at=iv.start_at,
                     end_at=iv.end_at,
                     event_id=iv.event_id,
@@ -614,6 +579,7 @@ class SchedulingService:
                     notes=" ".join((plan_iv.candidate_notes if plan_iv else "").split()),
                 )
             )
+        keys = [iv.key for iv in interviews]
         return _Loop(
             team_id=uow.team_id,
             candidate_id=candidate.id,
@@ -623,7 +589,7 @@ class SchedulingService:
             role_title=candidate.role.title,
             role_tz=candidate.role.timezone if valid_timezone(candidate.role.timezone) else "UTC",
             stage_name=stage.name if stage else panel.stage_key,
-            rules=_rules(stage),
+            rules=solver.StageRules(**stage.constraints.model_dump()) if stage else solver.StageRules(),
             panel_id=panel.id,
             panel_created=panel.created_at.astimezone(UTC).isoformat(),
             previous_status="booked" if booked and panel.interviews else "ready",
@@ -631,7 +597,12 @@ class SchedulingService:
             windows=tuple((w.start_at, w.end_at) for w in candidate.windows),
             candidate_phone=candidate.phone,
             address=" ".join(spec.address.split()),
-            sittings=tuple(_loop_sittings(stage, [iv.key for iv in interviews])),
+            # each interview its own sitting when the plan no longer has the stage
+            sittings=tuple(
+                stage_sittings(stage, keys)
+                if stage
+                else [Sitting(key=k, name=k, interview_keys=(k,)) for k in keys]
+            ),
         )
 
     def contacts(self, team_id: str, user_ids: Sequence[str]) -> dict[str, Contact]:
@@ -673,7 +644,12 @@ class SchedulingService:
         or why nothing fits. Times come back in UTC; `viewer_tz` is how the actor sees times."""
         now = self.clock.now()
         loop, state, viewer_tz = self._options_loop(actor, candidate_id, now, moving)
-        current = tuple(self._planned(iv) for iv in loop.interviews) if moving else ()
+        booked = [
+            solver.Slot(iv.key, iv.start_at, iv.end_at, iv.interviewers, iv.shadows, iv.room)
+            for iv in loop.interviews
+            if iv.start_at is not None and iv.end_at is not None
+        ]
+        current = _slot_lines(loop, booked) if moving else ()
         empty = ScheduleOptions(
             candidate_id=loop.candidate_id,
             candidate_name=loop.candidate_name,
@@ -686,7 +662,6 @@ class SchedulingService:
             blocked=None,
             viewer_tz=viewer_tz,
             current=current,
-            notes=(),
         )
         windows = [(s, e) for s, e in loop.windows if e > now]
         if not windows:
@@ -786,10 +761,8 @@ class SchedulingService:
                 f"I don't know the email address of {_mentions(no_email)}, so I can't read their calendar "
                 "or invite them. Their Slack profile needs an email (and Loopbot the users:read.email scope)."
             )
-        notes: list[str] = []
         quiet = [u for iv in loop.interviews for u in iv.shadows if not who[u].email]
-        if quiet:
-            notes.append(f"{_mentions(quiet)} can't shadow: Slack shows no email address for them.")
+        notes = [f"{_mentions(quiet)} can't shadow: Slack shows no email address for them."] if quiet else []
         return who, notes
 
     def _problem(
@@ -812,13 +785,16 @@ class SchedulingService:
         busy = self._free_busy(team_id, [*emails, *rooms], lo, hi)
         if moving:
             busy = self._own_time_freed(loop, who, busy)
-        limits, bookings, loads = self._load(team_id, loop, lo - LOAD_MARGIN, hi + LOAD_MARGIN)
+        others = sorted(swaps.who) if swaps else []
+        limits, bookings, loads = self._load(team_id, loop, lo - LOAD_MARGIN, hi + LOAD_MARGIN, others)
         if swaps and swaps.who:
-            self._swap_load(team_id, loop, swaps, (lo - LOAD_MARGIN, hi + LOAD_MARGIN), bookings, loads)
             limits = {**swaps.limits, **limits}
         return solver.Problem(
             windows=tuple(solver.Interval(s, e) for s, e in windows),
-            interviews=_solver_interviews(loop, who),
+            # one per sitting, a session as one block (shadows without an email left off but counted)
+            interviews=solver_blocks(
+                loop.sittings, _block_parts(loop, who), {iv.key: len(iv.shadows) for iv in loop.interviews}
+            ),
             people=_solver_people(everyone, busy, limits, bookings, loads),
             rooms=tuple(
                 solver.Room(id=r, busy=tuple(solver.Interval(b.start, b.end) for b in busy.get(r, [])))
@@ -870,46 +846,17 @@ class SchedulingService:
         missing = [u for u in user_ids if u not in found]
         return {**found, **(self.contacts(team_id, missing) if missing else {})}
 
-    def _swap_load(
-        self,
-        team_id: str,
-        loop: _Loop,
-        swaps: _PoolSwaps,
-        between: tuple[datetime, datetime],
-        bookings: dict[str, list[datetime]],
-        loads: dict[str, int],
-    ) -> None:
-        """Add the other bookings (they count towards limits) and recent load of the pool members
-        who could take someone's place."""
-        ids = sorted(swaps.who)
-        with self.db.uow(team_id) as uow:
-            bookings.update(uow.booking.booked_starts(ids, *between, besides_panel=loop.panel_id))
-            loads.update({u: load.recent for u, load in self.pools.loads_in(uow, ids).items()})
-
     def _schedule_options(
         self, loop: _Loop, solution: solver.Solution, state: str, moving: bool
     ) -> list[ScheduleOption]:
         """The solver's options as schedule options (when `moving`, leaving out the times held now)."""
-        by_key = {iv.key: iv for iv in loop.interviews}
         held = {(iv.key, iv.start_at) for iv in loop.interviews}
         parts = _block_parts(loop)
         laid = [(o, interview_slots(loop.sittings, parts, o.slots)) for o in solution.options]
         found = [(o, ss) for o, ss in laid if not moving or {(s.interview_key, s.start) for s in ss} != held]
         options = []
         for index, (option, option_slots) in enumerate(found[:MAX_OPTIONS]):
-            slots = tuple(
-                PlannedSlot(
-                    interview_id=by_key[s.interview_key].id,
-                    title=by_key[s.interview_key].title,
-                    mode=by_key[s.interview_key].mode,
-                    start=s.start,
-                    end=s.end,
-                    interviewer_ids=s.interviewers,
-                    shadow_ids=s.shadows,
-                    room=s.room,
-                )
-                for s in option_slots
-            )
+            slots = _slot_lines(loop, option_slots)
             choice = Choice(
                 index=index,
                 state=state,
@@ -918,26 +865,14 @@ class SchedulingService:
             options.append(ScheduleOption(index=index, slots=slots, reason=option.reason, choice=choice))
         return options
 
-    def _planned(self, iv: _Iv) -> PlannedSlot:
-        assert iv.start_at is not None and iv.end_at is not None
-        return PlannedSlot(
-            interview_id=iv.id,
-            title=iv.title,
-            mode=iv.mode,
-            start=iv.start_at,
-            end=iv.end_at,
-            interviewer_ids=iv.interviewers,
-            shadow_ids=iv.shadows,
-            room=iv.room,
-        )
-
     def _load(
-        self, team_id: str, loop: _Loop, lo: datetime, hi: datetime
+        self, team_id: str, loop: _Loop, lo: datetime, hi: datetime, others: Sequence[str] = ()
     ) -> tuple[dict[str, tuple[int, int]], dict[str, list[datetime]], dict[str, int]]:
         """Daily/weekly limits (`hiring.people.limits`: their own, else the pool of the interview's
         kind, else the default), other booked interviews (they count towards the limits) and recent
-        load, per person."""
-        people = loop.people
+        load, per person; for `others` (pool members who could take someone's place), their bookings
+        and load only."""
+        people = [*loop.people, *others]
         with self.db.uow(team_id) as uow:
             pooled: dict[str, tuple[int, int]] = {}
             for iv in loop.interviews:
@@ -1014,10 +949,11 @@ class SchedulingService:
                 raise Conflict(f"This candidate is {candidate.status}; there is nothing to schedule.")
             panel = self._panel(uow, candidate)
             self._check(panel, now, moving=moving)
-            if panel_state(panel, moving) != choice.state:
-                raise Conflict(f"{STALE} Here are fresh options.")
             ids = sorted(iv.id for iv in panel.interviews)
-            if sorted(s.interview_id for s in choice.slots) != ids:
+            if (
+                panel_state(panel, moving) != choice.state
+                or sorted(s.interview_id for s in choice.slots) != ids
+            ):
                 raise Conflict(f"{STALE} Here are fresh options.")
             if any(s.start <= now for s in choice.slots):
                 raise Conflict("That option starts in the past now. Here are fresh options.")
@@ -1151,7 +1087,7 @@ class SchedulingService:
             attendees.append(loop.candidate_email)
         fmt = format_of(iv.mode)
         video = None
-        if fmt == VIDEO and self.builtin:
+        if fmt == VIDEO and isinstance(self.calendar, BuiltinCalendar):  # it makes no video links itself
             video = iv.video_link or self._video_link(iv.id)
         people = interviewers or iv.interviewers
         where = where_lines(
@@ -1166,9 +1102,7 @@ class SchedulingService:
         if iv.notes:
             description = f"{description}\n\n{iv.notes}"
         return EventSpec(
-            event_id=iv.event_id
-            if moving and iv.event_id
-            else event_id_for(loop.team_id, iv.id, loop.panel_created),
+            event_id=_event_id(loop, iv, moving),
             summary=f"Interview: {loop.candidate_name} · {iv.title}",
             description=description,
             start=start,
@@ -1244,7 +1178,7 @@ class SchedulingService:
     ) -> BookingResult:
         """What booking (or moving) the loop did, for the announcements."""
         slots = slot_lines(after, before)
-        urls = [self._ics_url(iv) for iv in sorted(panel.interviews, key=lambda i: i.start_at or now)]
+        urls = [self.notices.ics_url(iv) for iv in sorted(panel.interviews, key=lambda i: i.start_at or now)]
         invites = tuple(url for url in urls if url)
         people = tuple(dict.fromkeys([*loop.people]))
         return BookingResult(
@@ -1281,11 +1215,6 @@ class SchedulingService:
         """Tell the hiring channel and everyone on the loop about one change, right away (exactly once;
         a later tick retries what Slack did not take)."""
         return self.notices.announce(team_id, audit_id)
-
-    def _ics_url(self, interview: Interview) -> str | None:
-        if not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
-            return None
-        return self.calendar.ics_url(interview.ics_token)
 
     # -- cancelling ---------------------------------------------------------------------------------
     def cancel_preview(self, actor: Actor, candidate_id: int) -> CancelPreview:
@@ -1382,9 +1311,8 @@ class SchedulingService:
             raise
         with self.db.uow(actor.team_id) as uow:
             seat = uow.booking.seat(seat_id)
-            held = uow.panels.get(loop.panel_id)
-            assert seat is not None and held is not None
-            panel = held
+            panel = uow.panels.get(loop.panel_id)
+            assert seat is not None and panel is not None
             seat.user_id = new_user_id
             seat.response_status = "needsAction"
             seat.decline_handled_at = None  # the seat's new holder has not answered yet

@@ -11,6 +11,7 @@ the seat and moves the event with the new attendee list (`SchedulingService.repl
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,26 +35,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Declined:
-    """An interviewer's seat whose invitation was declined and not handled yet."""
+    """An interviewer's seat whose invitation was declined and not handled yet: the notice (in the
+    role's time zone, nobody proposed yet), the pool to propose from, whom to tell, who is on the loop."""
 
-    seat_id: int
-    user_id: str
-    interview_id: int
-    title: str
-    start: datetime
-    end: datetime
+    notice: DeclineNotice
     pool: str
-    candidate_id: int
-    candidate_name: str
-    role_title: str
-    role_tz: str
     recipients: tuple[str, ...]
     on_loop: tuple[str, ...]
-
-
-def decline_key(seat_id: int, user_id: str, recipient: str) -> str:
-    """One notice per seat, person who declined (a seat may change hands) and recipient."""
-    return f"decline:{seat_id}:{user_id}:{recipient}"
 
 
 class DeclineService:
@@ -113,16 +101,18 @@ class DeclineService:
         return found
 
     def _notices(self, team_id: str, declined: Declined) -> list[Due]:
-        keys = {to: decline_key(declined.seat_id, declined.user_id, to) for to in declined.recipients}
+        notice = declined.notice
+        # one notice per seat, person who declined (a seat may change hands) and recipient
+        keys = {to: f"decline:{notice.seat_id}:{notice.declined_by}:{to}" for to in declined.recipients}
         with self.db.uow(team_id) as uow:
             fresh = unsent(uow, keys.values())
             if not fresh:  # everyone has been told: the decline is handled, later ticks skip it
-                seat = uow.booking.seat(declined.seat_id)
-                if seat is not None and seat.user_id == declined.user_id:
+                seat = uow.booking.seat(notice.seat_id)
+                if seat is not None and seat.user_id == notice.declined_by:
                     seat.decline_handled_at = self.clock.now()
                     uow.commit()
                 return []
-            zones = {to: person_timezone(uow, self.directory, to, declined.role_tz) for to in keys}
+            zones = {to: person_timezone(uow, self.directory, to, notice.tz) for to in keys}
         replacement, note = self.propose(team_id, declined)
         return [
             Due(
@@ -130,21 +120,8 @@ class DeclineService:
                 key=key,
                 kind="interview-declined",
                 to=to,
-                content=DeclineNotice(
-                    seat_id=declined.seat_id,
-                    interview_id=declined.interview_id,
-                    candidate_id=declined.candidate_id,
-                    candidate_name=declined.candidate_name,
-                    role_title=declined.role_title,
-                    title=declined.title,
-                    start=declined.start,
-                    end=declined.end,
-                    tz=zones[to],
-                    declined_by=declined.user_id,
-                    replacement_id=replacement,
-                    note=note,
-                ),
-                candidate_id=declined.candidate_id,
+                content=dataclasses.replace(notice, tz=zones[to], replacement_id=replacement, note=note),
+                candidate_id=notice.candidate_id,
             )
             for to, key in keys.items()
             if key in fresh
@@ -154,31 +131,32 @@ class DeclineService:
         """Who should take the seat: rotation's order among the pool's qualified members not on the
         loop (nor anyone who gave this seat up before), keeping the first who works then and whose
         calendar is free. (None, why) otherwise."""
+        notice = declined.notice
         with self.db.uow(team_id) as uow:
             earlier = [
-                str((before or {}).get("user")) for before in uow.booking.replacements_of(declined.seat_id)
+                str((before or {}).get("user")) for before in uow.booking.replacements_of(notice.seat_id)
             ]
             ranked = self.pools.suggest_in(
                 uow,
                 declined.pool,
                 MAX_MEMBERS,
-                exclude=(*declined.on_loop, declined.user_id, *earlier),
-                at=declined.start,
+                exclude=(*declined.on_loop, notice.declined_by, *earlier),
+                at=notice.start,
             ).interviewer_ids
         if not ranked:
             return None, "Nobody else in the pool is qualified and under their interview limits then."
         who = self.scheduling.contacts(team_id, ranked)
-        working = [u for u in ranked if who[u].email and who[u].works(declined.start, declined.end)]
+        working = [u for u in ranked if who[u].email and who[u].works(notice.start, notice.end)]
         if not working:
             return None, "Nobody else in the pool works at that time; consider `/interview reschedule`."
         try:
             busy = self.calendar.free_busy(
-                team_id, [who[u].email or "" for u in working], declined.start, declined.end
+                team_id, [who[u].email or "" for u in working], notice.start, notice.end
             )
         except CalendarError as err:
             return None, f"I couldn't read calendars to propose someone ({err.message})."
         for user_id in working:
-            if is_free(busy.get(who[user_id].email or "", []), declined.start, declined.end):
+            if is_free(busy.get(who[user_id].email or "", []), notice.start, notice.end):
                 return user_id, ""
         return None, "Everyone else in the pool is busy then; consider `/interview reschedule`."
 
@@ -209,19 +187,23 @@ def _declines_in(interview: Interview, said: Mapping[str, str], emails: Mapping[
             or interview.end_at is None
         ):
             continue
+        notice = DeclineNotice(
+            seat_id=seat.id,
+            interview_id=interview.id,
+            candidate_id=candidate.id,
+            candidate_name=candidate.name,
+            role_title=role.title,
+            title=interview.title,
+            start=interview.start_at,
+            end=interview.end_at,
+            tz=role.timezone,
+            declined_by=seat.user_id,
+            replacement_id=None,
+        )
         found.append(
             Declined(
-                seat_id=seat.id,
-                user_id=seat.user_id,
-                interview_id=interview.id,
-                title=interview.title,
-                start=interview.start_at,
-                end=interview.end_at,
+                notice,
                 pool=pools.get(interview.interview_key, "engineer"),
-                candidate_id=candidate.id,
-                candidate_name=candidate.name,
-                role_title=role.title,
-                role_tz=role.timezone,
                 recipients=tuple(role.recruiter_ids) or (role.hiring_manager_id,),
                 on_loop=tuple(dict.fromkeys(s.user_id for iv in panel.interviews for s in iv.seats)),
             )

@@ -16,13 +16,6 @@ def format_of(mode: str) -> str:
     return mode if mode in (PHONE, ONSITE) else VIDEO
 
 
-def call_line(caller: str, candidate: str, phone: str | None) -> str:
-    """Who calls whom, and on which number: `Sam Lee calls Ada Lovelace on +44 20 7946 0000.`"""
-    if phone:
-        return f"{caller} calls {candidate} on {phone}."
-    return f"{caller} calls {candidate} (no phone number on file yet)."
-
-
 def where_lines(
     mode: str,
     *,
@@ -35,8 +28,9 @@ def where_lines(
     """The lines of an invite's description that say how and where the interview happens (a video
     link is added by the calendar)."""
     fmt = format_of(mode)
-    if fmt == PHONE:
-        return [f"Phone interview (no video link): {call_line(caller, candidate, phone)}"]
+    if fmt == PHONE:  # who calls whom, and on which number
+        calls = f"on {phone}." if phone else "(no phone number on file yet)."
+        return [f"Phone interview (no video link): {caller} calls {candidate} {calls}"]
     if fmt == ONSITE:
         lines = [f"On site at {address}." if address else "On site."]
         if room:

@@ -27,14 +27,13 @@ from hiring.permissions import Actor, require_manager
 from hiring.ports import Directory, Mailer, Notifier
 from hiring.roles.candidates import live_candidate
 from hiring.scheduling.messages import LinkActivity
-from hiring.scheduling.notices import all_sent
+from hiring.scheduling.notices import all_sent, iso, unsent_items
 from hiring.text import EMAIL, valid_timezone
 from storage.models import LinkAction, SchedulingLink
 from storage.uow import Database, UnitOfWork
 
 WHAT = "send scheduling links for this role"
 MIN_DAYS, MAX_DAYS = 1, 30
-MAX_CUTOFF_HOURS = 14 * 24
 MAX_TOKEN_CHARS = 128
 NOTICE_WINDOW = timedelta(days=2)  # later ticks retry unsent notices of candidates' actions this recent
 SUBJECT_BLOCK, BODY_BLOCK, DAYS_BLOCK = "email_subject", "email_body", "link_days"
@@ -188,18 +187,10 @@ class SchedulingLinks:
         """The candidate's page for `token`."""
         return f"{self.public_url}/candidate/{token}"
 
-    def check(self, actor: Actor, candidate_id: int) -> None:
-        """Raise unless `actor` may send links for this candidate (the role's hiring manager, its
-        recruiters or an admin, as for scheduling) and the candidate is still interviewing."""
-        with self.db.uow(actor.team_id) as uow:
-            candidate = live_candidate(uow, candidate_id)
-            require_manager(actor, candidate.role, WHAT)
-            if candidate.status != "active":
-                raise Conflict(f"{candidate.name} is no longer interviewing; no link was made.")
-
     def issue(self, actor: Actor, candidate_id: int, *, days: int | None = None) -> IssuedLink:
         """Make a new link for the candidate's current stage, valid `days` (the role's `link_days`
-        when None). Older links stay as they are."""
+        when None); for the role's hiring manager, its recruiters or an admin, as for scheduling,
+        while the candidate is still interviewing. Older links stay as they are."""
         if days is not None and not MIN_DAYS <= days <= MAX_DAYS:
             raise InvalidInput({DAYS_BLOCK: f"A link lasts {MIN_DAYS} to {MAX_DAYS} days."})
         now = self.clock.now()
@@ -417,7 +408,7 @@ class SchedulingLinks:
                     team_id=link.team_id,
                     link_id=row.id,
                     kind=what.kind.value,
-                    times=[[_iso(a), _iso(b)] for a, b in what.times],
+                    times=[[iso(a), iso(b)] for a, b in what.times],
                     summary=what.summary,
                     note=what.note,
                     at=now,
@@ -434,15 +425,13 @@ class SchedulingLinks:
         with self.db.uow("") as uow:
             recent = uow.links.actions_since(since)
             done = all_sent(uow.booking.claims_since("link:", since - timedelta(hours=1)))
-        items: list[Due] = []
-        for team_id, action_id in recent:
-            if action_id in done:
-                continue
-            with self.db.uow(team_id) as uow:
-                action = uow.links.action(action_id)
-                if action is not None and action.link.candidate.erased_at is None:
-                    items.extend(self._activity(uow, action))
-        return items
+        return unsent_items(self.db, recent, done, self._recent_activity)
+
+    def _recent_activity(self, uow: UnitOfWork, action_id: int) -> list[Due]:
+        action = uow.links.action(action_id)
+        if action is None or action.link.candidate.erased_at is not None:
+            return []
+        return self._activity(uow, action)
 
     def _activity(self, uow: UnitOfWork, action: LinkAction) -> list[Due]:
         """The channel's thread reply and the DMs to recruiters and the hiring manager, keyed
@@ -489,7 +478,3 @@ class SchedulingLinks:
         for user_id in dict.fromkeys([*role.recruiter_ids, role.hiring_manager_id]):
             items.append(due(user_id, person_timezone(uow, self.directory, user_id, role.timezone), None))
         return items
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat()

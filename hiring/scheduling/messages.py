@@ -11,7 +11,8 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class SlotLine:
-    """One interview of a loop as announced: when, who, where (and when it was, after a move).
+    """One interview of a loop as proposed or announced: when, who, where (and when it was, after a
+    move).
     A phone interview names the number its first interviewer calls (`phone`, empty when the
     candidate has none on file); an on-site one the plan's `address`."""
 

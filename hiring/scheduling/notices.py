@@ -10,7 +10,7 @@ what holds now.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,11 +27,13 @@ from storage.models import AuditEvent, Candidate, Interview, Panel
 from storage.uow import Database, UnitOfWork
 
 NOTICE_WINDOW = timedelta(days=2)  # later ticks retry unsent notices of changes this recent
-LOOP_ACTIONS = ("panel.booked", "panel.rescheduled", "panel.cancelled")
+LOOP_KINDS = {"panel.booked": "booked", "panel.rescheduled": "moved", "panel.cancelled": "cancelled"}
+LOOP_ACTIONS = tuple(LOOP_KINDS)
 NOTICE_ACTIONS = (*LOOP_ACTIONS, "seat.replaced")
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
+    """An instant as UTC ISO 8601 text, as the audit trail keeps it."""
     return value.astimezone(UTC).isoformat() if value is not None else None
 
 
@@ -49,8 +51,8 @@ def loop_snapshot(panel: Panel) -> dict[str, Any]:
                 "id": iv.id,
                 "title": iv.title,
                 "mode": iv.mode,
-                "start": _iso(iv.start_at),
-                "end": _iso(iv.end_at),
+                "start": iso(iv.start_at),
+                "end": iso(iv.end_at),
                 "interviewers": [s.user_id for s in iv.seats if s.kind != "shadow"],
                 "shadows": [s.user_id for s in iv.seats if s.kind == "shadow"],
                 "room": iv.room,
@@ -62,21 +64,12 @@ def loop_snapshot(panel: Panel) -> dict[str, Any]:
     }
 
 
-def place_of(mode: str, candidate: Candidate) -> tuple[str, str]:
-    """(phone, address) an interview's format needs from current records: the candidate's number
-    for a phone interview, the plan's address for an on-site one (never kept in the audit trail)."""
-    fmt = format_of(mode)
-    if fmt == PHONE:
-        return candidate.phone, ""
-    if fmt == ONSITE:
-        return "", " ".join(spec_of(candidate.role.plan).address.split())
-    return "", ""
-
-
 def placed(slot: SlotLine, candidate: Candidate) -> SlotLine:
-    """The slot with its phone number or address (see `place_of`)."""
-    phone, address = place_of(slot.mode, candidate)
-    return dataclasses.replace(slot, phone=phone, address=address)
+    """The slot with what its format needs from current records (never kept in the audit trail): the
+    candidate's number for a phone interview, the plan's address for an on-site one."""
+    fmt = format_of(slot.mode)
+    address = " ".join(spec_of(candidate.role.plan).address.split()) if fmt == ONSITE else ""
+    return dataclasses.replace(slot, phone=candidate.phone if fmt == PHONE else "", address=address)
 
 
 def slot_lines(snapshot: Mapping[str, Any], before: Mapping[str, Any] | None) -> tuple[SlotLine, ...]:
@@ -117,41 +110,25 @@ class ScheduleNotices:
         self.dispatcher = Dispatcher(db, clock, notifier)
 
     def announce(self, team_id: str, audit_id: int) -> TickReport:
-        """Send the notices of one change right away (exactly once; a later tick retries failures)."""
-        return self.dispatcher.send_now(self.for_change(team_id, audit_id))
-
-    def for_change(self, team_id: str, audit_id: int) -> list[Due]:
-        """The notices of one booking, move, cancellation or replacement (see `due`)."""
+        """Send the notices of one booking, move, cancellation or replacement right away (exactly
+        once; a later tick retries failures, see `due`)."""
         with self.db.uow(team_id) as uow:
-            event = uow.booking.audit_event(audit_id)
-            if event is None:
-                return []
-            return self._notices_in(uow, event)
+            due = self._notices_in(uow, audit_id)
+        return self.dispatcher.send_now(due)
 
     def due(self, now: datetime) -> list[Due]:
         """The outbox source: notices of recent changes (the dispatcher skips those already sent)."""
         with self.db.uow("") as uow:
             rows = uow.booking.recent_changes(NOTICE_ACTIONS, now - NOTICE_WINDOW)
-            done = self._all_sent(uow, now)
-        teams: dict[str, list[int]] = {}
-        for team_id, audit_id in rows:
-            if audit_id not in done:
-                teams.setdefault(team_id, []).append(audit_id)
-        due: list[Due] = []
-        for team_id, ids in teams.items():
-            with self.db.uow(team_id) as uow:
-                for audit_id in ids:
-                    event = uow.booking.audit_event(audit_id)
-                    if event is not None:
-                        due.extend(self._notices_in(uow, event))
-        return due
+            # Changes whose notices were all claimed and sent (`announce` claims a change's notices
+            # together) need not be built again.
+            done = all_sent(uow.booking.claims_since("sched:", now - NOTICE_WINDOW - timedelta(hours=1)))
+        return unsent_items(self.db, rows, done, self._notices_in)
 
-    def _all_sent(self, uow: UnitOfWork, now: datetime) -> set[int]:
-        """Changes whose notices were all claimed and sent (`announce` claims a change's notices
-        together), so the tick need not build them again."""
-        return all_sent(uow.booking.claims_since("sched:", now - NOTICE_WINDOW - timedelta(hours=1)))
-
-    def _notices_in(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
+    def _notices_in(self, uow: UnitOfWork, audit_id: int) -> list[Due]:
+        event = uow.booking.audit_event(audit_id)
+        if event is None:
+            return []
         if event.action == "seat.replaced":
             return self._replacement_notices(uow, event)
         if event.action not in LOOP_ACTIONS:
@@ -161,9 +138,7 @@ class ScheduleNotices:
             return []
         if uow.booking.changed_later(event, LOOP_ACTIONS):
             return []  # a later change's notices say what holds now
-        kind = {"panel.booked": "booked", "panel.rescheduled": "moved", "panel.cancelled": "cancelled"}[
-            event.action
-        ]
+        kind = LOOP_KINDS[event.action]
         snapshot = (event.before if kind == "cancelled" else event.after) or {}
         candidate = panel.candidate
         slots = tuple(
@@ -191,61 +166,61 @@ class ScheduleNotices:
                 candidate_id=candidate.id,
             )
         ]
-        for slot in slots:
-            due.extend(self._slot_notices(uow, event, panel, kind, slot, rows.get(slot.interview_id)))
+        for slot in slots:  # each interview's notices to each of its interviewers and shadows
+            ics = self.ics_url(rows.get(slot.interview_id))
+            everyone = (*slot.interviewer_ids, *slot.shadow_ids)
+            due.extend(
+                self._interview_notice(uow, event, panel, kind, slot, u, ics, everyone) for u in everyone
+            )
         return due
 
-    def _slot_notices(
+    def _interview_notice(
         self,
         uow: UnitOfWork,
         event: AuditEvent,
         panel: Panel,
         kind: str,
         slot: SlotLine,
-        row: Interview | None,
-    ) -> list[Due]:
-        """One interview's notices to each of its interviewers and shadows."""
+        user_id: str,
+        ics: str | None,
+        everyone: tuple[str, ...],
+    ) -> Due:
+        """The notice to `user_id` about one interview: `booked`, `moved` or `cancelled`, or `added`
+        or `removed` on a replaced seat; `everyone` on it are their colleagues (none when removed)."""
         candidate = panel.candidate
         role = candidate.role
-        ics = self._ics_url(row)
-        due = []
-        for user_id in (*slot.interviewer_ids, *slot.shadow_ids):
-            colleagues = tuple(u for u in (*slot.interviewer_ids, *slot.shadow_ids) if u != user_id)
-            due.append(
-                Due(
-                    team_id=uow.team_id,
-                    key=f"sched:{event.id}:{slot.interview_id}:{user_id}",
-                    kind=f"interview-{kind}",
-                    to=user_id,
-                    content=InterviewNotice(
-                        kind=kind,
-                        interview_id=slot.interview_id,
-                        candidate_name=candidate.name,
-                        role_title=role.title,
-                        stage_name=stage_name(role.plan, panel.stage_key),
-                        title=slot.title,
-                        mode=slot.mode,
-                        start=slot.start,
-                        end=slot.end,
-                        tz=person_timezone(uow, self.directory, user_id, role.timezone),
-                        by=event.actor_id,
-                        is_shadow=user_id in slot.shadow_ids,
-                        video_link=slot.video_link,
-                        room=slot.room,
-                        ics_url=ics,
-                        previous_start=slot.previous_start,
-                        colleague_ids=colleagues,
-                        can_decline=isinstance(self.calendar, BuiltinCalendar)
-                        and kind != "cancelled"
-                        and user_id not in slot.shadow_ids,
-                        caller_id=slot.interviewer_ids[0] if slot.interviewer_ids else None,
-                        phone=slot.phone,
-                        address=slot.address,
-                    ),
-                    candidate_id=candidate.id,
-                )
-            )
-        return due
+        return Due(
+            team_id=uow.team_id,
+            key=f"sched:{event.id}:{slot.interview_id}:{user_id}",
+            kind=f"interview-{kind}",
+            to=user_id,
+            content=InterviewNotice(
+                kind=kind,
+                interview_id=slot.interview_id,
+                candidate_name=candidate.name,
+                role_title=role.title,
+                stage_name=stage_name(role.plan, panel.stage_key),
+                title=slot.title,
+                mode=slot.mode,
+                start=slot.start,
+                end=slot.end,
+                tz=person_timezone(uow, self.directory, user_id, role.timezone),
+                by=event.actor_id,
+                is_shadow=user_id in slot.shadow_ids,
+                video_link=slot.video_link,
+                room=slot.room,
+                ics_url=ics,
+                previous_start=slot.previous_start,
+                colleague_ids=() if kind == "removed" else tuple(u for u in everyone if u != user_id),
+                can_decline=isinstance(self.calendar, BuiltinCalendar)
+                and kind not in ("cancelled", "removed")
+                and user_id not in slot.shadow_ids,
+                caller_id=slot.interviewer_ids[0] if slot.interviewer_ids else None,
+                phone=slot.phone,
+                address=slot.address,
+            ),
+            candidate_id=candidate.id,
+        )
 
     def _replacement_notices(self, uow: UnitOfWork, event: AuditEvent) -> list[Due]:
         after, before = event.after or {}, event.before or {}
@@ -257,12 +232,19 @@ class ScheduleNotices:
             return []
         role = candidate.role
         old, new = str(before.get("user")), str(after.get("user"))
-        stage = stage_name(role.plan, interview.panel.stage_key)
         everyone = tuple(s.user_id for s in interview.seats)
-
-        def notice(user_id: str, kind: str) -> Due:
-            return self._seat_notice(uow, event, interview, stage, everyone, user_id, kind)
-
+        slot = SlotLine(
+            interview_id=interview.id,
+            title=interview.title,
+            mode=interview.mode,
+            start=interview.start_at,
+            end=interview.end_at,
+            interviewer_ids=tuple(s.user_id for s in interview.seats if s.kind != "shadow"),
+            room=interview.room,
+            video_link=interview.video_link,
+        )
+        added = placed(slot, candidate)
+        removed = dataclasses.replace(added, video_link=None, phone="")
         return [
             Due(
                 team_id=uow.team_id,
@@ -281,55 +263,14 @@ class ScheduleNotices:
                 ),
                 candidate_id=candidate.id,
             ),
-            notice(new, "added"),
-            notice(old, "removed"),
+            self._interview_notice(
+                uow, event, interview.panel, "added", added, new, self.ics_url(interview), everyone
+            ),
+            self._interview_notice(uow, event, interview.panel, "removed", removed, old, None, everyone),
         ]
 
-    def _seat_notice(
-        self,
-        uow: UnitOfWork,
-        event: AuditEvent,
-        interview: Interview,
-        stage: str,
-        everyone: tuple[str, ...],
-        user_id: str,
-        kind: str,
-    ) -> Due:
-        """The notice to `user_id` that they were `kind` ("added" or "removed") on a replaced seat."""
-        candidate = interview.panel.candidate
-        role = candidate.role
-        callers = [s.user_id for s in interview.seats if s.kind != "shadow"]
-        phone, address = place_of(interview.mode, candidate)
-        return Due(
-            team_id=uow.team_id,
-            key=f"sched:{event.id}:{interview.id}:{user_id}",
-            kind=f"interview-{kind}",
-            to=user_id,
-            content=InterviewNotice(
-                kind=kind,
-                interview_id=interview.id,
-                candidate_name=candidate.name,
-                role_title=role.title,
-                stage_name=stage,
-                title=interview.title,
-                mode=interview.mode,
-                start=interview.start_at,  # type: ignore[arg-type]
-                end=interview.end_at,  # type: ignore[arg-type]
-                tz=person_timezone(uow, self.directory, user_id, role.timezone),
-                by=event.actor_id,
-                video_link=interview.video_link if kind == "added" else None,
-                room=interview.room,
-                ics_url=self._ics_url(interview) if kind == "added" else None,
-                colleague_ids=tuple(u for u in everyone if u != user_id) if kind == "added" else (),
-                can_decline=isinstance(self.calendar, BuiltinCalendar) and kind == "added",
-                caller_id=callers[0] if callers else None,
-                phone=phone if kind == "added" else "",
-                address=address,
-            ),
-            candidate_id=candidate.id,
-        )
-
-    def _ics_url(self, interview: Interview | None) -> str | None:
+    def ics_url(self, interview: Interview | None) -> str | None:
+        """The .ics invite of an interview booked in the built-in calendar."""
         if interview is None or not interview.ics_token or not isinstance(self.calendar, BuiltinCalendar):
             return None
         return self.calendar.ics_url(interview.ics_token)
@@ -347,3 +288,22 @@ def all_sent(claims: Iterable[tuple[str, datetime | None]]) -> set[int]:
         if sent_at is None:
             unsent.add(int(part))
     return seen - unsent
+
+
+def unsent_items(
+    db: Database,
+    rows: Iterable[tuple[str, int]],
+    done: set[int],
+    build: Callable[[UnitOfWork, int], list[Due]],
+) -> list[Due]:
+    """What `build` makes of each (workspace, id) row not in `done`, one unit of work per workspace."""
+    teams: dict[str, list[int]] = {}
+    for team_id, item_id in rows:
+        if item_id not in done:
+            teams.setdefault(team_id, []).append(item_id)
+    due: list[Due] = []
+    for team_id, ids in teams.items():
+        with db.uow(team_id) as uow:
+            for item_id in ids:
+                due.extend(build(uow, item_id))
+    return due

@@ -24,7 +24,7 @@ from hiring.permissions import Actor
 from hiring.plans.plans import spec_of
 from hiring.roles.candidates import add_accommodations, live_candidate
 from hiring.scheduling.availability import AvailabilityService, LocalWindow, windows_text
-from hiring.scheduling.booking import BookingResult, Choice, SchedulingService
+from hiring.scheduling.booking import BookingResult, CancelResult, Choice, SchedulingService
 from hiring.scheduling.formats import format_of
 from hiring.scheduling.links import CandidateAction, OpenLink, SchedulingLinks
 from hiring.text import valid_timezone
@@ -171,40 +171,39 @@ class SelfService:
 
     def book(self, link: OpenLink, choice: Choice, *, request_key: str) -> BookingResult | None:
         """Book the chosen loop as a booking from Slack does; tell the hiring team."""
-        result = self.scheduling.book(principal(link), link.candidate_id, choice, request_key=request_key)
-        if result is not None:
-            self._announce(link, result, CandidateAction.booked(self._times(result)))
-        return result
+        return self._place(link, choice, request_key, moving=False)
 
     def reschedule(self, link: OpenLink, choice: Choice, *, request_key: str) -> BookingResult | None:
         """Move the booked loop (until the role's cutoff) as a move from Slack does."""
         self._require_changeable(link)
-        actor = principal(link)
-        result = self.scheduling.reschedule(actor, link.candidate_id, choice, request_key=request_key)
+        return self._place(link, choice, request_key, moving=True)
+
+    def _place(
+        self, link: OpenLink, choice: Choice, request_key: str, *, moving: bool
+    ) -> BookingResult | None:
+        place = self.scheduling.reschedule if moving else self.scheduling.book
+        result = place(principal(link), link.candidate_id, choice, request_key=request_key)
         if result is not None:
-            self._announce(link, result, CandidateAction.rescheduled(self._times(result)))
+            times = tuple((s.start, s.end) for s in result.slots)
+            action = (CandidateAction.rescheduled if moving else CandidateAction.booked)(times)
+            self._announce(link, result, action)
         return result
 
     def cancel(self, link: OpenLink, note: str, *, request_key: str) -> bool:
         """Cancel the booked loop (until the role's cutoff) as a cancel from Slack does."""
         self._require_changeable(link)
-        actor = principal(link)
         with self.db.uow(link.team_id) as uow:
             panel = uow.panels.current(link.candidate_id, link.stage_key)
             panel_id = panel.id if panel is not None else 0
-        result = self.scheduling.cancel(actor, link.candidate_id, panel_id, request_key=request_key)
+        result = self.scheduling.cancel(principal(link), link.candidate_id, panel_id, request_key=request_key)
         if result is None:
             return False
-        self.scheduling.announce(link.team_id, result.audit_id)
-        self.home.refresh(link.team_id, result.people)
-        self.links.candidate_acted(link, CandidateAction.cancelled(note[:MAX_NOTE]))
+        self._announce(link, result, CandidateAction.cancelled(note[:MAX_NOTE]))
         return True
 
-    @staticmethod
-    def _times(result: BookingResult) -> tuple[tuple[datetime, datetime], ...]:
-        return tuple((s.start, s.end) for s in result.slots)
-
-    def _announce(self, link: OpenLink, result: BookingResult, action: CandidateAction) -> None:
+    def _announce(
+        self, link: OpenLink, result: BookingResult | CancelResult, action: CandidateAction
+    ) -> None:
         self.scheduling.announce(link.team_id, result.audit_id)
         self.home.refresh(link.team_id, result.people)
         self.links.candidate_acted(link, action)
