@@ -27,6 +27,7 @@ from scheduling.calendar_protocol import (
     assign_rooms,
     merge,
     needs_room,
+    refuse_missing,
     unique_specs,
     utc,
     window,
@@ -162,12 +163,7 @@ class BuiltinCalendar(RoomPicker):
         now = self.clock.now()
         with self.db.uow(team_id) as uow:
             existing = uow.calendar.many([s.event_id for s in specs])
-            missing = [s.event_id for s in specs if s.event_id not in existing]
-            if missing:
-                raise BookingError(
-                    f"Could not move {len(missing)} of {len(specs)} interviews: their events no longer exist.",
-                    missing,
-                )
+            refuse_missing(specs, existing)
             specs = self._place_in_rooms(uow, specs, ignore={s.event_id for s in specs})
             for spec in specs:
                 self._apply(existing[spec.event_id], spec, now)

@@ -8,7 +8,7 @@ rooms, by the resource calendar id listed in settings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
@@ -275,6 +275,16 @@ def unique_specs(events: Sequence[EventSpec]) -> list[EventSpec]:
     if len(set(ids)) != len(ids):
         raise ValueError("event ids must be unique within a loop")
     return specs
+
+
+def refuse_missing(specs: Sequence[EventSpec], present: Container[str]) -> None:
+    """Raise `BookingError` when events of a loop being moved are not `present` any more."""
+    missing = [s.event_id for s in specs if s.event_id not in present]
+    if missing:
+        raise BookingError(
+            f"Could not move {len(missing)} of {len(specs)} interviews: their events no longer exist.",
+            missing,
+        )
 
 
 class RoomPicker:

@@ -47,6 +47,7 @@ from scheduling.calendar_protocol import (
     assign_rooms,
     merge,
     needs_room,
+    refuse_missing,
     subtract,
     unique_specs,
     utc,
@@ -227,10 +228,7 @@ class GoogleCalendar(RoomPicker):
             resources.update(found)
             failed.update(problems)
             specs = [kept.get(s.event_id, s) for s in specs]
-        for spec in specs:
-            resource = resources.get(spec.event_id)
-            if resource is not None and spec.room and _room_status(resource, spec.room) == "declined":
-                failed[spec.event_id] = f"room {spec.room} is already taken"
+        failed.update(_rooms_taken(specs, resources))
         if failed:
             already_ids = {s.event_id for s in already}
             created = [s.event_id for s in specs if s.event_id in resources or s.event_id in already_ids]
@@ -250,24 +248,9 @@ class GoogleCalendar(RoomPicker):
         if not specs:
             return []
         before = self._get_many([s.event_id for s in specs])
-        missing = {s.event_id: "not found in Google Calendar" for s in specs if s.event_id not in before}
-        if missing:
-            raise BookingError(
-                f"Could not move {len(missing)} of {len(specs)} interviews: their events no longer exist.",
-                list(missing),
-            )
+        refuse_missing(specs, before)
         specs = self._place_in_rooms(team_id, specs, before)
-        patches = {
-            s.event_id: self._service.events().patch(
-                calendarId=self.calendar_id,
-                eventId=s.event_id,
-                body=self._body(team_id, s, with_id=False, conference=not _video_link(before[s.event_id])),
-                conferenceDataVersion=1,
-                sendUpdates="all",
-            )
-            for s in specs
-        }
-        outcomes = self._batch(patches)
+        outcomes = self._batch({s.event_id: self._patch(team_id, s, before[s.event_id]) for s in specs})
         moved = {
             s.event_id: outcomes[s.event_id].response for s in specs if outcomes[s.event_id].error is None
         }
@@ -276,10 +259,7 @@ class GoogleCalendar(RoomPicker):
             for s in specs
             if outcomes[s.event_id].error is not None
         }
-        for spec in specs:
-            resource = moved.get(spec.event_id)
-            if resource is not None and spec.room and _room_status(resource, spec.room) == "declined":
-                failed[spec.event_id] = f"room {spec.room} is already taken"
+        failed.update(_rooms_taken(specs, moved))
         if failed:
             maybe = [s.event_id for s in specs if outcomes[s.event_id].unanswered]
             orphans = self._restore({eid: before[eid] for eid in [*moved, *maybe]})
@@ -379,6 +359,17 @@ class GoogleCalendar(RoomPicker):
         body["attendees"] = attendees
         return body
 
+    def _patch(self, team_id: str, spec: EventSpec, resource: dict[str, Any]) -> HttpRequest:
+        """The request patching the event `resource` to what `spec` asks for (a new Meet link only
+        where it has none)."""
+        return self._service.events().patch(
+            calendarId=self.calendar_id,
+            eventId=spec.event_id,
+            body=self._body(team_id, spec, with_id=False, conference=not _video_link(resource)),
+            conferenceDataVersion=1,
+            sendUpdates="all",
+        )
+
     def _reconcile(
         self, team_id: str, specs: list[EventSpec], auto_rooms: set[str]
     ) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, EventSpec]]:
@@ -400,13 +391,7 @@ class GoogleCalendar(RoomPicker):
             elif _matches(spec, resource):
                 found[spec.event_id] = resource
             else:
-                fixes[spec.event_id] = self._service.events().patch(
-                    calendarId=self.calendar_id,
-                    eventId=spec.event_id,
-                    body=self._body(team_id, spec, with_id=False, conference=not _video_link(resource)),
-                    conferenceDataVersion=1,
-                    sendUpdates="all",
-                )
+                fixes[spec.event_id] = self._patch(team_id, spec, resource)
         for event_id, outcome in self._batch(fixes).items():
             if outcome.error is None:
                 found[event_id] = outcome.response
@@ -555,9 +540,7 @@ class GoogleCalendar(RoomPicker):
 
     def _delay(self, attempt: int, exc: Exception) -> float:
         retry_after = _retry_after(exc)
-        if retry_after is not None:
-            return retry_after
-        return self._backoff(attempt)
+        return self._backoff(attempt) if retry_after is None else retry_after
 
     def _backoff(self, attempt: int) -> float:
         base = min(self.max_backoff_seconds, self.backoff_seconds * (2**attempt))
@@ -656,6 +639,15 @@ def _matches(spec: EventSpec, resource: dict[str, Any]) -> bool:
     if spec.room and _room_status(resource, spec.room) is None:
         return False
     return not (spec.online and not spec.video_link and not _video_link(resource))
+
+
+def _rooms_taken(specs: list[EventSpec], resources: Mapping[str, dict[str, Any]]) -> dict[str, str]:
+    """Why each written event whose room declined it failed."""
+    return {
+        s.event_id: f"room {s.room} is already taken"
+        for s in specs
+        if s.room and s.event_id in resources and _room_status(resources[s.event_id], s.room) == "declined"
+    }
 
 
 def _room_status(resource: dict[str, Any], room: str) -> str | None:
