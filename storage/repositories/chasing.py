@@ -25,6 +25,7 @@ from storage.models import (
     Seat,
 )
 from storage.repositories.base import Repository, among
+from storage.repositories.feedback import unsubmitted
 
 Ts = TypeVarTuple("Ts")
 RoleSettings = Row[int, str, str, str, str, str, int, int, int, int]
@@ -201,17 +202,12 @@ class ChasingRepository(Repository):
         scorecard (an anti-join: most are in), in seat order."""
         if not interview_ids:
             return []
-        card = aliased(Scorecard)
         return self._rows(
             select(Seat.interview_id, Seat.user_id)
             .where(
                 among(self.session, Seat.interview_id, interview_ids),
                 Seat.kind == "interviewer",
-                ~exists().where(
-                    card.interview_id == Seat.interview_id,
-                    card.author_id == Seat.user_id,
-                    card.status == "submitted",
-                ),
+                unsubmitted(),
             )
             .order_by(Seat.id)
         )

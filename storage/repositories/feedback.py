@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, defaultload, joinedload
 
@@ -45,6 +45,25 @@ def undecided() -> ColumnElement[bool]:
     """SQL condition: no decision is recorded yet for the panel's candidate and stage."""
     d = aliased(Decision)
     return ~exists().where(d.candidate_id == Panel.candidate_id, d.stage_key == Panel.stage_key)
+
+
+def unsubmitted() -> ColumnElement[bool]:
+    """SQL condition: the seat's person has not submitted a scorecard for the seat's interview."""
+    card = aliased(Scorecard)
+    return ~exists().where(
+        card.interview_id == Seat.interview_id, card.author_id == Seat.user_id, card.status == "submitted"
+    )
+
+
+def seats(*columns: Any) -> Select[Any]:
+    """`columns` of seats joined to their interview, its panel and the panel's candidate."""
+    return (
+        select(*columns)
+        .select_from(Seat)
+        .join(Interview, Seat.interview_id == Interview.id)
+        .join(Panel, Interview.panel_id == Panel.id)
+        .join(Candidate, Panel.candidate_id == Candidate.id)
+    )
 
 
 def again_if_duplicate(write: Callable[[], T]) -> T:
@@ -163,22 +182,14 @@ class FeedbackRepository(Repository):
     def pending_for(self, user_id: str, now: datetime) -> list[tuple[Seat, Interview, Scorecard | None]]:
         """The user's seats on interviews that have ended, are undecided and lack a submitted scorecard
         (with the draft, if any), oldest first."""
-        submitted = aliased(Scorecard)
         query = (
-            select(Seat, Interview)
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
+            seats(Seat, Interview)
             .where(
                 Seat.team_id == self.team_id,
                 Seat.user_id == user_id,
                 Interview.end_at <= now,
                 undecided(),
-                ~exists().where(
-                    submitted.interview_id == Interview.id,
-                    submitted.author_id == user_id,
-                    submitted.status == "submitted",
-                ),
+                unsubmitted(),
             )
             .order_by(Interview.end_at, Interview.id)
         )
@@ -198,10 +209,7 @@ class FeedbackRepository(Repository):
     def upcoming_for(self, user_id: str, now: datetime) -> list[tuple[Seat, Interview]]:
         """The user's seats on booked interviews that have not ended yet, soonest first."""
         query = (
-            select(Seat, Interview)
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
+            seats(Seat, Interview)
             .where(Seat.team_id == self.team_id, Seat.user_id == user_id, Interview.end_at > now)
             .order_by(Interview.start_at, Interview.id)
         )
@@ -210,18 +218,12 @@ class FeedbackRepository(Repository):
     def seat_starts(self, user_id: str, start: datetime, end: datetime) -> list[datetime]:
         """When the user's seats (interviewer or shadow) on live booked interviews start, for
         interviews starting in [`start`, `end`): their load, as the pools' limits count it."""
-        query = (
-            select(Interview.start_at)
-            .join(Seat, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
-            .where(
-                Seat.team_id == self.team_id,
-                Seat.user_id == user_id,
-                Interview.start_at >= start,
-                Interview.start_at < end,
-                *live(),
-            )
+        query = seats(Interview.start_at).where(
+            Seat.team_id == self.team_id,
+            Seat.user_id == user_id,
+            Interview.start_at >= start,
+            Interview.start_at < end,
+            *live(),
         )
         return [at for at in self.session.scalars(query) if at is not None]
 
@@ -232,23 +234,15 @@ class FeedbackRepository(Repository):
         `ended_before` without a submitted scorecard."""
         if not role_ids:
             return []
-        submitted = aliased(Scorecard)
         query = (
-            select(Seat, Interview, Candidate)
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
+            seats(Seat, Interview, Candidate)
             .where(
                 Seat.team_id == self.team_id,
                 Seat.kind != "shadow",
                 Candidate.role_id.in_(list(role_ids)),
                 Interview.end_at <= ended_before,
                 undecided(),
-                ~exists().where(
-                    submitted.interview_id == Interview.id,
-                    submitted.author_id == Seat.user_id,
-                    submitted.status == "submitted",
-                ),
+                unsubmitted(),
             )
             .order_by(Interview.end_at, Interview.id, Seat.id)
         )
@@ -260,22 +254,14 @@ class FeedbackRepository(Repository):
         """(seat id, team id, interview end) of every seat, in every workspace, of an interview that
         ended within `lookback`, on an undecided stage, whose scorecard is not submitted yet; oldest
         interview first."""
-        submitted = aliased(Scorecard)
         return self.session.execute(
-            select(Seat.id, Seat.team_id, Interview.end_at)
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
+            seats(Seat.id, Seat.team_id, Interview.end_at)
             .where(
                 *live(),
                 Interview.end_at <= now,
                 Interview.end_at > now - lookback,
                 undecided(),
-                ~exists().where(
-                    submitted.interview_id == Interview.id,
-                    submitted.author_id == Seat.user_id,
-                    submitted.status == "submitted",
-                ),
+                unsubmitted(),
             )
             .order_by(Interview.end_at, Seat.id)
         ).all()
@@ -292,17 +278,9 @@ class FeedbackRepository(Repository):
         in every workspace, of a booked interview of an unerased candidate starting after `after` and
         no later than `until`; soonest first."""
         return self.session.execute(
-            select(
-                Seat.id,
-                Seat.team_id,
-                Seat.user_id,
-                Interview.start_at,
-                Role.briefing_minutes,
-                Candidate.id,
+            seats(
+                Seat.id, Seat.team_id, Seat.user_id, Interview.start_at, Role.briefing_minutes, Candidate.id
             )
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
             .join(Role, Candidate.role_id == Role.id)
             .where(
                 Interview.status == "booked",
