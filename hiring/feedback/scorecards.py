@@ -599,10 +599,10 @@ class ScorecardService:
             if keys[seat_id] not in fresh:
                 continue
             with self.db.uow(team_id) as uow:
-                seat = uow.feedback.seat(seat_id)
+                seat = uow.booking.seat(seat_id)
                 if seat is None:
                     continue
-                interview = uow.feedback.interview_by_id(seat.interview_id)
+                interview = uow.booking.interview(seat.interview_id)
                 assert interview is not None and interview.end_at is not None
                 info = interview_info(interview)
                 has_draft = uow.feedback.scorecard(interview.id, seat.user_id)

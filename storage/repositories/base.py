@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Integer, Table, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 StorageError = SQLAlchemyError  # what a failed query raises (callers outside storage/ catch this name)
@@ -28,6 +28,16 @@ class Repository:
         self.session.add(obj)
         self.session.flush()
         return obj
+
+    def add_unless_taken(self, *objs: Any) -> bool:
+        """Add `objs` and write pending changes; False when another transaction took one of their
+        unique keys first (then nothing may be committed: let the unit of work end)."""
+        self.session.add_all(objs)
+        try:
+            self.session.flush()
+        except IntegrityError:
+            return False
+        return True
 
 
 def dialect_insert(db: Session | Connection, table: Table | type[Any]) -> Any:

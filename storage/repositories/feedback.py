@@ -101,14 +101,6 @@ class FeedbackRepository(Repository):
         )
         return self.session.scalars(query).unique().first()
 
-    def interview_by_id(self, interview_id: int) -> Interview | None:
-        """The interview by primary key (from the session when already loaded; nothing eager)."""
-        return self.session.get(Interview, interview_id)
-
-    def seat(self, seat_id: int) -> Seat | None:
-        """The seat by primary key (from the session when already loaded)."""
-        return self.session.get(Seat, seat_id)
-
     def locked_seat(self, seat_id: int) -> Seat | None:
         """The workspace's seat, locked (`FOR UPDATE`) until the transaction ends."""
         return self.session.scalar(
