@@ -225,7 +225,7 @@ class DecisionService:
             target = _pivot_target(uow, candidate, target_role_id) if outcome == "pivot" else None
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
-            earlier = uow.decisions.count_of(candidate.id)
+            earlier = len(uow.decisions.history_of(candidate.id))
             if not uow.idempotency.claim(f"decision:{candidate.id}:{earlier + 1}", now):
                 return None
             facts = self._report_facts(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Integer, Table, text
 from sqlalchemy.engine import Connection
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 StorageError = SQLAlchemyError  # what a failed query raises (callers outside storage/ catch this name)
+M = TypeVar("M")
 
 
 class Repository:
@@ -28,6 +29,11 @@ class Repository:
         self.session.add(obj)
         self.session.flush()
         return obj
+
+    def owned(self, model: type[M], key: int | str) -> M | None:
+        """The workspace's `model` row with primary key `key` (None if absent or another workspace's)."""
+        row: Any = self.session.get(model, key)
+        return row if row is not None and row.team_id == self.team_id else None
 
     def add_unless_taken(self, *objs: Any) -> bool:
         """Add `objs` and write pending changes; False when another transaction took one of their

@@ -400,9 +400,7 @@ class FeedbackRepository(Repository):
         self.session.flush()
 
     def question(self, question_id: int) -> Question | None:
-        return self.session.scalar(
-            select(Question).where(Question.team_id == self.team_id, Question.id == question_id)
-        )
+        return self.owned(Question, question_id)
 
     def bank_questions(self, bank: str) -> list[Question]:
         """The questions of one bank of the workspace."""
