@@ -9,7 +9,7 @@ iCalendar invite served at `{public_url}/ics/{token}.ics`, where the token is 32
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -45,25 +45,15 @@ class _Clock(Protocol):
 
 
 class BuiltinCalendar(RoomPicker):
-    """The zero-setup provider. `organizer` is the ORGANIZER of invites whose spec names none."""
+    """The zero-setup provider. `organizer` (loopbot@ the public host) is the ORGANIZER of invites
+    whose spec names none."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: _Clock,
-        *,
-        public_url: str,
-        rooms: Sequence[str] = (),
-        organizer: str | None = None,
-        token_factory: Callable[[], str] = lambda: secrets.token_urlsafe(32),
-    ) -> None:
+    def __init__(self, db: Database, clock: _Clock, *, public_url: str, rooms: Sequence[str] = ()) -> None:
         self.db = db
         self.clock = clock
         self.public_url = public_url.rstrip("/")
         self._rooms = tuple(rooms)
-        host = urlsplit(self.public_url).hostname or "localhost"
-        self.organizer = organizer or f"loopbot@{host}"
-        self._token = token_factory
+        self.organizer = f"loopbot@{urlsplit(self.public_url).hostname or 'localhost'}"
 
     @property
     def rooms(self) -> tuple[str, ...]:
@@ -142,7 +132,7 @@ class BuiltinCalendar(RoomPicker):
                             id=spec.event_id,
                             team_id=team_id,
                             sequence=0,
-                            ics_token=self._token(),
+                            ics_token=secrets.token_urlsafe(32),
                             status="confirmed",
                             attendees=_attendees(spec, []),
                             **self._fields(spec),
@@ -290,9 +280,7 @@ def _same(row: CalendarEvent, spec: EventSpec) -> bool:
     )
 
 
-def invite_for_token(
-    db: Database, token: str, *, default_organizer: str = "loopbot@localhost"
-) -> bytes | None:
+def invite_for_token(db: Database, token: str) -> bytes | None:
     """The .ics document of the event whose invite URL carries `token`, or None."""
     with db.sessions() as session:
         row = event_by_token(session, token)
@@ -306,7 +294,7 @@ def invite_for_token(
                 description=row.description,
                 start=row.start_at,
                 end=row.end_at,
-                organizer=row.organizer or default_organizer,
+                organizer=row.organizer or "loopbot@localhost",
                 attendees=[(str(a["email"]), str(a.get("status", "needsAction"))) for a in row.attendees],
                 stamp=row.updated_at,
                 location=row.location,
