@@ -40,7 +40,9 @@ from storage.uow import Database, UnitOfWork
 RESPONSES = frozenset({"needsAction", "accepted", "declined", "tentative"})
 
 
-class _Clock(Protocol):
+class Clock(Protocol):
+    """Where business time comes from (`hiring.clock`'s clocks)."""
+
     def now(self) -> datetime: ...
 
 
@@ -48,7 +50,7 @@ class BuiltinCalendar(RoomPicker):
     """The zero-setup provider. `organizer` (loopbot@ the public host) is the ORGANIZER of invites
     whose spec names none."""
 
-    def __init__(self, db: Database, clock: _Clock, *, public_url: str, rooms: Sequence[str] = ()) -> None:
+    def __init__(self, db: Database, clock: Clock, *, public_url: str, rooms: Sequence[str] = ()) -> None:
         self.db = db
         self.clock = clock
         self.public_url = public_url.rstrip("/")

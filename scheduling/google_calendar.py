@@ -539,8 +539,13 @@ class GoogleCalendar(RoomPicker):
         return NoAnswer(f"no answer within {self.timeout_seconds:g} s")
 
     def _delay(self, attempt: int, exc: Exception) -> float:
-        retry_after = _retry_after(exc)
-        return self._backoff(attempt) if retry_after is None else retry_after
+        """The wait before the next attempt: the answer's `Retry-After` when it has one, else the backoff."""
+        resp = getattr(exc, "resp", None)
+        value = resp.get("retry-after") if resp is not None and hasattr(resp, "get") else None
+        try:
+            return self._backoff(attempt) if value is None else max(0.0, float(value))
+        except ValueError:
+            return self._backoff(attempt)
 
     def _backoff(self, attempt: int) -> float:
         base = min(self.max_backoff_seconds, self.backoff_seconds * (2**attempt))
@@ -579,17 +584,6 @@ def _retryable(exc: Exception) -> bool:
             return True
         return status == 403 and _reason(exc) in RATE_LIMIT_REASONS
     return isinstance(exc, (BatchError, OSError, httplib2.HttpLib2Error))
-
-
-def _retry_after(exc: Exception) -> float | None:
-    resp = getattr(exc, "resp", None)
-    if resp is None or not hasattr(resp, "get"):
-        return None
-    value = resp.get("retry-after")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _describe(exc: Exception) -> str:

@@ -37,11 +37,6 @@ def when(c: Compiled, minute: int) -> str:
     return f"{t:%a} {t.day} {t:%b} {t:%H:%M} {t.tzname()}"
 
 
-def _hour_words(n: int) -> str:
-    """'hour' for 60, else '45 minutes', '2 hours'."""
-    return "hour" if n == 60 else _minutes(n)
-
-
 def _hm(n: int, *, length: bool = False) -> str:
     """'45 min', '3 h', '1 h 30' (as in 'a 2 h 45 loop'); as a `length`, '4 h 45 min'."""
     hours, minutes = divmod(n, 60)
@@ -251,7 +246,7 @@ def _parts_problem(c: Compiled, iv: InterviewData, window: int, span: str, label
         if not window & mask_a & mask_b:
             swap = name_a if person_a else name_b if person_b else "someone"
             return (
-                f"{name_a} and {name_b} share no free {_hour_words(d)} inside the candidate's windows "
+                f"{name_a} and {name_b} share no free {'hour' if d == 60 else _minutes(d)} inside the candidate's windows "
                 f"on {span} ({label} needs {_hm(d, length=True)} together); widen the windows or swap {swap}."
             )
     return (
@@ -340,8 +335,13 @@ def window_shortage(c: Compiled) -> str | None:
 
 def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
     """The binding constraint, found by checking each interview alone and then relaxing one rule at a time."""
-    if c is None:
-        return _no_availability(problem_now)
+    if c is None:  # no availability (after `problem_now`, when known)
+        after = (
+            f" after {problem_now:%a} {problem_now.day} {problem_now:%b} {problem_now:%H:%M} UTC"
+            if problem_now
+            else ""
+        )
+        return f"The candidate has no availability{after}; ask the candidate for new windows."
     if not c.interviews:
         return "The stage has no interviews to schedule."
     static = static_block(c)
@@ -372,16 +372,6 @@ def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
         f"The {n} interviews do not fit together inside the candidate's windows on {span} with everyone free; "
         "widen the windows or swap interviewers."
     )
-
-
-def _no_availability(problem_now: datetime | None) -> str:
-    """The message for a candidate with no availability (after `problem_now`, when known)."""
-    after = (
-        f" after {problem_now:%a} {problem_now.day} {problem_now:%b} {problem_now:%H:%M} UTC"
-        if problem_now
-        else ""
-    )
-    return f"The candidate has no availability{after}; ask the candidate for new windows."
 
 
 def _relaxations(c: Compiled, rules: SearchRules, span: str) -> list[tuple[bool, SearchRules, str]]:
