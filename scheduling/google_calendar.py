@@ -205,7 +205,7 @@ class GoogleCalendar(RoomPicker):
         inserts = {
             s.event_id: self._service.events().insert(
                 calendarId=self.calendar_id,
-                body=self._body(team_id, s, with_id=True),
+                body={**self._body(team_id, s), "id": s.event_id},
                 conferenceDataVersion=1,
                 sendUpdates="all",
             )
@@ -324,9 +324,7 @@ class GoogleCalendar(RoomPicker):
             )
         return placed
 
-    def _body(
-        self, team_id: str, spec: EventSpec, *, with_id: bool, conference: bool = True
-    ) -> dict[str, Any]:
+    def _body(self, team_id: str, spec: EventSpec, *, conference: bool = True) -> dict[str, Any]:
         zone = ZoneInfo(spec.timezone)
         people = list(spec.attendees)
         if spec.organizer and spec.organizer.lower() not in people:
@@ -342,8 +340,6 @@ class GoogleCalendar(RoomPicker):
             "extendedProperties": {"private": {"loopbotTeam": team_id}},
             "location": "",
         }
-        if with_id:
-            body["id"] = spec.event_id
         if spec.room:
             attendees.append({"email": spec.room, "resource": True})
             body["location"] = spec.room
@@ -365,7 +361,7 @@ class GoogleCalendar(RoomPicker):
         return self._service.events().patch(
             calendarId=self.calendar_id,
             eventId=spec.event_id,
-            body=self._body(team_id, spec, with_id=False, conference=not _video_link(resource)),
+            body=self._body(team_id, spec, conference=not _video_link(resource)),
             conferenceDataVersion=1,
             sendUpdates="all",
         )

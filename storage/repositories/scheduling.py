@@ -82,17 +82,16 @@ class CalendarRepository(Repository):
         """Record busy time for `owner` (an email address, stored lower case)."""
         if end <= start:
             raise ValueError("a busy block must end after it starts")
-        block = BusyBlock(
-            team_id=self.team_id,
-            owner=owner.strip().lower(),
-            start_at=start,
-            end_at=end,
-            label=label,
-            created_at=now,
+        return self.add(
+            BusyBlock(
+                team_id=self.team_id,
+                owner=owner.strip().lower(),
+                start_at=start,
+                end_at=end,
+                label=label,
+                created_at=now,
+            )
         )
-        self.session.add(block)
-        self.session.flush()
-        return block
 
     def remove_busy(self, block_id: int, owner: str) -> bool:
         """Delete one of `owner`'s busy blocks; False when there is no such block."""
