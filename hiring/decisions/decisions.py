@@ -169,7 +169,7 @@ class DecisionService:
         return candidate
 
     def _already(self, uow: UnitOfWork, candidate: Candidate) -> str:
-        latest = uow.decisions.latest_of(candidate.id)
+        latest = next(reversed(uow.decisions.history_of(candidate.id)), None)
         if latest is None:
             return f"This candidate is no longer at that stage (now {candidate.status.replace('_', ' ')})."
         when = local_time(latest.decided_at, candidate.role.timezone)

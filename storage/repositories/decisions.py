@@ -18,15 +18,6 @@ class DecisionsRepository(Repository):
         """The workspace's decision with this id (None if absent or another workspace's)."""
         return self.owned(Decision, decision_id)
 
-    def latest_of(self, candidate_id: int) -> Decision | None:
-        """The candidate's most recent decision."""
-        return self.session.scalar(
-            select(Decision)
-            .where(Decision.candidate_id == candidate_id)
-            .order_by(Decision.decided_at.desc(), Decision.id.desc())
-            .limit(1)
-        )
-
     def history_of(self, candidate_id: int) -> list[Decision]:
         """Every decision on the candidate, oldest first."""
         return list(

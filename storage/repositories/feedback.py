@@ -344,16 +344,6 @@ class FeedbackRepository(Repository):
             )
         )
 
-    def assignments_of_interview(self, interview_id: int) -> list[QuestionAssignment]:
-        return list(
-            self.session.scalars(
-                select(QuestionAssignment).where(
-                    QuestionAssignment.team_id == self.team_id,
-                    QuestionAssignment.interview_id == interview_id,
-                )
-            )
-        )
-
     def used_question_ids(self, candidate_id: int) -> set[int]:
         """Questions the candidate already got (any stage, any interviewer)."""
         return set(
@@ -394,9 +384,13 @@ class FeedbackRepository(Repository):
     def drop_assignments_outside(self, interview_id: int, seated: set[str]) -> None:
         """Delete the interview's assignments of people no longer seated on it (replaced before
         asking them)."""
-        for stale in self.assignments_of_interview(interview_id):
-            if stale.user_id not in seated:
-                self.session.delete(stale)
+        stale = select(QuestionAssignment).where(
+            QuestionAssignment.team_id == self.team_id,
+            QuestionAssignment.interview_id == interview_id,
+            QuestionAssignment.user_id.not_in(seated),
+        )
+        for assignment in self.session.scalars(stale):
+            self.session.delete(assignment)
         self.session.flush()
 
     def question(self, question_id: int) -> Question | None:
