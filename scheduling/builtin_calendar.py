@@ -57,10 +57,6 @@ class BuiltinCalendar(RoomPicker):
         self._rooms = tuple(rooms)
         self.organizer = f"loopbot@{urlsplit(self.public_url).hostname or 'localhost'}"
 
-    @property
-    def rooms(self) -> tuple[str, ...]:
-        return self._rooms
-
     def ics_url(self, token: str) -> str:
         return f"{self.public_url}/ics/{token}.ics"
 

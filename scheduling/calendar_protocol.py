@@ -288,10 +288,16 @@ def refuse_missing(specs: Sequence[EventSpec], present: Container[str]) -> None:
 
 
 class RoomPicker:
-    """`pick_room` for providers that keep their configured rooms in `_rooms` and answer `free_busy`."""
+    """`rooms` and `pick_room` for providers that keep their configured rooms in `_rooms` and answer
+    `free_busy`."""
 
     _rooms: tuple[str, ...]
     free_busy: Callable[..., Mapping[str, Sequence[Interval]]]  # defined by each provider
+
+    @property
+    def rooms(self) -> tuple[str, ...]:
+        """The rooms (resource calendar ids) on-site interviews may use."""
+        return self._rooms
 
     def pick_room(
         self,

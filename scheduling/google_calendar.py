@@ -159,10 +159,6 @@ class GoogleCalendar(RoomPicker):
         self._rng = rng
         self._local = threading.local()
 
-    @property
-    def rooms(self) -> tuple[str, ...]:
-        return self._rooms
-
     # -- free/busy ------------------------------------------------------------------------------
     def free_busy(
         self, team_id: str, calendars: Sequence[str], start: datetime, end: datetime
