@@ -116,10 +116,14 @@ class _Outcome:
 
 class GoogleCalendar(RoomPicker):
     """The Google provider. Thread-safe: each thread gets its own HTTP connection.
+    `sleep` and `rng` are injected so tests do not wait."""
 
-    `calendar_id` is the calendar Loopbot books into ("primary": the delegated subject's calendar,
-    who is then the organizer). `sleep` and `rng` are injected so tests do not wait.
-    """
+    # The calendar Loopbot books into ("primary": the delegated subject's calendar, who is then the
+    # organizer), and the retries: at most 5 attempts, backing off from 1 s, doubling, up to 32 s.
+    calendar_id = "primary"
+    max_attempts = 5
+    backoff_seconds = 1.0
+    max_backoff_seconds = 32.0
 
     def __init__(
         self,
@@ -128,10 +132,6 @@ class GoogleCalendar(RoomPicker):
         api_endpoint: str | None = None,
         batch_endpoint: str | None = None,
         rooms: Sequence[str] = (),
-        calendar_id: str = "primary",
-        max_attempts: int = 5,
-        backoff_seconds: float = 1.0,
-        max_backoff_seconds: float = 32.0,
         timeout_seconds: float = 10.0,
         timeout_retries: int = 1,
         sleep: Callable[[float], None] = time.sleep,
@@ -149,10 +149,6 @@ class GoogleCalendar(RoomPicker):
         )
         self.batch_uri = batch_endpoint or DEFAULT_BATCH_URI
         self._rooms = tuple(rooms)
-        self.calendar_id = calendar_id
-        self.max_attempts = max(1, max_attempts)
-        self.backoff_seconds = backoff_seconds
-        self.max_backoff_seconds = max_backoff_seconds
         self.timeout_seconds = timeout_seconds
         self.timeout_retries = timeout_retries
         self._sleep = sleep
