@@ -14,8 +14,6 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import IntegrityError
-
 from scheduling.calendar_protocol import (
     AttendeeResponse,
     BookedEvent,
@@ -34,6 +32,7 @@ from scheduling.calendar_protocol import (
 )
 from scheduling.ics import Invite, invite_ics
 from storage.models import CalendarEvent
+from storage.repositories.base import again_if_duplicate
 from storage.repositories.scheduling import event_by_token
 from storage.uow import Database, UnitOfWork
 
@@ -103,15 +102,9 @@ class BuiltinCalendar(RoomPicker):
         specs = unique_specs(events)
         if not specs:
             return []
-        for attempt in range(2):
-            try:
-                return self._book(team_id, specs)
-            except IntegrityError:
-                # Another replica booked the same ids (or drew the same token) at the same moment:
-                # the second pass finds its rows and treats them as already there.
-                if attempt == 1:
-                    raise
-        raise AssertionError("unreachable")
+        # Another replica booking the same ids (or drawing the same token) at the same moment breaks
+        # a unique constraint: the second pass finds its rows and treats them as already there.
+        return again_if_duplicate(lambda: self._book(team_id, specs))
 
     def _book(self, team_id: str, specs: list[EventSpec]) -> list[BookedEvent]:
         now = self.clock.now()

@@ -24,7 +24,8 @@ from hiring.permissions import Actor
 from hiring.ports import Directory, Notifier, record_sent
 from hiring.roles.candidates import live_candidate
 from storage.models import Interview, Role, Scorecard, Seat
-from storage.repositories.feedback import HELD_STATUSES, again_if_duplicate
+from storage.repositories.base import again_if_duplicate
+from storage.repositories.feedback import HELD_STATUSES
 from storage.uow import Database, UnitOfWork
 
 EVIDENCE_MIN_CHARS = 50

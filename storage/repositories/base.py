@@ -6,7 +6,7 @@ it never commits (the unit of work does)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Integer, Table, text
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 StorageError = SQLAlchemyError  # what a failed query raises (callers outside storage/ catch this name)
 M = TypeVar("M")
+T = TypeVar("T")
 
 
 class Repository:
@@ -44,6 +45,23 @@ class Repository:
         except IntegrityError:
             return False
         return True
+
+
+def again_if_duplicate(write: Callable[[], T]) -> T:
+    """Run `write` (a whole unit of work); once more if it broke a unique constraint, i.e. a
+    concurrent first insert of the same row won the race (which makes the second run an update)."""
+    try:
+        return write()
+    except IntegrityError:
+        return write()
+
+
+def unless_duplicate(write: Callable[[], None]) -> None:
+    """Run `write`; a broken unique constraint means a concurrent writer stored the same: nothing to do."""
+    try:
+        write()
+    except IntegrityError:
+        pass
 
 
 def dialect_insert(db: Session | Connection, table: Table | type[Any]) -> Any:

@@ -5,9 +5,9 @@ Like every repository it adds and queries and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -25,8 +25,6 @@ from storage.models import (
     Seat,
 )
 from storage.repositories.base import Repository
-
-T = TypeVar("T")
 
 # Interview statuses that mean "it happens (or happened) as booked".
 HELD_STATUSES = ("booked", "completed")
@@ -64,23 +62,6 @@ def seats(*columns: Any) -> Select[Any]:
         .join(Panel, Interview.panel_id == Panel.id)
         .join(Candidate, Panel.candidate_id == Candidate.id)
     )
-
-
-def again_if_duplicate(write: Callable[[], T]) -> T:
-    """Run `write` (a whole unit of work); once more if it broke a unique constraint, i.e. a
-    concurrent first insert of the same row won the race (which makes the second run an update)."""
-    try:
-        return write()
-    except IntegrityError:
-        return write()
-
-
-def unless_duplicate(write: Callable[[], None]) -> None:
-    """Run `write`; a broken unique constraint means a concurrent writer stored the same: nothing to do."""
-    try:
-        write()
-    except IntegrityError:
-        pass
 
 
 class FeedbackRepository(Repository):
