@@ -9,12 +9,10 @@ iCalendar invite served at `{public_url}/ics/{token}.ics`, where the token is 32
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
-
-from sqlalchemy.exc import IntegrityError
 
 from scheduling.calendar_protocol import (
     AttendeeResponse,
@@ -27,46 +25,36 @@ from scheduling.calendar_protocol import (
     assign_rooms,
     merge,
     needs_room,
+    refuse_missing,
     unique_specs,
     utc,
     window,
 )
 from scheduling.ics import Invite, invite_ics
 from storage.models import CalendarEvent
+from storage.repositories.base import again_if_duplicate
 from storage.repositories.scheduling import event_by_token
 from storage.uow import Database, UnitOfWork
 
 RESPONSES = frozenset({"needsAction", "accepted", "declined", "tentative"})
 
 
-class _Clock(Protocol):
+class Clock(Protocol):
+    """Where business time comes from (`hiring.clock`'s clocks)."""
+
     def now(self) -> datetime: ...
 
 
 class BuiltinCalendar(RoomPicker):
-    """The zero-setup provider. `organizer` is the ORGANIZER of invites whose spec names none."""
+    """The zero-setup provider. `organizer` (loopbot@ the public host) is the ORGANIZER of invites
+    whose spec names none."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: _Clock,
-        *,
-        public_url: str,
-        rooms: Sequence[str] = (),
-        organizer: str | None = None,
-        token_factory: Callable[[], str] = lambda: secrets.token_urlsafe(32),
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock, *, public_url: str, rooms: Sequence[str] = ()) -> None:
         self.db = db
         self.clock = clock
         self.public_url = public_url.rstrip("/")
         self._rooms = tuple(rooms)
-        host = urlsplit(self.public_url).hostname or "localhost"
-        self.organizer = organizer or f"loopbot@{host}"
-        self._token = token_factory
-
-    @property
-    def rooms(self) -> tuple[str, ...]:
-        return self._rooms
+        self.organizer = f"loopbot@{urlsplit(self.public_url).hostname or 'localhost'}"
 
     def ics_url(self, token: str) -> str:
         return f"{self.public_url}/ics/{token}.ics"
@@ -114,15 +102,9 @@ class BuiltinCalendar(RoomPicker):
         specs = unique_specs(events)
         if not specs:
             return []
-        for attempt in range(2):
-            try:
-                return self._book(team_id, specs)
-            except IntegrityError:
-                # Another replica booked the same ids (or drew the same token) at the same moment:
-                # the second pass finds its rows and treats them as already there.
-                if attempt == 1:
-                    raise
-        raise AssertionError("unreachable")
+        # Another replica booking the same ids (or drawing the same token) at the same moment breaks
+        # a unique constraint: the second pass finds its rows and treats them as already there.
+        return again_if_duplicate(lambda: self._book(team_id, specs))
 
     def _book(self, team_id: str, specs: list[EventSpec]) -> list[BookedEvent]:
         now = self.clock.now()
@@ -141,7 +123,7 @@ class BuiltinCalendar(RoomPicker):
                             id=spec.event_id,
                             team_id=team_id,
                             sequence=0,
-                            ics_token=self._token(),
+                            ics_token=secrets.token_urlsafe(32),
                             status="confirmed",
                             attendees=_attendees(spec, []),
                             **self._fields(spec),
@@ -162,12 +144,7 @@ class BuiltinCalendar(RoomPicker):
         now = self.clock.now()
         with self.db.uow(team_id) as uow:
             existing = uow.calendar.many([s.event_id for s in specs])
-            missing = [s.event_id for s in specs if s.event_id not in existing]
-            if missing:
-                raise BookingError(
-                    f"Could not move {len(missing)} of {len(specs)} interviews: their events no longer exist.",
-                    missing,
-                )
+            refuse_missing(specs, existing)
             specs = self._place_in_rooms(uow, specs, ignore={s.event_id for s in specs})
             for spec in specs:
                 self._apply(existing[spec.event_id], spec, now)
@@ -294,9 +271,7 @@ def _same(row: CalendarEvent, spec: EventSpec) -> bool:
     )
 
 
-def invite_for_token(
-    db: Database, token: str, *, default_organizer: str = "loopbot@localhost"
-) -> bytes | None:
+def invite_for_token(db: Database, token: str) -> bytes | None:
     """The .ics document of the event whose invite URL carries `token`, or None."""
     with db.sessions() as session:
         row = event_by_token(session, token)
@@ -310,7 +285,7 @@ def invite_for_token(
                 description=row.description,
                 start=row.start_at,
                 end=row.end_at,
-                organizer=row.organizer or default_organizer,
+                organizer=row.organizer or "loopbot@localhost",
                 attendees=[(str(a["email"]), str(a.get("status", "needsAction"))) for a in row.attendees],
                 stamp=row.updated_at,
                 location=row.location,

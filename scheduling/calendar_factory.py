@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
-from scheduling.builtin_calendar import BuiltinCalendar
+from scheduling.builtin_calendar import BuiltinCalendar, Clock
 from scheduling.calendar_protocol import CalendarGateway
 from storage.uow import Database
 
@@ -16,32 +15,20 @@ from storage.uow import Database
 class CalendarSettings(Protocol):
     """The settings the providers read (a structural view of `bot.settings.Settings`)."""
 
-    @property
-    def calendar_backend(self) -> str: ...
-    @property
-    def google_credentials_file(self) -> Path | None: ...
-    @property
-    def google_delegated_subject(self) -> str | None: ...
-    @property
-    def google_api_endpoint(self) -> str | None: ...
-    @property
-    def google_batch_endpoint(self) -> str | None: ...
-    @property
-    def google_rooms(self) -> list[str]: ...
-    @property
-    def public_url(self) -> str: ...
-    @property
-    def google_timeout_seconds(self) -> float: ...
-
-
-class _Clock(Protocol):
-    def now(self) -> datetime: ...
+    calendar_backend: Literal["builtin", "google"]
+    google_credentials_file: Path | None
+    google_delegated_subject: str | None
+    google_api_endpoint: str | None
+    google_batch_endpoint: str | None
+    google_rooms: list[str]
+    public_url: str
+    google_timeout_seconds: float
 
 
 def make_calendar(
     settings: CalendarSettings,
     db: Database,
-    clock: _Clock,
+    clock: Clock,
     *,
     sleep: Callable[[float], None] = time.sleep,
 ) -> CalendarGateway:

@@ -8,7 +8,7 @@ rooms, by the resource calendar id listed in settings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
@@ -277,11 +277,27 @@ def unique_specs(events: Sequence[EventSpec]) -> list[EventSpec]:
     return specs
 
 
+def refuse_missing(specs: Sequence[EventSpec], present: Container[str]) -> None:
+    """Raise `BookingError` when events of a loop being moved are not `present` any more."""
+    missing = [s.event_id for s in specs if s.event_id not in present]
+    if missing:
+        raise BookingError(
+            f"Could not move {len(missing)} of {len(specs)} interviews: their events no longer exist.",
+            missing,
+        )
+
+
 class RoomPicker:
-    """`pick_room` for providers that keep their configured rooms in `_rooms` and answer `free_busy`."""
+    """`rooms` and `pick_room` for providers that keep their configured rooms in `_rooms` and answer
+    `free_busy`."""
 
     _rooms: tuple[str, ...]
     free_busy: Callable[..., Mapping[str, Sequence[Interval]]]  # defined by each provider
+
+    @property
+    def rooms(self) -> tuple[str, ...]:
+        """The rooms (resource calendar ids) on-site interviews may use."""
+        return self._rooms
 
     def pick_room(
         self,

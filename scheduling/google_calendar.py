@@ -47,6 +47,7 @@ from scheduling.calendar_protocol import (
     assign_rooms,
     merge,
     needs_room,
+    refuse_missing,
     subtract,
     unique_specs,
     utc,
@@ -115,10 +116,14 @@ class _Outcome:
 
 class GoogleCalendar(RoomPicker):
     """The Google provider. Thread-safe: each thread gets its own HTTP connection.
+    `sleep` and `rng` are injected so tests do not wait."""
 
-    `calendar_id` is the calendar Loopbot books into ("primary": the delegated subject's calendar,
-    who is then the organizer). `sleep` and `rng` are injected so tests do not wait.
-    """
+    # The calendar Loopbot books into ("primary": the delegated subject's calendar, who is then the
+    # organizer), and the retries: at most 5 attempts, backing off from 1 s, doubling, up to 32 s.
+    calendar_id = "primary"
+    max_attempts = 5
+    backoff_seconds = 1.0
+    max_backoff_seconds = 32.0
 
     def __init__(
         self,
@@ -127,10 +132,6 @@ class GoogleCalendar(RoomPicker):
         api_endpoint: str | None = None,
         batch_endpoint: str | None = None,
         rooms: Sequence[str] = (),
-        calendar_id: str = "primary",
-        max_attempts: int = 5,
-        backoff_seconds: float = 1.0,
-        max_backoff_seconds: float = 32.0,
         timeout_seconds: float = 10.0,
         timeout_retries: int = 1,
         sleep: Callable[[float], None] = time.sleep,
@@ -148,19 +149,11 @@ class GoogleCalendar(RoomPicker):
         )
         self.batch_uri = batch_endpoint or DEFAULT_BATCH_URI
         self._rooms = tuple(rooms)
-        self.calendar_id = calendar_id
-        self.max_attempts = max(1, max_attempts)
-        self.backoff_seconds = backoff_seconds
-        self.max_backoff_seconds = max_backoff_seconds
         self.timeout_seconds = timeout_seconds
         self.timeout_retries = timeout_retries
         self._sleep = sleep
         self._rng = rng
         self._local = threading.local()
-
-    @property
-    def rooms(self) -> tuple[str, ...]:
-        return self._rooms
 
     # -- free/busy ------------------------------------------------------------------------------
     def free_busy(
@@ -204,7 +197,7 @@ class GoogleCalendar(RoomPicker):
         inserts = {
             s.event_id: self._service.events().insert(
                 calendarId=self.calendar_id,
-                body=self._body(team_id, s, with_id=True),
+                body={**self._body(team_id, s), "id": s.event_id},
                 conferenceDataVersion=1,
                 sendUpdates="all",
             )
@@ -227,10 +220,7 @@ class GoogleCalendar(RoomPicker):
             resources.update(found)
             failed.update(problems)
             specs = [kept.get(s.event_id, s) for s in specs]
-        for spec in specs:
-            resource = resources.get(spec.event_id)
-            if resource is not None and spec.room and _room_status(resource, spec.room) == "declined":
-                failed[spec.event_id] = f"room {spec.room} is already taken"
+        failed.update(_rooms_taken(specs, resources))
         if failed:
             already_ids = {s.event_id for s in already}
             created = [s.event_id for s in specs if s.event_id in resources or s.event_id in already_ids]
@@ -250,24 +240,9 @@ class GoogleCalendar(RoomPicker):
         if not specs:
             return []
         before = self._get_many([s.event_id for s in specs])
-        missing = {s.event_id: "not found in Google Calendar" for s in specs if s.event_id not in before}
-        if missing:
-            raise BookingError(
-                f"Could not move {len(missing)} of {len(specs)} interviews: their events no longer exist.",
-                list(missing),
-            )
+        refuse_missing(specs, before)
         specs = self._place_in_rooms(team_id, specs, before)
-        patches = {
-            s.event_id: self._service.events().patch(
-                calendarId=self.calendar_id,
-                eventId=s.event_id,
-                body=self._body(team_id, s, with_id=False, conference=not _video_link(before[s.event_id])),
-                conferenceDataVersion=1,
-                sendUpdates="all",
-            )
-            for s in specs
-        }
-        outcomes = self._batch(patches)
+        outcomes = self._batch({s.event_id: self._patch(team_id, s, before[s.event_id]) for s in specs})
         moved = {
             s.event_id: outcomes[s.event_id].response for s in specs if outcomes[s.event_id].error is None
         }
@@ -276,10 +251,7 @@ class GoogleCalendar(RoomPicker):
             for s in specs
             if outcomes[s.event_id].error is not None
         }
-        for spec in specs:
-            resource = moved.get(spec.event_id)
-            if resource is not None and spec.room and _room_status(resource, spec.room) == "declined":
-                failed[spec.event_id] = f"room {spec.room} is already taken"
+        failed.update(_rooms_taken(specs, moved))
         if failed:
             maybe = [s.event_id for s in specs if outcomes[s.event_id].unanswered]
             orphans = self._restore({eid: before[eid] for eid in [*moved, *maybe]})
@@ -344,9 +316,7 @@ class GoogleCalendar(RoomPicker):
             )
         return placed
 
-    def _body(
-        self, team_id: str, spec: EventSpec, *, with_id: bool, conference: bool = True
-    ) -> dict[str, Any]:
+    def _body(self, team_id: str, spec: EventSpec, *, conference: bool = True) -> dict[str, Any]:
         zone = ZoneInfo(spec.timezone)
         people = list(spec.attendees)
         if spec.organizer and spec.organizer.lower() not in people:
@@ -362,8 +332,6 @@ class GoogleCalendar(RoomPicker):
             "extendedProperties": {"private": {"loopbotTeam": team_id}},
             "location": "",
         }
-        if with_id:
-            body["id"] = spec.event_id
         if spec.room:
             attendees.append({"email": spec.room, "resource": True})
             body["location"] = spec.room
@@ -378,6 +346,17 @@ class GoogleCalendar(RoomPicker):
             }
         body["attendees"] = attendees
         return body
+
+    def _patch(self, team_id: str, spec: EventSpec, resource: dict[str, Any]) -> HttpRequest:
+        """The request patching the event `resource` to what `spec` asks for (a new Meet link only
+        where it has none)."""
+        return self._service.events().patch(
+            calendarId=self.calendar_id,
+            eventId=spec.event_id,
+            body=self._body(team_id, spec, conference=not _video_link(resource)),
+            conferenceDataVersion=1,
+            sendUpdates="all",
+        )
 
     def _reconcile(
         self, team_id: str, specs: list[EventSpec], auto_rooms: set[str]
@@ -400,13 +379,7 @@ class GoogleCalendar(RoomPicker):
             elif _matches(spec, resource):
                 found[spec.event_id] = resource
             else:
-                fixes[spec.event_id] = self._service.events().patch(
-                    calendarId=self.calendar_id,
-                    eventId=spec.event_id,
-                    body=self._body(team_id, spec, with_id=False, conference=not _video_link(resource)),
-                    conferenceDataVersion=1,
-                    sendUpdates="all",
-                )
+                fixes[spec.event_id] = self._patch(team_id, spec, resource)
         for event_id, outcome in self._batch(fixes).items():
             if outcome.error is None:
                 found[event_id] = outcome.response
@@ -554,10 +527,13 @@ class GoogleCalendar(RoomPicker):
         return NoAnswer(f"no answer within {self.timeout_seconds:g} s")
 
     def _delay(self, attempt: int, exc: Exception) -> float:
-        retry_after = _retry_after(exc)
-        if retry_after is not None:
-            return retry_after
-        return self._backoff(attempt)
+        """The wait before the next attempt: the answer's `Retry-After` when it has one, else the backoff."""
+        resp = getattr(exc, "resp", None)
+        value = resp.get("retry-after") if resp is not None and hasattr(resp, "get") else None
+        try:
+            return self._backoff(attempt) if value is None else max(0.0, float(value))
+        except ValueError:
+            return self._backoff(attempt)
 
     def _backoff(self, attempt: int) -> float:
         base = min(self.max_backoff_seconds, self.backoff_seconds * (2**attempt))
@@ -596,17 +572,6 @@ def _retryable(exc: Exception) -> bool:
             return True
         return status == 403 and _reason(exc) in RATE_LIMIT_REASONS
     return isinstance(exc, (BatchError, OSError, httplib2.HttpLib2Error))
-
-
-def _retry_after(exc: Exception) -> float | None:
-    resp = getattr(exc, "resp", None)
-    if resp is None or not hasattr(resp, "get"):
-        return None
-    value = resp.get("retry-after")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _describe(exc: Exception) -> str:
@@ -656,6 +621,15 @@ def _matches(spec: EventSpec, resource: dict[str, Any]) -> bool:
     if spec.room and _room_status(resource, spec.room) is None:
         return False
     return not (spec.online and not spec.video_link and not _video_link(resource))
+
+
+def _rooms_taken(specs: list[EventSpec], resources: Mapping[str, dict[str, Any]]) -> dict[str, str]:
+    """Why each written event whose room declined it failed."""
+    return {
+        s.event_id: f"room {s.room} is already taken"
+        for s in specs
+        if s.room and s.event_id in resources and _room_status(resources[s.event_id], s.room) == "declined"
+    }
 
 
 def _room_status(resource: dict[str, Any], room: str) -> str | None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+
+from scheduling.calendar_protocol import utc
 
 PRODID = "-//Loopbot//Interviews//EN"
 PARTSTAT = {
@@ -43,10 +45,6 @@ def invite_ics(invite: Invite) -> bytes:
     """The invite as an iCalendar document (METHOD:REQUEST, or METHOD:CANCEL when cancelled)."""
     from icalendar import Calendar, Event, vCalAddress, vText  # only when an invite is served
 
-    for name in ("start", "end", "stamp"):
-        value = getattr(invite, name)
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"{name} must be timezone-aware")
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -56,9 +54,9 @@ def invite_ics(invite: Invite) -> bytes:
     event = Event()
     event.add("uid", invite.uid)
     event.add("sequence", invite.sequence)
-    event.add("dtstamp", invite.stamp.astimezone(UTC))
-    event.add("dtstart", invite.start.astimezone(UTC))
-    event.add("dtend", invite.end.astimezone(UTC))
+    event.add("dtstamp", utc(invite.stamp))  # `utc` refuses naive times
+    event.add("dtstart", utc(invite.start))
+    event.add("dtend", utc(invite.end))
     event.add("summary", invite.summary)
     description = invite.description
     if invite.video_link:

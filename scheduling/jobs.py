@@ -89,20 +89,33 @@ class JobRunner:
             except Exception:
                 log.exception("the %s job failed; it runs again in %s s", name, seconds)
 
-        scheduler.add_job(
-            run,
-            _interval(seconds),
-            id=f"every:{name}",
-            name=f"{self.name} {name}",
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-            replace_existing=True,
-        )
+        self._add_job(scheduler, run, _interval(seconds), f"every:{name}", name, replace_existing=True)
 
     @property
     def running(self) -> bool:
         return self._scheduler is not None and self._scheduler.state != STATE_STOPPED
+
+    def _add_job(
+        self,
+        scheduler: BaseScheduler,
+        job: Callable[[], Any],
+        trigger: Any,
+        job_id: str,
+        label: str | None = None,
+        **options: Any,
+    ) -> None:
+        """Add `job` named `label` (else its id): missed runs coalesce into one, never two at once,
+        late by up to a day (see above)."""
+        scheduler.add_job(
+            job,
+            trigger,
+            id=job_id,
+            name=f"{self.name} {label or job_id}",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            **options,
+        )
 
     def _run_tick(self) -> None:
         try:
@@ -114,16 +127,9 @@ class JobRunner:
             self.ticked.set()
 
     def _configure(self, scheduler: BaseScheduler) -> BaseScheduler:
-        scheduler.add_job(
-            self._run_tick,
-            _interval(self.tick_seconds),
-            id=TICK_JOB,
-            name=f"{self.name} tick",
-            next_run_time=datetime.now(UTC),  # catch up at once after downtime
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-        )
+        # The first tick runs at once: it catches up after downtime.
+        now = datetime.now(UTC)
+        self._add_job(scheduler, self._run_tick, _interval(self.tick_seconds), TICK_JOB, next_run_time=now)
         for name, (job, seconds) in self._intervals.items():
             self._add_interval(scheduler, name, job, seconds)
         self._scheduler = scheduler
@@ -162,16 +168,7 @@ class JobRunner:
                 if trigger is None:
                     log.warning("ignoring a daily trigger that makes no sense: %s", daily)
                     continue
-                scheduler.add_job(
-                    self._run_tick,
-                    trigger,
-                    id=job_id,
-                    name=f"{self.name} {job_id}",
-                    coalesce=True,
-                    max_instances=1,
-                    misfire_grace_time=MISFIRE_GRACE_SECONDS,
-                    replace_existing=True,
-                )
+                self._add_job(scheduler, self._run_tick, trigger, job_id, replace_existing=True)
             self._daily = wanted
 
     def daily_jobs(self) -> dict[str, datetime | None]:

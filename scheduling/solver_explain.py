@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import reduce
 from itertools import combinations
+from operator import or_
 
 from scheduling.solver_compile import Compiled, InterviewData, bits, zone
 from scheduling.solver_model import Person
@@ -27,36 +31,18 @@ def _names(labels: Sequence[str]) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def local_time(c: Compiled, minute: int) -> datetime:
-    """Minute on the grid as the candidate's local time."""
-    return c.at(minute).astimezone(zone(c.problem.candidate_tz))
-
-
 def when(c: Compiled, minute: int) -> str:
-    """'Tue 24 Nov 15:45 GMT' in the candidate's time zone."""
-    t = local_time(c, minute)
+    """Minute on the grid as 'Tue 24 Nov 15:45 GMT' in the candidate's time zone."""
+    t = c.at(minute).astimezone(zone(c.problem.candidate_tz))
     return f"{t:%a} {t.day} {t:%b} {t:%H:%M} {t.tzname()}"
 
 
-def _hour_words(n: int) -> str:
-    """'hour' for 60, else '45 minutes', '2 hours'."""
-    return "hour" if n == 60 else _minutes(n)
-
-
-def _hm(n: int) -> str:
-    """'45 min', '3 h', '1 h 30' (as in 'a 2 h 45 loop')."""
+def _hm(n: int, *, length: bool = False) -> str:
+    """'45 min', '3 h', '1 h 30' (as in 'a 2 h 45 loop'); as a `length`, '4 h 45 min'."""
     hours, minutes = divmod(n, 60)
     if not hours:
         return f"{minutes} min"
-    return f"{hours} h" + (f" {minutes:02d}" if minutes else "")
-
-
-def _length(n: int) -> str:
-    """'45 min', '4 h', '4 h 45 min'."""
-    hours, minutes = divmod(n, 60)
-    if not hours:
-        return f"{minutes} min"
-    return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    return f"{hours} h" + ((f" {minutes} min" if length else f" {minutes:02d}") if minutes else "")
 
 
 def days_text(days: Sequence[date]) -> str:
@@ -128,7 +114,7 @@ def reasons(c: Compiled, found: Sequence[Found]) -> list[str]:
         if ndays < best[1]:
             out.append(f"Fewest days: {day_word}, done {ends}")
         elif span == min_span and span < best[3]:
-            out.append(f"Most compact: {_length(span)} from first start to last end, done {ends}")
+            out.append(f"Most compact: {_hm(span, length=True)} from first start to last end, done {ends}")
         elif stretch == min_stretch and stretch < best[4]:
             out.append(
                 f"Fewest time-zone stretches: {stretch} interviewer-minutes outside 10:00–16:00, done {ends}"
@@ -185,15 +171,8 @@ def _fixed_problem(c: Compiled, iv: InterviewData, window: int, span: str) -> st
 
 def _limits_reached(c: Compiled, person: Person, days: Sequence[date]) -> str:
     """'daily limit 2 reached for Carol on Tue, Wed; weekly limit 4 reached for Carol on Thu' for `days`."""
-    per_day: dict[date, int] = {}
-    per_week: dict[int, int] = {}
     tz = zone(person.tz)
-    for booked in person.existing_bookings:
-        local = booked.astimezone(tz).date()
-        per_day[local] = per_day.get(local, 0) + 1
-        per_week[local.toordinal() - local.weekday()] = (
-            per_week.get(local.toordinal() - local.weekday(), 0) + 1
-        )
+    per_day = Counter(booked.astimezone(tz).date() for booked in person.existing_bookings)
     daily: list[date] = []
     weekly: list[date] = []
     for day in days:
@@ -247,10 +226,7 @@ def _room_problem(c: Compiled, iv: InterviewData, window: int, span: str, label:
     rooms = c.room_starts(d)
     if not rooms:
         return f"{label} is on-site but no rooms are set up; add a room."
-    any_room = 0
-    for r in rooms:
-        any_room |= r
-    if not window & any_room:
+    if not window & reduce(or_, rooms, 0):
         return f"No room is free for {_minutes(d)} inside the candidate's windows on {span}; widen the windows or book another room."
     return None
 
@@ -265,16 +241,13 @@ def _parts_problem(c: Compiled, iv: InterviewData, window: int, span: str, label
         who = "someone" if iv.count == 1 else f"{iv.count} people"
         parts.append((f"{who} from the pool", c.at_least(iv.pool, iv.count, d), False))
     if iv.onsite:
-        any_room = 0
-        for r in c.room_starts(d):
-            any_room |= r
-        parts.append(("a room", any_room, False))
+        parts.append(("a room", reduce(or_, c.room_starts(d), 0), False))
     for (name_a, mask_a, person_a), (name_b, mask_b, person_b) in combinations(parts, 2):
         if not window & mask_a & mask_b:
             swap = name_a if person_a else name_b if person_b else "someone"
             return (
-                f"{name_a} and {name_b} share no free {_hour_words(d)} inside the candidate's windows "
-                f"on {span} ({label} needs {_length(d)} together); widen the windows or swap {swap}."
+                f"{name_a} and {name_b} share no free {'hour' if d == 60 else _minutes(d)} inside the candidate's windows "
+                f"on {span} ({label} needs {_hm(d, length=True)} together); widen the windows or swap {swap}."
             )
     return (
         f"No {_minutes(d)} inside the candidate's windows on {span} suits everyone {label} needs "
@@ -362,8 +335,13 @@ def window_shortage(c: Compiled) -> str | None:
 
 def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
     """The binding constraint, found by checking each interview alone and then relaxing one rule at a time."""
-    if c is None:
-        return _no_availability(problem_now)
+    if c is None:  # no availability (after `problem_now`, when known)
+        after = (
+            f" after {problem_now:%a} {problem_now.day} {problem_now:%b} {problem_now:%H:%M} UTC"
+            if problem_now
+            else ""
+        )
+        return f"The candidate has no availability{after}; ask the candidate for new windows."
     if not c.interviews:
         return "The stage has no interviews to schedule."
     static = static_block(c)
@@ -396,16 +374,6 @@ def blocked_reason(c: Compiled | None, problem_now: datetime | None) -> str:
     )
 
 
-def _no_availability(problem_now: datetime | None) -> str:
-    """The message for a candidate with no availability (after `problem_now`, when known)."""
-    after = (
-        f" after {problem_now:%a} {problem_now.day} {problem_now:%b} {problem_now:%H:%M} UTC"
-        if problem_now
-        else ""
-    )
-    return f"The candidate has no availability{after}; ask the candidate for new windows."
-
-
 def _relaxations(c: Compiled, rules: SearchRules, span: str) -> list[tuple[bool, SearchRules, str]]:
     """(whether the rule applies, the rules without it, the message when that makes the loop fit), in order."""
     n = len(c.interviews)
@@ -413,40 +381,30 @@ def _relaxations(c: Compiled, rules: SearchRules, span: str) -> list[tuple[bool,
     return [
         (
             rules.same_day,
-            SearchRules(
-                rules.ordered, False, rules.buffer, rules.break_after, rules.break_minutes, rules.max_span
-            ),
+            replace(rules, same_day=False),
             f"No single day on {span} fits all {n} interviews ({_minutes(total)}) with everyone free; "
             "allow more than one day, widen the windows or swap interviewers.",
         ),
         (
             rules.max_span is not None,
-            SearchRules(
-                rules.ordered, rules.same_day, rules.buffer, rules.break_after, rules.break_minutes, None
-            ),
+            replace(rules, max_span=None),
             f"The loop does not fit within its maximum span of {_minutes(rules.max_span or 0)} with everyone free; "
             "allow a longer span or widen the windows.",
         ),
         (
             rules.break_after is not None,
-            SearchRules(
-                rules.ordered, rules.same_day, rules.buffer, None, rules.break_minutes, rules.max_span
-            ),
+            replace(rules, break_after=None),
             f"The breaks ({_minutes(rules.break_minutes)} after {_minutes(rules.break_after or 0)} in a row) do not fit "
             "with everyone free; widen the windows or allow longer runs.",
         ),
         (
             rules.ordered,
-            SearchRules(
-                False, rules.same_day, rules.buffer, rules.break_after, rules.break_minutes, rules.max_span
-            ),
+            replace(rules, ordered=False),
             "The interviews do not fit in the required order with everyone free; allow any order or widen the windows.",
         ),
         (
             rules.buffer > 0,
-            SearchRules(
-                rules.ordered, rules.same_day, 0, rules.break_after, rules.break_minutes, rules.max_span
-            ),
+            replace(rules, buffer=0),
             f"The {_minutes(rules.buffer)} buffers between interviews do not fit with everyone free; "
             "shorten the buffers or widen the windows.",
         ),

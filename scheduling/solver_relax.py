@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-from scheduling.solver import Option, Person, Problem, solve
+from scheduling.solver import Option, Problem, solve
 
 # Kinds of relaxation, in the order they are tried (the one a recruiter reaches for first, first).
 SWAP = "swap"
@@ -70,45 +71,30 @@ def candidates(problem: Problem) -> list[tuple[Relaxation, Problem]]:
     fixed = sorted({pid for req in problem.interviews for pid in req.interviewers})
     for pid in fixed:
         person = problem.people[pid]
-        if person.daily_limit is not None:
-            raised = replace(person, daily_limit=person.daily_limit + 1)
-            out.append((Relaxation(DAILY_LIMIT, person.daily_limit + 1, pid), _with_person(problem, raised)))
-        if person.weekly_limit is not None:
-            raised = replace(person, weekly_limit=person.weekly_limit + 1)
-            out.append(
-                (Relaxation(WEEKLY_LIMIT, person.weekly_limit + 1, pid), _with_person(problem, raised))
-            )
+        for kind in (DAILY_LIMIT, WEEKLY_LIMIT):  # each kind names the `Person` field it raises
+            limit: int | None = getattr(person, kind)
+            if limit is not None:
+                raised: dict[str, Any] = {kind: limit + 1}
+                people = {**problem.people, pid: replace(person, **raised)}
+                out.append((Relaxation(kind, limit + 1, pid), replace(problem, people=people)))
     rules = problem.rules
+
+    def relaxed(**changes: Any) -> Problem:
+        return replace(problem, rules=replace(rules, **changes))
+
     if rules.break_after_minutes is not None and rules.break_minutes > 0:
         shorter = max(0, rules.break_minutes - 30)
-        out.append(
-            (
-                Relaxation(SHORTER_BREAK, rules.break_minutes - shorter),
-                replace(problem, rules=replace(rules, break_minutes=shorter)),
-            )
-        )
+        out.append((Relaxation(SHORTER_BREAK, rules.break_minutes - shorter), relaxed(break_minutes=shorter)))
     if rules.buffer_minutes > 0:
-        out.append(
-            (
-                Relaxation(SHORTER_BUFFER, rules.buffer_minutes),
-                replace(problem, rules=replace(rules, buffer_minutes=0)),
-            )
-        )
+        out.append((Relaxation(SHORTER_BUFFER, rules.buffer_minutes), relaxed(buffer_minutes=0)))
     if rules.max_span_minutes is not None:
         longer = rules.max_span_minutes + 60
-        out.append(
-            (Relaxation(LONGER_SPAN, longer), replace(problem, rules=replace(rules, max_span_minutes=longer)))
-        )
+        out.append((Relaxation(LONGER_SPAN, longer), relaxed(max_span_minutes=longer)))
     if rules.same_day:
-        out.append((Relaxation(MORE_DAYS), replace(problem, rules=replace(rules, same_day=False))))
+        out.append((Relaxation(MORE_DAYS), relaxed(same_day=False)))
     if rules.ordered and len(problem.interviews) > 1:
-        out.append((Relaxation(ANY_ORDER), replace(problem, rules=replace(rules, ordered=False))))
+        out.append((Relaxation(ANY_ORDER), relaxed(ordered=False)))
     return out
-
-
-def _with_person(problem: Problem, person: Person) -> Problem:
-    """`problem` with `person` in place of the person of the same id."""
-    return replace(problem, people={**problem.people, person.id: person})
 
 
 def _swap_options(problem: Problem, swaps: Sequence[Swap], most: int) -> list[tuple[Relaxation, Option]]:

@@ -282,8 +282,8 @@ class DigestService:
     def schedules(self) -> list[tuple[str, str, str]]:
         """The distinct (time zone, days, time) of every open role's digest, for the job runner."""
         with self.db.uow("") as uow:
-            rows = uow.chasing.digest_schedules()
-        return sorted((tz, days, at) for tz, days, at in rows)
+            rows = uow.chasing.open_role_schedules()
+        return sorted({(tz, days, at) for _, _, tz, days, at in rows})
 
     def source(self, now: datetime) -> Iterator[Due]:
         """Each open role's digest once its scheduled moment has come (and the thread replies of one
@@ -518,7 +518,8 @@ def _pipeline(repo: ChasingRepository, role_id: int, spec: PlanSpec, now: dateti
     )
 
     delays_by_person: dict[str, list[timedelta]] = defaultdict(list)
-    for author_id, submitted_at, end_at in repo.feedback_times(everyone, now - FEEDBACK_WINDOW, now):
+    feedback = repo.submitted_times("author", everyone, now - FEEDBACK_WINDOW, now)
+    for author_id, submitted_at, end_at in feedback:
         if submitted_at is not None and end_at is not None:
             delays_by_person[author_id].append(max(submitted_at - end_at, timedelta(0)))
     every = [d for ds in delays_by_person.values() for d in ds]

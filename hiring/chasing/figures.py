@@ -106,7 +106,7 @@ def digest_figures(repo: ChasingRepository, role_id: int, spec: PlanSpec, now: d
     )
     candidate_ids = [row[0] for row in repo.role_candidates(role_id)]
     delays: dict[str, list[timedelta]] = defaultdict(list)
-    for stage_key, submitted_at, end_at in repo.scorecard_delays(candidate_ids, since, now):
+    for stage_key, submitted_at, end_at in repo.submitted_times("stage", candidate_ids, since, now):
         if submitted_at is not None and end_at is not None:
             delays[stage_key].append(max(submitted_at - end_at, timedelta(0)))
     leads: dict[str, list[timedelta]] = defaultdict(list)

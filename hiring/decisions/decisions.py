@@ -152,7 +152,7 @@ class DecisionService:
         return candidate
 
     def _already(self, uow: UnitOfWork, candidate: Candidate) -> str:
-        latest = uow.decisions.latest_of(candidate.id)
+        latest = next(reversed(uow.decisions.history_of(candidate.id)), None)
         if latest is None:
             return f"This candidate is no longer at that stage (now {candidate.status.replace('_', ' ')})."
         when = local_time(latest.decided_at, candidate.role.timezone)
@@ -209,7 +209,7 @@ class DecisionService:
             target = _pivot_target(uow, candidate, target_role_id) if outcome == "pivot" else None
             if request_key and not uow.idempotency.claim(request_key, now):
                 return None
-            earlier = uow.decisions.count_of(candidate.id)
+            earlier = len(uow.decisions.history_of(candidate.id))
             if not uow.idempotency.claim(f"decision:{candidate.id}:{earlier + 1}", now):
                 return None
             facts = self._report_facts(

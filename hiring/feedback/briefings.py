@@ -129,7 +129,7 @@ class BriefingService:
             seat = uow.feedback.locked_seat(seat_id)
             if seat is None:
                 return None
-            interview = uow.feedback.interview_by_id(seat.interview_id)
+            interview = uow.booking.interview(seat.interview_id)
             if interview is None or interview.status != "booked" or interview.start_at is None:
                 return None
             info = interview_info(interview)

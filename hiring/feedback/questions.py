@@ -22,7 +22,7 @@ from hiring.clock import Clock
 from hiring.errors import Conflict
 from hiring.plans.schema import KEY, DocumentError, InterviewSpec, read_yaml, validation_problems
 from storage.models import Question
-from storage.repositories.feedback import unless_duplicate
+from storage.repositories.base import unless_duplicate
 from storage.uow import Database, UnitOfWork
 
 QUESTION_KEY = r"^[a-z0-9][a-z0-9_-]{0,119}$"

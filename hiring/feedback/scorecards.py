@@ -24,7 +24,8 @@ from hiring.permissions import Actor
 from hiring.ports import Directory, Notifier, record_sent
 from hiring.roles.candidates import live_candidate
 from storage.models import Interview, Role, Scorecard, Seat
-from storage.repositories.feedback import HELD_STATUSES, again_if_duplicate
+from storage.repositories.base import again_if_duplicate
+from storage.repositories.feedback import HELD_STATUSES
 from storage.uow import Database, UnitOfWork
 
 EVIDENCE_MIN_CHARS = 50
@@ -560,10 +561,10 @@ class ScorecardService:
             if keys[seat_id] not in fresh:
                 continue
             with self.db.uow(team_id) as uow:
-                seat = uow.feedback.seat(seat_id)
+                seat = uow.booking.seat(seat_id)
                 if seat is None:
                     continue
-                interview = uow.feedback.interview_by_id(seat.interview_id)
+                interview = uow.booking.interview(seat.interview_id)
                 assert interview is not None and interview.end_at is not None
                 info = interview_info(interview)
                 has_draft = uow.feedback.scorecard(interview.id, seat.user_id)

@@ -190,7 +190,7 @@ class PoolService:
     def memberships(self, uow: UnitOfWork, kind: str) -> dict[str, Membership]:
         """Everyone in a pool of `kind`, at their best level (qualified > reverse shadow > shadow)."""
         best: dict[str, Membership] = {}
-        for pool in uow.pools.by_kind(kind):
+        for pool in [p for p in uow.pools.all() if p.kind == kind]:
             for m in pool.members:
                 current = best.get(m.user_id)
                 if current is None:

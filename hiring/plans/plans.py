@@ -91,7 +91,7 @@ class PlanService:
                     plan.name = spec.name
                     changed = True
             # When another replica seeds them at the same moment, its rows stand and ours are dropped.
-            if changed and uow.plans.add_unless_taken(missing):
+            if changed and uow.plans.add_unless_taken(*missing):
                 uow.commit()
 
     def list(self, team_id: str) -> list[PlanView]:
@@ -259,7 +259,7 @@ def _add_plan(
     plan = Plan(
         team_id=team_id, key=spec.key, name=spec.name, source=source, definition=definition, created_at=now
     )
-    if not uow.plans.add_unless_taken([plan]):
+    if not uow.plans.add_unless_taken(plan):
         raise Conflict(f"A plan `{spec.key}` was added at the same moment; submit again to replace it.")
     return plan
 

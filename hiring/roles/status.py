@@ -196,7 +196,7 @@ class StatusService:
     def _latest_decision(
         self, uow: UnitOfWork, candidate: Candidate, spec: PlanSpec
     ) -> DecisionStatus | None:
-        decision = uow.decisions.latest_of(candidate.id)
+        decision = next(reversed(uow.decisions.history_of(candidate.id)), None)
         if decision is None:
             return None
         target = uow.roles.get(decision.target_role_id) if decision.target_role_id else None

@@ -6,15 +6,17 @@ it never commits (the unit of work does)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Integer, Table, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 StorageError = SQLAlchemyError  # what a failed query raises (callers outside storage/ catch this name)
+M = TypeVar("M")
+T = TypeVar("T")
 
 
 class Repository:
@@ -28,6 +30,38 @@ class Repository:
         self.session.add(obj)
         self.session.flush()
         return obj
+
+    def owned(self, model: type[M], key: int | str) -> M | None:
+        """The workspace's `model` row with primary key `key` (None if absent or another workspace's)."""
+        row: Any = self.session.get(model, key)
+        return row if row is not None and row.team_id == self.team_id else None
+
+    def add_unless_taken(self, *objs: Any) -> bool:
+        """Add `objs` and write pending changes; False when another transaction took one of their
+        unique keys first (then nothing may be committed: let the unit of work end)."""
+        self.session.add_all(objs)
+        try:
+            self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+
+def again_if_duplicate(write: Callable[[], T]) -> T:
+    """Run `write` (a whole unit of work); once more if it broke a unique constraint, i.e. a
+    concurrent first insert of the same row won the race (which makes the second run an update)."""
+    try:
+        return write()
+    except IntegrityError:
+        return write()
+
+
+def unless_duplicate(write: Callable[[], None]) -> None:
+    """Run `write`; a broken unique constraint means a concurrent writer stored the same: nothing to do."""
+    try:
+        write()
+    except IntegrityError:
+        pass
 
 
 def dialect_insert(db: Session | Connection, table: Table | type[Any]) -> Any:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TypeVarTuple
+from typing import Literal, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, exists, literal, or_, select
 from sqlalchemy.engine import Row
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import aliased
 
 from storage.models import (
     Candidate,
@@ -25,6 +25,7 @@ from storage.models import (
     Seat,
 )
 from storage.repositories.base import Repository, among
+from storage.repositories.feedback import unsubmitted
 
 Ts = TypeVarTuple("Ts")
 RoleSettings = Row[int, str, str, str, str, str, int, int, int, int]
@@ -106,12 +107,6 @@ class ChasingRepository(Repository):
         return rows
 
     # -- digest schedules (every workspace) ------------------------------------------------------
-    def digest_schedules(self) -> Sequence[Row[str, str, str]]:
-        """The distinct (time zone, days, time) of every workspace's open roles' digests."""
-        return self.session.execute(
-            select(Role.timezone, Role.digest_days, Role.digest_time).where(Role.status == "open").distinct()
-        ).all()
-
     def open_role_schedules(self) -> Sequence[Row[int, str, str, str, str]]:
         """(id, team, time zone, digest days, digest time) of every workspace's open roles."""
         return self.session.execute(
@@ -201,17 +196,12 @@ class ChasingRepository(Repository):
         scorecard (an anti-join: most are in), in seat order."""
         if not interview_ids:
             return []
-        card = aliased(Scorecard)
         return self._rows(
             select(Seat.interview_id, Seat.user_id)
             .where(
                 among(self.session, Seat.interview_id, interview_ids),
                 Seat.kind == "interviewer",
-                ~exists().where(
-                    card.interview_id == Seat.interview_id,
-                    card.author_id == Seat.user_id,
-                    card.status == "submitted",
-                ),
+                unsubmitted(),
             )
             .order_by(Seat.id)
         )
@@ -223,13 +213,6 @@ class ChasingRepository(Repository):
                 Candidate.team_id == self.team_id, Candidate.role_id == role_id
             )
         )
-
-    def feedback_times(
-        self, candidate_ids: Sequence[int], since: datetime, until: datetime
-    ) -> Sequence[Row[str, datetime | None, datetime | None]]:
-        """(author, submitted at, interview end) of the submitted, non-shadow scorecards on these
-        candidates submitted between `since` and `until` (found through the candidate index)."""
-        return self._submitted(Scorecard.author_id, candidate_ids, since, until)
 
     def unsent_reports(self, role_id: int) -> Sequence[Row[str, datetime, int]]:
         """(candidate name, created, id) of the unsent feedback reports on the role's unerased candidates."""
@@ -284,24 +267,19 @@ class ChasingRepository(Repository):
             )
         )
 
-    def scorecard_delays(
-        self, candidate_ids: Sequence[int], since: datetime, until: datetime
+    def submitted_times(
+        self, by: Literal["author", "stage"], candidate_ids: Sequence[int], since: datetime, until: datetime
     ) -> Sequence[Row[str, datetime | None, datetime | None]]:
-        """(stage, submitted at, interview end) of the submitted, non-shadow scorecards on these
-        candidates submitted between `since` and `until`."""
-        return self._submitted(Scorecard.stage_key, candidate_ids, since, until)
-
-    def _submitted(
-        self,
-        first: InstrumentedAttribute[str],
-        candidate_ids: Sequence[int],
-        since: datetime,
-        until: datetime,
-    ) -> Sequence[Row[str, datetime | None, datetime | None]]:
+        """(author or stage, `by`; submitted at, interview end) of the submitted, non-shadow scorecards
+        on these candidates submitted between `since` and `until` (found through the candidate index)."""
         if not candidate_ids:
             return []
         return self._rows(
-            select(first, Scorecard.submitted_at, Interview.end_at)
+            select(
+                Scorecard.author_id if by == "author" else Scorecard.stage_key,
+                Scorecard.submitted_at,
+                Interview.end_at,
+            )
             .join(Interview, Interview.id == Scorecard.interview_id)
             .where(
                 among(self.session, Scorecard.candidate_id, candidate_ids),

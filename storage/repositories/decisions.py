@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storage.models import Candidate, Decision, FeedbackReport, Interview, Panel, Scorecard
 from storage.repositories.base import Repository
@@ -16,21 +16,7 @@ class DecisionsRepository(Repository):
     # -- decisions ------------------------------------------------------------------------------
     def decision(self, decision_id: int) -> Decision | None:
         """The workspace's decision with this id (None if absent or another workspace's)."""
-        decision = self.session.get(Decision, decision_id)
-        return decision if decision is not None and decision.team_id == self.team_id else None
-
-    def latest_of(self, candidate_id: int) -> Decision | None:
-        """The candidate's most recent decision."""
-        return self.session.scalar(
-            select(Decision)
-            .where(Decision.candidate_id == candidate_id)
-            .order_by(Decision.decided_at.desc(), Decision.id.desc())
-            .limit(1)
-        )
-
-    def count_of(self, candidate_id: int) -> int:
-        """How many decisions the candidate has had."""
-        return self.session.scalar(select(func.count()).where(Decision.candidate_id == candidate_id)) or 0
+        return self.owned(Decision, decision_id)
 
     def history_of(self, candidate_id: int) -> list[Decision]:
         """Every decision on the candidate, oldest first."""
@@ -96,8 +82,7 @@ class DecisionsRepository(Repository):
     # -- feedback reports -----------------------------------------------------------------------
     def report(self, report_id: int) -> FeedbackReport | None:
         """The workspace's feedback report with this id (None if absent or another workspace's)."""
-        report = self.session.get(FeedbackReport, report_id)
-        return report if report is not None and report.team_id == self.team_id else None
+        return self.owned(FeedbackReport, report_id)
 
     def report_id_for(self, decision_id: int) -> int | None:
         """The id of the report drafted for a decision."""

@@ -5,11 +5,11 @@ Like every repository it adds and queries and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, Row, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, defaultload, joinedload
 
@@ -25,8 +25,6 @@ from storage.models import (
     Seat,
 )
 from storage.repositories.base import Repository
-
-T = TypeVar("T")
 
 # Interview statuses that mean "it happens (or happened) as booked".
 HELD_STATUSES = ("booked", "completed")
@@ -47,21 +45,23 @@ def undecided() -> ColumnElement[bool]:
     return ~exists().where(d.candidate_id == Panel.candidate_id, d.stage_key == Panel.stage_key)
 
 
-def again_if_duplicate(write: Callable[[], T]) -> T:
-    """Run `write` (a whole unit of work); once more if it broke a unique constraint, i.e. a
-    concurrent first insert of the same row won the race (which makes the second run an update)."""
-    try:
-        return write()
-    except IntegrityError:
-        return write()
+def unsubmitted() -> ColumnElement[bool]:
+    """SQL condition: the seat's person has not submitted a scorecard for the seat's interview."""
+    card = aliased(Scorecard)
+    return ~exists().where(
+        card.interview_id == Seat.interview_id, card.author_id == Seat.user_id, card.status == "submitted"
+    )
 
 
-def unless_duplicate(write: Callable[[], None]) -> None:
-    """Run `write`; a broken unique constraint means a concurrent writer stored the same: nothing to do."""
-    try:
-        write()
-    except IntegrityError:
-        pass
+def seats(*columns: Any) -> Select[Any]:
+    """`columns` of seats joined to their interview, its panel and the panel's candidate."""
+    return (
+        select(*columns)
+        .select_from(Seat)
+        .join(Interview, Seat.interview_id == Interview.id)
+        .join(Panel, Interview.panel_id == Panel.id)
+        .join(Candidate, Panel.candidate_id == Candidate.id)
+    )
 
 
 class FeedbackRepository(Repository):
@@ -81,14 +81,6 @@ class FeedbackRepository(Repository):
             )
         )
         return self.session.scalars(query).unique().first()
-
-    def interview_by_id(self, interview_id: int) -> Interview | None:
-        """The interview by primary key (from the session when already loaded; nothing eager)."""
-        return self.session.get(Interview, interview_id)
-
-    def seat(self, seat_id: int) -> Seat | None:
-        """The seat by primary key (from the session when already loaded)."""
-        return self.session.get(Seat, seat_id)
 
     def locked_seat(self, seat_id: int) -> Seat | None:
         """The workspace's seat, locked (`FOR UPDATE`) until the transaction ends."""
@@ -163,22 +155,14 @@ class FeedbackRepository(Repository):
     def pending_for(self, user_id: str, now: datetime) -> list[tuple[Seat, Interview, Scorecard | None]]:
         """The user's seats on interviews that have ended, are undecided and lack a submitted scorecard
         (with the draft, if any), oldest first."""
-        submitted = aliased(Scorecard)
         query = (
-            select(Seat, Interview)
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
+            seats(Seat, Interview)
             .where(
                 Seat.team_id == self.team_id,
                 Seat.user_id == user_id,
                 Interview.end_at <= now,
                 undecided(),
-                ~exists().where(
-                    submitted.interview_id == Interview.id,
-                    submitted.author_id == user_id,
-                    submitted.status == "submitted",
-                ),
+                unsubmitted(),
             )
             .order_by(Interview.end_at, Interview.id)
         )
@@ -198,10 +182,7 @@ class FeedbackRepository(Repository):
     def upcoming_for(self, user_id: str, now: datetime) -> list[tuple[Seat, Interview]]:
         """The user's seats on booked interviews that have not ended yet, soonest first."""
         query = (
-            select(Seat, Interview)
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
+            seats(Seat, Interview)
             .where(Seat.team_id == self.team_id, Seat.user_id == user_id, Interview.end_at > now)
             .order_by(Interview.start_at, Interview.id)
         )
@@ -210,18 +191,12 @@ class FeedbackRepository(Repository):
     def seat_starts(self, user_id: str, start: datetime, end: datetime) -> list[datetime]:
         """When the user's seats (interviewer or shadow) on live booked interviews start, for
         interviews starting in [`start`, `end`): their load, as the pools' limits count it."""
-        query = (
-            select(Interview.start_at)
-            .join(Seat, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
-            .where(
-                Seat.team_id == self.team_id,
-                Seat.user_id == user_id,
-                Interview.start_at >= start,
-                Interview.start_at < end,
-                *live(),
-            )
+        query = seats(Interview.start_at).where(
+            Seat.team_id == self.team_id,
+            Seat.user_id == user_id,
+            Interview.start_at >= start,
+            Interview.start_at < end,
+            *live(),
         )
         return [at for at in self.session.scalars(query) if at is not None]
 
@@ -232,23 +207,15 @@ class FeedbackRepository(Repository):
         `ended_before` without a submitted scorecard."""
         if not role_ids:
             return []
-        submitted = aliased(Scorecard)
         query = (
-            select(Seat, Interview, Candidate)
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
+            seats(Seat, Interview, Candidate)
             .where(
                 Seat.team_id == self.team_id,
                 Seat.kind != "shadow",
                 Candidate.role_id.in_(list(role_ids)),
                 Interview.end_at <= ended_before,
                 undecided(),
-                ~exists().where(
-                    submitted.interview_id == Interview.id,
-                    submitted.author_id == Seat.user_id,
-                    submitted.status == "submitted",
-                ),
+                unsubmitted(),
             )
             .order_by(Interview.end_at, Interview.id, Seat.id)
         )
@@ -260,22 +227,14 @@ class FeedbackRepository(Repository):
         """(seat id, team id, interview end) of every seat, in every workspace, of an interview that
         ended within `lookback`, on an undecided stage, whose scorecard is not submitted yet; oldest
         interview first."""
-        submitted = aliased(Scorecard)
         return self.session.execute(
-            select(Seat.id, Seat.team_id, Interview.end_at)
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
+            seats(Seat.id, Seat.team_id, Interview.end_at)
             .where(
                 *live(),
                 Interview.end_at <= now,
                 Interview.end_at > now - lookback,
                 undecided(),
-                ~exists().where(
-                    submitted.interview_id == Interview.id,
-                    submitted.author_id == Seat.user_id,
-                    submitted.status == "submitted",
-                ),
+                unsubmitted(),
             )
             .order_by(Interview.end_at, Seat.id)
         ).all()
@@ -292,17 +251,9 @@ class FeedbackRepository(Repository):
         in every workspace, of a booked interview of an unerased candidate starting after `after` and
         no later than `until`; soonest first."""
         return self.session.execute(
-            select(
-                Seat.id,
-                Seat.team_id,
-                Seat.user_id,
-                Interview.start_at,
-                Role.briefing_minutes,
-                Candidate.id,
+            seats(
+                Seat.id, Seat.team_id, Seat.user_id, Interview.start_at, Role.briefing_minutes, Candidate.id
             )
-            .join(Interview, Seat.interview_id == Interview.id)
-            .join(Panel, Interview.panel_id == Panel.id)
-            .join(Candidate, Panel.candidate_id == Candidate.id)
             .join(Role, Candidate.role_id == Role.id)
             .where(
                 Interview.status == "booked",
@@ -374,16 +325,6 @@ class FeedbackRepository(Repository):
             )
         )
 
-    def assignments_of_interview(self, interview_id: int) -> list[QuestionAssignment]:
-        return list(
-            self.session.scalars(
-                select(QuestionAssignment).where(
-                    QuestionAssignment.team_id == self.team_id,
-                    QuestionAssignment.interview_id == interview_id,
-                )
-            )
-        )
-
     def used_question_ids(self, candidate_id: int) -> set[int]:
         """Questions the candidate already got (any stage, any interviewer)."""
         return set(
@@ -424,15 +365,17 @@ class FeedbackRepository(Repository):
     def drop_assignments_outside(self, interview_id: int, seated: set[str]) -> None:
         """Delete the interview's assignments of people no longer seated on it (replaced before
         asking them)."""
-        for stale in self.assignments_of_interview(interview_id):
-            if stale.user_id not in seated:
-                self.session.delete(stale)
+        stale = select(QuestionAssignment).where(
+            QuestionAssignment.team_id == self.team_id,
+            QuestionAssignment.interview_id == interview_id,
+            QuestionAssignment.user_id.not_in(seated),
+        )
+        for assignment in self.session.scalars(stale):
+            self.session.delete(assignment)
         self.session.flush()
 
     def question(self, question_id: int) -> Question | None:
-        return self.session.scalar(
-            select(Question).where(Question.team_id == self.team_id, Question.id == question_id)
-        )
+        return self.owned(Question, question_id)
 
     def bank_questions(self, bank: str) -> list[Question]:
         """The questions of one bank of the workspace."""

@@ -21,9 +21,7 @@ class LinkRepository(Repository):
 
     def get(self, link_id: int) -> SchedulingLink | None:
         """One link of this workspace."""
-        return self.session.scalar(
-            select(SchedulingLink).where(SchedulingLink.id == link_id, SchedulingLink.team_id == self.team_id)
-        )
+        return self.owned(SchedulingLink, link_id)
 
     def for_candidate(self, candidate_id: int) -> list[SchedulingLink]:
         """The candidate's links, newest first."""
@@ -51,9 +49,7 @@ class LinkRepository(Repository):
 
     def action(self, action_id: int) -> LinkAction | None:
         """One thing a candidate did through a link of this workspace."""
-        return self.session.scalar(
-            select(LinkAction).where(LinkAction.id == action_id, LinkAction.team_id == self.team_id)
-        )
+        return self.owned(LinkAction, action_id)
 
     def actions_since(self, since: datetime) -> list[tuple[str, int]]:
         """(team_id, action id) of what candidates did through links since `since`, in every workspace."""

@@ -216,8 +216,7 @@ class OutboxRepository(Repository):
 
     def register(self, replica: str, *, now: datetime) -> None:
         """Add `replica`'s row (its first heartbeat)."""
-        self.session.add(Replica(id=replica, beats=1, started_at=now, heartbeat_at=now))
-        self.session.flush()
+        self.add(Replica(id=replica, beats=1, started_at=now, heartbeat_at=now))
 
     def replica_beats(self) -> dict[str, int]:
         """Every registered replica's heartbeat count."""

@@ -25,13 +25,6 @@ class PoolRepository(Repository):
             self.session.scalars(select(Pool).where(Pool.team_id == self.team_id).order_by(Pool.name))
         )
 
-    def by_kind(self, kind: str) -> list[Pool]:
-        return list(
-            self.session.scalars(
-                select(Pool).where(Pool.team_id == self.team_id, Pool.kind == kind).order_by(Pool.name)
-            )
-        )
-
     def memberships(self, user_id: str) -> list[PoolMember]:
         return list(
             self.session.scalars(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from storage.models import Person
 from storage.repositories.base import Repository
@@ -22,13 +21,3 @@ class PeopleRepository(Repository):
             select(Person).where(Person.team_id == self.team_id, Person.user_id.in_(list(user_ids)))
         )
         return {p.user_id: p for p in rows}
-
-    def add_unless_taken(self, person: Person) -> bool:
-        """Add the person and write pending changes; False when another transaction added them first
-        (then nothing may be committed: let the unit of work end)."""
-        self.session.add(person)
-        try:
-            self.session.flush()
-        except IntegrityError:
-            return False
-        return True

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from storage.models import Candidate, Interview, Panel, Plan, Role
 from storage.repositories.base import Repository
@@ -22,16 +19,6 @@ class PlanRepository(Repository):
         return list(
             self.session.scalars(select(Plan).where(Plan.team_id == self.team_id).order_by(Plan.name))
         )
-
-    def add_unless_taken(self, plans: Sequence[Plan]) -> bool:
-        """Add `plans` and write pending changes; False when another transaction took one of their keys
-        first (then nothing may be committed: let the unit of work end)."""
-        self.session.add_all(plans)
-        try:
-            self.session.flush()
-        except IntegrityError:
-            return False
-        return True
 
     def stage_keys_in_use(self, plan_id: int) -> set[str]:
         """Stages that candidates (not erased) of roles using the plan are at."""

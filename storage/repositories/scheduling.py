@@ -29,8 +29,7 @@ class CalendarRepository(Repository):
 
     def get(self, event_id: str) -> CalendarEvent | None:
         """The workspace's event with this id (None if absent or another workspace's)."""
-        event = self.session.get(CalendarEvent, event_id)
-        return event if event is not None and event.team_id == self.team_id else None
+        return self.owned(CalendarEvent, event_id)
 
     def id_taken_elsewhere(self, event_id: str) -> bool:
         """True when another workspace already uses this event id."""
@@ -83,17 +82,16 @@ class CalendarRepository(Repository):
         """Record busy time for `owner` (an email address, stored lower case)."""
         if end <= start:
             raise ValueError("a busy block must end after it starts")
-        block = BusyBlock(
-            team_id=self.team_id,
-            owner=owner.strip().lower(),
-            start_at=start,
-            end_at=end,
-            label=label,
-            created_at=now,
+        return self.add(
+            BusyBlock(
+                team_id=self.team_id,
+                owner=owner.strip().lower(),
+                start_at=start,
+                end_at=end,
+                label=label,
+                created_at=now,
+            )
         )
-        self.session.add(block)
-        self.session.flush()
-        return block
 
     def remove_busy(self, block_id: int, owner: str) -> bool:
         """Delete one of `owner`'s busy blocks; False when there is no such block."""
@@ -127,9 +125,7 @@ class BookingRepository(Repository):
 
     def interview(self, interview_id: int) -> Interview | None:
         """The workspace's interview."""
-        return self.session.scalar(
-            select(Interview).where(Interview.team_id == self.team_id, Interview.id == interview_id)
-        )
+        return self.owned(Interview, interview_id)
 
     def interviews_with_events(self, event_ids: Sequence[str]) -> list[Interview]:
         """The workspace's interviews whose calendar event is one of `event_ids`."""
@@ -210,9 +206,7 @@ class BookingRepository(Repository):
 
     def audit_event(self, audit_id: int) -> AuditEvent | None:
         """The workspace's audit event."""
-        return self.session.scalar(
-            select(AuditEvent).where(AuditEvent.team_id == self.team_id, AuditEvent.id == audit_id)
-        )
+        return self.owned(AuditEvent, audit_id)
 
     def recent_changes(self, actions: Sequence[str], since: datetime) -> list[tuple[str, int]]:
         """(team, audit id) of audit events with one of `actions` since `since`, in every workspace."""
