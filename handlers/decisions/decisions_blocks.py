@@ -229,12 +229,8 @@ def render_pivot_arrival(msg: PivotArrival) -> Rendered:
         ),
     ]
     if msg.summary.cards:
-        blocks.append(DividerBlock())
-        blocks.append(
-            section(
-                f"*Scorecards so far* · panel leaning: *{esc(msg.summary.verdict or '—')}* ({tally(msg.summary)})"
-            )
-        )
+        leaning = f"panel leaning: *{esc(msg.summary.verdict or '—')}* ({tally(msg.summary)})"
+        blocks += [DividerBlock(), section(f"*Scorecards so far* · {leaning}")]
         blocks.extend(summary_blocks(msg.summary, limit=20))
     if msg.history:
         lines = ["*History*"]

@@ -65,37 +65,28 @@ def render_report_draft(msg: ReportDraft) -> Rendered:
         *body_sections(msg.body),
     ]
     if msg.status == "sent":
-        blocks.append(
-            context(
-                f":white_check_mark: Marked sent by {user(msg.sent_by)} · {when(msg.sent_at, msg.timezone)}"
-            )
-        )
+        sent = f":white_check_mark: Marked sent by {user(msg.sent_by)} · {when(msg.sent_at, msg.timezone)}"
+        blocks.append(context(sent))
     else:
-        blocks.append(
-            ActionsBlock(
-                block_id="report",
-                elements=[
-                    ButtonElement(text="Edit", action_id=REPORT_EDIT, value=str(msg.report_id)),
-                    ButtonElement(
-                        text="Mark as sent",
-                        action_id=REPORT_SENT,
-                        value=str(msg.report_id),
-                        style="primary",
-                        confirm=confirmation(
-                            "Mark as sent?",
-                            "Confirm you sent this report to the candidate. It can no longer be edited.",
-                            "Mark as sent",
-                        ),
-                    ),
-                ],
-            )
+        value = str(msg.report_id)
+        sure = confirmation(
+            "Mark as sent?",
+            "Confirm you sent this report to the candidate. It can no longer be edited.",
+            "Mark as sent",
         )
-        blocks.append(
+        buttons = [
+            ButtonElement(text="Edit", action_id=REPORT_EDIT, value=value),
+            ButtonElement(
+                text="Mark as sent", action_id=REPORT_SENT, value=value, style="primary", confirm=sure
+            ),
+        ]
+        blocks += [
+            ActionsBlock(block_id="report", elements=buttons),
             context(
                 "A draft for the candidate, written from the scorecards with no interviewer names or scores. "
                 "Edit it, send it to the candidate, then mark it sent."
-            )
-        )
+            ),
+        ]
     status = "sent" if msg.status == "sent" else "draft"
     return f"Feedback report for {esc(msg.candidate_name)} ({status})", blocks
 
