@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -33,19 +34,18 @@ def header(text: str) -> HeaderBlock:
     return HeaderBlock(text=PlainTextObject(text=plain(text, 150)))
 
 
-def pager(page: Page[Any], forward: HomeCursor, back: HomeCursor, noun: str, block_id: str) -> Block | None:
-    """A "More" button when the list goes on, a "Back to the start" one on its last page."""
+def pager(page: Page[Any], move: Callable[[int], HomeCursor], noun: str, block_id: str) -> list[Block]:
+    """A "More" button when the list goes on, a "Back to the start" one on its last page (`move`
+    gives the cursor that shows the list from an offset)."""
+    shown = page.offset + len(page.items)
     if page.more:
-        shown = page.offset + len(page.items)
-        label, cursor = f"More {noun} ({shown} of {page.total} shown)", forward
+        label, cursor = f"More {noun} ({shown} of {page.total} shown)", move(shown)
     elif page.offset > 0:
-        label, cursor = f"Back to the first {noun}", back
+        label, cursor = f"Back to the first {noun}", move(0)
     else:
-        return None
-    return ActionsBlock(
-        block_id=block_id,
-        elements=[ButtonElement(text=plain(label), action_id=HOME_MORE, value=cursor.encode())],
-    )
+        return []
+    button = ButtonElement(text=plain(label), action_id=HOME_MORE, value=cursor.encode())
+    return [ActionsBlock(block_id=block_id, elements=[button])]
 
 
 def stage_blocks(role: RoleOverview, stage: StageRow, cursor: HomeCursor) -> list[Block]:
@@ -60,19 +60,11 @@ def stage_blocks(role: RoleOverview, stage: StageRow, cursor: HomeCursor) -> lis
         placeholder="Read feedback…",
         options=[option(c.name, feedback_value(c.candidate_id, stage.stage_key)) for c in page.items],
     )
-    blocks: list[Block] = [block]
-    more = pager(
-        page,
-        cursor.moved(
-            stage_role=role.role_id, stage_key=stage.stage_key, stage_offset=page.offset + len(page.items)
-        ),
-        cursor.moved(stage_role=role.role_id, stage_key=stage.stage_key, stage_offset=0),
-        "candidates",
-        f"more:{role.role_id}:{stage.stage_key}",
-    )
-    if more is not None:
-        blocks.append(more)
-    return blocks
+
+    def move(offset: int) -> HomeCursor:
+        return cursor.moved(stage_role=role.role_id, stage_key=stage.stage_key, stage_offset=offset)
+
+    return [block, *pager(page, move, "candidates", f"more:{role.role_id}:{stage.stage_key}")]
 
 
 def role_blocks(role: RoleOverview, cursor: HomeCursor, tz: str, budget: int) -> list[Block]:
@@ -146,14 +138,7 @@ def _upcoming_section(page: HomePage) -> list[Block]:
                 f"{esc(info.candidate_name)}{shadow}\n{esc(info.role_title)} — {esc(info.stage_name)} · {where}"
             )
         )
-    more = pager(
-        page.upcoming,
-        cursor.moved(upcoming=page.upcoming.offset + len(page.upcoming.items)),
-        cursor.moved(upcoming=0),
-        "interviews",
-        "more:upcoming",
-    )
-    return [*blocks, *([more] if more is not None else [])]
+    return [*blocks, *pager(page.upcoming, lambda n: cursor.moved(upcoming=n), "interviews", "more:upcoming")]
 
 
 def load_blocks(load: InterviewLoad, file_id: str | None) -> list[Block]:
@@ -171,14 +156,7 @@ def _pending_section(page: HomePage) -> list[Block]:
     if not page.pending.total:
         blocks.append(context("Nothing to submit: you're all caught up."))
     blocks.extend(pending_item(p, page.tz) for p in page.pending.items)
-    more = pager(
-        page.pending,
-        cursor.moved(pending=page.pending.offset + len(page.pending.items)),
-        cursor.moved(pending=0),
-        "scorecards",
-        "more:pending",
-    )
-    return [*blocks, *([more] if more is not None else [])]
+    return [*blocks, *pager(page.pending, lambda n: cursor.moved(pending=n), "scorecards", "more:pending")]
 
 
 def _roles_section(page: HomePage, *, used: int) -> list[Block]:
@@ -195,11 +173,8 @@ def _roles_section(page: HomePage, *, used: int) -> list[Block]:
         blocks.append(DividerBlock())
         shown += 1
     roles_page = Page(items=page.roles.items[:shown], offset=page.roles.offset, total=page.roles.total)
-    more = pager(
-        roles_page,
-        cursor.moved(roles=page.roles.offset + shown, stage_role=None, stage_key=None, stage_offset=0),
-        cursor.moved(roles=0, stage_role=None, stage_key=None, stage_offset=0),
-        "roles",
-        "more:roles",
-    )
-    return [*blocks, *([more] if more is not None else [])]
+
+    def move(offset: int) -> HomeCursor:
+        return cursor.moved(roles=offset, stage_role=None, stage_key=None, stage_offset=0)
+
+    return [*blocks, *pager(roles_page, move, "roles", "more:roles")]

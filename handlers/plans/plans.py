@@ -19,15 +19,11 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     services = ctx.services
 
     def plans_command(req: CommandRequest) -> None:
-        plans = services.plans.list(req.actor.team_id)
-        reply, blocks = plans_listing(plans)
-        req.reply(reply, blocks)
+        req.reply(*plans_listing(services.plans.list(req.actor.team_id)))
 
     def plan_command(req: CommandRequest) -> None:
         if req.args:
-            plan = services.plans.find(req.actor.team_id, req.args)
-            reply, blocks = plan_detail(plan)
-            req.reply(reply, blocks)
+            req.reply(*plan_detail(services.plans.find(req.actor.team_id, req.args)))
             return
         services.plans.check_author(req.actor)
         open_modal(req.client, req.trigger_id, plan_modal())

@@ -89,12 +89,10 @@ def plans_listing(plans: list[PlanView]) -> Rendered:
     if not plans:
         return "No interview plans yet.", [section("No interview plans yet. Add one with `/interview plan`.")]
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="Interview plans"))]
-    for plan in plans[:MAX_LISTED]:
-        blocks.append(
-            section(
-                f"*{esc(plan.name)}* · {_key(plan.key)} · {_source(plan)}\n{esc(plan_outline(plan.spec))}"
-            )
-        )
+    blocks += [
+        section(f"*{esc(plan.name)}* · {_key(plan.key)} · {_source(plan)}\n{esc(plan_outline(plan.spec))}")
+        for plan in plans[:MAX_LISTED]
+    ]
     more = len(plans) - MAX_LISTED
     note = f"{more} more not shown. " if more > 0 else ""
     blocks.append(

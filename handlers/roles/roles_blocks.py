@@ -116,10 +116,9 @@ def render_role_announcement(msg: RoleAnnouncement) -> Rendered:
 def roles_listing(roles: list[RoleView], counts: dict[int, int]) -> str:
     if not roles:
         return "No open roles yet. Create one with `/interview role`."
-    lines = ["*Open roles*"]
-    for role in roles:
-        lines.append(
-            f"• *{esc(role.title)}* in <#{role.channel_id}> — hiring manager {user(role.hiring_manager_id)}, "
-            f"plan {esc(role.plan_name)}, {counts.get(role.id, 0)} active candidate(s)"
-        )
-    return "\n".join(lines)
+    lines = [
+        f"• *{esc(role.title)}* in <#{role.channel_id}> — hiring manager {user(role.hiring_manager_id)}, "
+        f"plan {esc(role.plan_name)}, {counts.get(role.id, 0)} active candidate(s)"
+        for role in roles
+    ]
+    return "\n".join(["*Open roles*", *lines])

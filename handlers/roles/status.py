@@ -29,8 +29,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
             req.reply("Name the candidate, e.g. `/interview status Ada Lovelace`.")
             return
         candidate = services.status.find(req.actor, req.args)
-        text, blocks = status_answer(services, req.actor, candidate.id)
-        req.reply(text, blocks)
+        req.reply(*status_answer(services, req.actor, candidate.id))
 
     router.add(
         "status",
