@@ -261,14 +261,12 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
 
     oauth = oauth_settings(settings, db, installed) if settings.oauth_enabled else None
     clients = ClientPool(settings, metrics, oauth.installation_store if oauth else None)
-    directory = SlackDirectory(clients)
-    notifier = SlackNotifier(clients)
     calendar = make_calendar(settings, db, clock)
     services = build_services(
         db,
         clock,
-        directory,
-        notifier,
+        SlackDirectory(clients),
+        SlackNotifier(clients),
         calendar,
         public_url=settings.public_url.rstrip("/"),
         mailer=make_mailer(settings),
@@ -306,14 +304,19 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         clients=clients,
         calendar=calendar,
         metrics=metrics,
-        engine=Engine(
-            services,
-            tick_seconds=settings.tick_seconds,
-            metrics=metrics,
-            retention_days=settings.retention_days,
-            on_removed=clients.set_removed,
-            replica_timeout_seconds=settings.replica_timeout,
-            send_workers=settings.slack_send_workers,
-            spacing_seconds=settings.slack_channel_spacing_seconds,
-        ),
+        engine=scheduler(settings, services, metrics, clients),
+    )
+
+
+def scheduler(settings: Settings, services: Services, metrics: Metrics, clients: ClientPool) -> Engine:
+    """The scheduler (the tick and the daily retention job) with the settings' timings and pacing."""
+    return Engine(
+        services,
+        tick_seconds=settings.tick_seconds,
+        metrics=metrics,
+        retention_days=settings.retention_days,
+        on_removed=clients.set_removed,
+        replica_timeout_seconds=settings.replica_timeout,
+        send_workers=settings.slack_send_workers,
+        spacing_seconds=settings.slack_channel_spacing_seconds,
     )

@@ -32,7 +32,6 @@ from hiring.scheduling.declines import DeclineService
 from hiring.scheduling.links import SchedulingLinks
 from hiring.scheduling.self_service import SelfService
 from hiring.workspaces import WorkspaceService
-from scheduling.builtin_calendar import BuiltinCalendar
 from scheduling.calendar_protocol import CalendarGateway
 from storage.uow import Database
 
@@ -77,16 +76,14 @@ def build_services(
     clock: Clock,
     directory: Directory,
     notifier: Notifier,
-    calendar: CalendarGateway | None = None,
+    calendar: CalendarGateway,
     *,
     public_url: str = "http://localhost:3000",
     mailer: Mailer | None = None,
     video_link_template: str | None = None,
 ) -> Services:
-    """Construct every domain service over one database, clock and set of gateways (the calendar
-    defaults to the built-in one; no mailer: scheduling links are copied, not e-mailed; video interviews
-    on the built-in calendar get `video_link_template` when set)."""
-    calendar = calendar or BuiltinCalendar(db, clock, public_url=public_url)
+    """Every domain service over one database, clock and set of gateways (links are copied, not
+    e-mailed, without a mailer; `video_link_template` serves video interviews on the built-in calendar)."""
     plans = PlanService(db, clock, notifier)
     questions = QuestionService(db, clock)
     people = PeopleService(db, clock, directory)
