@@ -100,26 +100,7 @@ def render_briefing(msg: Briefing) -> Rendered:
         blocks.append(
             section(f"*Competencies* (rated {info.scale_range} in the scorecard)\n" + "\n".join(lines))
         )
-    if msg.is_shadow:
-        leads = ", ".join(user(u) for u in msg.interviewer_ids) or "the interviewer"
-        blocks.append(
-            section(
-                f"*You are shadowing* {leads}: observe, and afterwards submit a shadow scorecard "
-                "(shown to the panel, never counted)."
-            )
-        )
-    elif msg.questions:
-        lines = [
-            f"{n}. {esc(q.text)}" + (f" _({esc(q.competency)})_" if q.competency else "")
-            for n, q in enumerate(msg.questions, 1)
-        ]
-        blocks.append(
-            section("*Your questions* (no one else on this candidate's loop has these)\n" + "\n".join(lines))
-        )
-    else:
-        blocks.append(
-            section("*Your questions:* the question bank has none left for this interview; bring your own.")
-        )
+    blocks.append(_questions(msg))
     if msg.candidate_links.strip():
         blocks.append(section(f"*Links*\n{linkify(msg.candidate_links)}"))
     if msg.accommodations.strip():
@@ -135,6 +116,25 @@ def render_briefing(msg: Briefing) -> Rendered:
     shadows = f"; shadowing: {', '.join(user(u) for u in msg.shadow_ids)}" if msg.shadow_ids else ""
     blocks.append(context(f"Panel: {panel or 'nobody yet'}{shadows}. Times in {msg.tz}."))
     return f"Briefing: {esc(info.title)} with {esc(info.candidate_name)} at {start} ({msg.tz})", blocks
+
+
+def _questions(msg: Briefing) -> Block:
+    """The interviewer's own questions, or what a shadow does instead."""
+    if msg.is_shadow:
+        leads = ", ".join(user(u) for u in msg.interviewer_ids) or "the interviewer"
+        return section(
+            f"*You are shadowing* {leads}: observe, and afterwards submit a shadow scorecard "
+            "(shown to the panel, never counted)."
+        )
+    if not msg.questions:
+        return section(
+            "*Your questions:* the question bank has none left for this interview; bring your own."
+        )
+    lines = [
+        f"{n}. {esc(q.text)}" + (f" _({esc(q.competency)})_" if q.competency else "")
+        for n, q in enumerate(msg.questions, 1)
+    ]
+    return section("*Your questions* (no one else on this candidate's loop has these)\n" + "\n".join(lines))
 
 
 # -- request and receipt ----------------------------------------------------------------------------
