@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
 from handlers.common import named_candidate, on_action, on_submit, open_modal
 from handlers.context import HandlerContext
@@ -36,6 +37,17 @@ def choices_from(vals: dict[str, Any]) -> dict[str, SeatChoice]:
     return choices
 
 
+def redraw(client: WebClient, view: dict[str, Any], new: View) -> None:
+    """`views.update` of the open panel modal; a hash conflict means a newer change (of the stage, or
+    another click) already redrew it."""
+    try:
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=new)
+    except SlackApiError as err:
+        if err.response is not None and err.response.get("error") == "hash_conflict":
+            return
+        raise ExternalServiceError(explain(err)) from err
+
+
 def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
     services = ctx.services
 
@@ -59,13 +71,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         selected = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
         if not selected or not meta.get("candidate_id") or selected == meta.get("stage_key"):
             return
-        draft = services.panels.draft(actor, int(meta["candidate_id"]), selected)
-        try:
-            client.views_update(view_id=view["id"], hash=view.get("hash"), view=panel_modal(draft))
-        except SlackApiError as err:
-            if err.response is not None and err.response.get("error") == "hash_conflict":
-                return  # a newer change of the stage already redrew the modal
-            raise ExternalServiceError(explain(err)) from err
+        redraw(client, view, panel_modal(services.panels.draft(actor, int(meta["candidate_id"]), selected)))
 
     on_action(app, ctx, PANEL_STAGE, stage_changed)
 
@@ -77,13 +83,7 @@ def register(app: App, ctx: HandlerContext, router: CommandRouter) -> None:
         if not source or not meta.get("candidate_id"):
             return
         draft = services.panels.draft(actor, int(meta["candidate_id"]), str(meta["stage_key"]), str(source))
-        revision = int(meta.get("revision") or 0) + 1
-        try:
-            client.views_update(view_id=view["id"], hash=view.get("hash"), view=panel_modal(draft, revision))
-        except SlackApiError as err:
-            if err.response is not None and err.response.get("error") == "hash_conflict":
-                return  # another click already redrew the modal
-            raise ExternalServiceError(explain(err)) from err
+        redraw(client, view, panel_modal(draft, int(meta.get("revision") or 0) + 1))
 
     on_action(app, ctx, re.compile(f"^{PANEL_COPY}:"), copy_clicked)
 

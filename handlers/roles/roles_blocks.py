@@ -66,6 +66,21 @@ def role_modal(
             role.timezone if role else default_tz,
             hint="An IANA name such as Europe/London; digests go out in it.",
         ),
+        *_link_inputs(role),
+    ]
+    meta = {"role_id": role.id} if role else {}
+    return modal(
+        callback_id=ROLE_MODAL,
+        title="Edit role" if role else "New role",
+        blocks=blocks,
+        submit="Save" if role else "Create role",
+        meta=meta,
+    )
+
+
+def _link_inputs(role: RoleView | None) -> list[InputBlock]:
+    """How long candidates' scheduling links last, and until when they may cancel or move."""
+    return [
         text_input(
             "link_days",
             "Scheduling links last (days)",
@@ -83,14 +98,6 @@ def role_modal(
             max_length=3,
         ),
     ]
-    meta = {"role_id": role.id} if role else {}
-    return modal(
-        callback_id=ROLE_MODAL,
-        title="Edit role" if role else "New role",
-        blocks=blocks,
-        submit="Save" if role else "Create role",
-        meta=meta,
-    )
 
 
 def _plan_input(plans: list[PlanView], role: RoleView | None) -> InputBlock:
