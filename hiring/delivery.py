@@ -5,7 +5,8 @@ so a batch of notifications goes out in parallel across destinations, one at a t
 `spacing` seconds apart within a destination (counted from the previous send's answer, so network
 jitter never brings two sends closer than that at Slack's end). A destination that is refused stops on its own (its
 remaining items are handed back); the others carry on. Results are handled in the calling thread, so
-only the sends themselves run on the worker threads.
+only the sends themselves run on the worker threads; with one worker the sends run in the calling
+thread too, in the same order, as a thread hand-off per send would cost more than the send itself.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import heapq
 import time
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Generic, TypeVar
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -48,7 +49,10 @@ class Paced(Generic[T]):
         heapq.heapify(ready)
         running: dict[Future[tuple[object, float]], tuple[Hashable, T, float]] = {}
         left: list[T] = []
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="send") as pool:
+        pool: Executor = InCallingThread()
+        if self.workers > 1:
+            pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="send")
+        with pool:
             while ready or running:
                 now = time.monotonic()
                 while ready and ready[0][0] <= now and len(running) < self.workers:
@@ -69,6 +73,19 @@ class Paced(Generic[T]):
                 if between is not None:
                     between()
         return left
+
+
+class InCallingThread(Executor):
+    """An executor that runs each call at once in the thread that submits it."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run `fn(*args, **kwargs)` now; the returned future already holds its result."""
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
 
 
 def _outcome(send: Callable[[T], object], item: T) -> tuple[object, float]:
