@@ -15,8 +15,8 @@ import heapq
 import time
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
-from typing import Any, Generic, TypeVar
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -41,51 +41,87 @@ class Paced(Generic[T]):
         worker and returns an outcome (an exception it raises is the outcome); `done(item, outcome,
         started)` runs in the calling thread and returns False to stop that destination. `between()`
         runs in the calling thread between results. Returns the items of stopped destinations."""
-        queues: dict[Hashable, deque[T]] = {}
-        for dest, item in items:
-            queues.setdefault(dest, deque()).append(item)
-        order = {dest: n for n, dest in enumerate(queues)}
-        ready: list[tuple[float, int, Hashable]] = [(0.0, order[d], d) for d in queues]
-        heapq.heapify(ready)
+        queues = _Queues(items, self.spacing)
+        if self.workers == 1:
+            return self._run_here(queues, send, done, between or _nothing)
+        return self._run_pooled(queues, send, done, between or _nothing)
+
+    def _run_here(
+        self,
+        queues: _Queues[T],
+        send: Callable[[T], object],
+        done: Callable[[T, object, float], bool],
+        between: Callable[[], None],
+    ) -> list[T]:
+        """One worker: every send in the calling thread, waiting out each destination's spacing."""
+        while queues.ready:
+            wait_for = queues.ready[0][0] - time.monotonic()
+            if wait_for > 0:
+                time.sleep(min(wait_for, IDLE_WAKE_SECONDS))
+                between()
+                continue
+            dest, item = queues.next()
+            started = time.monotonic()
+            outcome, answered = _outcome(send, item)
+            queues.answered(dest, done(item, outcome, started), answered)
+            between()
+        return queues.left
+
+    def _run_pooled(
+        self,
+        queues: _Queues[T],
+        send: Callable[[T], object],
+        done: Callable[[T, object, float], bool],
+        between: Callable[[], None],
+    ) -> list[T]:
+        """Up to `workers` sends at once on a thread pool; results handled in the calling thread."""
         running: dict[Future[tuple[object, float]], tuple[Hashable, T, float]] = {}
-        left: list[T] = []
-        pool: Executor = InCallingThread()
-        if self.workers > 1:
-            pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="send")
-        with pool:
-            while ready or running:
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="send") as pool:
+            while queues.ready or running:
                 now = time.monotonic()
-                while ready and ready[0][0] <= now and len(running) < self.workers:
-                    _, _, dest = heapq.heappop(ready)
-                    item = queues[dest].popleft()
+                while queues.ready and queues.ready[0][0] <= now and len(running) < self.workers:
+                    dest, item = queues.next()
                     running[pool.submit(_outcome, send, item)] = (dest, item, time.monotonic())
                 timeout = IDLE_WAKE_SECONDS
-                if ready and len(running) < self.workers:
-                    timeout = min(timeout, max(0.0, ready[0][0] - time.monotonic()))
+                if queues.ready and len(running) < self.workers:
+                    timeout = min(timeout, max(0.0, queues.ready[0][0] - time.monotonic()))
                 finished, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in finished:
                     dest, item, started = running.pop(future)
                     outcome, answered = future.result()
-                    if not done(item, outcome, started):
-                        left.extend(queues.pop(dest))
-                    elif queues[dest]:  # counted from the answer: Slack saw this send before then
-                        heapq.heappush(ready, (answered + self.spacing, order[dest], dest))
-                if between is not None:
-                    between()
-        return left
+                    queues.answered(dest, done(item, outcome, started), answered)
+                between()
+        return queues.left
 
 
-class InCallingThread(Executor):
-    """An executor that runs each call at once in the thread that submits it."""
+class _Queues(Generic[T]):
+    """Each destination's items in order, and when each destination may send next."""
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        """Run `fn(*args, **kwargs)` now; the returned future already holds its result."""
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            future.set_exception(exc)
-        return future
+    def __init__(self, items: Iterable[tuple[Hashable, T]], spacing: float) -> None:
+        self.spacing = spacing
+        self.queues: dict[Hashable, deque[T]] = {}
+        for dest, item in items:
+            self.queues.setdefault(dest, deque()).append(item)
+        self.order = {dest: n for n, dest in enumerate(self.queues)}
+        self.ready: list[tuple[float, int, Hashable]] = [(0.0, self.order[d], d) for d in self.queues]
+        heapq.heapify(self.ready)
+        self.left: list[T] = []
+
+    def next(self) -> tuple[Hashable, T]:
+        """The destination ready first (its time may not have come yet) and its next item."""
+        _, _, dest = heapq.heappop(self.ready)
+        return dest, self.queues[dest].popleft()
+
+    def answered(self, dest: Hashable, carry_on: bool, at: float) -> None:
+        """A send to `dest` was answered `at`: stop `dest` (its items are left), or pace its next."""
+        if not carry_on:
+            self.left.extend(self.queues.pop(dest))
+        elif self.queues[dest]:  # counted from the answer: Slack saw this send before then
+            heapq.heappush(self.ready, (at + self.spacing, self.order[dest], dest))
+
+
+def _nothing() -> None:
+    """No work between results."""
 
 
 def _outcome(send: Callable[[T], object], item: T) -> tuple[object, float]:
