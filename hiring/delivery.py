@@ -35,26 +35,16 @@ class Paced(Generic[T]):
         items: Iterable[tuple[Hashable, T]],
         send: Callable[[T], object],
         done: Callable[[T, object, float], bool],
-        between: Callable[[], None] | None = None,
+        between: Callable[[], None] = lambda: None,
     ) -> list[T]:
         """Send every `(destination, item)` in order within its destination. `send(item)` runs on a
-        worker and returns an outcome (an exception it raises is the outcome); `done(item, outcome,
+        worker (with one, the calling thread) and returns an outcome (an exception it raises is the outcome); `done(item, outcome,
         started)` runs in the calling thread and returns False to stop that destination. `between()`
         runs in the calling thread between results. Returns the items of stopped destinations."""
         queues = _Queues(items, self.spacing)
-        if self.workers == 1:
-            return self._run_here(queues, send, done, between or _nothing)
-        return self._run_pooled(queues, send, done, between or _nothing)
-
-    def _run_here(
-        self,
-        queues: _Queues[T],
-        send: Callable[[T], object],
-        done: Callable[[T, object, float], bool],
-        between: Callable[[], None],
-    ) -> list[T]:
-        """One worker: every send in the calling thread, waiting out each destination's spacing."""
-        while queues.ready:
+        if self.workers > 1:
+            return self._run_pooled(queues, send, done, between)
+        while queues.ready:  # one worker: every send in the calling thread, no hand-off
             wait_for = queues.ready[0][0] - time.monotonic()
             if wait_for > 0:
                 time.sleep(min(wait_for, IDLE_WAKE_SECONDS))
@@ -118,10 +108,6 @@ class _Queues(Generic[T]):
             self.left.extend(self.queues.pop(dest))
         elif self.queues[dest]:  # counted from the answer: Slack saw this send before then
             heapq.heappush(self.ready, (at + self.spacing, self.order[dest], dest))
-
-
-def _nothing() -> None:
-    """No work between results."""
 
 
 def _outcome(send: Callable[[T], object], item: T) -> tuple[object, float]:
