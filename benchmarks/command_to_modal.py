@@ -7,8 +7,9 @@ two variants (bot/sandbox/serve.py):
 
 - `bare_user`: as a user would write it (slack_sdk's own `WebClient`, a new connection per call;
   Bolt's default 5 listener threads; waitress with its default 4 threads);
-- `bare_matched`: with Loopbot's 32 listener threads, its kept-alive Slack connections and waitress
-  with the same `WEB_THREADS`, so that the ratio to it isolates Loopbot's own work (the targets).
+- `bare_matched`: with Loopbot's 32 listener threads, its kept-alive Slack connections, waitress
+  with the same `WEB_THREADS` and slack_sdk's logger at the same level, so that the ratio to it
+  isolates Loopbot's own work (the targets).
 
 Each series is run sequentially (the three apps taking turns request by request) and with 20
 concurrent clients (in turns of chunks): p50 and p99, and each server process's CPU time (user +

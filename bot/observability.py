@@ -115,6 +115,13 @@ def configure_logging(level: str, fmt: str, secrets: Iterable[str]) -> None:
     logging.getLogger("apscheduler.executors").setLevel(
         logging.DEBUG if level == "DEBUG" else logging.WARNING
     )
+    quiet_slack_sdk_debug(level)
+
+
+def quiet_slack_sdk_debug(level: str) -> None:
+    """Give slack_sdk's Web API logger the level: while that logger has none of its own, every call
+    formats its request and answer (a whole modal or message) as a debug line, even with DEBUG off."""
+    logging.getLogger("slack_sdk.web.base_client").setLevel(level)
 
 
 class Metrics:

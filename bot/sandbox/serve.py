@@ -9,7 +9,8 @@ The bare Bolt app comes in two variants (`--bare user|matched`):
 - `user`: as a user would write it: `App` with slack_sdk's own `WebClient` (a new connection per
   call), Bolt's default listener threads and waitress with its default threads;
 - `matched`: the same app given what Loopbot has: its listener thread count, kept-alive Slack
-  connections (`keep_connections_alive()`) and waitress with `WEB_THREADS` threads.
+  connections (`keep_connections_alive()`), waitress with `WEB_THREADS` threads and slack_sdk's
+  logger at `LOG_LEVEL` (`quiet_slack_sdk_debug()`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from waitress.adjustments import Adjustments
 
+from bot.observability import quiet_slack_sdk_debug
 from bot.settings import Settings, load_settings
 from bot.slack_client import keep_connections_alive
 from bot.startup import freeze_startup_objects
@@ -93,6 +95,7 @@ def main() -> int:
         closer = loopbot.close
     if args.bare != "user":
         freeze_startup_objects()  # as `loopbot run` does
+        quiet_slack_sdk_debug(settings.log_level)  # as Loopbot's logging set-up does
     server = WebServer(wsgi, "127.0.0.1", 0, threads=threads).start()
     print(f"PORT {server.port}", flush=True)
     sys.stdin.read()  # until the parent closes our standard input
