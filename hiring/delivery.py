@@ -38,14 +38,15 @@ class Paced(Generic[T]):
         between: Callable[[], None] = lambda: None,
     ) -> list[T]:
         """Send every `(destination, item)` in order within its destination. `send(item)` runs on a
-        worker (with one, the calling thread) and returns an outcome (an exception it raises is the outcome); `done(item, outcome,
-        started)` runs in the calling thread and returns False to stop that destination. `between()`
-        runs in the calling thread between results. Returns the items of stopped destinations."""
+        worker (with one worker, the calling thread) and returns an outcome (an exception it raises
+        is the outcome); `done(item, outcome, started)` runs in the calling thread and returns False
+        to stop that destination. `between()` runs in the calling thread between results. Returns
+        the items of stopped destinations."""
         queues = _Queues(items, self.spacing)
         if self.workers > 1:
             return self._run_pooled(queues, send, done, between)
         while queues.ready:  # one worker: every send in the calling thread, no hand-off
-            wait_for = queues.ready[0][0] - time.monotonic()
+            wait_for = queues.due_in()
             if wait_for > 0:
                 time.sleep(min(wait_for, IDLE_WAKE_SECONDS))
                 between()
@@ -69,12 +70,12 @@ class Paced(Generic[T]):
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="send") as pool:
             while queues.ready or running:
                 now = time.monotonic()
-                while queues.ready and queues.ready[0][0] <= now and len(running) < self.workers:
+                while queues.ready and queues.due_in(now) <= 0 and len(running) < self.workers:
                     dest, item = queues.next()
                     running[pool.submit(_outcome, send, item)] = (dest, item, time.monotonic())
                 timeout = IDLE_WAKE_SECONDS
                 if queues.ready and len(running) < self.workers:
-                    timeout = min(timeout, max(0.0, queues.ready[0][0] - time.monotonic()))
+                    timeout = min(timeout, max(0.0, queues.due_in()))
                 finished, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in finished:
                     dest, item, started = running.pop(future)
@@ -96,6 +97,10 @@ class _Queues(Generic[T]):
         self.ready: list[tuple[float, int, Hashable]] = [(0.0, self.order[d], d) for d in self.queues]
         heapq.heapify(self.ready)
         self.left: list[T] = []
+
+    def due_in(self, now: float | None = None) -> float:
+        """Seconds until the destination ready first may send (0 or less: now); needs one ready."""
+        return self.ready[0][0] - (time.monotonic() if now is None else now)
 
     def next(self) -> tuple[Hashable, T]:
         """The destination ready first (its time may not have come yet) and its next item."""
